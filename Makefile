@@ -1,0 +1,96 @@
+# scout — plain Makefile. `make` builds build/scout; `make test` builds everything
+# with AddressSanitizer + UBSan and runs the Criterion suite; `make demo` runs the demo.
+
+CC      ?= cc
+STD      = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+INCS     = -Ilib -Iexamples
+DEPS_CFLAGS := $(shell pkg-config --cflags sqlite3 yaml-0.1 jansson 2>/dev/null)
+DEPS_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 jansson 2>/dev/null || echo -lsqlite3 -lyaml -ljansson)
+LIBS     = $(DEPS_LIBS) -lm -lpthread
+
+REL_FLAGS  = -O2 -g
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+LIB_SRC   := $(shell find lib examples -name '*.c' | sort)
+CLI_SRC   := $(shell find src/cli -name '*.c' | sort)
+TEST_SRC  := $(shell find tests -name '*.c' -not -path 'tests/fuzz/*' | sort)
+BENCH_SRC := $(wildcard bench/*.c)
+
+REL_LIB_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+REL_CLI_OBJ  := $(CLI_SRC:%.c=build/rel/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+ASAN_CLI_OBJ := $(CLI_SRC:%.c=build/asan/%.o)
+TEST_OBJ     := $(TEST_SRC:%.c=build/asan/%.o)
+BENCH_BIN    := $(BENCH_SRC:bench/%.c=build/bench/%)
+
+.PHONY: all test demo bench lint format clean setup check-one
+all: build/scout
+
+setup:
+	@scripts/setup
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCS) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(ASAN_FLAGS) $(INCS) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
+
+build/rel/libscout.a: $(REL_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/asan/libscout.a: $(ASAN_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/scout: $(REL_CLI_OBJ) build/rel/libscout.a
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/scout: $(ASAN_CLI_OBJ) build/asan/libscout.a
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/scout-tests: $(TEST_OBJ) build/asan/libscout.a
+	$(CC) $(ASAN_FLAGS) -o $@ $^ -lcriterion $(LIBS)
+
+build/bench/%: bench/%.c build/rel/libscout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCS) $(DEPS_CFLAGS) -o $@ $^ $(LIBS)
+
+# Environment every test run gets: the sanitized binary for integration tests,
+# fixtures, and sanitizers that fail loudly.
+TEST_ENV = SCOUT_BIN=$(CURDIR)/build/asan/scout SCOUT_FIXTURES=$(CURDIR)/tests/fixtures \
+           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           NO_COLOR=1
+
+test: setup
+	@$(MAKE) --no-print-directory build/asan/scout build/asan/scout-tests
+	$(TEST_ENV) build/asan/scout-tests --jobs 2 $(TEST_ARGS)
+
+# Builds and runs a single test file: make check-one T=tests/unit/base/test_buf.c
+check-one: build/asan/libscout.a build/asan/$(T:.c=.o)
+	$(CC) $(ASAN_FLAGS) -o build/asan/one-test build/asan/$(T:.c=.o) build/asan/libscout.a -lcriterion $(LIBS)
+	$(TEST_ENV) build/asan/one-test $(TEST_ARGS)
+
+demo: setup
+	@$(MAKE) --no-print-directory build/scout
+	build/scout demo --home .scout-demo
+
+bench: setup
+	@$(MAKE) --no-print-directory build/scout $(BENCH_BIN)
+	@mkdir -p bench/out
+	@for b in $(BENCH_BIN); do echo "bench: $$b"; $$b bench/out || exit 1; done
+
+LINT_FILES := $(shell find lib src examples tests bench -name '*.[ch]' 2>/dev/null | sort)
+lint:
+	clang-format --dry-run --Werror $(LINT_FILES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem $(INCS) $(STD:-std=%=--std=%) lib src examples bench
+
+format:
+	clang-format -i $(LINT_FILES)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,97 @@
+/* config — scout.yaml, loaded once at start-up into a read-only struct.
+ * Strict: an unknown key, a wrong type, a bad value or a missing file is an
+ * error naming the file, the line and the key. Secrets are never stored in
+ * the file; they come from environment variables the file names. */
+#ifndef SCOUT_BASE_CONFIG_H
+#define SCOUT_BASE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+typedef enum { SCOUT_SOURCE_SQLITE, SCOUT_SOURCE_POSTGRES, SCOUT_SOURCE_CLICKHOUSE } scout_source_kind;
+
+/* An extra schema of a SQLite source: another database file attached under
+ * `name`, so its tables are addressed as source.name.table. */
+typedef struct scout_schema_cfg {
+    char *name;
+    char *path; /* absolute (resolved against the config file's directory) */
+} scout_schema_cfg;
+
+typedef struct scout_source_cfg {
+    char *name;              /* unique; first part of source.schema.table */
+    scout_source_kind kind;
+    char *path;              /* sqlite: main database file (absolute), may be NULL if schemas given */
+    scout_schema_cfg *schemas;
+    size_t n_schemas;
+    char *dsn;               /* postgres/clickhouse: connection string without secrets */
+    char *dsn_env;           /* name of an env var holding the full DSN (wins over dsn) */
+    bool restricted;         /* default-deny: only explicitly granted users may read */
+    char *description;
+} scout_source_cfg;
+
+typedef struct scout_llm_cfg {
+    char *base_url;    /* OpenAI-compatible endpoint; NULL = offline */
+    char *model;
+    char *api_key_env; /* env var holding the key (default OPENAI_API_KEY) */
+    int64_t timeout_ms;
+    int64_t max_tokens_per_question;
+} scout_llm_cfg;
+
+typedef struct scout_limits_cfg {
+    int64_t max_rows;        /* rows returned by one query */
+    int64_t max_bytes;       /* bytes of result data returned by one query */
+    int64_t timeout_ms;      /* wall time of one query */
+    int64_t crawl_sample_rows; /* rows sampled per table for column statistics */
+} scout_limits_cfg;
+
+typedef struct scout_user_cfg {
+    char *name;
+    char **groups;
+    size_t n_groups;
+    bool admin;
+} scout_user_cfg;
+
+typedef struct scout_config {
+    char *path;        /* the file this came from (absolute) */
+    char *dir;         /* its directory; relative paths in the file resolve here */
+    scout_source_cfg *sources;
+    size_t n_sources;
+    scout_llm_cfg llm;
+    scout_limits_cfg limits;
+    scout_user_cfg *users;
+    size_t n_users;
+    char **context_paths; /* extra curated-context folders (layer 2/4), absolute */
+    size_t n_context_paths;
+} scout_config;
+
+/* Fills cfg with built-in defaults and no sources. */
+void scout_config_defaults(scout_config *cfg);
+
+/* Loads path into a new config (caller frees with scout_config_free).
+ * Errors read "<file>:<line>: <what> '<key>'" and leave *out NULL. */
+scout_rc scout_config_load(const char *path, scout_config **out, scout_err *err);
+
+/* Parses YAML text as if it were the file `path` (used by tests and `init`). */
+scout_rc scout_config_parse(const char *text, size_t len, const char *path, scout_config **out,
+                            scout_err *err);
+
+/* Frees a config; NULL is a no-op. */
+void scout_config_free(scout_config *cfg);
+
+/* The named source or NULL. Borrowed. */
+const scout_source_cfg *scout_config_source(const scout_config *cfg, const char *name);
+
+/* The DSN to use for a source: the env var named by dsn_env if set, else
+ * SCOUT_DSN_<NAME> (upper-cased) if set, else dsn. Borrowed; may be NULL. */
+const char *scout_source_dsn(const scout_source_cfg *src);
+
+/* "sqlite", "postgres" or "clickhouse". */
+const char *scout_source_kind_name(scout_source_kind kind);
+
+/* The commented template that `scout init` writes. */
+const char *scout_config_template(void);
+
+#endif

@@ -1,0 +1,138 @@
+/* warehouse — the one interface scout uses to reach data. Each engine
+ * (SQLite now; PostgreSQL, ClickHouse later) implements scout_wh_ops; core code
+ * only ever calls the scout_wh_* wrappers below and never includes a backend.
+ * Connections are read-only; every query runs under row, byte and time limits
+ * and streams its rows to a callback. */
+#ifndef SCOUT_WAREHOUSE_H
+#define SCOUT_WAREHOUSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/config.h"
+#include "base/err.h"
+
+typedef enum { SCOUT_VAL_NULL, SCOUT_VAL_INT, SCOUT_VAL_REAL, SCOUT_VAL_TEXT, SCOUT_VAL_BLOB } scout_val_type;
+
+/* One cell of a result row. Text/blob bytes are borrowed and valid only
+ * during the row callback. Text is NUL-terminated; len excludes the NUL. */
+typedef struct scout_value {
+    scout_val_type type;
+    int64_t i;
+    double d;
+    const char *s;
+    size_t len;
+} scout_value;
+
+/* Limits for one statement. A value <= 0 means "no limit of this kind". */
+typedef struct scout_wh_limits {
+    int64_t max_rows;   /* stop with SCOUT_ELIMIT after this many rows (truncated=true) */
+    int64_t max_bytes;  /* stop with SCOUT_ELIMIT once this many result bytes were produced */
+    int64_t timeout_ms; /* interrupt the statement with SCOUT_ETIMEOUT after this long */
+} scout_wh_limits;
+
+/* What happened during a query (filled even when it fails). */
+typedef struct scout_wh_qstats {
+    int64_t rows;     /* rows delivered to the callback */
+    int64_t bytes;    /* bytes of cell data delivered */
+    double elapsed_ms;
+    bool truncated;   /* stopped by max_rows or max_bytes */
+} scout_wh_qstats;
+
+/* Called once with the column names before the first row (also for an empty result). */
+typedef scout_rc (*scout_wh_header_fn)(void *ud, int ncols, const char *const *names);
+/* Called per row; return non-zero to stop early (the query then returns SCOUT_OK). */
+typedef int (*scout_wh_row_fn)(void *ud, int ncols, const scout_value *vals);
+
+typedef struct scout_wh_column {
+    char *name;
+    char *type;   /* declared type as written ("INTEGER", "TEXT", "DATE", ...) */
+    bool notnull;
+    int pk;       /* 1-based position in the primary key, 0 if not part of it */
+} scout_wh_column;
+
+typedef struct scout_wh_fk {
+    char *from_column;
+    char *to_schema; /* NULL = same schema */
+    char *to_table;
+    char *to_column;
+} scout_wh_fk;
+
+/* A table or view as the engine declares it. */
+typedef struct scout_wh_table {
+    char *schema;  /* SQLite: attached database name ("main" for the main file) */
+    char *name;
+    bool is_view;
+    char *comment; /* NULL when the engine has none */
+    char *sql;     /* the CREATE statement when the engine exposes it, else NULL */
+    scout_wh_column *columns;
+    size_t n_columns;
+    scout_wh_fk *fks;
+    size_t n_fks;
+} scout_wh_table;
+
+/* SQL flavour facts the catalog and the planner need. */
+typedef struct scout_wh_dialect {
+    const char *name;         /* "sqlite", "postgres", "clickhouse" */
+    char quote_char;          /* identifier quote: '"' or '`' */
+    /* printf format that wraps a table reference in a bounded sample of at
+     * most N rows: "(SELECT * FROM %s LIMIT %lld)". */
+    const char *sample_fmt;
+} scout_wh_dialect;
+
+typedef struct scout_wh scout_wh; /* an open connection; backends extend it */
+
+typedef struct scout_wh_ops {
+    const char *kind;
+    scout_rc (*open)(const scout_source_cfg *src, scout_wh **out, scout_err *err);
+    /* Lists every user table and view (not engine-internal ones) of every schema. */
+    scout_rc (*list_tables)(scout_wh *wh, scout_wh_table **out, size_t *n, scout_err *err);
+    scout_rc (*query)(scout_wh *wh, const char *sql, const scout_wh_limits *lim,
+                      scout_wh_header_fn on_header, scout_wh_row_fn on_row, void *ud,
+                      scout_wh_qstats *stats, scout_err *err);
+    /* A cheap string that changes whenever the table's schema or data changes
+     * (used to skip unchanged tables on re-index). Caller frees *out. */
+    scout_rc (*fingerprint)(scout_wh *wh, const char *schema, const char *table, char **out,
+                            scout_err *err);
+    const scout_wh_dialect *(*dialect)(scout_wh *wh);
+    void (*close)(scout_wh *wh);
+} scout_wh_ops;
+
+/* Every connection starts with this header so the wrappers can dispatch. */
+struct scout_wh {
+    const scout_wh_ops *ops;
+    const scout_source_cfg *src; /* borrowed from the config */
+};
+
+/* Opens a read-only connection to the configured source (backend chosen by
+ * src->kind). src must outlive the connection. */
+scout_rc scout_wh_open(const scout_source_cfg *src, scout_wh **out, scout_err *err);
+
+/* Closes and frees; NULL is a no-op. */
+void scout_wh_close(scout_wh *wh);
+
+/* Fills *out with a new array of *n tables (free with scout_wh_tables_free). */
+scout_rc scout_wh_list_tables(scout_wh *wh, scout_wh_table **out, size_t *n, scout_err *err);
+void scout_wh_tables_free(scout_wh_table *t, size_t n);
+
+/* Runs one read-only statement under lim (NULL = no limits), streaming rows.
+ * Returns SCOUT_ESQL with the engine's message when the statement fails,
+ * SCOUT_ELIMIT when a row/byte limit stopped it (rows so far were delivered),
+ * SCOUT_ETIMEOUT when the time limit interrupted it. on_header/on_row may be NULL. */
+scout_rc scout_wh_query(scout_wh *wh, const char *sql, const scout_wh_limits *lim,
+                        scout_wh_header_fn on_header, scout_wh_row_fn on_row, void *ud,
+                        scout_wh_qstats *stats, scout_err *err);
+
+scout_rc scout_wh_fingerprint(scout_wh *wh, const char *schema, const char *table, char **out,
+                              scout_err *err);
+const scout_wh_dialect *scout_wh_dialect_of(scout_wh *wh);
+
+/* Appends the dialect-quoted identifier (quotes doubled) to buf-like output:
+ * writes at most n bytes into dst, returns SCOUT_ELIMIT if it does not fit. */
+scout_rc scout_wh_quote_ident(const scout_wh_dialect *d, const char *ident, char *dst, size_t n);
+
+/* Backend ops tables (defined in sqlite.c etc.); only warehouse.c uses them. */
+extern const scout_wh_ops scout_wh_sqlite_ops;
+
+#endif

@@ -13,13 +13,16 @@
 #define SCOUT_BUF_DEFAULT_MAX ((size_t)64 << 20) /* 64 MiB */
 
 typedef struct scout_buf {
-    char *data;  /* always NUL-terminated once anything was appended; may be NULL when empty */
-    size_t len;  /* bytes used, excluding the terminator */
-    size_t cap;  /* bytes allocated */
-    size_t max;  /* most bytes the buffer may ever hold (0 = SCOUT_BUF_DEFAULT_MAX) */
+    char *data; /* always NUL-terminated once anything was appended; may be NULL when empty */
+    size_t len; /* bytes used, excluding the terminator */
+    size_t cap; /* bytes allocated */
+    size_t max; /* most bytes the buffer may ever hold (0 = SCOUT_BUF_DEFAULT_MAX) */
 } scout_buf;
 
-#define SCOUT_BUF_INIT {NULL, 0, 0, 0}
+#define SCOUT_BUF_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 /* Prepares an empty buffer that will never grow beyond max bytes (0 = default). */
 void scout_buf_init(scout_buf *b, size_t max);

@@ -1,0 +1,523 @@
+#include "base/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "base/buf.h"
+#include "base/fsutil.h"
+
+/* Parsing state: the loaded YAML document plus what error messages need. */
+typedef struct parse_ctx {
+    yaml_document_t *doc;
+    const char *file;
+    scout_config *cfg;
+    scout_err *err;
+} parse_ctx;
+
+static const size_t CONFIG_MAX_BYTES = 4u << 20;
+
+/* ---- error helpers ---- */
+
+static int node_line(const yaml_node_t *n)
+{
+    return n ? (int)n->start_mark.line + 1 : 0;
+}
+
+static scout_rc cfg_fail(parse_ctx *c, const yaml_node_t *n, const char *what, const char *key)
+{
+    return scout_err_set(c->err, SCOUT_EUSER, "%s:%d: %s '%s'", c->file, node_line(n), what, key);
+}
+
+/* ---- scalar readers ---- */
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static scout_rc read_string(parse_ctx *c, const yaml_node_t *n, const char *key, char **out)
+{
+    const char *s = scalar(n);
+    if (!s) return cfg_fail(c, n, "expected a string for", key);
+    free(*out);
+    *out = scout_strdup(s);
+    return *out ? SCOUT_OK : scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+}
+
+static scout_rc read_bool(parse_ctx *c, const yaml_node_t *n, const char *key, bool *out)
+{
+    const char *s = scalar(n);
+    if (s && (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on"))) {
+        *out = true;
+        return SCOUT_OK;
+    }
+    if (s && (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))) {
+        *out = false;
+        return SCOUT_OK;
+    }
+    return cfg_fail(c, n, "expected true or false for", key);
+}
+
+static scout_rc read_positive(parse_ctx *c, const yaml_node_t *n, const char *key, int64_t *out)
+{
+    const char *s = scalar(n);
+    if (!s || !*s) return cfg_fail(c, n, "expected a positive integer for", key);
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v <= 0) return cfg_fail(c, n, "expected a positive integer for", key);
+    *out = v;
+    return SCOUT_OK;
+}
+
+/* Resolves a path from the file against the config's directory. */
+static scout_rc read_path(parse_ctx *c, const yaml_node_t *n, const char *key, char **out)
+{
+    const char *s = scalar(n);
+    if (!s || !*s) return cfg_fail(c, n, "expected a file path for", key);
+    free(*out);
+    *out = scout_path_join(c->cfg->dir, s);
+    return *out ? SCOUT_OK : scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+}
+
+/* Names become parts of source.schema.table: keep them plain identifiers. */
+static bool valid_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 63) return false;
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-') return false;
+    return true;
+}
+
+/* ---- mapping iteration ---- */
+
+typedef scout_rc (*pair_fn)(parse_ctx *c, const char *key, yaml_node_t *knode, yaml_node_t *val,
+                            void *target);
+
+static scout_rc each_pair(parse_ctx *c, yaml_node_t *map, const char *what, pair_fn fn,
+                          void *target)
+{
+    if (!map || map->type != YAML_MAPPING_NODE)
+        return cfg_fail(c, map, "expected a mapping for", what);
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+        const char *key = scalar(k);
+        if (!key) return cfg_fail(c, k, "expected a plain key in", what);
+        scout_rc rc = fn(c, key, k, v, target);
+        if (rc) return rc;
+    }
+    return SCOUT_OK;
+}
+
+static size_t seq_len(const yaml_node_t *n)
+{
+    return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+static yaml_node_t *seq_item(parse_ctx *c, const yaml_node_t *n, size_t i)
+{
+    return yaml_document_get_node(c->doc, n->data.sequence.items.start[i]);
+}
+
+/* ---- sources ---- */
+
+static scout_rc schema_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
+{
+    scout_source_cfg *src = t;
+    if (!valid_name(key)) return cfg_fail(c, k, "invalid schema name", key);
+    for (size_t i = 0; i < src->n_schemas; i++)
+        if (!strcmp(src->schemas[i].name, key)) return cfg_fail(c, k, "duplicate schema", key);
+    scout_schema_cfg *s = realloc(src->schemas, (src->n_schemas + 1) * sizeof *s);
+    if (!s) return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+    src->schemas = s;
+    scout_schema_cfg *sc = &s[src->n_schemas++];
+    memset(sc, 0, sizeof *sc);
+    sc->name = scout_strdup(key);
+    return read_path(c, v, key, &sc->path);
+}
+
+static scout_rc read_kind(parse_ctx *c, yaml_node_t *v, scout_source_kind *kind)
+{
+    const char *s = scalar(v);
+    if (s && !strcmp(s, "sqlite"))
+        *kind = SCOUT_SOURCE_SQLITE;
+    else if (s && !strcmp(s, "postgres"))
+        *kind = SCOUT_SOURCE_POSTGRES;
+    else if (s && !strcmp(s, "clickhouse"))
+        *kind = SCOUT_SOURCE_CLICKHOUSE;
+    else
+        return cfg_fail(c, v, "expected sqlite, postgres or clickhouse for", "kind");
+    return SCOUT_OK;
+}
+
+/* A DSN in the file must not carry a password: secrets belong in dsn_env. */
+static bool dsn_has_secret(const char *dsn)
+{
+    if (strstr(dsn, "password=")) return true;
+    const char *scheme = strstr(dsn, "://");
+    if (!scheme) return false;
+    const char *at = strchr(scheme + 3, '@');
+    if (!at) return false;
+    const char *colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+    return colon != NULL;
+}
+
+static scout_rc source_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
+{
+    scout_source_cfg *src = t;
+    if (!strcmp(key, "name")) return read_string(c, v, key, &src->name);
+    if (!strcmp(key, "kind")) return read_kind(c, v, &src->kind);
+    if (!strcmp(key, "path")) return read_path(c, v, key, &src->path);
+    if (!strcmp(key, "schemas")) return each_pair(c, v, "schemas", schema_pair, src);
+    if (!strcmp(key, "dsn_env")) return read_string(c, v, key, &src->dsn_env);
+    if (!strcmp(key, "restricted")) return read_bool(c, v, key, &src->restricted);
+    if (!strcmp(key, "description")) return read_string(c, v, key, &src->description);
+    if (!strcmp(key, "dsn")) {
+        scout_rc rc = read_string(c, v, key, &src->dsn);
+        if (!rc && dsn_has_secret(src->dsn))
+            return cfg_fail(c, v, "password in the file; use dsn_env for", key);
+        return rc;
+    }
+    return cfg_fail(c, k, "unknown key", key);
+}
+
+static scout_rc check_source(parse_ctx *c, yaml_node_t *n, const scout_source_cfg *src, size_t idx)
+{
+    if (!src->name) return cfg_fail(c, n, "missing required key", "name");
+    if (!valid_name(src->name)) return cfg_fail(c, n, "invalid source name", src->name);
+    for (size_t i = 0; i < idx; i++)
+        if (!strcmp(c->cfg->sources[i].name, src->name))
+            return cfg_fail(c, n, "duplicate source", src->name);
+    bool is_sqlite = src->kind == SCOUT_SOURCE_SQLITE;
+    if (is_sqlite && !src->path && src->n_schemas == 0)
+        return cfg_fail(c, n, "sqlite source needs 'path' or 'schemas':", src->name);
+    if (!is_sqlite && !src->dsn && !src->dsn_env)
+        return cfg_fail(c, n, "source needs 'dsn' or 'dsn_env':", src->name);
+    return SCOUT_OK;
+}
+
+static scout_rc read_sources(parse_ctx *c, yaml_node_t *v)
+{
+    if (v->type != YAML_SEQUENCE_NODE) return cfg_fail(c, v, "expected a list for", "sources");
+    size_t n = seq_len(v);
+    c->cfg->sources = calloc(n ? n : 1, sizeof *c->cfg->sources);
+    if (!c->cfg->sources) return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = seq_item(c, v, i);
+        scout_source_cfg *src = &c->cfg->sources[i];
+        c->cfg->n_sources = i + 1; /* counted before parsing so free() sees partial sources */
+        src->kind = (scout_source_kind)-1;
+        scout_rc rc = each_pair(c, item, "sources entry", source_pair, src);
+        if (rc) return rc;
+        if ((int)src->kind == -1) return cfg_fail(c, item, "missing required key", "kind");
+        rc = check_source(c, item, src, i);
+        if (rc) return rc;
+    }
+    return SCOUT_OK;
+}
+
+/* ---- llm, limits, users ---- */
+
+static scout_rc llm_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
+{
+    scout_llm_cfg *llm = t;
+    if (!strcmp(key, "base_url")) return read_string(c, v, key, &llm->base_url);
+    if (!strcmp(key, "model")) return read_string(c, v, key, &llm->model);
+    if (!strcmp(key, "api_key_env")) return read_string(c, v, key, &llm->api_key_env);
+    if (!strcmp(key, "timeout_ms")) return read_positive(c, v, key, &llm->timeout_ms);
+    if (!strcmp(key, "max_tokens_per_question"))
+        return read_positive(c, v, key, &llm->max_tokens_per_question);
+    if (!strcmp(key, "api_key"))
+        return cfg_fail(c, k, "secrets are not allowed in the file; use api_key_env instead of",
+                        key);
+    return cfg_fail(c, k, "unknown key", key);
+}
+
+static scout_rc limits_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
+{
+    scout_limits_cfg *l = t;
+    if (!strcmp(key, "max_rows")) return read_positive(c, v, key, &l->max_rows);
+    if (!strcmp(key, "max_bytes")) return read_positive(c, v, key, &l->max_bytes);
+    if (!strcmp(key, "timeout_ms")) return read_positive(c, v, key, &l->timeout_ms);
+    if (!strcmp(key, "crawl_sample_rows")) return read_positive(c, v, key, &l->crawl_sample_rows);
+    return cfg_fail(c, k, "unknown key", key);
+}
+
+static scout_rc read_string_list(parse_ctx *c, yaml_node_t *v, const char *key, bool as_path,
+                                 char ***out, size_t *n_out)
+{
+    if (v->type != YAML_SEQUENCE_NODE) return cfg_fail(c, v, "expected a list for", key);
+    size_t n = seq_len(v);
+    *out = calloc(n ? n : 1, sizeof **out);
+    if (!*out) return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        *n_out = i + 1;
+        yaml_node_t *item = seq_item(c, v, i);
+        scout_rc rc =
+            as_path ? read_path(c, item, key, &(*out)[i]) : read_string(c, item, key, &(*out)[i]);
+        if (rc) return rc;
+    }
+    return SCOUT_OK;
+}
+
+static scout_rc user_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
+{
+    scout_user_cfg *u = t;
+    if (!strcmp(key, "name")) return read_string(c, v, key, &u->name);
+    if (!strcmp(key, "admin")) return read_bool(c, v, key, &u->admin);
+    if (!strcmp(key, "groups")) return read_string_list(c, v, key, false, &u->groups, &u->n_groups);
+    return cfg_fail(c, k, "unknown key", key);
+}
+
+static scout_rc read_users(parse_ctx *c, yaml_node_t *v)
+{
+    if (v->type != YAML_SEQUENCE_NODE) return cfg_fail(c, v, "expected a list for", "users");
+    size_t n = seq_len(v);
+    c->cfg->users = calloc(n ? n : 1, sizeof *c->cfg->users);
+    if (!c->cfg->users) return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = seq_item(c, v, i);
+        c->cfg->n_users = i + 1;
+        scout_rc rc = each_pair(c, item, "users entry", user_pair, &c->cfg->users[i]);
+        if (rc) return rc;
+        if (!c->cfg->users[i].name) return cfg_fail(c, item, "missing required key", "name");
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(c->cfg->users[j].name, c->cfg->users[i].name))
+                return cfg_fail(c, item, "duplicate user", c->cfg->users[i].name);
+    }
+    return SCOUT_OK;
+}
+
+static scout_rc top_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
+{
+    (void)t;
+    if (!strcmp(key, "sources")) return read_sources(c, v);
+    if (!strcmp(key, "llm")) return each_pair(c, v, "llm", llm_pair, &c->cfg->llm);
+    if (!strcmp(key, "limits")) return each_pair(c, v, "limits", limits_pair, &c->cfg->limits);
+    if (!strcmp(key, "users")) return read_users(c, v);
+    if (!strcmp(key, "context_paths"))
+        return read_string_list(c, v, key, true, &c->cfg->context_paths, &c->cfg->n_context_paths);
+    return cfg_fail(c, k, "unknown key", key);
+}
+
+/* ---- public API ---- */
+
+void scout_config_defaults(scout_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->limits.max_rows = 10000;
+    cfg->limits.max_bytes = 16 << 20;
+    cfg->limits.timeout_ms = 30000;
+    cfg->limits.crawl_sample_rows = 100000;
+    cfg->llm.timeout_ms = 120000;
+    cfg->llm.max_tokens_per_question = 200000;
+}
+
+/* The directory part of an absolute path ("/a/b.yaml" -> "/a"). */
+static char *dir_of(const char *path)
+{
+    char *d = scout_strdup(path);
+    if (!d) return NULL;
+    char *slash = strrchr(d, '/');
+    if (slash == d)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else {
+        free(d);
+        d = scout_strdup(".");
+    }
+    return d;
+}
+
+static char *absolute_path(const char *path)
+{
+    if (path[0] == '/') return scout_strdup(path);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) return scout_strdup(path);
+    return scout_path_join(cwd, path);
+}
+
+static scout_rc parse_document(parse_ctx *c, yaml_parser_t *parser)
+{
+    yaml_document_t doc;
+    if (!yaml_parser_load(parser, &doc))
+        return scout_err_set(c->err, SCOUT_EUSER, "%s:%d: invalid YAML: %s", c->file,
+                             (int)parser->problem_mark.line + 1,
+                             parser->problem ? parser->problem : "parse error");
+    c->doc = &doc;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    scout_rc rc = SCOUT_OK;
+    if (root && !(root->type == YAML_SCALAR_NODE && !root->data.scalar.length))
+        rc = each_pair(c, root, "the top level", top_pair, NULL);
+    yaml_document_delete(&doc);
+    c->doc = NULL;
+    return rc;
+}
+
+scout_rc scout_config_parse(const char *text, size_t len, const char *path, scout_config **out,
+                            scout_err *err)
+{
+    *out = NULL;
+    scout_config *cfg = malloc(sizeof *cfg);
+    if (!cfg) return scout_err_set(err, SCOUT_ENOMEM, "out of memory");
+    scout_config_defaults(cfg);
+    cfg->path = absolute_path(path);
+    cfg->dir = cfg->path ? dir_of(cfg->path) : NULL;
+    if (!cfg->dir) {
+        scout_config_free(cfg);
+        return scout_err_set(err, SCOUT_ENOMEM, "out of memory");
+    }
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    parse_ctx c = {.doc = NULL, .file = path, .cfg = cfg, .err = err};
+    scout_rc rc = parse_document(&c, &parser);
+    yaml_parser_delete(&parser);
+    if (rc) {
+        scout_config_free(cfg);
+        return rc;
+    }
+    *out = cfg;
+    return SCOUT_OK;
+}
+
+scout_rc scout_config_load(const char *path, scout_config **out, scout_err *err)
+{
+    *out = NULL;
+    scout_buf b;
+    scout_buf_init(&b, CONFIG_MAX_BYTES);
+    scout_rc rc = scout_buf_read_file(&b, path, err);
+    if (rc == SCOUT_EIO && !scout_path_exists(path))
+        rc = scout_err_set(err, SCOUT_EUSER, "%s: config file not found (run 'scout init')", path);
+    if (!rc) rc = scout_config_parse(scout_buf_cstr(&b), b.len, path, out, err);
+    scout_buf_free(&b);
+    return rc;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) free(v[i]);
+    free(v);
+}
+
+void scout_config_free(scout_config *cfg)
+{
+    if (!cfg) return;
+    for (size_t i = 0; i < cfg->n_sources; i++) {
+        scout_source_cfg *s = &cfg->sources[i];
+        free(s->name);
+        free(s->path);
+        for (size_t j = 0; j < s->n_schemas; j++) {
+            free(s->schemas[j].name);
+            free(s->schemas[j].path);
+        }
+        free(s->schemas);
+        free(s->dsn);
+        free(s->dsn_env);
+        free(s->description);
+    }
+    free(cfg->sources);
+    for (size_t i = 0; i < cfg->n_users; i++) {
+        free(cfg->users[i].name);
+        free_strings(cfg->users[i].groups, cfg->users[i].n_groups);
+    }
+    free(cfg->users);
+    free_strings(cfg->context_paths, cfg->n_context_paths);
+    free(cfg->llm.base_url);
+    free(cfg->llm.model);
+    free(cfg->llm.api_key_env);
+    free(cfg->path);
+    free(cfg->dir);
+    free(cfg);
+}
+
+const scout_source_cfg *scout_config_source(const scout_config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->n_sources; i++)
+        if (!strcmp(cfg->sources[i].name, name)) return &cfg->sources[i];
+    return NULL;
+}
+
+const char *scout_source_dsn(const scout_source_cfg *src)
+{
+    if (src->dsn_env) {
+        const char *v = getenv(src->dsn_env);
+        if (v && *v) return v;
+    }
+    char var[96] = "SCOUT_DSN_";
+    size_t o = strlen(var);
+    for (const char *p = src->name; *p && o + 1 < sizeof var; p++)
+        var[o++] = (*p == '-') ? '_' : (char)toupper((unsigned char)*p);
+    var[o] = '\0';
+    const char *v = getenv(var);
+    if (v && *v) return v;
+    return src->dsn;
+}
+
+const char *scout_source_kind_name(scout_source_kind kind)
+{
+    switch (kind) {
+    case SCOUT_SOURCE_SQLITE:
+        return "sqlite";
+    case SCOUT_SOURCE_POSTGRES:
+        return "postgres";
+    case SCOUT_SOURCE_CLICKHOUSE:
+        return "clickhouse";
+    }
+    return "unknown";
+}
+
+const char *scout_config_template(void)
+{
+    return "# scout.yaml — scout's configuration. Every key is documented in\n"
+           "# docs/configuration.md. Relative paths resolve against this file's directory.\n"
+           "# Secrets never go in this file: name an environment variable instead.\n"
+           "\n"
+           "# Where the data lives. Each source has a unique name; tables are addressed\n"
+           "# as source.schema.table.\n"
+           "sources: []\n"
+           "#  - name: finance\n"
+           "#    kind: sqlite              # sqlite | postgres | clickhouse\n"
+           "#    path: data/finance.db     # sqlite: main database file (schema 'main')\n"
+           "#    schemas:                  # sqlite: more files, attached under these names\n"
+           "#      mart: data/finance_mart.db\n"
+           "#    restricted: true          # default-deny: only granted users may read it\n"
+           "#    description: Invoices, payments, refunds and revenue marts\n"
+           "#  - name: analytics\n"
+           "#    kind: postgres\n"
+           "#    dsn_env: ANALYTICS_DSN    # env var holding the connection string\n"
+           "\n"
+           "# An OpenAI-compatible endpoint turns scout into a full agent. Without it,\n"
+           "# scout answers offline with its deterministic planner.\n"
+           "# llm:\n"
+           "#   base_url: https://api.openai.com/v1\n"
+           "#   model: gpt-4.1\n"
+           "#   api_key_env: OPENAI_API_KEY\n"
+           "#   timeout_ms: 120000\n"
+           "#   max_tokens_per_question: 200000\n"
+           "\n"
+           "# Limits enforced on every query scout runs.\n"
+           "limits:\n"
+           "  max_rows: 10000\n"
+           "  max_bytes: 16777216\n"
+           "  timeout_ms: 30000\n"
+           "  crawl_sample_rows: 100000\n"
+           "\n"
+           "# People who may ask questions, their groups, and who administers scout.\n"
+           "# users:\n"
+           "#   - name: alice\n"
+           "#     groups: [finance]\n"
+           "#     admin: true\n"
+           "\n"
+           "# Extra folders of curated context (YAML, Markdown docs, Slack exports).\n"
+           "# context_paths: [context]\n";
+}

@@ -11,7 +11,11 @@
 
 #include "base/err.h"
 
-typedef enum { SCOUT_SOURCE_SQLITE, SCOUT_SOURCE_POSTGRES, SCOUT_SOURCE_CLICKHOUSE } scout_source_kind;
+typedef enum {
+    SCOUT_SOURCE_SQLITE,
+    SCOUT_SOURCE_POSTGRES,
+    SCOUT_SOURCE_CLICKHOUSE
+} scout_source_kind;
 
 /* An extra schema of a SQLite source: another database file attached under
  * `name`, so its tables are addressed as source.name.table. */
@@ -21,19 +25,19 @@ typedef struct scout_schema_cfg {
 } scout_schema_cfg;
 
 typedef struct scout_source_cfg {
-    char *name;              /* unique; first part of source.schema.table */
+    char *name; /* unique; first part of source.schema.table */
     scout_source_kind kind;
-    char *path;              /* sqlite: main database file (absolute), may be NULL if schemas given */
+    char *path; /* sqlite: main database file (absolute), may be NULL if schemas given */
     scout_schema_cfg *schemas;
     size_t n_schemas;
-    char *dsn;               /* postgres/clickhouse: connection string without secrets */
-    char *dsn_env;           /* name of an env var holding the full DSN (wins over dsn) */
-    bool restricted;         /* default-deny: only explicitly granted users may read */
+    char *dsn;       /* postgres/clickhouse: connection string without secrets */
+    char *dsn_env;   /* name of an env var holding the full DSN (wins over dsn) */
+    bool restricted; /* default-deny: only explicitly granted users may read */
     char *description;
 } scout_source_cfg;
 
 typedef struct scout_llm_cfg {
-    char *base_url;    /* OpenAI-compatible endpoint; NULL = offline */
+    char *base_url; /* OpenAI-compatible endpoint; NULL = offline */
     char *model;
     char *api_key_env; /* env var holding the key (default OPENAI_API_KEY) */
     int64_t timeout_ms;
@@ -41,9 +45,9 @@ typedef struct scout_llm_cfg {
 } scout_llm_cfg;
 
 typedef struct scout_limits_cfg {
-    int64_t max_rows;        /* rows returned by one query */
-    int64_t max_bytes;       /* bytes of result data returned by one query */
-    int64_t timeout_ms;      /* wall time of one query */
+    int64_t max_rows;          /* rows returned by one query */
+    int64_t max_bytes;         /* bytes of result data returned by one query */
+    int64_t timeout_ms;        /* wall time of one query */
     int64_t crawl_sample_rows; /* rows sampled per table for column statistics */
 } scout_limits_cfg;
 
@@ -55,8 +59,8 @@ typedef struct scout_user_cfg {
 } scout_user_cfg;
 
 typedef struct scout_config {
-    char *path;        /* the file this came from (absolute) */
-    char *dir;         /* its directory; relative paths in the file resolve here */
+    char *path; /* the file this came from (absolute) */
+    char *dir;  /* its directory; relative paths in the file resolve here */
     scout_source_cfg *sources;
     size_t n_sources;
     scout_llm_cfg llm;

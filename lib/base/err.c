@@ -45,17 +45,28 @@ void scout_err_clear(scout_err *err)
 const char *scout_rc_name(scout_rc code)
 {
     switch (code) {
-    case SCOUT_OK: return "ok";
-    case SCOUT_EUSER: return "user";
-    case SCOUT_ENOTFOUND: return "not found";
-    case SCOUT_EDENIED: return "denied";
-    case SCOUT_ELIMIT: return "limit";
-    case SCOUT_ETIMEOUT: return "timeout";
-    case SCOUT_EINTERRUPTED: return "interrupted";
-    case SCOUT_EIO: return "io";
-    case SCOUT_ESQL: return "sql";
-    case SCOUT_ENOMEM: return "memory";
-    case SCOUT_EINTERNAL: return "internal";
+    case SCOUT_OK:
+        return "ok";
+    case SCOUT_EUSER:
+        return "user";
+    case SCOUT_ENOTFOUND:
+        return "not found";
+    case SCOUT_EDENIED:
+        return "denied";
+    case SCOUT_ELIMIT:
+        return "limit";
+    case SCOUT_ETIMEOUT:
+        return "timeout";
+    case SCOUT_EINTERRUPTED:
+        return "interrupted";
+    case SCOUT_EIO:
+        return "io";
+    case SCOUT_ESQL:
+        return "sql";
+    case SCOUT_ENOMEM:
+        return "memory";
+    case SCOUT_EINTERNAL:
+        return "internal";
     }
     return "unknown";
 }

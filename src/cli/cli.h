@@ -1,0 +1,55 @@
+/* cli — the command-line front-end's shared state and helpers. Front-ends do
+ * argument parsing and I/O only; the work happens in lib/. */
+#ifndef SCOUT_CLI_H
+#define SCOUT_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "base/config.h"
+#include "base/err.h"
+#include "base/home.h"
+#include "catalog/catalog.h"
+
+typedef struct cli {
+    const char *home_flag; /* --home, or NULL */
+    bool json;             /* --json: machine-readable output on stdout */
+    bool quiet;            /* --quiet: only results and errors */
+    bool verbose;          /* --verbose: debug diagnostics */
+    scout_home home;
+    scout_config *cfg;  /* loaded lazily by cli_load_config */
+    scout_catalog *cat; /* opened lazily by cli_open_catalog */
+    scout_err err;      /* the failure a command returns */
+} cli;
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary; /* one line for `scout --help` */
+    const char *usage;   /* the full `scout CMD --help` text */
+    scout_rc (*run)(cli *c, int argc, char **argv);
+} cli_command;
+
+/* Loads home/scout.yaml into c->cfg (once). */
+scout_rc cli_load_config(cli *c);
+
+/* Opens home/catalog.db into c->cat (once), creating the home if needed. */
+scout_rc cli_open_catalog(cli *c);
+
+/* Prints a JSON value to stdout (indented, newline-terminated) and frees it. */
+scout_rc cli_print_json(cli *c, json_t *v);
+
+/* True when argv[i] asks for help. */
+bool cli_is_help(const char *arg);
+
+/* Records a usage error ("CMD: what is wrong") for the command. */
+scout_rc cli_usage_error(cli *c, const char *cmd, const char *what);
+
+/* Progress output for long commands: a bar on a TTY, plain lines otherwise. */
+void cli_progress(cli *c, const char *label, size_t done, size_t total, const char *item);
+void cli_progress_done(cli *c);
+
+/* Commands. */
+extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_index, cli_cmd_tables, cli_cmd_show,
+    cli_cmd_status;
+
+#endif

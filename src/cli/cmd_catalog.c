@@ -1,0 +1,256 @@
+/* Catalog commands: index, tables, show, status. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/fsutil.h"
+#include "cli.h"
+
+/* ---- scout index ---- */
+
+static void index_progress(void *ud, const scout_index_progress *p)
+{
+    cli *c = ud;
+    cli_progress(c, p->skipped ? "index (unchanged)" : "index", p->done, p->total, p->fqname);
+}
+
+static scout_rc run_index(cli *c, int argc, char **argv)
+{
+    if (argc > 1) return cli_usage_error(c, "index", "takes no arguments");
+    scout_rc rc = cli_load_config(c);
+    if (!rc) rc = cli_open_catalog(c);
+    if (rc) return rc;
+    if (c->cfg->n_sources == 0)
+        return scout_err_set(&c->err, SCOUT_EUSER, "%s: no sources configured", c->cfg->path);
+    scout_index_stats st;
+    memset(&st, 0, sizeof st);
+    rc = scout_catalog_index(c->cat, c->cfg, index_progress, c, &st, &c->err);
+    cli_progress_done(c);
+    if (rc) return rc;
+    if (c->json) {
+        return cli_print_json(
+            c, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "sources", (json_int_t)st.sources,
+                         "tables", (json_int_t)st.tables_seen, "crawled",
+                         (json_int_t)st.tables_crawled, "skipped", (json_int_t)st.tables_skipped,
+                         "removed", (json_int_t)st.tables_removed, "columns",
+                         (json_int_t)st.columns, "elapsed_ms", st.elapsed_ms));
+    }
+    if (!c->quiet)
+        printf("indexed %zu tables from %zu sources in %.1f s: %zu crawled, %zu unchanged, %zu "
+               "removed\n",
+               st.tables_seen, st.sources, st.elapsed_ms / 1000.0, st.tables_crawled,
+               st.tables_skipped, st.tables_removed);
+    return SCOUT_OK;
+}
+
+const cli_command cli_cmd_index = {
+    "index", "crawl every configured source into the catalog",
+    "usage: scout index\n"
+    "\n"
+    "Crawls every source in scout.yaml into the catalog: tables, columns, keys,\n"
+    "row counts, column statistics and freshness. Incremental: tables whose\n"
+    "schema and data did not change since the last run are skipped; tables that\n"
+    "disappeared are removed. Shows a progress bar on a terminal.\n",
+    run_index};
+
+/* ---- scout tables ---- */
+
+typedef struct tables_ctx {
+    cli *c;
+    json_t *arr; /* --json */
+    size_t n;
+} tables_ctx;
+
+static void format_count(int64_t n, char *out, size_t size)
+{
+    if (n < 0)
+        scout_strlcpy(out, "?", size);
+    else if (n >= 10000000)
+        snprintf(out, size, "%.1fM", (double)n / 1e6);
+    else if (n >= 100000)
+        snprintf(out, size, "%.0fk", (double)n / 1e3);
+    else
+        snprintf(out, size, "%lld", (long long)n);
+}
+
+static int table_row(void *ud, const scout_table_summary *t)
+{
+    tables_ctx *tc = ud;
+    tc->n++;
+    if (tc->arr) {
+        json_array_append_new(
+            tc->arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:s?}", "name", t->fqname,
+                               "source", t->source, "schema", t->schema, "table", t->name,
+                               "is_view", t->is_view, "row_count", (json_int_t)t->row_count,
+                               "columns", (json_int_t)t->n_columns, "freshness", t->freshness));
+        return 0;
+    }
+    char rows[32];
+    format_count(t->row_count, rows, sizeof rows);
+    printf("%-52s %8s %5lld  %s%s\n", t->fqname, rows, (long long)t->n_columns,
+           t->freshness ? t->freshness : "-", t->is_view ? "  (view)" : "");
+    return 0;
+}
+
+static scout_rc run_tables(cli *c, int argc, char **argv)
+{
+    if (argc > 2) return cli_usage_error(c, "tables", "takes at most one PATTERN");
+    const char *pattern = argc == 2 ? argv[1] : NULL;
+    scout_rc rc = cli_open_catalog(c);
+    if (rc) return rc;
+    tables_ctx tc = {c, c->json ? json_array() : NULL, 0};
+    if (!c->json && !c->quiet) printf("%-52s %8s %5s  %s\n", "TABLE", "ROWS", "COLS", "FRESHNESS");
+    rc = scout_catalog_list_tables(c->cat, pattern, table_row, &tc, &c->err);
+    if (rc) {
+        json_decref(tc.arr);
+        return rc;
+    }
+    if (c->json) return cli_print_json(c, tc.arr);
+    if (tc.n == 0 && !c->quiet)
+        fprintf(stderr,
+                pattern ? "no table matches '%s'\n"
+                        : "the catalog is empty%s (run 'scout index')\n",
+                pattern ? pattern : "");
+    return SCOUT_OK;
+}
+
+const cli_command cli_cmd_tables = {
+    "tables", "list catalogued tables, optionally matching a pattern",
+    "usage: scout tables [PATTERN]\n"
+    "\n"
+    "Lists the tables in the catalog with row count, column count and freshness\n"
+    "(the latest value of the table's main timestamp column). PATTERN is a glob\n"
+    "over source.schema.table ('finance.mart.*', '*_v1'); a plain word matches\n"
+    "any table whose name contains it ('revenue').\n",
+    run_tables};
+
+/* ---- scout show ---- */
+
+static scout_rc run_show(cli *c, int argc, char **argv)
+{
+    const char *ref = NULL;
+    bool full = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--full"))
+            full = true;
+        else if (argv[i][0] == '-')
+            return cli_usage_error(c, "show", "unknown option");
+        else if (ref)
+            return cli_usage_error(c, "show", "takes one TABLE");
+        else
+            ref = argv[i];
+    }
+    if (!ref) return cli_usage_error(c, "show", "missing TABLE");
+    scout_rc rc = cli_open_catalog(c);
+    char *fq = NULL;
+    if (!rc) rc = scout_catalog_resolve(c->cat, ref, &fq, &c->err);
+    if (rc) return rc;
+    scout_buf out = SCOUT_BUF_INIT;
+    if (c->json)
+        rc = scout_catalog_card_json(c->cat, fq, &out, &c->err);
+    else
+        rc = scout_catalog_card_text(c->cat, fq, full ? SCOUT_CARD_FULL : SCOUT_CARD_SHORT, &out,
+                                     &c->err);
+    if (!rc) {
+        fputs(scout_buf_cstr(&out), stdout);
+        if (out.len && out.data[out.len - 1] != '\n') fputc('\n', stdout);
+    }
+    scout_buf_free(&out);
+    free(fq);
+    return rc;
+}
+
+const cli_command cli_cmd_show = {
+    "show", "print a table's card",
+    "usage: scout show TABLE [--full] [--json]\n"
+    "\n"
+    "Prints the card scout keeps for a table: what it is, its size and freshness,\n"
+    "key columns, keys and the values its dimensions take. TABLE may be\n"
+    "source.schema.table, schema.table or just the table name when unambiguous.\n"
+    "  --full   every column with its statistics\n"
+    "  --json   every fact as one JSON object\n",
+    run_show};
+
+/* ---- scout status ---- */
+
+static json_t *sources_json(const scout_config *cfg)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; cfg && i < cfg->n_sources; i++) {
+        const scout_source_cfg *s = &cfg->sources[i];
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:b}", "name", s->name, "kind",
+                                             scout_source_kind_name(s->kind), "restricted",
+                                             s->restricted));
+    }
+    return arr;
+}
+
+static json_t *counts_json(const scout_catalog_counts *k, int64_t sessions)
+{
+    return json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I}", "tables",
+        (json_int_t)k->tables, "columns", (json_int_t)k->columns, "described_tables",
+        (json_int_t)k->described_tables, "lineage_edges", (json_int_t)k->lineage_edges, "join_keys",
+        (json_int_t)k->join_keys, "knowledge_chunks", (json_int_t)k->knowledge_chunks,
+        "query_clusters", "canonical", (json_int_t)k->query_clusters_canonical, "trusted",
+        (json_int_t)k->query_clusters_trusted, "adhoc", (json_int_t)k->query_clusters_adhoc,
+        "noise", (json_int_t)k->query_clusters_noise, "memories", (json_int_t)k->memories,
+        "sessions", (json_int_t)sessions);
+}
+
+static void print_status_text(const cli *c, const scout_catalog_counts *k, int64_t sessions)
+{
+    printf("home      %s\n", c->home.dir);
+    printf("config    %s%s\n", c->home.config, c->cfg ? "" : " (missing: run 'scout init')");
+    printf("sources   %zu\n", c->cfg ? c->cfg->n_sources : 0);
+    for (size_t i = 0; c->cfg && i < c->cfg->n_sources; i++) {
+        const scout_source_cfg *s = &c->cfg->sources[i];
+        printf("  %-12s %-10s%s\n", s->name, scout_source_kind_name(s->kind),
+               s->restricted ? " restricted" : "");
+    }
+    printf("\ncontext layers\n");
+    printf("  1 schema       %lld tables, %lld columns\n", (long long)k->tables,
+           (long long)k->columns);
+    printf("  2 curated      %lld described tables\n", (long long)k->described_tables);
+    printf("  3 code         %lld lineage edges, %lld join keys\n", (long long)k->lineage_edges,
+           (long long)k->join_keys);
+    printf("  4 knowledge    %lld chunks\n", (long long)k->knowledge_chunks);
+    printf("  5 memory       %lld memories\n", (long long)k->memories);
+    printf("  query history  %lld canonical, %lld trusted, %lld ad-hoc, %lld noise clusters\n",
+           (long long)k->query_clusters_canonical, (long long)k->query_clusters_trusted,
+           (long long)k->query_clusters_adhoc, (long long)k->query_clusters_noise);
+    printf("  sessions       %lld\n", (long long)sessions);
+}
+
+static scout_rc run_status(cli *c, int argc, char **argv)
+{
+    if (argc > 1) return cli_usage_error(c, "status", "takes no arguments");
+    /* A missing config is fine for status (it says so); a broken one is an error. */
+    scout_rc rc = SCOUT_OK;
+    if (scout_path_exists(c->home.config)) rc = cli_load_config(c);
+    if (!rc) rc = cli_open_catalog(c);
+    scout_catalog_counts k;
+    memset(&k, 0, sizeof k);
+    if (!rc) rc = scout_catalog_counts_get(c->cat, &k, &c->err);
+    if (rc) return rc;
+    int64_t sessions = 0; /* sessions.db arrives with the agent; until then there are none */
+    if (!c->json) {
+        print_status_text(c, &k, sessions);
+        return SCOUT_OK;
+    }
+    json_t *o = json_pack("{s:s, s:s, s:o}", "home", c->home.dir, "config", c->home.config,
+                          "sources", sources_json(c->cfg));
+    json_object_set_new(o, "counts", counts_json(&k, sessions));
+    return cli_print_json(c, o);
+}
+
+const cli_command cli_cmd_status = {
+    "status", "show the home, sources and what each context layer holds",
+    "usage: scout status [--json]\n"
+    "\n"
+    "Shows the home directory, the configured sources and the size of each\n"
+    "context layer: tables and columns (schema), described tables (curated),\n"
+    "lineage edges and join keys (code), knowledge chunks, query-history\n"
+    "clusters by tier, memories and sessions. Zero where a layer is not built.\n",
+    run_status};

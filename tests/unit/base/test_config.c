@@ -1,0 +1,150 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/config.h"
+
+static scout_config *parse_ok(const char *yaml)
+{
+    scout_config *cfg = NULL;
+    scout_err err = {0};
+    scout_rc rc = scout_config_parse(yaml, strlen(yaml), "/etc/scout/scout.yaml", &cfg, &err);
+    cr_assert_eq(rc, SCOUT_OK, "unexpected error: %s", err.msg);
+    return cfg;
+}
+
+/* Parses yaml expecting failure; returns the message for checking. */
+static const char *parse_fail(const char *yaml, scout_err *err)
+{
+    scout_config *cfg = NULL;
+    scout_rc rc = scout_config_parse(yaml, strlen(yaml), "scout.yaml", &cfg, err);
+    cr_assert_neq(rc, SCOUT_OK, "expected an error for:\n%s", yaml);
+    cr_assert_null(cfg);
+    return err->msg;
+}
+
+Test(config, full_file_loads_with_paths_resolved_against_its_directory)
+{
+    scout_config *cfg = parse_ok("sources:\n"
+                                 "  - name: finance\n"
+                                 "    kind: sqlite\n"
+                                 "    restricted: true\n"
+                                 "    schemas:\n"
+                                 "      raw: data/raw.db\n"
+                                 "      mart: /abs/mart.db\n"
+                                 "  - name: pg\n"
+                                 "    kind: postgres\n"
+                                 "    dsn_env: PG_DSN\n"
+                                 "llm:\n"
+                                 "  base_url: http://127.0.0.1:8080/v1\n"
+                                 "  model: m\n"
+                                 "limits:\n"
+                                 "  max_rows: 500\n"
+                                 "users:\n"
+                                 "  - name: alice\n"
+                                 "    groups: [finance, exec]\n"
+                                 "    admin: yes\n");
+    cr_assert_eq(cfg->n_sources, 2);
+    cr_assert_str_eq(cfg->sources[0].name, "finance");
+    cr_assert(cfg->sources[0].restricted);
+    cr_assert_eq(cfg->sources[0].n_schemas, 2);
+    cr_assert_str_eq(cfg->sources[0].schemas[0].path, "/etc/scout/data/raw.db");
+    cr_assert_str_eq(cfg->sources[0].schemas[1].path, "/abs/mart.db");
+    cr_assert_eq(cfg->sources[1].kind, SCOUT_SOURCE_POSTGRES);
+    cr_assert_eq(cfg->limits.max_rows, 500);
+    cr_assert_eq(cfg->limits.timeout_ms, 30000, "unset limits keep their defaults");
+    cr_assert_str_eq(cfg->llm.model, "m");
+    cr_assert_eq(cfg->users[0].n_groups, 2);
+    cr_assert_str_eq(cfg->users[0].groups[1], "exec");
+    cr_assert(cfg->users[0].admin);
+    scout_config_free(cfg);
+}
+
+Test(config, unknown_key_names_file_line_and_key)
+{
+    scout_err err = {0};
+    parse_fail("sources:\n  - name: a\n    kind: sqlite\n    path: x.db\n    colour: red\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:5: unknown key 'colour'");
+    cr_assert_eq(err.code, SCOUT_EUSER);
+}
+
+Test(config, wrong_type_names_file_line_and_key)
+{
+    scout_err err = {0};
+    parse_fail("limits:\n  max_rows: lots\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: expected a positive integer for 'max_rows'");
+    parse_fail("sources:\n  - name: a\n    kind: sqlite\n    path: x.db\n    restricted: maybe\n",
+               &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:5: expected true or false for 'restricted'");
+    parse_fail("sources: {a: 1}\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:1: expected a list for 'sources'");
+}
+
+Test(config, bad_kind_and_missing_fields_are_reported)
+{
+    scout_err err = {0};
+    parse_fail("sources:\n  - name: a\n    kind: oracle\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:3: expected sqlite, postgres or clickhouse for 'kind'");
+    parse_fail("sources:\n  - kind: sqlite\n    path: a.db\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: missing required key 'name'");
+    parse_fail("sources:\n  - name: a\n    kind: sqlite\n", &err);
+    cr_assert(strstr(err.msg, "scout.yaml:2: sqlite source needs 'path' or 'schemas'") != NULL);
+    parse_fail("sources:\n  - name: a\n    kind: sqlite\n    path: a.db\n"
+               "  - name: a\n    kind: sqlite\n    path: b.db\n",
+               &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:5: duplicate source 'a'");
+}
+
+Test(config, secrets_in_the_file_are_refused)
+{
+    scout_err err = {0};
+    parse_fail("llm:\n  api_key: sk-123\n", &err);
+    cr_assert(strstr(err.msg, "scout.yaml:2: secrets are not allowed") != NULL);
+    cr_assert(strstr(err.msg, "sk-123") == NULL, "the secret itself is never echoed");
+    parse_fail("sources:\n  - name: pg\n    kind: postgres\n    dsn: postgres://u:hunter2@h/db\n",
+               &err);
+    cr_assert(strstr(err.msg, "scout.yaml:4: password in the file") != NULL);
+    cr_assert(strstr(err.msg, "hunter2") == NULL);
+}
+
+Test(config, broken_yaml_reports_the_line)
+{
+    scout_err err = {0};
+    parse_fail("sources:\n  - name: a\n   kind: [unclosed\n", &err);
+    cr_assert(strncmp(err.msg, "scout.yaml:", 11) == 0, "got: %s", err.msg);
+    cr_assert(strstr(err.msg, "invalid YAML") != NULL, "got: %s", err.msg);
+}
+
+Test(config, missing_file_says_so_and_suggests_init)
+{
+    scout_config *cfg = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_config_load("/nonexistent/scout.yaml", &cfg, &err), SCOUT_EUSER);
+    cr_assert_str_eq(err.msg, "/nonexistent/scout.yaml: config file not found (run 'scout init')");
+}
+
+Test(config, empty_file_gives_defaults)
+{
+    scout_config *cfg = parse_ok("");
+    cr_assert_eq(cfg->n_sources, 0);
+    cr_assert_eq(cfg->limits.max_rows, 10000);
+    scout_config_free(cfg);
+}
+
+Test(config, template_written_by_init_is_itself_valid)
+{
+    scout_config *cfg = parse_ok(scout_config_template());
+    cr_assert_eq(cfg->limits.crawl_sample_rows, 100000);
+    scout_config_free(cfg);
+}
+
+Test(config, dsn_env_overrides_the_file)
+{
+    scout_config *cfg = parse_ok("sources:\n  - name: pg-main\n    kind: postgres\n"
+                                 "    dsn: postgres://h/db\n");
+    cr_assert_str_eq(scout_source_dsn(&cfg->sources[0]), "postgres://h/db");
+    setenv("SCOUT_DSN_PG_MAIN", "postgres://u:pw@h/db", 1);
+    cr_assert_str_eq(scout_source_dsn(&cfg->sources[0]), "postgres://u:pw@h/db");
+    unsetenv("SCOUT_DSN_PG_MAIN");
+    scout_config_free(cfg);
+}

@@ -4,7 +4,7 @@
 CC      ?= cc
 STD      = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-INCS     = -Ilib -Iexamples
+INCS     = -Ilib -Iexamples -Itests
 DEPS_CFLAGS := $(shell pkg-config --cflags sqlite3 yaml-0.1 jansson 2>/dev/null)
 DEPS_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 jansson 2>/dev/null || echo -lsqlite3 -lyaml -ljansson)
 LIBS     = $(DEPS_LIBS) -lm -lpthread
@@ -16,6 +16,7 @@ LIB_SRC   := $(shell find lib examples -name '*.c' | sort)
 CLI_SRC   := $(shell find src/cli -name '*.c' | sort)
 TEST_SRC  := $(shell find tests -name '*.c' -not -path 'tests/fuzz/*' | sort)
 BENCH_SRC := $(wildcard bench/*.c)
+BENCH_COMMON := $(wildcard bench/common/*.c)
 
 REL_LIB_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
 REL_CLI_OBJ  := $(CLI_SRC:%.c=build/rel/%.o)
@@ -23,6 +24,9 @@ ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 ASAN_CLI_OBJ := $(CLI_SRC:%.c=build/asan/%.o)
 TEST_OBJ     := $(TEST_SRC:%.c=build/asan/%.o)
 BENCH_BIN    := $(BENCH_SRC:bench/%.c=build/bench/%)
+
+# Quiet by default; `make V=1` shows every compiler command.
+Q = $(if $(V),,@echo "  CC  $<";)
 
 .PHONY: all test demo bench lint format clean setup check-one
 all: build/scout
@@ -32,11 +36,11 @@ setup:
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCS) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCS) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
 
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(ASAN_FLAGS) $(INCS) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(STD) $(WARN) $(ASAN_FLAGS) $(INCS) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
 
 build/rel/libscout.a: $(REL_LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
@@ -53,9 +57,9 @@ build/asan/scout: $(ASAN_CLI_OBJ) build/asan/libscout.a
 build/asan/scout-tests: $(TEST_OBJ) build/asan/libscout.a
 	$(CC) $(ASAN_FLAGS) -o $@ $^ -lcriterion $(LIBS)
 
-build/bench/%: bench/%.c build/rel/libscout.a
+build/bench/%: bench/%.c $(BENCH_COMMON) build/rel/libscout.a
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCS) $(DEPS_CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCS) -Ibench $(DEPS_CFLAGS) -o $@ $^ $(LIBS)
 
 # Environment every test run gets: the sanitized binary for integration tests,
 # fixtures, and sanitizers that fail loudly.
@@ -68,8 +72,9 @@ test: setup
 	$(TEST_ENV) build/asan/scout-tests --jobs 2 $(TEST_ARGS)
 
 # Builds and runs a single test file: make check-one T=tests/unit/base/test_buf.c
-check-one: build/asan/libscout.a build/asan/$(T:.c=.o)
-	$(CC) $(ASAN_FLAGS) -o build/asan/one-test build/asan/$(T:.c=.o) build/asan/libscout.a -lcriterion $(LIBS)
+SUPPORT_OBJ := $(patsubst %.c,build/asan/%.o,$(wildcard tests/support/*.c))
+check-one: build/asan/libscout.a build/asan/$(T:.c=.o) $(SUPPORT_OBJ)
+	$(CC) $(ASAN_FLAGS) -o build/asan/one-test build/asan/$(T:.c=.o) $(SUPPORT_OBJ) build/asan/libscout.a -lcriterion $(LIBS)
 	$(TEST_ENV) build/asan/one-test $(TEST_ARGS)
 
 demo: setup

@@ -423,7 +423,8 @@ static scout_rc list_schema(sqlite_wh *wh, const char *schema, table_list *tl, s
         scout_wh_table *t = &tl->items[tl->n++];
         t->schema = scout_strdup(schema);
         t->name = col_dup(st, 0, true, &bad);
-        t->is_view = strcmp((const char *)sqlite3_column_text(st, 1), "view") == 0;
+        const char *type = (const char *)sqlite3_column_text(st, 1);
+        t->is_view = type && strcmp(type, "view") == 0;
         t->sql = col_dup(st, 2, false, &bad);
         if (bad || !t->schema) rc = oom(err);
     }
@@ -618,7 +619,10 @@ static scout_rc call_header(sqlite3_stmt *st, int ncols, scout_wh_header_fn on_h
     return rc;
 }
 
-/* Steps through the rows, enforcing the row and byte caps. The progress
+/* Steps through the rows, enforcing the row and byte caps. A row is
+ * delivered only if it fits under both, so the caller never receives more
+ * than max_rows rows or max_bytes bytes; truncation is reported only when a
+ * further row actually existed. The progress
  * handler (installed by the caller) enforces the time limit inside a step;
  * the check between rows also counts time spent in the callback. */
 static scout_rc stream_rows(sqlite_wh *wh, sqlite3_stmt *st, const scout_wh_limits *lim,
@@ -679,12 +683,18 @@ static scout_rc sqlite_query(scout_wh *base, const char *sql, const scout_wh_lim
     if (!rc) {
         wh->timed_out = false;
         wh->deadline = lim->timeout_ms > 0 ? t0 + (double)lim->timeout_ms : 0;
-        if (wh->deadline > 0)
+        if (wh->deadline > 0) {
             sqlite3_progress_handler(wh->db, SQLITE_WH_PROGRESS_OPS, progress_check, wh);
+            /* Waiting for another process's lock runs no VM code, so the
+             * progress handler cannot stop it: bound the wait instead. */
+            if (lim->timeout_ms < SQLITE_WH_BUSY_MS)
+                sqlite3_busy_timeout(wh->db, (int)lim->timeout_ms);
+        }
         rc = stream_rows(wh, st, lim, on_row, ud, stats, err);
         /* The handler must not outlive this query: internal statements and
          * the next query (with its own limit) run without it. */
         sqlite3_progress_handler(wh->db, 0, NULL, NULL);
+        sqlite3_busy_timeout(wh->db, SQLITE_WH_BUSY_MS);
         wh->deadline = 0;
     }
     sqlite3_finalize(st);

@@ -181,7 +181,10 @@ static scout_rc open_main(sqlite_wh *wh, const scout_source_cfg *src, scout_err 
 
 static scout_rc attach_schema(sqlite_wh *wh, const scout_schema_cfg *sc, scout_err *err)
 {
-    scout_rc rc = check_db_file(sc->name ? sc->name : "schema", sc->path, err);
+    if (!sc->name || !sc->name[0])
+        return scout_err_set(err, SCOUT_EUSER, "schema %s: no name given",
+                             sc->path ? sc->path : "(no file)");
+    scout_rc rc = check_db_file(sc->name, sc->path, err);
     if (rc) return rc;
     scout_buf uri, sql;
     if (build_ro_uri(&uri, sc->path)) return oom(err);

@@ -1,0 +1,608 @@
+/* card.c — table cards: everything the catalog knows about one table, as one
+ * JSON object (the single source both text forms are rendered from) and as
+ * readable text. The short form is what search shows and a model reads
+ * first, so it is held to SHORT_BUDGET tokens by dropping the least useful
+ * lines and list items first. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "catalog/catalog_int.h"
+
+#define SHORT_BUDGET    200 /* tokens, by scout_estimate_tokens */
+#define SHORT_DESC_MAX  240 /* bytes of description in the short form */
+#define SHORT_DIMS      4   /* dimension columns shown in the short form */
+#define SHORT_TOPS      3   /* top values per dimension in the short form */
+#define SHORT_VALUE_MAX 24  /* bytes of one top value in the short form */
+
+size_t scout_estimate_tokens(const char *text)
+{
+    size_t tokens = 0, word = 0;
+    for (const char *p = text ? text : ""; ; p++) {
+        bool space = *p == '\0' || *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+        if (!space) {
+            word++;
+            continue;
+        }
+        if (word) tokens += (word + 3) / 4;
+        word = 0;
+        if (!*p) break;
+    }
+    return tokens;
+}
+
+/* ---------- loading the card as JSON ---------- */
+
+static json_t *col_json(sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL: return json_null();
+    case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
+    default: return json_string(scout_catalog_col_text(st, i));
+    }
+}
+
+static json_t *col_bool(sqlite3_stmt *st, int i)
+{
+    return json_boolean(sqlite3_column_int(st, i) != 0);
+}
+
+/* Runs sql (binding ?1 = key) and appends one object per row, keys from names[]. */
+static scout_rc load_rows(scout_catalog *cat, const char *sql, int64_t id, const char *text_key,
+                          const char *const *names, size_t n, json_t *arr, scout_err *err)
+{
+    sqlite3_stmt *st;
+    scout_rc rc = scout_catalog_prepare(cat, sql, &st, err);
+    if (rc) return rc;
+    if (text_key) sqlite3_bind_text(st, 1, text_key, -1, SQLITE_STATIC);
+    else sqlite3_bind_int64(st, 1, id);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = json_object();
+        for (size_t i = 0; i < n; i++) json_object_set_new(o, names[i], col_json(st, (int)i));
+        json_array_append_new(arr, o);
+    }
+    if (s != SQLITE_DONE) rc = scout_catalog_sqlerr(cat, err, "reading a card");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char SQL_CARD_TABLE[] =
+    "SELECT id, fqname, source, schema_name, name, is_view, row_count, n_columns, freshness,"
+    " freshness_column, sampled, sample_rows, fingerprint, crawled_at, crawl_ms, crawl_error,"
+    " comment, description, description_source, owner, trust, trust_reason, deprecated_by,"
+    " grain, tags, query_count, last_queried_at FROM tables WHERE fqname = ?";
+
+static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card, int64_t *id,
+                           scout_err *err)
+{
+    static const char *const NAMES[] = {
+        NULL,       "fqname",      "source",      "schema",        "name",
+        NULL,       "row_count",   "n_columns",   "freshness",     "freshness_column",
+        NULL,       "sample_rows", "fingerprint", "crawled_at",    "crawl_ms",
+        "crawl_error", "comment",  "description", "description_source", "owner",
+        "trust",    "trust_reason", "deprecated_by", "grain",      "tags",
+        "query_count", "last_queried_at"};
+    sqlite3_stmt *st;
+    scout_rc rc = scout_catalog_prepare(cat, SQL_CARD_TABLE, &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, fqname, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        for (int i = 0; i < (int)(sizeof NAMES / sizeof NAMES[0]); i++)
+            if (NAMES[i]) json_object_set_new(card, NAMES[i], col_json(st, i));
+        json_object_set_new(card, "kind", json_string(sqlite3_column_int(st, 5) ? "view" : "table"));
+        json_object_set_new(card, "sampled", col_bool(st, 10));
+    } else if (s == SQLITE_DONE) {
+        rc = scout_err_set(err, SCOUT_ENOTFOUND, "table '%s' is not in the catalog", fqname);
+    } else {
+        rc = scout_catalog_sqlerr(cat, err, "reading a card");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static scout_rc load_top_values(scout_catalog *cat, int64_t col_id, json_t *col, scout_err *err)
+{
+    static const char *const NAMES[] = {"value", "count"};
+    json_t *arr = json_array();
+    json_object_set_new(col, "top_values", arr);
+    return load_rows(cat,
+                     "SELECT value, count FROM column_top_values WHERE column_id = ?1 ORDER BY rank",
+                     col_id, NULL, NAMES, 2, arr, err);
+}
+
+static scout_rc load_columns(scout_catalog *cat, int64_t id, json_t *card, scout_err *err)
+{
+    sqlite3_stmt *st;
+    scout_rc rc = scout_catalog_prepare(
+        cat,
+        "SELECT id, ordinal, name, type, not_null, pk, null_rate, null_count, distinct_estimate,"
+        " distinct_sampled, min_value, max_value, description, synonyms, semantic_type"
+        " FROM columns WHERE table_id = ? ORDER BY ordinal",
+        &st, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, id);
+    json_t *cols = json_array();
+    json_object_set_new(card, "columns", cols);
+    int s;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *c = json_object();
+        json_object_set_new(c, "ordinal", col_json(st, 1));
+        json_object_set_new(c, "name", col_json(st, 2));
+        json_object_set_new(c, "type", col_json(st, 3));
+        json_object_set_new(c, "notnull", col_bool(st, 4));
+        json_object_set_new(c, "pk", col_json(st, 5));
+        json_object_set_new(c, "null_rate", col_json(st, 6));
+        json_object_set_new(c, "null_count", col_json(st, 7));
+        json_object_set_new(c, "distinct", col_json(st, 8));
+        json_object_set_new(c, "distinct_sampled", col_bool(st, 9));
+        json_object_set_new(c, "min", col_json(st, 10));
+        json_object_set_new(c, "max", col_json(st, 11));
+        json_object_set_new(c, "description", col_json(st, 12));
+        json_t *syn = sqlite3_column_type(st, 13) == SQLITE_NULL
+                          ? NULL
+                          : json_loads(scout_catalog_col_text(st, 13), 0, NULL);
+        json_object_set_new(c, "synonyms", syn ? syn : json_array());
+        json_object_set_new(c, "semantic_type", col_json(st, 14));
+        json_array_append_new(cols, c);
+        rc = load_top_values(cat, sqlite3_column_int64(st, 0), c, err);
+    }
+    if (!rc && s != SQLITE_DONE) rc = scout_catalog_sqlerr(cat, err, "reading columns");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Adds an array under key filled by load_rows. */
+static scout_rc load_list(scout_catalog *cat, json_t *card, const char *key, const char *sql,
+                          int64_t id, const char *text_key, const char *const *names, size_t n,
+                          scout_err *err)
+{
+    json_t *arr = json_array();
+    json_object_set_new(card, key, arr);
+    return load_rows(cat, sql, id, text_key, names, n, arr, err);
+}
+
+/* Everything beyond the table row and its columns: declared FKs both ways,
+ * and what later layers attached by fqname (caveats, lineage, join keys). */
+static scout_rc load_relations(scout_catalog *cat, const char *fq, int64_t id, json_t *card,
+                               scout_err *err)
+{
+    static const char *const FK[] = {"column", "to_fqname", "to_column"};
+    static const char *const REF[] = {"fqname", "column", "to_column"};
+    static const char *const CAV[] = {"severity", "column", "text", "origin"};
+    static const char *const LIN[] = {"fqname", "kind"};
+    static const char *const JK[] = {"column", "other_fqname", "other_column", "cardinality",
+                                     "origin"};
+    scout_rc rc = load_list(cat, card, "foreign_keys",
+                            "SELECT from_column, to_fqname, to_column FROM foreign_keys"
+                            " WHERE table_id = ?1 ORDER BY seq",
+                            id, NULL, FK, 3, err);
+    if (!rc)
+        rc = load_list(cat, card, "referenced_by",
+                       "SELECT t.fqname, f.from_column, f.to_column FROM foreign_keys f"
+                       " JOIN tables t ON t.id = f.table_id WHERE f.to_fqname = ?1"
+                       " ORDER BY t.fqname, f.seq",
+                       0, fq, REF, 3, err);
+    if (!rc)
+        rc = load_list(cat, card, "caveats",
+                       "SELECT severity, column_name, text, origin FROM caveats WHERE fqname = ?1"
+                       " ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1"
+                       " ELSE 2 END, id",
+                       0, fq, CAV, 4, err);
+    if (!rc)
+        rc = load_list(cat, card, "upstream",
+                       "SELECT DISTINCT from_fqname, kind FROM lineage_edges WHERE to_fqname = ?1"
+                       " AND from_fqname <> ?1 ORDER BY 1",
+                       0, fq, LIN, 2, err);
+    if (!rc)
+        rc = load_list(cat, card, "downstream",
+                       "SELECT DISTINCT to_fqname, kind FROM lineage_edges WHERE from_fqname = ?1"
+                       " AND to_fqname <> ?1 ORDER BY 1",
+                       0, fq, LIN, 2, err);
+    if (!rc)
+        rc = load_list(cat, card, "join_keys",
+                       "SELECT left_column, right_fqname, right_column, cardinality, origin"
+                       " FROM join_keys WHERE left_fqname = ?1 UNION ALL"
+                       " SELECT right_column, left_fqname, left_column, cardinality, origin"
+                       " FROM join_keys WHERE right_fqname = ?1 ORDER BY 2, 1",
+                       0, fq, JK, 5, err);
+    return rc;
+}
+
+static scout_rc card_load(scout_catalog *cat, const char *fqname, json_t **out, scout_err *err)
+{
+    json_t *card = json_object();
+    if (!card) return scout_err_set(err, SCOUT_ENOMEM, "out of memory building a card");
+    int64_t id = 0;
+    scout_rc rc = load_table(cat, fqname, card, &id, err);
+    if (!rc) rc = load_columns(cat, id, card, err);
+    if (!rc) rc = load_relations(cat, fqname, id, card, err);
+    if (rc) {
+        json_decref(card);
+        return rc;
+    }
+    *out = card;
+    return SCOUT_OK;
+}
+
+scout_rc scout_catalog_card_json(scout_catalog *cat, const char *fqname, scout_buf *out,
+                                 scout_err *err)
+{
+    json_t *card = NULL;
+    scout_rc rc = card_load(cat, fqname, &card, err);
+    if (rc) return rc;
+    char *s = json_dumps(card, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(card);
+    if (!s) return scout_err_set(err, SCOUT_ENOMEM, "out of memory writing a card");
+    rc = scout_buf_puts(out, s);
+    free(s);
+    if (rc) return scout_err_set(err, rc, "card of %s does not fit the output buffer", fqname);
+    return SCOUT_OK;
+}
+
+/* ---------- text helpers ---------- */
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s && *s ? s : NULL;
+}
+
+static bool jhas_int(const json_t *o, const char *key)
+{
+    return json_is_integer(json_object_get(o, key));
+}
+
+static int64_t jint(const json_t *o, const char *key)
+{
+    return (int64_t)json_integer_value(json_object_get(o, key));
+}
+
+/* 1234567 -> "1,234,567" (thousands separators read faster in cards). */
+static const char *fmt_int(int64_t v, char buf[32])
+{
+    char raw[32];
+    int n = snprintf(raw, sizeof raw, "%lld", (long long)(v < 0 ? -v : v));
+    int o = 0;
+    if (v < 0) buf[o++] = '-';
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static const char *fmt_rate(double r, char buf[16])
+{
+    double pct = r * 100.0;
+    if (pct == 0) snprintf(buf, 16, "0%%");
+    else if (pct < 0.1) snprintf(buf, 16, "<0.1%%");
+    else if (pct < 10 && pct != (int)pct) snprintf(buf, 16, "%.1f%%", pct);
+    else snprintf(buf, 16, "%.0f%%", pct);
+    return buf;
+}
+
+/* Appends s cut to max bytes (at a UTF-8 boundary, with "…" when cut). */
+static void put_clipped(scout_buf *b, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max) {
+        scout_buf_puts(b, s);
+        return;
+    }
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    scout_buf_append(b, s, max);
+    scout_buf_puts(b, "…");
+}
+
+static const char *trust_label(const char *trust)
+{
+    if (!trust) return "normal";
+    if (!strcmp(trust, SCOUT_TRUST_SOURCE_OF_TRUTH)) return "source of truth";
+    return trust;
+}
+
+static void put_top_values(scout_buf *b, const json_t *tops, size_t max_n, size_t value_max)
+{
+    size_t n = json_array_size(tops);
+    for (size_t i = 0; i < n && i < max_n; i++) {
+        const json_t *t = json_array_get(tops, i);
+        char num[32];
+        if (i) scout_buf_puts(b, ", ");
+        put_clipped(b, jstr(t, "value") ? jstr(t, "value") : "''", value_max);
+        scout_buf_printf(b, " %s", fmt_int(jint(t, "count"), num));
+    }
+    if (n > max_n) scout_buf_printf(b, ", +%zu", n - max_n);
+}
+
+static void put_header(scout_buf *b, const json_t *card)
+{
+    char num[32];
+    scout_buf_printf(b, "%s (%s", jstr(card, "fqname"), jstr(card, "kind"));
+    if (jhas_int(card, "row_count"))
+        scout_buf_printf(b, ", %s rows", fmt_int(jint(card, "row_count"), num));
+    if (jstr(card, "freshness"))
+        scout_buf_printf(b, ", latest %s %s", jstr(card, "freshness_column"),
+                         jstr(card, "freshness"));
+    scout_buf_printf(b, ", trust: %s)\n", trust_label(jstr(card, "trust")));
+}
+
+static void put_trust_detail(scout_buf *b, const json_t *card)
+{
+    const char *by = jstr(card, "deprecated_by"), *why = jstr(card, "trust_reason");
+    if (!by && !why) return;
+    scout_buf_printf(b, "%s", trust_label(jstr(card, "trust")));
+    if (why) scout_buf_printf(b, ": %s", why);
+    if (by) scout_buf_printf(b, "; use %s instead", by);
+    scout_buf_putc(b, '\n');
+}
+
+/* ---------- short form ---------- */
+
+/* Appends line to out only if the card stays within budget. */
+static bool add_if_fits(scout_buf *out, size_t base_tokens, scout_buf *line)
+{
+    if (!line->len) return true;
+    if (base_tokens + scout_estimate_tokens(scout_buf_cstr(line)) > SHORT_BUDGET) return false;
+    scout_buf_append(out, line->data, line->len);
+    return true;
+}
+
+/* Tries a list line with n items, then fewer, until it fits (0 = dropped). */
+typedef void (*list_line_fn)(scout_buf *line, const json_t *card, size_t n);
+
+static void add_list_fitting(scout_buf *out, const json_t *card, list_line_fn fn, size_t n)
+{
+    scout_buf line = SCOUT_BUF_INIT;
+    for (; n > 0; n = n > 8 ? n / 2 : n - 1) {
+        scout_buf_reset(&line);
+        fn(&line, card, n);
+        if (add_if_fits(out, scout_estimate_tokens(scout_buf_cstr(out)), &line)) break;
+    }
+    scout_buf_free(&line);
+}
+
+static void line_keys(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *cols = json_object_get(card, "columns");
+    size_t shown = 0, idx;
+    const json_t *c;
+    json_array_foreach(cols, idx, c)
+    {
+        if (jint(c, "pk") <= 0 || shown >= max) continue;
+        scout_buf_printf(line, "%s%s", shown++ ? ", " : "primary key: ", jstr(c, "name"));
+    }
+    if (shown) scout_buf_putc(line, '\n');
+}
+
+static void line_time(scout_buf *line, const json_t *card, size_t max)
+{
+    const char *tc = jstr(card, "freshness_column");
+    if (!tc || !max) return;
+    const json_t *cols = json_object_get(card, "columns"), *c;
+    size_t idx;
+    json_array_foreach(cols, idx, c)
+    {
+        if (!jstr(c, "name") || strcmp(jstr(c, "name"), tc)) continue;
+        scout_buf_printf(line, "time: %s %s..%s\n", tc, jstr(c, "min") ? jstr(c, "min") : "?",
+                         jstr(c, "max") ? jstr(c, "max") : "?");
+    }
+}
+
+static void line_dims(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *cols = json_object_get(card, "columns"), *c;
+    size_t idx, shown = 0, tops = max >= SHORT_DIMS ? SHORT_TOPS : 2;
+    json_array_foreach(cols, idx, c)
+    {
+        const json_t *tv = json_object_get(c, "top_values");
+        if (!json_array_size(tv) || shown >= max) continue;
+        scout_buf_puts(line, shown++ ? "; " : "dimensions: ");
+        scout_buf_printf(line, "%s (", jstr(c, "name"));
+        put_top_values(line, tv, tops, SHORT_VALUE_MAX);
+        scout_buf_putc(line, ')');
+    }
+    if (shown) scout_buf_putc(line, '\n');
+}
+
+static void line_fks(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *fks = json_object_get(card, "foreign_keys"), *f;
+    size_t idx, n = json_array_size(fks);
+    json_array_foreach(fks, idx, f)
+    {
+        if (idx >= max) break;
+        scout_buf_printf(line, "%s%s -> %s", idx ? ", " : "joins: ", jstr(f, "column"),
+                         jstr(f, "to_fqname"));
+        if (jstr(f, "to_column")) scout_buf_printf(line, ".%s", jstr(f, "to_column"));
+    }
+    if (n > max) scout_buf_printf(line, ", +%zu", n - max);
+    if (n) scout_buf_putc(line, '\n');
+}
+
+static void line_columns(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *cols = json_object_get(card, "columns"), *c;
+    size_t idx, n = json_array_size(cols);
+    scout_buf_printf(line, "columns (%zu): ", n);
+    json_array_foreach(cols, idx, c)
+    {
+        if (idx >= max) break;
+        scout_buf_printf(line, "%s%s", idx ? ", " : "", jstr(c, "name"));
+    }
+    if (n > max) scout_buf_printf(line, ", +%zu more", n - max);
+    scout_buf_putc(line, '\n');
+}
+
+static void line_caveats(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *cav = json_object_get(card, "caveats"), *c;
+    size_t idx;
+    json_array_foreach(cav, idx, c)
+    {
+        if (idx >= max) break;
+        scout_buf_printf(line, "caveat: ");
+        put_clipped(line, jstr(c, "text") ? jstr(c, "text") : "", 160);
+        scout_buf_putc(line, '\n');
+    }
+}
+
+static void line_description(scout_buf *line, const json_t *card, size_t max)
+{
+    const char *d = jstr(card, "description");
+    if (!d) d = jstr(card, "comment");
+    if (!d) return;
+    put_clipped(line, d, max);
+    scout_buf_putc(line, '\n');
+}
+
+static void card_short(scout_buf *out, const json_t *card)
+{
+    put_header(out, card);
+    scout_buf line = SCOUT_BUF_INIT;
+    put_trust_detail(&line, card);
+    add_if_fits(out, scout_estimate_tokens(scout_buf_cstr(out)), &line);
+    scout_buf_free(&line);
+    /* Most useful first: a later line only gets what the earlier ones left. */
+    add_list_fitting(out, card, line_description, SHORT_DESC_MAX);
+    add_list_fitting(out, card, line_caveats, 2);
+    add_list_fitting(out, card, line_keys, 4);
+    add_list_fitting(out, card, line_time, 1);
+    add_list_fitting(out, card, line_fks, 6);
+    add_list_fitting(out, card, line_dims, SHORT_DIMS);
+    add_list_fitting(out, card, line_columns, json_array_size(json_object_get(card, "columns")));
+}
+
+/* ---------- full form ---------- */
+
+static void full_column(scout_buf *out, const json_t *c, int wname, int wtype)
+{
+    char num[32], rate[16];
+    const char *type = jstr(c, "type") ? jstr(c, "type") : "-";
+    scout_buf_printf(out, "  %-*s %-*s", wname, jstr(c, "name"), wtype, type);
+    if (jint(c, "pk") > 0) scout_buf_puts(out, " pk");
+    if (json_is_true(json_object_get(c, "notnull"))) scout_buf_puts(out, " not-null");
+    if (json_is_number(json_object_get(c, "null_rate")))
+        scout_buf_printf(out, "  nulls %s",
+                         fmt_rate(json_number_value(json_object_get(c, "null_rate")), rate));
+    if (jhas_int(c, "distinct"))
+        scout_buf_printf(out, ", %s%s distinct",
+                         json_is_true(json_object_get(c, "distinct_sampled")) ? "~" : "",
+                         fmt_int(jint(c, "distinct"), num));
+    if (jstr(c, "min") || jstr(c, "max")) {
+        scout_buf_puts(out, ", ");
+        put_clipped(out, jstr(c, "min") ? jstr(c, "min") : "?", 40);
+        scout_buf_puts(out, " .. ");
+        put_clipped(out, jstr(c, "max") ? jstr(c, "max") : "?", 40);
+    }
+    scout_buf_putc(out, '\n');
+    const json_t *tv = json_object_get(c, "top_values");
+    if (json_array_size(tv)) {
+        scout_buf_printf(out, "  %-*s top: ", wname + wtype + 1, "");
+        put_top_values(out, tv, 10, 40);
+        scout_buf_putc(out, '\n');
+    }
+    if (jstr(c, "description"))
+        scout_buf_printf(out, "  %-*s %s\n", wname + wtype + 1, "", jstr(c, "description"));
+}
+
+static void full_columns(scout_buf *out, const json_t *card)
+{
+    const json_t *cols = json_object_get(card, "columns"), *c;
+    size_t idx;
+    int wname = 4, wtype = 4;
+    json_array_foreach(cols, idx, c)
+    {
+        int ln = (int)strlen(jstr(c, "name") ? jstr(c, "name") : "");
+        int lt = (int)strlen(jstr(c, "type") ? jstr(c, "type") : "-");
+        if (ln > wname) wname = ln < 32 ? ln : 32;
+        if (lt > wtype) wtype = lt < 20 ? lt : 20;
+    }
+    scout_buf_printf(out, "columns (%zu):\n", json_array_size(cols));
+    json_array_foreach(cols, idx, c) full_column(out, c, wname, wtype);
+}
+
+/* A section listing "<a> -> <b>" pairs from an array of objects. */
+static void full_pairs(scout_buf *out, const json_t *card, const char *key, const char *title,
+                       const char *a, const char *b, const char *b2)
+{
+    const json_t *arr = json_object_get(card, key), *o;
+    size_t idx;
+    if (!json_array_size(arr)) return;
+    scout_buf_printf(out, "%s:\n", title);
+    json_array_foreach(arr, idx, o)
+    {
+        scout_buf_printf(out, "  %s", jstr(o, a) ? jstr(o, a) : "?");
+        if (b && jstr(o, b)) scout_buf_printf(out, " -> %s", jstr(o, b));
+        if (b2 && jstr(o, b2)) scout_buf_printf(out, ".%s", jstr(o, b2));
+        scout_buf_putc(out, '\n');
+    }
+}
+
+static void full_facts(scout_buf *out, const json_t *card)
+{
+    char num[32];
+    static const char *const TEXT_FACTS[] = {"description", "comment", "owner", "grain",
+                                             "deprecated_by", "trust_reason"};
+    scout_buf_printf(out, "%s\n  kind: %s   rows: %s   columns: %lld\n", jstr(card, "fqname"),
+                     jstr(card, "kind"),
+                     jhas_int(card, "row_count") ? fmt_int(jint(card, "row_count"), num) : "?",
+                     (long long)jint(card, "n_columns"));
+    if (jstr(card, "freshness"))
+        scout_buf_printf(out, "  latest: %s (%s)\n", jstr(card, "freshness"),
+                         jstr(card, "freshness_column"));
+    scout_buf_printf(out, "  trust: %s\n", trust_label(jstr(card, "trust")));
+    for (size_t i = 0; i < sizeof TEXT_FACTS / sizeof TEXT_FACTS[0]; i++)
+        if (jstr(card, TEXT_FACTS[i]))
+            scout_buf_printf(out, "  %s: %s\n", TEXT_FACTS[i], jstr(card, TEXT_FACTS[i]));
+}
+
+static void full_crawl(scout_buf *out, const json_t *card)
+{
+    char a[32], b[32];
+    scout_buf_printf(out, "crawl: fingerprint %s, crawled %s",
+                     jstr(card, "fingerprint") ? jstr(card, "fingerprint") : "-",
+                     jstr(card, "crawled_at") ? jstr(card, "crawled_at") : "-");
+    if (json_is_true(json_object_get(card, "sampled")))
+        scout_buf_printf(out, ", statistics from a sample of %s of %s rows",
+                         fmt_int(jint(card, "sample_rows"), a), fmt_int(jint(card, "row_count"), b));
+    scout_buf_putc(out, '\n');
+    if (jstr(card, "crawl_error")) scout_buf_printf(out, "crawl error: %s\n", jstr(card, "crawl_error"));
+}
+
+static void card_full(scout_buf *out, const json_t *card)
+{
+    full_facts(out, card);
+    full_columns(out, card);
+    full_pairs(out, card, "foreign_keys", "foreign keys", "column", "to_fqname", "to_column");
+    full_pairs(out, card, "referenced_by", "referenced by", "fqname", "column", NULL);
+    full_pairs(out, card, "join_keys", "join keys", "column", "other_fqname", "other_column");
+    full_pairs(out, card, "upstream", "upstream", "fqname", NULL, NULL);
+    full_pairs(out, card, "downstream", "downstream", "fqname", NULL, NULL);
+    full_pairs(out, card, "caveats", "caveats", "text", NULL, NULL);
+    full_crawl(out, card);
+}
+
+scout_rc scout_catalog_card_text(scout_catalog *cat, const char *fqname, scout_card_form form,
+                                 scout_buf *out, scout_err *err)
+{
+    json_t *card = NULL;
+    scout_rc rc = card_load(cat, fqname, &card, err);
+    if (rc) return rc;
+    /* Render into a private buffer so a card that overflows out's maximum
+     * fails whole instead of leaving half a card behind. */
+    scout_buf tmp = SCOUT_BUF_INIT;
+    if (form == SCOUT_CARD_SHORT) card_short(&tmp, card);
+    else card_full(&tmp, card);
+    json_decref(card);
+    rc = scout_buf_append(out, tmp.data ? tmp.data : "", tmp.len);
+    scout_buf_free(&tmp);
+    if (rc) return scout_err_set(err, rc, "card of %s does not fit the output buffer", fqname);
+    return SCOUT_OK;
+}

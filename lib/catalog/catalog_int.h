@@ -1,0 +1,40 @@
+/* catalog_int — private details shared by catalog.c (store, schema, lookups),
+ * crawl.c (layer-1 indexing) and card.c (card assembly). Nothing outside
+ * lib/catalog includes this. */
+#ifndef SCOUT_CATALOG_INT_H
+#define SCOUT_CATALOG_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "catalog/catalog.h"
+
+struct scout_catalog {
+    sqlite3 *db;
+};
+
+/* Trust tiers a table can carry (layer 2/3 set them; the crawl never does). */
+#define SCOUT_TRUST_SOURCE_OF_TRUTH "source_of_truth"
+#define SCOUT_TRUST_NORMAL          "normal"
+#define SCOUT_TRUST_DEPRECATED      "deprecated"
+
+/* Records the catalog database's last error as "<what>: <sqlite message>". */
+scout_rc scout_catalog_sqlerr(scout_catalog *cat, scout_err *err, const char *what);
+
+/* Runs one or more statements without results. */
+scout_rc scout_catalog_exec(scout_catalog *cat, const char *sql, scout_err *err);
+
+/* Prepares one statement; on failure the message names the statement's purpose. */
+scout_rc scout_catalog_prepare(scout_catalog *cat, const char *sql, sqlite3_stmt **st,
+                               scout_err *err);
+
+/* Column text of a stepped statement, or NULL for SQL NULL. Borrowed until the next step. */
+const char *scout_catalog_col_text(sqlite3_stmt *st, int i);
+
+/* The catalog row id of a table by exact fqname: SCOUT_ENOTFOUND if absent. */
+scout_rc scout_catalog_table_id(scout_catalog *cat, const char *fqname, int64_t *id,
+                                scout_err *err);
+
+#endif

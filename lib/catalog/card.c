@@ -20,7 +20,7 @@
 size_t scout_estimate_tokens(const char *text)
 {
     size_t tokens = 0, word = 0;
-    for (const char *p = text ? text : ""; ; p++) {
+    for (const char *p = text ? text : "";; p++) {
         bool space = *p == '\0' || *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
         if (!space) {
             word++;
@@ -38,10 +38,14 @@ size_t scout_estimate_tokens(const char *text)
 static json_t *col_json(sqlite3_stmt *st, int i)
 {
     switch (sqlite3_column_type(st, i)) {
-    case SQLITE_NULL: return json_null();
-    case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
-    default: return json_string(scout_catalog_col_text(st, i));
+    case SQLITE_NULL:
+        return json_null();
+    case SQLITE_INTEGER:
+        return json_integer(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+        return json_real(sqlite3_column_double(st, i));
+    default:
+        return json_string(scout_catalog_col_text(st, i));
     }
 }
 
@@ -57,8 +61,10 @@ static scout_rc load_rows(scout_catalog *cat, const char *sql, int64_t id, const
     sqlite3_stmt *st;
     scout_rc rc = scout_catalog_prepare(cat, sql, &st, err);
     if (rc) return rc;
-    if (text_key) sqlite3_bind_text(st, 1, text_key, -1, SQLITE_STATIC);
-    else sqlite3_bind_int64(st, 1, id);
+    if (text_key)
+        sqlite3_bind_text(st, 1, text_key, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, id);
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *o = json_object();
@@ -79,13 +85,33 @@ static const char SQL_CARD_TABLE[] =
 static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card, int64_t *id,
                            scout_err *err)
 {
-    static const char *const NAMES[] = {
-        NULL,       "fqname",      "source",      "schema",        "name",
-        NULL,       "row_count",   "n_columns",   "freshness",     "freshness_column",
-        NULL,       "sample_rows", "fingerprint", "crawled_at",    "crawl_ms",
-        "crawl_error", "comment",  "description", "description_source", "owner",
-        "trust",    "trust_reason", "deprecated_by", "grain",      "tags",
-        "query_count", "last_queried_at"};
+    static const char *const NAMES[] = {NULL,
+                                        "fqname",
+                                        "source",
+                                        "schema",
+                                        "name",
+                                        NULL,
+                                        "row_count",
+                                        "n_columns",
+                                        "freshness",
+                                        "freshness_column",
+                                        NULL,
+                                        "sample_rows",
+                                        "fingerprint",
+                                        "crawled_at",
+                                        "crawl_ms",
+                                        "crawl_error",
+                                        "comment",
+                                        "description",
+                                        "description_source",
+                                        "owner",
+                                        "trust",
+                                        "trust_reason",
+                                        "deprecated_by",
+                                        "grain",
+                                        "tags",
+                                        "query_count",
+                                        "last_queried_at"};
     sqlite3_stmt *st;
     scout_rc rc = scout_catalog_prepare(cat, SQL_CARD_TABLE, &st, err);
     if (rc) return rc;
@@ -95,7 +121,8 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card,
         *id = sqlite3_column_int64(st, 0);
         for (int i = 0; i < (int)(sizeof NAMES / sizeof NAMES[0]); i++)
             if (NAMES[i]) json_object_set_new(card, NAMES[i], col_json(st, i));
-        json_object_set_new(card, "kind", json_string(sqlite3_column_int(st, 5) ? "view" : "table"));
+        json_object_set_new(card, "kind",
+                            json_string(sqlite3_column_int(st, 5) ? "view" : "table"));
         json_object_set_new(card, "sampled", col_bool(st, 10));
     } else if (s == SQLITE_DONE) {
         rc = scout_err_set(err, SCOUT_ENOTFOUND, "table '%s' is not in the catalog", fqname);
@@ -111,9 +138,9 @@ static scout_rc load_top_values(scout_catalog *cat, int64_t col_id, json_t *col,
     static const char *const NAMES[] = {"value", "count"};
     json_t *arr = json_array();
     json_object_set_new(col, "top_values", arr);
-    return load_rows(cat,
-                     "SELECT value, count FROM column_top_values WHERE column_id = ?1 ORDER BY rank",
-                     col_id, NULL, NAMES, 2, arr, err);
+    return load_rows(
+        cat, "SELECT value, count FROM column_top_values WHERE column_id = ?1 ORDER BY rank",
+        col_id, NULL, NAMES, 2, arr, err);
 }
 
 static scout_rc load_columns(scout_catalog *cat, int64_t id, json_t *card, scout_err *err)
@@ -122,7 +149,7 @@ static scout_rc load_columns(scout_catalog *cat, int64_t id, json_t *card, scout
     scout_rc rc = scout_catalog_prepare(
         cat,
         "SELECT id, ordinal, name, type, not_null, pk, null_rate, null_count, distinct_estimate,"
-        " distinct_sampled, min_value, max_value, description, synonyms, semantic_type"
+        " distinct_sampled, min_value, max_value, description, synonyms, semantic_type, sampled"
         " FROM columns WHERE table_id = ? ORDER BY ordinal",
         &st, err);
     if (rc) return rc;
@@ -149,6 +176,7 @@ static scout_rc load_columns(scout_catalog *cat, int64_t id, json_t *card, scout
                           : json_loads(scout_catalog_col_text(st, 13), 0, NULL);
         json_object_set_new(c, "synonyms", syn ? syn : json_array());
         json_object_set_new(c, "semantic_type", col_json(st, 14));
+        json_object_set_new(c, "sampled", col_bool(st, 15));
         json_array_append_new(cols, c);
         rc = load_top_values(cat, sqlite3_column_int64(st, 0), c, err);
     }
@@ -281,10 +309,14 @@ static const char *fmt_int(int64_t v, char buf[32])
 static const char *fmt_rate(double r, char buf[16])
 {
     double pct = r * 100.0;
-    if (pct == 0) snprintf(buf, 16, "0%%");
-    else if (pct < 0.1) snprintf(buf, 16, "<0.1%%");
-    else if (pct < 10 && pct != (int)pct) snprintf(buf, 16, "%.1f%%", pct);
-    else snprintf(buf, 16, "%.0f%%", pct);
+    if (pct == 0)
+        snprintf(buf, 16, "0%%");
+    else if (pct < 0.1)
+        snprintf(buf, 16, "<0.1%%");
+    else if (pct < 10 && pct != (int)pct)
+        snprintf(buf, 16, "%.1f%%", pct);
+    else
+        snprintf(buf, 16, "%.0f%%", pct);
     return buf;
 }
 
@@ -308,7 +340,10 @@ static const char *trust_label(const char *trust)
     return trust;
 }
 
-static void put_top_values(scout_buf *b, const json_t *tops, size_t max_n, size_t value_max)
+/* Top values as "value count" or, when rows > 0, as "value share%" of those
+ * rows (sampled counts are only meaningful relative to the sample). */
+static void put_top_values(scout_buf *b, const json_t *tops, size_t max_n, size_t value_max,
+                           int64_t rows)
 {
     size_t n = json_array_size(tops);
     for (size_t i = 0; i < n && i < max_n; i++) {
@@ -316,7 +351,10 @@ static void put_top_values(scout_buf *b, const json_t *tops, size_t max_n, size_
         char num[32];
         if (i) scout_buf_puts(b, ", ");
         put_clipped(b, jstr(t, "value") ? jstr(t, "value") : "''", value_max);
-        scout_buf_printf(b, " %s", fmt_int(jint(t, "count"), num));
+        if (rows > 0)
+            scout_buf_printf(b, " %s", fmt_rate((double)jint(t, "count") / (double)rows, num));
+        else
+            scout_buf_printf(b, " %s", fmt_int(jint(t, "count"), num));
     }
     if (n > max_n) scout_buf_printf(b, ", +%zu", n - max_n);
 }
@@ -399,13 +437,15 @@ static void line_dims(scout_buf *line, const json_t *card, size_t max)
 {
     const json_t *cols = json_object_get(card, "columns"), *c;
     size_t idx, shown = 0, tops = max >= SHORT_DIMS ? SHORT_TOPS : 2;
+    bool sampled = json_is_true(json_object_get(card, "sampled"));
+    int64_t rows = jint(card, sampled ? "sample_rows" : "row_count");
     json_array_foreach(cols, idx, c)
     {
         const json_t *tv = json_object_get(c, "top_values");
         if (!json_array_size(tv) || shown >= max) continue;
         scout_buf_puts(line, shown++ ? "; " : "dimensions: ");
         scout_buf_printf(line, "%s (", jstr(c, "name"));
-        put_top_values(line, tv, tops, SHORT_VALUE_MAX);
+        put_top_values(line, tv, tops, SHORT_VALUE_MAX, rows);
         scout_buf_putc(line, ')');
     }
     if (shown) scout_buf_putc(line, '\n');
@@ -483,11 +523,12 @@ static void card_short(scout_buf *out, const json_t *card)
 
 static void full_column(scout_buf *out, const json_t *c, int wname, int wtype)
 {
+    bool sampled = json_is_true(json_object_get(c, "sampled"));
     char num[32], rate[16];
     const char *type = jstr(c, "type") ? jstr(c, "type") : "-";
-    scout_buf_printf(out, "  %-*s %-*s", wname, jstr(c, "name"), wtype, type);
-    if (jint(c, "pk") > 0) scout_buf_puts(out, " pk");
-    if (json_is_true(json_object_get(c, "notnull"))) scout_buf_puts(out, " not-null");
+    bool pk = jint(c, "pk") > 0, nn = json_is_true(json_object_get(c, "notnull"));
+    const char *flags = pk && nn ? "pk not-null" : pk ? "pk" : nn ? "not-null" : "";
+    scout_buf_printf(out, "  %-*s %-*s %-11s", wname, jstr(c, "name"), wtype, type, flags);
     if (json_is_number(json_object_get(c, "null_rate")))
         scout_buf_printf(out, "  nulls %s",
                          fmt_rate(json_number_value(json_object_get(c, "null_rate")), rate));
@@ -504,12 +545,12 @@ static void full_column(scout_buf *out, const json_t *c, int wname, int wtype)
     scout_buf_putc(out, '\n');
     const json_t *tv = json_object_get(c, "top_values");
     if (json_array_size(tv)) {
-        scout_buf_printf(out, "  %-*s top: ", wname + wtype + 1, "");
-        put_top_values(out, tv, 10, 40);
+        scout_buf_printf(out, "  %-*s top%s: ", wname + wtype + 13, "", sampled ? " (sample)" : "");
+        put_top_values(out, tv, 10, 40, 0);
         scout_buf_putc(out, '\n');
     }
     if (jstr(c, "description"))
-        scout_buf_printf(out, "  %-*s %s\n", wname + wtype + 1, "", jstr(c, "description"));
+        scout_buf_printf(out, "  %-*s %s\n", wname + wtype + 13, "", jstr(c, "description"));
 }
 
 static void full_columns(scout_buf *out, const json_t *card)
@@ -548,8 +589,8 @@ static void full_pairs(scout_buf *out, const json_t *card, const char *key, cons
 static void full_facts(scout_buf *out, const json_t *card)
 {
     char num[32];
-    static const char *const TEXT_FACTS[] = {"description", "comment", "owner", "grain",
-                                             "deprecated_by", "trust_reason"};
+    static const char *const TEXT_FACTS[] = {"description", "comment",       "owner",
+                                             "grain",       "deprecated_by", "trust_reason"};
     scout_buf_printf(out, "%s\n  kind: %s   rows: %s   columns: %lld\n", jstr(card, "fqname"),
                      jstr(card, "kind"),
                      jhas_int(card, "row_count") ? fmt_int(jint(card, "row_count"), num) : "?",
@@ -571,9 +612,11 @@ static void full_crawl(scout_buf *out, const json_t *card)
                      jstr(card, "crawled_at") ? jstr(card, "crawled_at") : "-");
     if (json_is_true(json_object_get(card, "sampled")))
         scout_buf_printf(out, ", statistics from a sample of %s of %s rows",
-                         fmt_int(jint(card, "sample_rows"), a), fmt_int(jint(card, "row_count"), b));
+                         fmt_int(jint(card, "sample_rows"), a),
+                         fmt_int(jint(card, "row_count"), b));
     scout_buf_putc(out, '\n');
-    if (jstr(card, "crawl_error")) scout_buf_printf(out, "crawl error: %s\n", jstr(card, "crawl_error"));
+    if (jstr(card, "crawl_error"))
+        scout_buf_printf(out, "crawl error: %s\n", jstr(card, "crawl_error"));
 }
 
 static void card_full(scout_buf *out, const json_t *card)
@@ -598,8 +641,10 @@ scout_rc scout_catalog_card_text(scout_catalog *cat, const char *fqname, scout_c
     /* Render into a private buffer so a card that overflows out's maximum
      * fails whole instead of leaving half a card behind. */
     scout_buf tmp = SCOUT_BUF_INIT;
-    if (form == SCOUT_CARD_SHORT) card_short(&tmp, card);
-    else card_full(&tmp, card);
+    if (form == SCOUT_CARD_SHORT)
+        card_short(&tmp, card);
+    else
+        card_full(&tmp, card);
     json_decref(card);
     rc = scout_buf_append(out, tmp.data ? tmp.data : "", tmp.len);
     scout_buf_free(&tmp);

@@ -332,8 +332,7 @@ const char *scout_catalog_col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-scout_rc scout_catalog_table_id(scout_catalog *cat, const char *fqname, int64_t *id,
-                                scout_err *err)
+scout_rc scout_catalog_table_id(scout_catalog *cat, const char *fqname, int64_t *id, scout_err *err)
 {
     sqlite3_stmt *st;
     scout_rc rc = scout_catalog_prepare(cat, "SELECT id FROM tables WHERE fqname = ?", &st, err);
@@ -357,8 +356,10 @@ static scout_rc user_version(scout_catalog *cat, int *v, scout_err *err)
     sqlite3_stmt *st;
     scout_rc rc = scout_catalog_prepare(cat, "PRAGMA user_version", &st, err);
     if (rc) return rc;
-    if (sqlite3_step(st) == SQLITE_ROW) *v = sqlite3_column_int(st, 0);
-    else rc = scout_catalog_sqlerr(cat, err, "reading the catalog version");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *v = sqlite3_column_int(st, 0);
+    else
+        rc = scout_catalog_sqlerr(cat, err, "reading the catalog version");
     sqlite3_finalize(st);
     return rc;
 }
@@ -430,8 +431,10 @@ static scout_rc count_into(scout_catalog *cat, const char *sql, int64_t *out, sc
     sqlite3_stmt *st;
     scout_rc rc = scout_catalog_prepare(cat, sql, &st, err);
     if (rc) return rc;
-    if (sqlite3_step(st) == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
-    else rc = scout_catalog_sqlerr(cat, err, "counting catalog rows");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        rc = scout_catalog_sqlerr(cat, err, "counting catalog rows");
     sqlite3_finalize(st);
     return rc;
 }

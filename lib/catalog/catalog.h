@@ -35,9 +35,9 @@ typedef void (*scout_index_progress_fn)(void *ud, const scout_index_progress *p)
 typedef struct scout_index_stats {
     size_t sources;
     size_t tables_seen;
-    size_t tables_crawled;  /* new or changed, statistics recomputed */
-    size_t tables_skipped;  /* unchanged fingerprint */
-    size_t tables_removed;  /* in the catalog but gone from the source */
+    size_t tables_crawled; /* new or changed, statistics recomputed */
+    size_t tables_skipped; /* unchanged fingerprint */
+    size_t tables_removed; /* in the catalog but gone from the source */
     size_t columns;
     double elapsed_ms;
 } scout_index_stats;

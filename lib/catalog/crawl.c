@@ -39,6 +39,7 @@ typedef struct top_value {
 typedef struct col_stats {
     char qname[REF_MAX]; /* quoted column name */
     bool no_minmax;      /* blob-like type: min/max are meaningless */
+    bool sole_pk;        /* the whole primary key: distinct = non-null count, no scan */
     bool textual;        /* declared as text (top values apply) */
     bool timelike;       /* declared or named as a date/time */
     int64_t nonnull;     /* full table */
@@ -65,14 +66,14 @@ typedef struct crawler {
 typedef struct table_crawl {
     const scout_wh_table *t;
     char fqname[REF_MAX];
-    char ref[REF_MAX];      /* quoted schema.table */
-    char *src_sql;          /* FROM clause for sampled passes (ref or a bounded sample) */
+    char ref[REF_MAX]; /* quoted schema.table */
+    char *src_sql;     /* FROM clause for sampled passes (ref or a bounded sample) */
     int64_t row_count;
     bool sampled;
     int64_t sample_rows;
     col_stats *cols;
-    int fresh_col;          /* index into cols, -1 = none */
-    char *error;            /* why statistics are missing, NULL when fine */
+    int fresh_col; /* index into cols, -1 = none */
+    char *error;   /* why statistics are missing, NULL when fine */
 } table_crawl;
 
 /* ---------- small helpers ---------- */
@@ -128,11 +129,19 @@ static char *value_text(const scout_value *v)
 {
     char tmp[64];
     switch (v->type) {
-    case SCOUT_VAL_NULL: return NULL;
-    case SCOUT_VAL_INT: snprintf(tmp, sizeof tmp, "%lld", (long long)v->i); break;
-    case SCOUT_VAL_REAL: snprintf(tmp, sizeof tmp, "%.15g", v->d); break;
-    case SCOUT_VAL_TEXT: return dup_truncated(v->s ? v->s : "", v->len);
-    case SCOUT_VAL_BLOB: snprintf(tmp, sizeof tmp, "<%zu-byte blob>", v->len); break;
+    case SCOUT_VAL_NULL:
+        return NULL;
+    case SCOUT_VAL_INT:
+        snprintf(tmp, sizeof tmp, "%lld", (long long)v->i);
+        break;
+    case SCOUT_VAL_REAL:
+        snprintf(tmp, sizeof tmp, "%.15g", v->d);
+        break;
+    case SCOUT_VAL_TEXT:
+        return dup_truncated(v->s ? v->s : "", v->len);
+    case SCOUT_VAL_BLOB:
+        snprintf(tmp, sizeof tmp, "<%zu-byte blob>", v->len);
+        break;
     }
     return scout_strdup(tmp);
 }
@@ -171,8 +180,8 @@ static bool looks_like_iso_date(const char *s)
  * creation times; validity/expiry/birth dates are never "freshness". */
 static int time_score(const char *name, const char *type)
 {
-    static const char *const NEVER[] = {"birth", "dob", "expire", "expiry", "valid_to",
-                                        "valid_until", "end", "due", "deleted", "cancel"};
+    static const char *const NEVER[] = {"birth",       "dob", "expire", "expiry",  "valid_to",
+                                        "valid_until", "end", "due",    "deleted", "cancel"};
     for (size_t i = 0; i < sizeof NEVER / sizeof NEVER[0]; i++)
         if (name_has(name, NEVER[i])) return 0;
     int s = 0;
@@ -194,8 +203,10 @@ static int time_score(const char *name, const char *type)
         s = 40;
     else if (type_has(type, "DATE") || type_has(type, "TIME"))
         s = 30;
-    if (s && (type_has(type, "TIMESTAMP") || type_has(type, "DATETIME"))) s += 8;
-    else if (s && type_has(type, "DATE")) s += 4;
+    if (s && (type_has(type, "TIMESTAMP") || type_has(type, "DATETIME")))
+        s += 8;
+    else if (s && type_has(type, "DATE"))
+        s += 4;
     return s;
 }
 
@@ -269,8 +280,7 @@ static int agg_row(void *ud, int ncols, const scout_value *v)
     return 1; /* one row expected */
 }
 
-static scout_rc run_agg(crawler *cr, table_crawl *tc, agg_ctx *a, const char *from,
-                        scout_err *err)
+static scout_rc run_agg(crawler *cr, table_crawl *tc, agg_ctx *a, const char *from, scout_err *err)
 {
     scout_buf sql = SCOUT_BUF_INIT;
     scout_buf_puts(&sql, "SELECT ");
@@ -284,14 +294,18 @@ static scout_rc run_agg(crawler *cr, table_crawl *tc, agg_ctx *a, const char *fr
         const char *q = cs->qname;
         if (comma) scout_buf_puts(&sql, ", ");
         comma = true;
-        if (a->distinct && cs->no_minmax) scout_buf_printf(&sql, "NULL, count(%s)", q);
-        else if (a->distinct) scout_buf_printf(&sql, "count(DISTINCT %s), count(%s)", q, q);
-        else if (cs->no_minmax) scout_buf_printf(&sql, "count(%s), NULL, NULL", q);
-        else scout_buf_printf(&sql, "count(%s), min(%s), max(%s)", q, q, q);
+        if (a->distinct && (cs->no_minmax || cs->sole_pk))
+            scout_buf_printf(&sql, "NULL, count(%s)", q);
+        else if (a->distinct)
+            scout_buf_printf(&sql, "count(DISTINCT %s), count(%s)", q, q);
+        else if (cs->no_minmax)
+            scout_buf_printf(&sql, "count(%s), NULL, NULL", q);
+        else
+            scout_buf_printf(&sql, "count(%s), min(%s), max(%s)", q, q, q);
     }
     scout_buf_printf(&sql, " FROM %s", from);
-    scout_rc rc = scout_wh_query(cr->wh, scout_buf_cstr(&sql), &cr->lim, NULL, agg_row, a, NULL,
-                                 err);
+    scout_rc rc =
+        scout_wh_query(cr->wh, scout_buf_cstr(&sql), &cr->lim, NULL, agg_row, a, NULL, err);
     scout_buf_free(&sql);
     return rc;
 }
@@ -306,7 +320,7 @@ static scout_rc pass_full(crawler *cr, table_crawl *tc, scout_err *err)
         return run_agg(cr, tc, &a, tc->ref, err);
     }
     for (size_t first = 0; first < n; first += COLS_PER_QUERY) {
-        agg_ctx a = {tc, first, n - first < COLS_PER_QUERY ? n - first : COLS_PER_QUERY,
+        agg_ctx a = {tc,         first, n - first < COLS_PER_QUERY ? n - first : COLS_PER_QUERY,
                      first == 0, false, NULL};
         scout_rc rc = run_agg(cr, tc, &a, tc->ref, err);
         if (rc) return rc;
@@ -336,14 +350,15 @@ static scout_rc pass_distinct(crawler *cr, table_crawl *tc, scout_err *err)
     if (!sn) return scout_err_set(err, SCOUT_ENOMEM, "out of memory crawling %s", tc->fqname);
     scout_rc rc = SCOUT_OK;
     for (size_t first = 0; first < n && !rc; first += COLS_PER_QUERY) {
-        agg_ctx a = {tc, first, n - first < COLS_PER_QUERY ? n - first : COLS_PER_QUERY,
-                     false, true, sn};
+        agg_ctx a = {tc,    first, n - first < COLS_PER_QUERY ? n - first : COLS_PER_QUERY,
+                     false, true,  sn};
         rc = run_agg(cr, tc, &a, tc->src_sql, err);
     }
     for (size_t c = 0; c < n && !rc; c++) {
         col_stats *cs = &tc->cols[c];
         if (cs->no_minmax) cs->distinct = -1; /* not computed for blob-like values */
-        if (cs->no_minmax || !tc->sampled) continue;
+        if (cs->sole_pk) cs->distinct = cs->nonnull;
+        if (cs->no_minmax || cs->sole_pk || !tc->sampled) continue;
         cs->distinct = scale_distinct(cs->distinct, sn[c], cs->nonnull);
         cs->distinct_sampled = true;
     }
@@ -392,8 +407,8 @@ static scout_rc pass_top(crawler *cr, table_crawl *tc, scout_err *err)
                          "ORDER BY 2 DESC, 1 LIMIT %d",
                          q, tc->src_sql, q, q, TOP_K);
         top_ctx t = {&tc->cols[c]};
-        scout_rc rc = scout_wh_query(cr->wh, scout_buf_cstr(&sql), &cr->lim, NULL, top_row, &t,
-                                     NULL, err);
+        scout_rc rc =
+            scout_wh_query(cr->wh, scout_buf_cstr(&sql), &cr->lim, NULL, top_row, &t, NULL, err);
         scout_buf_free(&sql);
         if (rc && rc != SCOUT_ELIMIT) return rc;
     }
@@ -437,6 +452,8 @@ static scout_rc table_crawl_init(crawler *cr, const scout_wh_table *t, table_cra
     snprintf(tc->ref, sizeof tc->ref, "%s.%s", qs, qt);
     tc->cols = calloc(t->n_columns ? t->n_columns : 1, sizeof *tc->cols);
     if (!tc->cols) return scout_err_set(err, SCOUT_ENOMEM, "out of memory crawling %s", tc->fqname);
+    size_t npk = 0;
+    for (size_t c = 0; c < t->n_columns; c++) npk += t->columns[c].pk > 0;
     for (size_t c = 0; c < t->n_columns; c++) {
         col_stats *cs = &tc->cols[c];
         const scout_wh_column *col = &t->columns[c];
@@ -444,6 +461,7 @@ static scout_rc table_crawl_init(crawler *cr, const scout_wh_table *t, table_cra
         cs->no_minmax = type_is_blobby(col->type);
         cs->textual = type_is_text(col->type) || !col->type || !*col->type;
         cs->timelike = type_has(col->type, "DATE") || type_has(col->type, "TIME");
+        cs->sole_pk = col->pk == 1 && npk == 1;
     }
     return SCOUT_OK;
 }
@@ -458,8 +476,8 @@ static scout_rc collect_stats(crawler *cr, table_crawl *tc, scout_err *err)
     if (!rc) {
         tc->sampled = tc->row_count > cr->sample_limit;
         tc->sample_rows = tc->sampled ? cr->sample_limit : tc->row_count;
-        tc->src_sql = tc->sampled ? sample_sql(cr->d, tc->ref, cr->sample_limit)
-                                  : scout_strdup(tc->ref);
+        tc->src_sql =
+            tc->sampled ? sample_sql(cr->d, tc->ref, cr->sample_limit) : scout_strdup(tc->ref);
         if (!tc->src_sql)
             return scout_err_set(err, SCOUT_ENOMEM, "out of memory crawling %s", tc->fqname);
         rc = pass_distinct(cr, tc, &qerr);
@@ -482,8 +500,10 @@ static scout_rc collect_stats(crawler *cr, table_crawl *tc, scout_err *err)
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
-    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, i);
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
 }
 
 static scout_rc step_done(crawler *cr, sqlite3_stmt *st, scout_err *err, const char *what)
@@ -591,8 +611,7 @@ static scout_rc store_fks(crawler *cr, table_crawl *tc, int64_t table_id, scout_
 /* Replaces the table's layer-1 facts in one transaction. Columns are
  * upserted by name (never deleted and re-inserted) so facts other layers
  * attached to a column — description, synonyms — survive a re-crawl. */
-static scout_rc store_table(crawler *cr, table_crawl *tc, const char *fp, double ms,
-                            scout_err *err)
+static scout_rc store_table(crawler *cr, table_crawl *tc, const char *fp, double ms, scout_err *err)
 {
     scout_catalog *cat = cr->cat;
     scout_rc rc = scout_catalog_exec(cat, "BEGIN IMMEDIATE", err);
@@ -735,16 +754,17 @@ static scout_rc upsert_source(scout_catalog *cat, const scout_source_cfg *src, i
     sqlite3_bind_text(st, 2, scout_source_kind_name(src->kind), -1, SQLITE_STATIC);
     bind_text_or_null(st, 3, src->description);
     sqlite3_bind_int(st, 4, src->restricted);
-    if (sqlite3_step(st) == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
-    else rc = scout_catalog_sqlerr(cat, err, "storing a source");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    else
+        rc = scout_catalog_sqlerr(cat, err, "storing a source");
     sqlite3_finalize(st);
     return rc;
 }
 
 /* Deletes the source's catalog tables that the warehouse no longer lists
  * (their columns, statistics and FKs go with them by cascade). */
-static scout_rc remove_vanished(crawler *cr, const source_run *sr, size_t *removed,
-                                scout_err *err)
+static scout_rc remove_vanished(crawler *cr, const source_run *sr, size_t *removed, scout_err *err)
 {
     scout_catalog *cat = cr->cat;
     scout_rc rc = scout_catalog_exec(cat,
@@ -772,7 +792,8 @@ static scout_rc remove_vanished(crawler *cr, const source_run *sr, size_t *remov
         sqlite3_bind_int64(del, 1, cr->source_id);
         if (sqlite3_step(del) != SQLITE_DONE)
             rc = scout_catalog_sqlerr(cat, err, "removing vanished tables");
-        else *removed += (size_t)sqlite3_changes(cat->db);
+        else
+            *removed += (size_t)sqlite3_changes(cat->db);
     }
     sqlite3_finalize(ins);
     sqlite3_finalize(del);
@@ -785,14 +806,16 @@ static scout_rc remove_unconfigured(scout_catalog *cat, const scout_config *cfg,
 {
     sqlite3_stmt *list;
     scout_rc rc = scout_catalog_prepare(
-        cat, "SELECT s.id, s.name, (SELECT count(*) FROM tables WHERE source_id = s.id) FROM sources s",
+        cat,
+        "SELECT s.id, s.name, (SELECT count(*) FROM tables WHERE source_id = s.id) FROM sources s",
         &list, err);
     if (rc) return rc;
     scout_buf ids = SCOUT_BUF_INIT;
     while (sqlite3_step(list) == SQLITE_ROW) {
         const char *name = scout_catalog_col_text(list, 1);
         if (name && scout_config_source(cfg, name)) continue;
-        scout_buf_printf(&ids, "%s%lld", ids.len ? "," : "", (long long)sqlite3_column_int64(list, 0));
+        scout_buf_printf(&ids, "%s%lld", ids.len ? "," : "",
+                         (long long)sqlite3_column_int64(list, 0));
         *removed += (size_t)sqlite3_column_int64(list, 2);
     }
     sqlite3_finalize(list);
@@ -848,8 +871,10 @@ static scout_rc crawl_source(crawler *cr, source_run *sr, scout_index_progress_f
         if (rc) return rc;
         st->tables_seen++;
         st->columns += sr->tables[i].n_columns;
-        if (skipped) st->tables_skipped++;
-        else st->tables_crawled++;
+        if (skipped)
+            st->tables_skipped++;
+        else
+            st->tables_crawled++;
         if (progress) {
             scout_index_progress p = {sr->src->name, fq, st->tables_seen, total, skipped};
             progress(ud, &p);

@@ -154,6 +154,21 @@ static int64_t value_int(const scout_value *v)
     return 0;
 }
 
+/* True when word is one of name's '_'-separated parts ("end" is in
+ * "valid_end_date" but not in "calendar_date" or "spend_date"). */
+static bool has_word(const char *name, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = name; *p;) {
+        const char *q = strchr(p, '_');
+        size_t len = q ? (size_t)(q - p) : strlen(p);
+        if (len == wl && strncasecmp(p, word, wl) == 0) return true;
+        if (!q) break;
+        p = q + 1;
+    }
+    return false;
+}
+
 /* True for ISO-8601 dates and timestamps ("2026-09-30", "2026-09",
  * "2026-09-30T12:00:00Z", "2026-09-30 12:00:00"): freshness must be a date a
  * reader and the planner can compare, not an epoch or a free-form string. */
@@ -180,10 +195,12 @@ static bool looks_like_iso_date(const char *s)
  * creation times; validity/expiry/birth dates are never "freshness". */
 static int time_score(const char *name, const char *type)
 {
-    static const char *const NEVER[] = {"birth",       "dob", "expire", "expiry",  "valid_to",
-                                        "valid_until", "end", "due",    "deleted", "cancel"};
+    static const char *const NEVER[] = {"birth",     "birthday", "dob",        "expire", "expires",
+                                        "expired",   "expiry",   "expiration", "end",    "ends",
+                                        "ended",     "due",      "deleted",    "cancel", "canceled",
+                                        "cancelled", "valid",    "until"};
     for (size_t i = 0; i < sizeof NEVER / sizeof NEVER[0]; i++)
-        if (name_has(name, NEVER[i])) return 0;
+        if (has_word(name, NEVER[i])) return 0;
     int s = 0;
     if (!strcasecmp(name, "ts") || !strcasecmp(name, "timestamp") || name_has(name, "event_") ||
         name_has(name, "occurred"))

@@ -411,8 +411,7 @@ static void line_keys(scout_buf *line, const json_t *card, size_t max)
     const json_t *cols = json_object_get(card, "columns");
     size_t shown = 0, idx;
     const json_t *c;
-    json_array_foreach(cols, idx, c)
-    {
+    for (idx = 0; idx < json_array_size(cols) && (c = json_array_get(cols, idx)); idx++) {
         if (jint(c, "pk") <= 0 || shown >= max) continue;
         scout_buf_printf(line, "%s%s", shown++ ? ", " : "primary key: ", jstr(c, "name"));
     }
@@ -425,8 +424,7 @@ static void line_time(scout_buf *line, const json_t *card, size_t max)
     if (!tc || !max) return;
     const json_t *cols = json_object_get(card, "columns"), *c;
     size_t idx;
-    json_array_foreach(cols, idx, c)
-    {
+    for (idx = 0; idx < json_array_size(cols) && (c = json_array_get(cols, idx)); idx++) {
         if (!jstr(c, "name") || strcmp(jstr(c, "name"), tc)) continue;
         scout_buf_printf(line, "time: %s %s..%s\n", tc, jstr(c, "min") ? jstr(c, "min") : "?",
                          jstr(c, "max") ? jstr(c, "max") : "?");
@@ -439,8 +437,7 @@ static void line_dims(scout_buf *line, const json_t *card, size_t max)
     size_t idx, shown = 0, tops = max >= SHORT_DIMS ? SHORT_TOPS : 2;
     bool sampled = json_is_true(json_object_get(card, "sampled"));
     int64_t rows = jint(card, sampled ? "sample_rows" : "row_count");
-    json_array_foreach(cols, idx, c)
-    {
+    for (idx = 0; idx < json_array_size(cols) && (c = json_array_get(cols, idx)); idx++) {
         const json_t *tv = json_object_get(c, "top_values");
         if (!json_array_size(tv) || shown >= max) continue;
         scout_buf_puts(line, shown++ ? "; " : "dimensions: ");
@@ -455,8 +452,7 @@ static void line_fks(scout_buf *line, const json_t *card, size_t max)
 {
     const json_t *fks = json_object_get(card, "foreign_keys"), *f;
     size_t idx, n = json_array_size(fks);
-    json_array_foreach(fks, idx, f)
-    {
+    for (idx = 0; idx < json_array_size(fks) && (f = json_array_get(fks, idx)); idx++) {
         if (idx >= max) break;
         scout_buf_printf(line, "%s%s -> %s", idx ? ", " : "joins: ", jstr(f, "column"),
                          jstr(f, "to_fqname"));
@@ -471,8 +467,7 @@ static void line_columns(scout_buf *line, const json_t *card, size_t max)
     const json_t *cols = json_object_get(card, "columns"), *c;
     size_t idx, n = json_array_size(cols);
     scout_buf_printf(line, "columns (%zu): ", n);
-    json_array_foreach(cols, idx, c)
-    {
+    for (idx = 0; idx < json_array_size(cols) && (c = json_array_get(cols, idx)); idx++) {
         if (idx >= max) break;
         scout_buf_printf(line, "%s%s", idx ? ", " : "", jstr(c, "name"));
     }
@@ -484,8 +479,7 @@ static void line_caveats(scout_buf *line, const json_t *card, size_t max)
 {
     const json_t *cav = json_object_get(card, "caveats"), *c;
     size_t idx;
-    json_array_foreach(cav, idx, c)
-    {
+    for (idx = 0; idx < json_array_size(cav) && (c = json_array_get(cav, idx)); idx++) {
         if (idx >= max) break;
         scout_buf_printf(line, "caveat: ");
         put_clipped(line, jstr(c, "text") ? jstr(c, "text") : "", 160);
@@ -558,15 +552,15 @@ static void full_columns(scout_buf *out, const json_t *card)
     const json_t *cols = json_object_get(card, "columns"), *c;
     size_t idx;
     int wname = 4, wtype = 4;
-    json_array_foreach(cols, idx, c)
-    {
+    for (idx = 0; idx < json_array_size(cols) && (c = json_array_get(cols, idx)); idx++) {
         int ln = (int)strlen(jstr(c, "name") ? jstr(c, "name") : "");
         int lt = (int)strlen(jstr(c, "type") ? jstr(c, "type") : "-");
         if (ln > wname) wname = ln < 32 ? ln : 32;
         if (lt > wtype) wtype = lt < 20 ? lt : 20;
     }
     scout_buf_printf(out, "columns (%zu):\n", json_array_size(cols));
-    json_array_foreach(cols, idx, c) full_column(out, c, wname, wtype);
+    for (idx = 0; idx < json_array_size(cols); idx++)
+        full_column(out, json_array_get(cols, idx), wname, wtype);
 }
 
 /* A section listing "<a> -> <b>" pairs from an array of objects. */
@@ -577,8 +571,7 @@ static void full_pairs(scout_buf *out, const json_t *card, const char *key, cons
     size_t idx;
     if (!json_array_size(arr)) return;
     scout_buf_printf(out, "%s:\n", title);
-    json_array_foreach(arr, idx, o)
-    {
+    for (idx = 0; idx < json_array_size(arr) && (o = json_array_get(arr, idx)); idx++) {
         scout_buf_printf(out, "  %s", jstr(o, a) ? jstr(o, a) : "?");
         if (b && jstr(o, b)) scout_buf_printf(out, " -> %s", jstr(o, b));
         if (b2 && jstr(o, b2)) scout_buf_printf(out, ".%s", jstr(o, b2));

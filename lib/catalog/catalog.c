@@ -569,7 +569,8 @@ scout_rc scout_catalog_resolve(scout_catalog *cat, const char *ref, char **fqnam
     *fqname = NULL;
     char parts[3][256];
     int np = ref && *ref ? split_ref(ref, parts) : -1;
-    if (np < 0) return scout_err_set(err, SCOUT_EUSER, "bad table reference '%s'", ref ? ref : "");
+    if (np < 1 || np > 3)
+        return scout_err_set(err, SCOUT_EUSER, "bad table reference '%s'", ref ? ref : "");
     static const char *const WHERE[] = {
         "name = ?1 COLLATE NOCASE",
         "schema_name = ?1 COLLATE NOCASE AND name = ?2 COLLATE NOCASE",

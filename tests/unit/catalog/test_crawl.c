@@ -530,3 +530,38 @@ Test(catalog, reopening_keeps_the_schema_version)
     cr_assert_eq(c.tables, 5);
     scout_catalog_close(cat);
 }
+
+Test(catalog, a_source_dropped_from_the_config_takes_its_tables_with_it)
+{
+    scout_catalog *cat = open_cat();
+    index_ok(cat);
+    g_cfg.n_sources = 0;
+    scout_index_stats st = index_ok(cat);
+    cr_assert_eq(st.tables_removed, 5);
+    scout_catalog_counts c;
+    scout_err err = {0};
+    cr_assert_eq(scout_catalog_counts_get(cat, &c, &err), SCOUT_OK);
+    cr_assert_eq(c.tables, 0);
+    cr_assert_eq(c.columns, 0, "columns go with their tables");
+    scout_catalog_close(cat);
+}
+
+Test(catalog, freshness_prefers_update_time_and_skips_validity_and_non_dates)
+{
+    exec_on(g_main, "CREATE TABLE plans (id INTEGER PRIMARY KEY, calendar_date DATE,"
+                    " valid_end_date DATE, created_at INTEGER);"
+                    "INSERT INTO plans VALUES (1, '2025-05-01', '2030-01-01', 1700000000),"
+                    " (2, '2025-05-02', '2031-01-01', 1700000001);"
+                    "CREATE TABLE months (month TEXT, total REAL);"
+                    "INSERT INTO months VALUES ('2025-01', 1.0), ('2025-02', 2.0);");
+    scout_catalog *cat = open_cat();
+    index_ok(cat);
+    json_t *card = card_of(cat, "shop.main.plans");
+    cr_assert_str_eq(sget(card, "freshness_column"), "calendar_date", "epoch ints are not dates");
+    cr_assert_str_eq(sget(card, "freshness"), "2025-05-02");
+    json_decref(card);
+    card = card_of(cat, "shop.main.months");
+    cr_assert_str_eq(sget(card, "freshness"), "2025-02");
+    json_decref(card);
+    scout_catalog_close(cat);
+}

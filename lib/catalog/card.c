@@ -80,7 +80,7 @@ static const char SQL_CARD_TABLE[] =
     "SELECT id, fqname, source, schema_name, name, is_view, row_count, n_columns, freshness,"
     " freshness_column, sampled, sample_rows, fingerprint, crawled_at, crawl_ms, crawl_error,"
     " comment, description, description_source, owner, trust, trust_reason, deprecated_by,"
-    " grain, tags, query_count, last_queried_at FROM tables WHERE fqname = ?";
+    " grain, tags, query_count, last_queried_at, create_sql FROM tables WHERE fqname = ?";
 
 static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card, int64_t *id,
                            scout_err *err)
@@ -111,7 +111,8 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card,
                                         "grain",
                                         "tags",
                                         "query_count",
-                                        "last_queried_at"};
+                                        "last_queried_at",
+                                        "create_sql"};
     sqlite3_stmt *st;
     scout_rc rc = scout_catalog_prepare(cat, SQL_CARD_TABLE, &st, err);
     if (rc) return rc;
@@ -124,6 +125,11 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card,
         json_object_set_new(card, "kind",
                             json_string(sqlite3_column_int(st, 5) ? "view" : "table"));
         json_object_set_new(card, "sampled", col_bool(st, 10));
+        /* tags are stored as a JSON array; hand them on as one. */
+        json_t *tags = sqlite3_column_type(st, 24) == SQLITE_NULL
+                           ? NULL
+                           : json_loads(scout_catalog_col_text(st, 24), 0, NULL);
+        json_object_set_new(card, "tags", tags ? tags : json_array());
     } else if (s == SQLITE_DONE) {
         rc = scout_err_set(err, SCOUT_ENOTFOUND, "table '%s' is not in the catalog", fqname);
     } else {
@@ -595,6 +601,11 @@ static void full_facts(scout_buf *out, const json_t *card)
     for (size_t i = 0; i < sizeof TEXT_FACTS / sizeof TEXT_FACTS[0]; i++)
         if (jstr(card, TEXT_FACTS[i]))
             scout_buf_printf(out, "  %s: %s\n", TEXT_FACTS[i], jstr(card, TEXT_FACTS[i]));
+    if (!strcmp(jstr(card, "kind"), "view") && jstr(card, "create_sql")) {
+        scout_buf_puts(out, "  definition: ");
+        put_clipped(out, jstr(card, "create_sql"), 600);
+        scout_buf_putc(out, '\n');
+    }
 }
 
 static void full_crawl(scout_buf *out, const json_t *card)

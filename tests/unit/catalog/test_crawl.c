@@ -252,6 +252,8 @@ Test(catalog, crawl_records_declared_keys_nulls_and_views)
 
     card = card_of(cat, "shop.main.paid_orders");
     cr_assert_str_eq(sget(card, "kind"), "view");
+    cr_assert(strstr(sget(card, "create_sql"), "status = 'paid'"));
+    cr_assert(json_is_array(json_object_get(card, "tags")));
     cr_assert_eq(iget(card, "row_count"), 3);
     json_decref(card);
     scout_catalog_close(cat);

@@ -40,7 +40,8 @@ typedef struct col_stats {
     char qname[REF_MAX]; /* quoted column name */
     bool no_minmax;      /* blob-like type: min/max are meaningless */
     bool sole_pk;        /* the whole primary key: distinct = non-null count, no scan */
-    bool textual;        /* declared as text (top values apply) */
+    bool textual;        /* declared as text, or untyped holding text (top values apply) */
+    bool untyped;        /* no declared type (CREATE TABLE AS): judge by the values */
     bool timelike;       /* declared or named as a date/time */
     int64_t nonnull;     /* full table */
     char *min, *max;     /* rendered as text, truncated */
@@ -103,11 +104,6 @@ static bool name_ends(const char *name, const char *suffix)
 {
     size_t nl = strlen(name), sl = strlen(suffix);
     return nl >= sl && strcasecmp(name + nl - sl, suffix) == 0;
-}
-
-static bool name_has(const char *name, const char *part)
-{
-    return type_has(name, part);
 }
 
 /* Truncates at a UTF-8 character boundary so stored values stay valid text. */
@@ -195,28 +191,32 @@ static bool looks_like_iso_date(const char *s)
  * creation times; validity/expiry/birth dates are never "freshness". */
 static int time_score(const char *name, const char *type)
 {
-    static const char *const NEVER[] = {"birth",     "birthday", "dob",        "expire", "expires",
-                                        "expired",   "expiry",   "expiration", "end",    "ends",
-                                        "ended",     "due",      "deleted",    "cancel", "canceled",
-                                        "cancelled", "valid",    "until"};
+    static const char *const NEVER[] = {"birth",   "birthday", "dob",        "expire", "expires",
+                                        "expired", "expiry",   "expiration", "due",    "deleted",
+                                        "cancel",  "canceled", "cancelled",  "valid",  "until"};
     for (size_t i = 0; i < sizeof NEVER / sizeof NEVER[0]; i++)
         if (has_word(name, NEVER[i])) return 0;
+    /* The end of a reporting period is the table's time; other ends
+     * (contract_end, ends_at) lie in the future. */
+    bool period = has_word(name, "week") || has_word(name, "month") || has_word(name, "period") ||
+                  has_word(name, "quarter") || has_word(name, "year") || has_word(name, "day");
+    if (!period && (has_word(name, "end") || has_word(name, "ends") || has_word(name, "ended")))
+        return 0;
     int s = 0;
-    if (!strcasecmp(name, "ts") || !strcasecmp(name, "timestamp") || name_has(name, "event_") ||
-        name_has(name, "occurred"))
+    if (!strcasecmp(name, "ts") || !strcasecmp(name, "timestamp") || has_word(name, "event") ||
+        has_word(name, "occurred"))
         s = 100;
-    else if (name_has(name, "updated") || name_has(name, "modified"))
+    else if (has_word(name, "updated") || has_word(name, "modified"))
         s = 90;
-    else if (name_ends(name, "_at") || name_ends(name, "_ts") || name_ends(name, "_time") ||
-             name_ends(name, "_timestamp"))
-        s = name_has(name, "created") ? 60 : 75;
+    else if (has_word(name, "at") || has_word(name, "ts") || has_word(name, "time") ||
+             has_word(name, "timestamp") || has_word(name, "datetime"))
+        s = has_word(name, "created") ? 60 : 75;
     else if (!strcasecmp(name, "created") || !strcasecmp(name, "updated"))
         s = 60;
-    else if (!strcasecmp(name, "date") || !strcasecmp(name, "day") || !strcasecmp(name, "dt") ||
-             name_ends(name, "_date") || name_ends(name, "_day"))
+    else if (has_word(name, "date") || has_word(name, "day") || has_word(name, "dt") ||
+             name_ends(name, "_on"))
         s = 50;
-    else if (!strcasecmp(name, "month") || name_ends(name, "_month") || !strcasecmp(name, "week") ||
-             name_ends(name, "_week"))
+    else if (period || has_word(name, "start"))
         s = 40;
     else if (type_has(type, "DATE") || type_has(type, "TIME"))
         s = 30;
@@ -291,6 +291,7 @@ static int agg_row(void *ud, int ncols, const scout_value *v)
             cs->nonnull = value_int(&v[at]);
             cs->min = value_text(&v[at + 1]);
             cs->max = value_text(&v[at + 2]);
+            if (cs->untyped) cs->textual = v[at + 2].type == SCOUT_VAL_TEXT;
             at += 3;
         }
     }
@@ -476,7 +477,8 @@ static scout_rc table_crawl_init(crawler *cr, const scout_wh_table *t, table_cra
         const scout_wh_column *col = &t->columns[c];
         if ((rc = quote(cr->d, col->name, cs->qname, sizeof cs->qname, err))) return rc;
         cs->no_minmax = type_is_blobby(col->type);
-        cs->textual = type_is_text(col->type) || !col->type || !*col->type;
+        cs->untyped = !col->type || !*col->type;
+        cs->textual = type_is_text(col->type);
         cs->timelike = type_has(col->type, "DATE") || type_has(col->type, "TIME");
         cs->sole_pk = col->pk == 1 && npk == 1;
     }

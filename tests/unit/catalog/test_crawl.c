@@ -555,7 +555,11 @@ Test(catalog, freshness_prefers_update_time_and_skips_validity_and_non_dates)
                     "INSERT INTO plans VALUES (1, '2025-05-01', '2030-01-01', 1700000000),"
                     " (2, '2025-05-02', '2031-01-01', 1700000001);"
                     "CREATE TABLE months (month TEXT, total REAL);"
-                    "INSERT INTO months VALUES ('2025-01', 1.0), ('2025-02', 2.0);");
+                    "INSERT INTO months VALUES ('2025-01', 1.0), ('2025-02', 2.0);"
+                    "CREATE TABLE weekly AS SELECT '2025-03-03' AS week_start,"
+                    " '2025-03-09' AS week_end, 12 AS users, 'web' AS platform"
+                    " UNION ALL SELECT '2025-03-10', '2025-03-16', 12, 'web'"
+                    " UNION ALL SELECT '2025-03-17', '2025-03-23', 7, 'ios';");
     scout_catalog *cat = open_cat();
     index_ok(cat);
     json_t *card = card_of(cat, "shop.main.plans");
@@ -564,6 +568,14 @@ Test(catalog, freshness_prefers_update_time_and_skips_validity_and_non_dates)
     json_decref(card);
     card = card_of(cat, "shop.main.months");
     cr_assert_str_eq(sget(card, "freshness"), "2025-02");
+    json_decref(card);
+    /* Untyped columns (CREATE TABLE AS) are judged by their values. */
+    card = card_of(cat, "shop.main.weekly");
+    cr_assert_str_eq(sget(card, "freshness_column"), "week_start");
+    cr_assert_str_eq(sget(card, "freshness"), "2025-03-17");
+    cr_assert_eq(json_array_size(json_object_get(column_of(card, "users"), "top_values")), 0,
+                 "numbers are not dimensions");
+    assert_top(column_of(card, "platform"), 0, "web", 2);
     json_decref(card);
     scout_catalog_close(cat);
 }

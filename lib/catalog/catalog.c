@@ -21,7 +21,7 @@
  *                      deprecated_by (replacement fqname), grain, pipeline_path,
  *                      filters, tags (JSON array); usage (query-history):
  *                      query_count, user_count, last_queried_at, usage_score
- *   columns            per table column: ordinal, name, type, notnull, pk
+ *   columns            per table column: ordinal, name, type, not_null, pk
  *                      (1-based position, 0 = not in the PK); statistics:
  *                      null_count, null_rate, distinct_estimate,
  *                      distinct_sampled, min_value, max_value, sampled;

@@ -80,6 +80,7 @@ check-one: build/asan/libscout.a build/asan/$(T:.c=.o) $(SUPPORT_OBJ)
 demo: setup
 	@$(MAKE) --no-print-directory build/scout
 	build/scout demo --home .scout-demo
+	@scripts/demo-tour .scout-demo
 
 bench: setup
 	@$(MAKE) --no-print-directory build/scout $(BENCH_BIN)

@@ -401,11 +401,12 @@ static int top_row(void *ud, int ncols, const scout_value *v)
 }
 
 /* Top values are kept for text columns a person would filter or group by:
- * few distinct values, not a key, not a date. */
+ * few distinct values, not a whole key, not a date. A part of a composite key
+ * (service in (day, service, component)) is a dimension and keeps its values. */
 static bool wants_top(const table_crawl *tc, size_t c)
 {
     const col_stats *cs = &tc->cols[c];
-    if (!cs->textual || cs->timelike || cs->no_minmax || tc->t->columns[c].pk) return false;
+    if (!cs->textual || cs->timelike || cs->no_minmax || cs->sole_pk) return false;
     if (cs->distinct <= 0 || looks_like_iso_date(cs->max)) return false;
     int64_t rows = tc->sampled ? tc->sample_rows : tc->row_count;
     /* Every value distinct (names, emails): counts of 1 say nothing. */
@@ -716,6 +717,26 @@ static void crawler_finalize(crawler *cr)
     sqlite3_finalize(cr->add_fk);
 }
 
+/* Stored fingerprints start with this; bump it whenever the crawl records
+ * different facts, so an upgraded scout re-crawls tables whose data did not
+ * change instead of keeping the old statistics. */
+static const char CRAWL_VERSION[] = "crawl-2|";
+
+/* The warehouse fingerprint prefixed with CRAWL_VERSION (heap; NULL if fp is). */
+static char *versioned_fingerprint(char *fp)
+{
+    if (!fp) return NULL;
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_rc rc = scout_buf_puts(&b, CRAWL_VERSION);
+    if (!rc) rc = scout_buf_puts(&b, fp);
+    free(fp);
+    if (rc) {
+        scout_buf_free(&b);
+        return NULL;
+    }
+    return scout_buf_take(&b);
+}
+
 /* True when the catalog already holds this table with this fingerprint. */
 static bool unchanged(crawler *cr, const char *fqname, const char *fp)
 {
@@ -742,6 +763,7 @@ static scout_rc crawl_table(crawler *cr, const scout_wh_table *t, bool *skipped,
     scout_err fperr = {0};
     if (!rc && scout_wh_fingerprint(cr->wh, t->schema, t->name, &fp, &fperr) != SCOUT_OK)
         scout_warn("fingerprint of %s failed: %s", tc.fqname, fperr.msg);
+    fp = versioned_fingerprint(fp);
     *skipped = !rc && fp && unchanged(cr, tc.fqname, fp);
     if (!rc && !*skipped) rc = collect_stats(cr, &tc, err);
     if (!rc && !*skipped) rc = store_table(cr, &tc, fp, scout_now_ms() - t0, err);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -272,6 +273,7 @@ static scout_rc user_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_no
 {
     scout_user_cfg *u = t;
     if (!strcmp(key, "name")) return read_string(c, v, key, &u->name);
+    if (!strcmp(key, "email")) return read_string(c, v, key, &u->email);
     if (!strcmp(key, "admin")) return read_bool(c, v, key, &u->admin);
     if (!strcmp(key, "groups")) return read_string_list(c, v, key, false, &u->groups, &u->n_groups);
     return cfg_fail(c, k, "unknown key", key);
@@ -296,6 +298,47 @@ static scout_rc read_users(parse_ctx *c, yaml_node_t *v)
     return SCOUT_OK;
 }
 
+/* A context entry takes one path or a list of paths. */
+static scout_rc read_path_list(parse_ctx *c, yaml_node_t *v, const char *key, scout_path_list *out)
+{
+    if (v->type == YAML_SCALAR_NODE) {
+        char *p = NULL;
+        scout_rc rc = read_path(c, v, key, &p);
+        if (rc) return rc;
+        char **arr = realloc(out->v, (out->n + 1) * sizeof *arr);
+        if (!arr) {
+            free(p);
+            return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+        }
+        out->v = arr;
+        out->v[out->n++] = p;
+        return SCOUT_OK;
+    }
+    if (out->v) return cfg_fail(c, v, "duplicate key", key);
+    return read_string_list(c, v, key, true, &out->v, &out->n);
+}
+
+static scout_rc context_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
+{
+    scout_context_cfg *cx = t;
+    static const struct {
+        const char *key;
+        size_t offset;
+    } KEYS[] = {
+        {"dbt", offsetof(scout_context_cfg, dbt)},
+        {"models", offsetof(scout_context_cfg, models)},
+        {"curated", offsetof(scout_context_cfg, curated)},
+        {"docs", offsetof(scout_context_cfg, docs)},
+        {"slack", offsetof(scout_context_cfg, slack)},
+        {"query_logs", offsetof(scout_context_cfg, query_logs)},
+        {"dashboards", offsetof(scout_context_cfg, dashboards)},
+    };
+    for (size_t i = 0; i < sizeof KEYS / sizeof KEYS[0]; i++)
+        if (!strcmp(key, KEYS[i].key))
+            return read_path_list(c, v, key, (scout_path_list *)((char *)cx + KEYS[i].offset));
+    return cfg_fail(c, k, "unknown key", key);
+}
+
 static scout_rc top_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
 {
     (void)t;
@@ -303,8 +346,7 @@ static scout_rc top_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_nod
     if (!strcmp(key, "llm")) return each_pair(c, v, "llm", llm_pair, &c->cfg->llm);
     if (!strcmp(key, "limits")) return each_pair(c, v, "limits", limits_pair, &c->cfg->limits);
     if (!strcmp(key, "users")) return read_users(c, v);
-    if (!strcmp(key, "context_paths"))
-        return read_string_list(c, v, key, true, &c->cfg->context_paths, &c->cfg->n_context_paths);
+    if (!strcmp(key, "context")) return each_pair(c, v, "context", context_pair, &c->cfg->context);
     return cfg_fail(c, k, "unknown key", key);
 }
 
@@ -428,10 +470,15 @@ void scout_config_free(scout_config *cfg)
     free(cfg->sources);
     for (size_t i = 0; i < cfg->n_users; i++) {
         free(cfg->users[i].name);
+        free(cfg->users[i].email);
         free_strings(cfg->users[i].groups, cfg->users[i].n_groups);
     }
     free(cfg->users);
-    free_strings(cfg->context_paths, cfg->n_context_paths);
+    scout_context_cfg *cx = &cfg->context;
+    scout_path_list *lists[] = {&cx->dbt,   &cx->models,     &cx->curated,   &cx->docs,
+                                &cx->slack, &cx->query_logs, &cx->dashboards};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        free_strings(lists[i]->v, lists[i]->n);
     free(cfg->llm.base_url);
     free(cfg->llm.model);
     free(cfg->llm.api_key_env);
@@ -518,6 +565,12 @@ const char *scout_config_template(void)
            "#     groups: [finance]\n"
            "#     admin: true\n"
            "\n"
-           "# Extra folders of curated context (YAML, Markdown docs, Slack exports).\n"
-           "# context_paths: [context]\n";
+           "# Where context comes from: dbt projects, pipeline SQL, curated YAML, docs,\n"
+           "# Slack exports, query logs and dashboards (each a path or a list of paths).\n"
+           "# context:\n"
+           "#   dbt: dbt\n"
+           "#   docs: [docs]\n"
+           "#   slack: slack-export\n"
+           "#   query_logs: logs/queries.jsonl\n"
+           "#   dashboards: dashboards\n";
 }

@@ -53,10 +53,30 @@ typedef struct scout_limits_cfg {
 
 typedef struct scout_user_cfg {
     char *name;
+    char *email; /* links the user to their accounts in Slack exports and docs */
     char **groups;
     size_t n_groups;
     bool admin;
 } scout_user_cfg;
+
+/* A list of absolute paths. */
+typedef struct scout_path_list {
+    char **v;
+    size_t n;
+} scout_path_list;
+
+/* Where the context layers 2-4 and query history are read from. Each list may
+ * be empty; HOME/context (scout's own curated YAML) is always read too. */
+typedef struct scout_context_cfg {
+    scout_path_list
+        dbt; /* dbt projects: target/manifest.json and the schema.yml files under models/ */
+    scout_path_list models;     /* folders of plain .sql pipeline models (layer 3) */
+    scout_path_list curated;    /* folders of scout context YAML (layer 2) */
+    scout_path_list docs;       /* Markdown, Notion (Markdown) and Google Docs (HTML) exports */
+    scout_path_list slack;      /* Slack exports in the standard layout */
+    scout_path_list query_logs; /* JSONL query logs */
+    scout_path_list dashboards; /* folders of dashboard YAML */
+} scout_context_cfg;
 
 typedef struct scout_config {
     char *path; /* the file this came from (absolute) */
@@ -67,8 +87,7 @@ typedef struct scout_config {
     scout_limits_cfg limits;
     scout_user_cfg *users;
     size_t n_users;
-    char **context_paths; /* extra curated-context folders (layer 2/4), absolute */
-    size_t n_context_paths;
+    scout_context_cfg context;
 } scout_config;
 
 /* Fills cfg with built-in defaults and no sources. */

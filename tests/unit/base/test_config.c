@@ -148,3 +148,28 @@ Test(config, dsn_env_overrides_the_file)
     unsetenv("SCOUT_DSN_PG_MAIN");
     scout_config_free(cfg);
 }
+
+Test(config, context_takes_a_path_or_a_list_and_resolves_them)
+{
+    scout_config *cfg = parse_ok("context:\n"
+                                 "  dbt: acme/dbt\n"
+                                 "  docs: [docs, /srv/notion]\n"
+                                 "  query_logs: logs/q.jsonl\n");
+    cr_assert_eq(cfg->context.dbt.n, 1);
+    cr_assert_str_eq(cfg->context.dbt.v[0], "/etc/scout/acme/dbt");
+    cr_assert_eq(cfg->context.docs.n, 2);
+    cr_assert_str_eq(cfg->context.docs.v[1], "/srv/notion");
+    cr_assert_str_eq(cfg->context.query_logs.v[0], "/etc/scout/logs/q.jsonl");
+    cr_assert_eq(cfg->context.slack.n, 0);
+    scout_config_free(cfg);
+    scout_err err = {0};
+    parse_fail("context:\n  wiki: x\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: unknown key 'wiki'");
+}
+
+Test(config, users_carry_email_for_linking_slack_and_docs)
+{
+    scout_config *cfg = parse_ok("users:\n  - name: bob\n    email: bob@acme.test\n");
+    cr_assert_str_eq(cfg->users[0].email, "bob@acme.test");
+    scout_config_free(cfg);
+}

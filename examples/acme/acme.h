@@ -31,14 +31,13 @@ typedef struct scout_acme_stats {
 /* Writes the whole company under dir (created if needed; existing Acme files
  * are replaced). Layout:
  *   dir/warehouse/<source>/<schema>.db   SQLite data, one file per schema
- *   dir/dbt/                             dbt project: dbt_project.yml, models/<source>/<layer>/<model>.sql,
- *                                        schema.yml files, target/manifest.json
- *   dir/docs/<name>.md                      Markdown docs with front matter
- *   dir/slack/                           Slack export (channels.json, groups.json,
- *                                        users.json, <channel>/<YYYY-MM-DD>.json)
- *   dir/dashboards/<name>.yaml              dashboards and their queries
- *   dir/query_log.jsonl                  query log (sql, user, ts, dashboard?, duration_ms?, error?)
- *   dir/scout.yaml                       sources config for this company (paths relative)
+ *   dir/dbt/                             dbt project: dbt_project.yml,
+ * models/<source>/<layer>/<model>.sql, schema.yml files, target/manifest.json dir/docs/<name>.md
+ * Markdown docs with front matter dir/slack/                           Slack export (channels.json,
+ * groups.json, users.json, <channel>/<YYYY-MM-DD>.json) dir/dashboards/<name>.yaml dashboards and
+ * their queries dir/query_log.jsonl                  query log (sql, user, ts, dashboard?,
+ * duration_ms?, error?) dir/scout.yaml                       sources config for this company (paths
+ * relative)
  */
 scout_rc scout_acme_generate(const char *dir, const scout_acme_opts *opts, scout_acme_stats *stats,
                              scout_err *err);

@@ -474,6 +474,24 @@ scout_rc acme_model(acme_ctx *c, const acme_model_def *m)
     return rc;
 }
 
+/* Expression columns of CREATE TABLE AS have no declared type: take the
+ * storage class of the first non-null value, as a warehouse crawler would. */
+static const char *infer_type(acme_ctx *c, const acme_node *n, const char *col, char *out,
+                              size_t len)
+{
+    char *sql = sqlite3_mprintf("SELECT upper(typeof(\"%w\")) FROM \"%w\".\"%w\" WHERE \"%w\" IS "
+                                "NOT NULL LIMIT 1",
+                                col, n->schema, n->name, col);
+    sqlite3_stmt *st = NULL;
+    scout_strlcpy(out, "TEXT", len);
+    if (sql && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        scout_strlcpy(out, (const char *)sqlite3_column_text(st, 0), len);
+    sqlite3_finalize(st);
+    sqlite3_free(sql);
+    return out;
+}
+
 /* Records a node's columns ("name\ttype\n") and row count from the database. */
 static scout_rc describe_node(acme_ctx *c, acme_node *n)
 {
@@ -483,9 +501,11 @@ static scout_rc describe_node(acme_ctx *c, acme_node *n)
     scout_rc rc = sql ? acme_prepare(c, sql, &st)
                       : scout_err_set(c->err, SCOUT_ENOMEM, "acme: out of memory");
     while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text(st, 1);
         const char *type = (const char *)sqlite3_column_text(st, 2);
-        rc = scout_buf_printf(&cols, "%s\t%s\n", (const char *)sqlite3_column_text(st, 1),
-                              type && *type ? type : "TEXT");
+        char inferred[16];
+        if (!type || !*type) type = infer_type(c, n, col, inferred, sizeof inferred);
+        rc = scout_buf_printf(&cols, "%s\t%s\n", col, type);
     }
     sqlite3_finalize(st);
     sqlite3_free(sql);

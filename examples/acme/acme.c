@@ -444,11 +444,8 @@ scout_rc acme_model(acme_ctx *c, const acme_model_def *m)
     if (!rc)
         rc = scout_buf_printf(&ddl, "CREATE TABLE %s.%s AS %s", m->schema, m->name,
                               scout_buf_cstr(&out));
-    double t0 = scout_now_ms();
     if (!rc) rc = acme_exec(c, scout_buf_cstr(&ddl));
     if (!rc) rc = index_model(c, m);
-    if (getenv("ACME_PROFILE"))
-        fprintf(stderr, "  %s.%s %.0f ms\n", m->schema, m->name, scout_now_ms() - t0);
     acme_node *n = rc ? NULL : new_node(c);
     if (!rc && !n) rc = scout_err_set(c->err, SCOUT_ENOMEM, "acme: out of memory");
     if (n) {

@@ -62,6 +62,12 @@ static scout_rc create_tables(acme_ctx *c)
         {"raw", "activities", "Calls, emails and meetings logged by reps.",
          "CREATE TABLE raw.activities (activity_id INTEGER PRIMARY KEY, account_id INTEGER, "
          "owner_id INTEGER, activity_type TEXT, activity_date TEXT)"},
+        {"raw", "campaigns", "Marketing campaigns that source leads.",
+         "CREATE TABLE raw.campaigns (campaign_id INTEGER PRIMARY KEY, name TEXT, channel TEXT, "
+         "start_date TEXT, budget_usd REAL)"},
+        {"raw", "leads", "Inbound leads before they become accounts.",
+         "CREATE TABLE raw.leads (lead_id INTEGER PRIMARY KEY, campaign_id INTEGER, company TEXT, "
+         "region TEXT, created_date TEXT, converted_account_id INTEGER)"},
         {"support", "agents", "Support agents and their region.",
          "CREATE TABLE support.agents (agent_id INTEGER PRIMARY KEY, name TEXT, region TEXT)"},
         {"support", "sla_policies", "Response-time targets per priority.",
@@ -104,6 +110,18 @@ static scout_rc small_tables(acme_ctx *c)
     for (int i = 0; !rc && i < N(STAGES); i++)
         rc = acme_execf(c, "INSERT INTO raw.stages VALUES (%d, '%s', %s, %s, %s, %.1f)", i + 1,
                         STAGES[i][0], STAGES[i][1], STAGES[i][2], STAGES[i][3], PROB[i]);
+    for (int i = 1; !rc && i <= 12; i++) {
+        char d[11];
+        acme_day_str(i * 55, d);
+        rc = acme_execf(c, "INSERT INTO raw.campaigns VALUES (%d, 'Campaign %d', '%s', '%s', %d)",
+                        i, i, i % 3 ? "paid_search" : "events", d, 5000 * (1 + i % 4));
+    }
+    if (!rc)
+        rc = acme_exec(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                          "i < 600) INSERT INTO raw.leads SELECT i, 1 + i % 12, 'Lead Co ' || i, "
+                          "CASE i % 4 WHEN 0 THEN 'EMEA' WHEN 1 THEN 'NA' WHEN 2 THEN 'APAC' ELSE "
+                          "'LATAM' END, date('2024-11-25', '+' || (i % 729) || ' days'), CASE WHEN "
+                          "i % 9 = 0 THEN i / 9 END FROM n");
     if (!rc)
         rc = acme_exec(c, "INSERT INTO support.sla_policies VALUES ('urgent', 1), ('high', 4), "
                           "('normal', 24), ('low', 72)");
@@ -341,6 +359,36 @@ static const acme_model_def MODELS[] = {
      "from {{ source('crm_raw', 'accounts') }} a\n"
      "left join {{ ref('opportunities_enriched') }} o on o.account_id = a.account_id\n"
      "group by 1, 2, 3, 4, 5\n"},
+    {"mart", "activities_weekly", NULL, "revops", "sales", "week_start, activity_type",
+     "Sales activities per week and type.",
+     "-- owner: revops\n"
+     "select date(activity_date, '-6 days', 'weekday 1') as week_start, activity_type,\n"
+     "       count(*) as activities\n"
+     "from {{ source('crm_raw', 'activities') }}\n"
+     "group by 1, 2\n"},
+    {"mart", "open_pipeline_by_region", NULL, "revops", "sales", "region, segment",
+     "Open pipeline per region and segment.",
+     "-- owner: revops\n"
+     "select region, segment, count(*) as open_opportunities, round(sum(amount_usd), 2) as "
+     "amount_usd\n"
+     "from {{ ref('opportunities_enriched') }}\n"
+     "where is_open = 1\n"
+     "group by 1, 2\n"},
+    {"support", "csat_monthly", NULL, "support-ops", "support", "month, region",
+     "Average CSAT score per month and region.",
+     "-- owner: support-ops\n"
+     "select strftime('%Y-%m', c.responded_at) as month, t.region, round(avg(c.score), 2) as "
+     "csat,\n"
+     "       count(*) as responses\n"
+     "from {{ source('crm_support', 'csat_responses') }} c\n"
+     "join {{ source('crm_support', 'tickets') }} t on t.ticket_id = c.ticket_id\n"
+     "group by 1, 2\n"},
+    {"support", "tickets_by_category", NULL, "support-ops", "support", "category, priority",
+     "Ticket counts by category and priority.",
+     "-- owner: support-ops\n"
+     "select category, priority, count(*) as tickets\n"
+     "from {{ source('crm_support', 'tickets') }}\n"
+     "group by 1, 2\n"},
     {"support", "tickets_daily", NULL, "support-ops", "support", "day, region, priority",
      "Tickets created per UTC day, region and priority.",
      "-- owner: support-ops\n"

@@ -296,6 +296,59 @@ static const acme_model_def ARCHIVE[] = {
      "where day < '2025-10-01'\n"},
 };
 
+static const acme_model_def MORE[] = {
+    {"staging", "stg_disputes", NULL, OWNER, "staging", NULL, "Staged card disputes.",
+     "-- owner: finance-data\n"
+     "select payment_id, invoice_id, opened_at, amount_usd, outcome\n"
+     "from {{ source('finance_raw', 'disputes') }}\n"},
+    {"staging", "stg_tax_rates", NULL, OWNER, "staging", "country_code", "Staged tax rates.",
+     "-- owner: finance-data\n"
+     "select country_code, rate from {{ source('finance_raw', 'tax_rates') }}\n"},
+    {"staging", "stg_gl_accounts", NULL, OWNER, "staging", "gl_account", "Staged GL accounts.",
+     "-- owner: finance-data\n"
+     "select gl_account, name, type from {{ source('finance_raw', 'gl_accounts') }}\n"},
+    {"mart", "fct_payments", NULL, OWNER, "finance", "payment_id",
+     "Payments with Pacific payment date and customer region.",
+     "-- owner: finance-data\n"
+     "select p.payment_id, p.invoice_id, p.customer_id, date(p.paid_at, '-8 hours') as paid_date,\n"
+     "       p.amount_usd, p.status, p.method, c.region\n"
+     "from {{ ref('stg_payments') }} p\n"
+     "join {{ ref('dim_customers') }} c on c.customer_id = p.customer_id\n"},
+    {"mart", "payment_failures_monthly", NULL, OWNER, "finance", "month, method",
+     "Failed payment attempts per month and method.",
+     "-- owner: finance-data\n"
+     "select strftime('%Y-%m', paid_date) as month, method, count(*) as attempts,\n"
+     "       sum(case when status = 'failed' then 1 else 0 end) as failures\n"
+     "from {{ ref('fct_payments') }}\n"
+     "group by 1, 2\n"},
+    {"mart", "revenue_by_segment_monthly", NULL, OWNER, "finance", "month, segment",
+     "Monthly net revenue by customer segment.",
+     "-- owner: finance-data\n"
+     "select strftime('%Y-%m', f.invoice_date) as month, c.segment,\n"
+     "       round(sum(f.net_usd), 2) as net_revenue_usd\n"
+     "from {{ ref('fct_invoices') }} f\n"
+     "join {{ ref('dim_customers') }} c on c.customer_id = f.customer_id\n"
+     "where c.is_test = 0 and f.status = 'paid'\n"
+     "group by 1, 2\n"},
+    {"mart", "customer_ltv", NULL, OWNER, "finance", "customer_id",
+     "Lifetime net revenue per customer (test accounts excluded).",
+     "-- owner: finance-data\n"
+     "select f.customer_id, c.segment, c.region, c.cohort_month,\n"
+     "       round(sum(f.net_usd), 2) as lifetime_net_usd, count(*) as invoices\n"
+     "from {{ ref('fct_invoices') }} f\n"
+     "join {{ ref('dim_customers') }} c on c.customer_id = f.customer_id\n"
+     "where c.is_test = 0\n"
+     "group by 1, 2, 3, 4\n"},
+    {"archive", "mrr_monthly_old", NULL, OWNER, "deprecated", "month, plan",
+     "DEPRECATED: MRR before the 2025 plan repricing; included open invoices.",
+     "-- owner: finance-data\n"
+     "-- DEPRECATED: counts open (unpaid) invoices as MRR.\n"
+     "select strftime('%Y-%m', invoice_date) as month, plan, round(sum(gross_usd), 2) as mrr_usd\n"
+     "from {{ ref('fct_invoices') }}\n"
+     "where invoice_date < '2025-07-01'\n"
+     "group by 1, 2\n"},
+};
+
 scout_rc acme_finance_models(acme_ctx *c)
 {
     scout_rc rc = SCOUT_OK;
@@ -306,5 +359,6 @@ scout_rc acme_finance_models(acme_ctx *c)
                           "CREATE INDEX staging.ix_refunds_invoice ON stg_refunds(invoice_id)");
     for (int i = 0; !rc && i < N(MARTS); i++) rc = acme_model(c, &MARTS[i]);
     for (int i = 0; !rc && i < N(ARCHIVE); i++) rc = acme_model(c, &ARCHIVE[i]);
+    for (int i = 0; !rc && i < N(MORE); i++) rc = acme_model(c, &MORE[i]);
     return rc;
 }

@@ -493,10 +493,41 @@ static const acme_model_def MODELS[] = {
      "group by 1, 2\n"},
 };
 
+static const acme_model_def MORE[] = {
+    {"analytics", "platform_mix_daily", NULL, "growth-analytics", NULL, "day, platform",
+     "Daily active users per platform.",
+     "-- owner: growth-analytics\n"
+     "select date(event_ts) as day, platform, count(distinct user_id) as active_users\n"
+     "from {{ source('product_raw', 'feature_events') }}\n"
+     "group by 1, 2\n"},
+    {"analytics", "plus_feature_usage", NULL, "growth-analytics", NULL, "feature",
+     "Feature usage by users on Plus accounts over the last 90 days (test accounts excluded).",
+     "-- owner: growth-analytics\n"
+     "select e.feature, count(distinct e.user_id) as plus_users, count(*) as events\n"
+     "from {{ source('product_raw', 'feature_events') }} e\n"
+     "join {{ ref('dim_users') }} u on u.user_id = e.user_id\n"
+     "where u.plan = 'plus' and u.is_test = 0 and e.event_ts >= '2026-08-27'\n"
+     "group by 1\n"},
+    {"analytics", "experiment_exposure", NULL, "growth-analytics", NULL, "experiment_id, arm",
+     "Users per experiment arm.",
+     "-- owner: growth-analytics\n"
+     "select x.experiment_id, e.name, x.arm, count(*) as users\n"
+     "from {{ source('product_raw', 'experiment_assignments') }} x\n"
+     "join {{ source('product_raw', 'experiments') }} e on e.experiment_id = x.experiment_id\n"
+     "group by 1, 2, 3\n"},
+    {"analytics", "releases_by_platform", NULL, "app-platform", NULL, "platform",
+     "Release cadence per platform.",
+     "-- owner: app-platform\n"
+     "select platform, count(*) as releases, max(released_on) as last_release\n"
+     "from {{ source('product_raw', 'app_releases') }}\n"
+     "group by 1\n"},
+};
+
 static scout_rc product_models(acme_ctx *c)
 {
     scout_rc rc = SCOUT_OK;
     for (int i = 0; !rc && i < N(MODELS); i++) rc = acme_model(c, &MODELS[i]);
+    for (int i = 0; !rc && i < N(MORE); i++) rc = acme_model(c, &MORE[i]);
     return rc;
 }
 
@@ -547,6 +578,18 @@ static scout_rc sandbox(acme_ctx *c)
                               "sum(converted_at IS NOT NULL) AS converted FROM raw.subscriptions "
                               "WHERE trial_ends_at IS NOT NULL AND started_at < '2026-04-01' "
                               "GROUP BY 1");
+    if (!rc)
+        rc = acme_adhoc_table(c, "sandbox", "jsmith_plus_test", "growth-analytics",
+                              "Personal test table: Plus accounts without test accounts, UTC, no "
+                              "trial handling. Not maintained.",
+                              "SELECT account_id, plan, created_at FROM raw.accounts WHERE plan "
+                              "= 'plus' AND is_test = 0");
+    if (!rc)
+        rc =
+            acme_adhoc_table(c, "sandbox", "plus_subscribers_daily_backup_2025", "growth-analytics",
+                             "Backup of the Growth Plus count taken before the 2025 migration.",
+                             "SELECT * FROM analytics.plus_subscribers_daily WHERE day < "
+                             "'2026-01-01'");
     return rc;
 }
 

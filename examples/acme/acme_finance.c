@@ -222,7 +222,7 @@ static scout_rc invoice_one(fin_gen *g, const sub_info *s, int day, int sec, boo
     if (!rc) rc = acme_step_reset(g->c, st);
     if (!rc && refund_here && !failed)
         rc = add_refund(g, id, s->customer_id, s->refunded, total, "requested_by_customer", true);
-    else if (!rc && !failed && acme_rng_chance(r, 0.015)) {
+    else if (!rc && !failed && acme_rng_chance(r, 0.03)) {
         char rts[20];
         acme_ts_str(day + (int)acme_rng_range(r, 2, 20), sec + 3600, rts);
         if (strcmp(rts, "2026-11-24 23:59:59") < 0)

@@ -290,7 +290,7 @@ static scout_rc consumer_account(subs_gen *g)
 {
     acme_rng *r = &g->r;
     int64_t id = g->next_account++;
-    bool test = acme_rng_chance(r, 0.01);
+    bool test = acme_rng_chance(r, 0.003);
     char name[64], email[96];
     person(r, id, name, sizeof name, email, sizeof email, test);
     /* Sign-ups grow over time: sqrt skews creation towards recent days. */
@@ -379,7 +379,7 @@ static scout_rc topup(subs_gen *g, int factor, int64_t k)
 static scout_rc ensure_factors(subs_gen *g)
 {
     static const int64_t floors[5] = {8, 6, 4, 3, 2};
-    int64_t target[5];
+    int64_t target[5] = {0};
     scout_rc rc = SCOUT_OK;
     for (int f = 0; !rc && f < 5; f++) {
         int64_t have = 0;

@@ -12,6 +12,7 @@
 
 #include "acme/acme.h"
 #include "base/buf.h"
+#include "base/config.h"
 #include "base/fsutil.h"
 
 #define SCALE 0.01
@@ -234,6 +235,24 @@ static void check_query_log(const char *dir, int64_t expected)
     cr_assert(canonical > 0 && noise > 0 && failing > 0, "%d %d %d", canonical, noise, failing);
 }
 
+/* The generated scout.yaml loads with scout's own config parser, paths resolved. */
+static void check_config(const char *dir)
+{
+    char *p = scout_path_join(dir, "scout.yaml");
+    scout_config *cfg = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_config_load(p, &cfg, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(cfg->n_sources, 3);
+    const scout_source_cfg *fin = &cfg->sources[0];
+    cr_assert_str_eq(fin->name, "finance");
+    cr_assert(fin->restricted);
+    cr_assert_eq(fin->n_schemas, 4);
+    for (size_t i = 0; i < fin->n_schemas; i++)
+        cr_assert(scout_path_exists(fin->schemas[i].path), "%s", fin->schemas[i].path);
+    scout_config_free(cfg);
+    free(p);
+}
+
 Test(acme, writes_every_artefact)
 {
     scout_acme_stats st;
@@ -264,6 +283,7 @@ Test(acme, writes_every_artefact)
     cr_assert_gt(st.rows, 10000);
     check_manifest(dir);
     check_query_log(dir, st.query_log_entries);
+    check_config(dir);
     rm_rf(dir);
     free(dir);
 }

@@ -64,7 +64,7 @@ build/bench/%: bench/%.c $(BENCH_COMMON) build/rel/libscout.a
 # Environment every test run gets: the sanitized binary for integration tests,
 # fixtures, and sanitizers that fail loudly.
 TEST_ENV = SCOUT_BIN=$(CURDIR)/build/asan/scout SCOUT_FIXTURES=$(CURDIR)/tests/fixtures \
-           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            NO_COLOR=1
 
 test: setup

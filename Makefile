@@ -89,9 +89,9 @@ bench: setup
 
 LINT_FILES := $(shell find lib src examples tests bench -name '*.[ch]' 2>/dev/null | sort)
 lint:
-	clang-format --dry-run --Werror $(LINT_FILES)
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --suppress=missingIncludeSystem $(INCS) $(STD:-std=%=--std=%) lib src examples bench
+	@clang-format --dry-run --Werror $(LINT_FILES)
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem $(INCS) -Ibench --std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L lib src examples bench
 
 format:
 	clang-format -i $(LINT_FILES)

@@ -80,12 +80,12 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", b.dir);
     if (system(cmd) != 0) fprintf(stderr, "index_acme: could not remove %s\n", b.dir);
 
-    json_t *o = json_pack("{s:f, s:I, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:f, s:f}", "scale",
-                          b.scale, "tables", (json_int_t)tables, "rows", (json_int_t)rows,
-                          "generate_s", gen_s, "generate_peak_rss_bytes", (json_int_t)gen_rss,
-                          "index_s", index_s, "index_peak_rss_bytes", (json_int_t)index_rss,
-                          "reindex_unchanged_s", reindex_s, "reindex_peak_rss_bytes",
-                          (json_int_t)reindex_rss, "rows_per_s_index", (double)rows / index_s,
-                          "reindex_to_index_ratio", reindex_s / index_s);
+    json_t *o =
+        json_pack("{s:f, s:I, s:I, s:f, s:I, s:f, s:I, s:f, s:I, s:f, s:f}", "scale", b.scale,
+                  "tables", (json_int_t)tables, "rows", (json_int_t)rows, "generate_s", gen_s,
+                  "generate_peak_rss_bytes", (json_int_t)gen_rss, "index_s", index_s,
+                  "index_peak_rss_bytes", (json_int_t)index_rss, "reindex_unchanged_s", reindex_s,
+                  "reindex_peak_rss_bytes", (json_int_t)reindex_rss, "rows_per_s_index",
+                  (double)rows / index_s, "reindex_to_index_ratio", reindex_s / index_s);
     return bench_write(out_dir, "index_acme", o);
 }

@@ -6,9 +6,11 @@
 static const scout_wh_ops *ops_for(scout_source_kind kind)
 {
     switch (kind) {
-    case SCOUT_SOURCE_SQLITE: return &scout_wh_sqlite_ops;
+    case SCOUT_SOURCE_SQLITE:
+        return &scout_wh_sqlite_ops;
     case SCOUT_SOURCE_POSTGRES:
-    case SCOUT_SOURCE_CLICKHOUSE: return NULL; /* connectors land in a later issue */
+    case SCOUT_SOURCE_CLICKHOUSE:
+        return NULL; /* connectors land in a later issue */
     }
     return NULL;
 }

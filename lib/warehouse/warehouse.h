@@ -13,7 +13,13 @@
 #include "base/config.h"
 #include "base/err.h"
 
-typedef enum { SCOUT_VAL_NULL, SCOUT_VAL_INT, SCOUT_VAL_REAL, SCOUT_VAL_TEXT, SCOUT_VAL_BLOB } scout_val_type;
+typedef enum {
+    SCOUT_VAL_NULL,
+    SCOUT_VAL_INT,
+    SCOUT_VAL_REAL,
+    SCOUT_VAL_TEXT,
+    SCOUT_VAL_BLOB
+} scout_val_type;
 
 /* One cell of a result row. Text/blob bytes are borrowed and valid only
  * during the row callback. Text is NUL-terminated; len excludes the NUL. */
@@ -34,10 +40,10 @@ typedef struct scout_wh_limits {
 
 /* What happened during a query (filled even when it fails). */
 typedef struct scout_wh_qstats {
-    int64_t rows;     /* rows delivered to the callback */
-    int64_t bytes;    /* bytes of cell data delivered */
+    int64_t rows;  /* rows delivered to the callback */
+    int64_t bytes; /* bytes of cell data delivered */
     double elapsed_ms;
-    bool truncated;   /* stopped by max_rows or max_bytes */
+    bool truncated; /* stopped by max_rows or max_bytes */
 } scout_wh_qstats;
 
 /* Called once with the column names before the first row (also for an empty result). */
@@ -47,9 +53,9 @@ typedef int (*scout_wh_row_fn)(void *ud, int ncols, const scout_value *vals);
 
 typedef struct scout_wh_column {
     char *name;
-    char *type;   /* declared type as written ("INTEGER", "TEXT", "DATE", ...) */
+    char *type; /* declared type as written ("INTEGER", "TEXT", "DATE", ...) */
     bool notnull;
-    int pk;       /* 1-based position in the primary key, 0 if not part of it */
+    int pk; /* 1-based position in the primary key, 0 if not part of it */
 } scout_wh_column;
 
 typedef struct scout_wh_fk {
@@ -61,7 +67,7 @@ typedef struct scout_wh_fk {
 
 /* A table or view as the engine declares it. */
 typedef struct scout_wh_table {
-    char *schema;  /* SQLite: attached database name ("main" for the main file) */
+    char *schema; /* SQLite: attached database name ("main" for the main file) */
     char *name;
     bool is_view;
     char *comment; /* NULL when the engine has none */
@@ -74,8 +80,8 @@ typedef struct scout_wh_table {
 
 /* SQL flavour facts the catalog and the planner need. */
 typedef struct scout_wh_dialect {
-    const char *name;         /* "sqlite", "postgres", "clickhouse" */
-    char quote_char;          /* identifier quote: '"' or '`' */
+    const char *name; /* "sqlite", "postgres", "clickhouse" */
+    char quote_char;  /* identifier quote: '"' or '`' */
     /* printf format that wraps a table reference in a bounded sample of at
      * most N rows: "(SELECT * FROM %s LIMIT %lld)". */
     const char *sample_fmt;

@@ -70,8 +70,7 @@ Test(cli, init_creates_home_and_never_overwrites_config, .init = setup_home, .fi
     cr_assert_str_eq(line, "limits:\n");
 }
 
-Test(cli, broken_config_gives_file_line_key_and_exit_1, .init = setup_home,
-     .fini = teardown_home)
+Test(cli, broken_config_gives_file_line_key_and_exit_1, .init = setup_home, .fini = teardown_home)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/scout.yaml", home);

@@ -46,8 +46,8 @@ Test(demo, status_json_counts_the_indexed_acme_company, .init = demo_home, .fini
     cr_assert_geq(count_of(st, "tables"), 120, "Acme has at least 120 tables");
     cr_assert_geq(count_of(st, "columns"), 600);
     /* Layers 2-5 are not built by this release: their counts must be present and zero. */
-    const char *later[] = {"described_tables", "lineage_edges", "join_keys", "knowledge_chunks",
-                           "memories", "sessions"};
+    const char *later[] = {"described_tables", "lineage_edges", "join_keys",
+                           "knowledge_chunks", "memories",      "sessions"};
     for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
         json_t *v = json_object_get(json_object_get(st, "counts"), later[i]);
         cr_assert(json_is_integer(v), "counts.%s missing", later[i]);
@@ -57,8 +57,8 @@ Test(demo, status_json_counts_the_indexed_acme_company, .init = demo_home, .fini
     json_decref(st);
 }
 
-Test(demo, reindex_of_an_unchanged_warehouse_crawls_nothing, .init = demo_home,
-     .fini = remove_home, .timeout = 300)
+Test(demo, reindex_of_an_unchanged_warehouse_crawls_nothing, .init = demo_home, .fini = remove_home,
+     .timeout = 300)
 {
     json_t *ix = run_json("index", NULL);
     cr_assert_eq(json_integer_value(json_object_get(ix, "crawled")), 0);

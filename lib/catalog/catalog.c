@@ -389,6 +389,19 @@ static scout_rc migrate(scout_catalog *cat, scout_err *err)
     return SCOUT_OK;
 }
 
+/* Each layer module owns the DDL of its extra tables; all of it is idempotent. */
+static scout_rc layer_schemas(scout_catalog *cat, scout_err *err)
+{
+    const char *const schemas[] = {scout_curated_schema, scout_lineage_schema,
+                                   scout_knowledge_schema, scout_history_schema,
+                                   scout_memory_schema};
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++) {
+        scout_rc rc = schemas[i][0] ? scout_catalog_exec(cat, schemas[i], err) : SCOUT_OK;
+        if (rc) return rc;
+    }
+    return SCOUT_OK;
+}
+
 scout_rc scout_catalog_open(const char *path, scout_catalog **out, scout_err *err)
 {
     *out = NULL;
@@ -410,6 +423,7 @@ scout_rc scout_catalog_open(const char *path, scout_catalog **out, scout_err *er
                                      "PRAGMA foreign_keys = ON;",
                                      err);
     if (!rc) rc = migrate(cat, err);
+    if (!rc) rc = layer_schemas(cat, err);
     if (rc) {
         scout_err_prefix(err, "catalog %s", path);
         scout_catalog_close(cat);
@@ -597,4 +611,30 @@ scout_rc scout_catalog_resolve(scout_catalog *cat, const char *ref, char **fqnam
     free(acc.first);
     scout_buf_free(&acc.names);
     return rc;
+}
+
+scout_rc scout_principal_from_config(const scout_config *cfg, const char *name, scout_principal *p,
+                                     scout_err *err)
+{
+    memset(p, 0, sizeof *p);
+    for (size_t i = 0; cfg && i < cfg->n_users; i++) {
+        const scout_user_cfg *u = &cfg->users[i];
+        if (strcmp(u->name, name) != 0) continue;
+        p->user = u->name;
+        p->email = u->email;
+        p->groups = (const char *const *)u->groups;
+        p->n_groups = u->n_groups;
+        p->admin = u->admin;
+        return SCOUT_OK;
+    }
+    return scout_err_set(err, SCOUT_ENOTFOUND, "unknown user '%s' (not in scout.yaml users)", name);
+}
+
+bool scout_principal_in_group(const scout_principal *p, const char *group)
+{
+    if (!p) return false;
+    if (p->admin) return true;
+    for (size_t i = 0; i < p->n_groups; i++)
+        if (!strcmp(p->groups[i], group)) return true;
+    return false;
 }

@@ -15,6 +15,35 @@
 
 typedef struct scout_catalog scout_catalog;
 
+/* Who is asking: name, email and groups as scout.yaml lists them. Everything
+ * the catalog returns from knowledge (layer 4) and memory (layer 5) is
+ * filtered by it; an admin sees everything. Strings are borrowed. */
+typedef struct scout_principal {
+    const char *user;
+    const char *email;
+    const char *const *groups;
+    size_t n_groups;
+    bool admin;
+} scout_principal;
+
+/* Fills p from the configured user `name` (SCOUT_ENOTFOUND if not configured).
+ * p borrows from cfg. */
+scout_rc scout_principal_from_config(const scout_config *cfg, const char *name, scout_principal *p,
+                                     scout_err *err);
+
+/* True when p is in group (or is an admin). */
+bool scout_principal_in_group(const scout_principal *p, const char *group);
+
+/* What one context-layer import did. A malformed input file is counted in
+ * errors, recorded (with file:line) in context_files and logged; the other
+ * files still load and the import itself succeeds. */
+typedef struct scout_layer_stats {
+    int64_t files;   /* input files read */
+    int64_t records; /* facts stored: descriptions, edges, chunks, clusters ... */
+    int64_t errors;  /* input files that failed */
+    double elapsed_ms;
+} scout_layer_stats;
+
 /* Opens (creating and migrating as needed) the catalog database at path. */
 scout_rc scout_catalog_open(const char *path, scout_catalog **out, scout_err *err);
 

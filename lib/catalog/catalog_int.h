@@ -33,6 +33,11 @@ scout_rc scout_catalog_prepare(scout_catalog *cat, const char *sql, sqlite3_stmt
 /* Column text of a stepped statement, or NULL for SQL NULL. Borrowed until the next step. */
 const char *scout_catalog_col_text(sqlite3_stmt *st, int i);
 
+/* Idempotent DDL (CREATE ... IF NOT EXISTS only) of the tables each layer
+ * module adds beyond the migrations; scout_catalog_open runs them all. */
+extern const char scout_curated_schema[], scout_lineage_schema[], scout_knowledge_schema[],
+    scout_history_schema[], scout_memory_schema[];
+
 /* The catalog row id of a table by exact fqname: SCOUT_ENOTFOUND if absent. */
 scout_rc scout_catalog_table_id(scout_catalog *cat, const char *fqname, int64_t *id,
                                 scout_err *err);

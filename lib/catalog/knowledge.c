@@ -1,0 +1,13 @@
+/* knowledge.c — stub until the module lands (see knowledge.h). */
+#include "catalog/knowledge.h"
+
+#include "catalog/catalog_int.h"
+
+/* Idempotent DDL for the tables this module adds; run by scout_catalog_open. */
+const char scout_knowledge_schema[] = "";
+
+scout_rc scout_knowledge_import(scout_catalog *cat, const scout_config *cfg, scout_layer_stats *st,
+                                scout_err *err)
+{
+    return scout_err_set(err, SCOUT_EINTERNAL, "knowledge import is not implemented yet");
+}

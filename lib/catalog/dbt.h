@@ -1,0 +1,69 @@
+/* dbt — reads a dbt project into plain structs: every model, seed, snapshot
+ * and source with the relation it builds (mapped to scout's
+ * source.schema.table), its SQL, description, columns, owner, tags, tests and
+ * dependencies. Used by the curated layer (descriptions, key hints) and by
+ * code enrichment (model SQL). Reads target/manifest.json when present, else
+ * the models/ SQL files plus the schema.yml files. */
+#ifndef SCOUT_CATALOG_DBT_H
+#define SCOUT_CATALOG_DBT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+typedef struct scout_dbt_column {
+    char *name;
+    char *description; /* NULL when empty */
+    char *data_type;   /* NULL when unknown */
+    bool unique;       /* a `unique` test on the column */
+    bool not_null;     /* a `not_null` test */
+    char *references;  /* `relationships` test target: "fqname.column", else NULL */
+} scout_dbt_column;
+
+typedef struct scout_dbt_node {
+    char *unique_id;     /* "model.acme.revenue_daily" */
+    char *resource_type; /* "model", "source", "seed" or "snapshot" */
+    char *name;          /* dbt name: what ref('name') refers to */
+    char *source_name;   /* sources only: the first argument of source('a','b') */
+    char *fqname;        /* database.schema.alias as source.schema.table */
+    char *path;          /* original_file_path, relative to the project; NULL for none */
+    char *raw_sql;       /* raw_code (Jinja intact); NULL for sources */
+    char *compiled_sql;  /* compiled_code when the manifest has it, else NULL */
+    char *description;   /* NULL when empty */
+    char *owner;         /* meta.owner / config.meta.owner, else NULL */
+    char **tags;
+    size_t n_tags;
+    bool deprecated; /* meta.deprecated, a "deprecated" tag or deprecation_date */
+    char *deprecated_reason;
+    char *replaced_by;  /* meta.replaced_by / meta.replacement (fqname or dbt name), else NULL */
+    char *materialized; /* config.materialized, else NULL */
+    scout_dbt_column *columns;
+    size_t n_columns;
+    char **depends_on; /* unique_ids of parent nodes */
+    size_t n_depends_on;
+} scout_dbt_node;
+
+typedef struct scout_dbt_project {
+    char *dir;           /* the project directory (absolute) */
+    char *manifest_path; /* NULL when loaded from files */
+    scout_dbt_node *nodes;
+    size_t n_nodes;
+} scout_dbt_project;
+
+/* Loads the project at dir. A missing or malformed manifest is an error
+ * naming the file (and line/column for JSON syntax errors); nothing is
+ * returned half-loaded. Caller frees with scout_dbt_free. */
+scout_rc scout_dbt_load(const char *dir, scout_dbt_project **out, scout_err *err);
+
+/* The node with that unique_id, or the model/seed/snapshot with that dbt
+ * name, or NULL. Borrowed. */
+const scout_dbt_node *scout_dbt_find(const scout_dbt_project *p, const char *id_or_name);
+
+/* The source node for source('source_name', 'table'), or NULL. Borrowed. */
+const scout_dbt_node *scout_dbt_find_source(const scout_dbt_project *p, const char *source_name,
+                                            const char *table);
+
+void scout_dbt_free(scout_dbt_project *p);
+
+#endif

@@ -30,7 +30,9 @@ scout_rc scout_home_resolve(const char *flag, scout_home *out, scout_err *err)
     out->sessions = scout_path_join(out->dir, "sessions.db");
     out->results = scout_path_join(out->dir, "results");
     out->scratch = scout_path_join(out->dir, "scratch");
-    if (!out->config || !out->catalog || !out->sessions || !out->results || !out->scratch) {
+    out->context = scout_path_join(out->dir, "context");
+    if (!out->config || !out->catalog || !out->sessions || !out->results || !out->scratch ||
+        !out->context) {
         scout_home_free(out);
         return scout_err_set(err, SCOUT_ENOMEM, "out of memory");
     }
@@ -43,6 +45,7 @@ scout_rc scout_home_init(const scout_home *home, bool *created_config, scout_err
     scout_rc rc = scout_mkdir_p(home->dir, err);
     if (!rc) rc = scout_mkdir_p(home->results, err);
     if (!rc) rc = scout_mkdir_p(home->scratch, err);
+    if (!rc) rc = scout_mkdir_p(home->context, err);
     if (rc || scout_path_exists(home->config)) return rc;
     const char *t = scout_config_template();
     rc = scout_write_file_atomic(home->config, t, strlen(t), err);
@@ -59,5 +62,6 @@ void scout_home_free(scout_home *home)
     free(home->sessions);
     free(home->results);
     free(home->scratch);
+    free(home->context);
     memset(home, 0, sizeof *home);
 }

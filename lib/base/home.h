@@ -15,6 +15,7 @@ typedef struct scout_home {
     char *sessions; /* dir/sessions.db */
     char *results;  /* dir/results */
     char *scratch;  /* dir/scratch */
+    char *context;  /* dir/context: scout's own curated YAML */
 } scout_home;
 
 /* Picks the home: `flag` (from --home) if set, else $SCOUT_HOME, else

@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "base/fsutil.h"
@@ -65,4 +67,35 @@ void cli_progress(cli *c, const char *label, size_t done, size_t total, const ch
 void cli_progress_done(cli *c)
 {
     if (progress_is_tty(c)) fputc('\n', stderr);
+}
+
+/* The login name of the process owner; "unknown" if the system has none. */
+static const char *os_user(void)
+{
+    struct passwd *pw = getpwuid(geteuid());
+    if (pw && pw->pw_name) return pw->pw_name;
+    const char *u = getenv("USER");
+    return u && *u ? u : "unknown";
+}
+
+scout_rc cli_principal(cli *c, scout_principal *p)
+{
+    memset(p, 0, sizeof *p);
+    scout_rc rc = scout_path_exists(c->home.config) ? cli_load_config(c) : SCOUT_OK;
+    if (rc) return rc;
+    const char *me = os_user();
+    scout_principal self;
+    bool self_known = scout_principal_from_config(c->cfg, me, &self, NULL) == SCOUT_OK;
+    if (!c->as_user) {
+        if (self_known)
+            *p = self;
+        else
+            p->user = me;
+        return SCOUT_OK;
+    }
+    /* root owns every file of the home anyway; anyone else must be a scout admin. */
+    if (geteuid() != 0 && !(self_known && self.admin))
+        return scout_err_set(&c->err, SCOUT_EDENIED,
+                             "--as is only allowed to scout admins ('%s' is not one)", me);
+    return scout_principal_from_config(c->cfg, c->as_user, p, &c->err);
 }

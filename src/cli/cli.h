@@ -10,9 +10,11 @@
 #include "base/err.h"
 #include "base/home.h"
 #include "catalog/catalog.h"
+#include "catalog/layers.h"
 
 typedef struct cli {
     const char *home_flag; /* --home, or NULL */
+    const char *as_user;   /* --as: act as this configured user (admins only) */
     bool json;             /* --json: machine-readable output on stdout */
     bool quiet;            /* --quiet: only results and errors */
     bool verbose;          /* --verbose: debug diagnostics */
@@ -35,6 +37,10 @@ scout_rc cli_load_config(cli *c);
 /* Opens home/catalog.db into c->cat (once), creating the home if needed. */
 scout_rc cli_open_catalog(cli *c);
 
+/* Who is running the command: the OS user, or --as USER when the OS user
+ * is root or a scout admin. Loads the config if it exists. p borrows from c. */
+scout_rc cli_principal(cli *c, scout_principal *p);
+
 /* Prints a JSON value to stdout (indented, newline-terminated) and frees it. */
 scout_rc cli_print_json(cli *c, json_t *v);
 
@@ -47,6 +53,15 @@ scout_rc cli_usage_error(cli *c, const char *cmd, const char *what);
 /* Progress output for long commands: a bar on a TTY, plain lines otherwise. */
 void cli_progress(cli *c, const char *label, size_t done, size_t total, const char *item);
 void cli_progress_done(cli *c);
+
+/* Runs `scout index` for the layers in mask with progress output. */
+scout_rc cli_run_index(cli *c, unsigned mask, scout_index_report *rep);
+
+/* The report as a JSON object: {schema:{...}, curated:{files,records,errors,elapsed_ms}, ...}. */
+json_t *cli_index_report_json(const scout_index_report *rep);
+
+/* Prints an index report (text or --json). */
+scout_rc cli_print_index_report(cli *c, const scout_index_report *rep);
 
 /* Commands. */
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_index, cli_cmd_tables, cli_cmd_show,

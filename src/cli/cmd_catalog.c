@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "base/fsutil.h"
+#include "catalog/layers.h"
 #include "cli.h"
 
 /* ---- scout index ---- */
@@ -15,43 +16,107 @@ static void index_progress(void *ud, const scout_index_progress *p)
     cli_progress(c, p->skipped ? "index (unchanged)" : "index", p->done, p->total, p->fqname);
 }
 
-static scout_rc run_index(cli *c, int argc, char **argv)
+scout_rc cli_run_index(cli *c, unsigned mask, scout_index_report *rep)
 {
-    if (argc > 1) return cli_usage_error(c, "index", "takes no arguments");
     scout_rc rc = cli_load_config(c);
     if (!rc) rc = cli_open_catalog(c);
     if (rc) return rc;
-    if (c->cfg->n_sources == 0)
+    if ((mask & (1u << SCOUT_LAYER_SCHEMA)) && c->cfg->n_sources == 0)
         return scout_err_set(&c->err, SCOUT_EUSER, "%s: no sources configured", c->cfg->path);
-    scout_index_stats st;
-    memset(&st, 0, sizeof st);
-    rc = scout_catalog_index(c->cat, c->cfg, index_progress, c, &st, &c->err);
+    bool show = !c->json && !c->quiet;
+    rc = scout_layers_index(c->cat, c->cfg, c->home.context, mask, show ? index_progress : NULL, c,
+                            rep, &c->err);
     cli_progress_done(c);
-    if (rc) return rc;
-    if (c->json) {
-        return cli_print_json(
-            c, json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "sources", (json_int_t)st.sources,
-                         "tables", (json_int_t)st.tables_seen, "crawled",
-                         (json_int_t)st.tables_crawled, "skipped", (json_int_t)st.tables_skipped,
-                         "removed", (json_int_t)st.tables_removed, "columns",
-                         (json_int_t)st.columns, "elapsed_ms", st.elapsed_ms));
+    return rc;
+}
+
+static json_t *layer_json(const scout_layer_stats *s)
+{
+    return json_pack("{s:I, s:I, s:I, s:f}", "files", (json_int_t)s->files, "records",
+                     (json_int_t)s->records, "errors", (json_int_t)s->errors, "elapsed_ms",
+                     s->elapsed_ms);
+}
+
+json_t *cli_index_report_json(const scout_index_report *rep)
+{
+    json_t *o = json_object();
+    if (rep->ran[SCOUT_LAYER_SCHEMA]) {
+        const scout_index_stats *st = &rep->schema;
+        json_object_set_new(
+            o, "schema",
+            json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "sources", (json_int_t)st->sources,
+                      "tables", (json_int_t)st->tables_seen, "crawled",
+                      (json_int_t)st->tables_crawled, "skipped", (json_int_t)st->tables_skipped,
+                      "removed", (json_int_t)st->tables_removed, "columns", (json_int_t)st->columns,
+                      "elapsed_ms", st->elapsed_ms));
     }
-    if (!c->quiet)
-        printf("indexed %zu tables from %zu sources in %.1f s: %zu crawled, %zu unchanged, %zu "
-               "removed\n",
-               st.tables_seen, st.sources, st.elapsed_ms / 1000.0, st.tables_crawled,
-               st.tables_skipped, st.tables_removed);
+    for (int i = SCOUT_LAYER_CURATED; i < SCOUT_LAYER_COUNT; i++)
+        if (rep->ran[i])
+            json_object_set_new(o, scout_layer_name((scout_layer_id)i),
+                                layer_json(&rep->layers[i]));
+    json_object_set_new(o, "elapsed_ms", json_real(rep->elapsed_ms));
+    return o;
+}
+
+scout_rc cli_print_index_report(cli *c, const scout_index_report *rep)
+{
+    if (c->json) return cli_print_json(c, cli_index_report_json(rep));
+    if (c->quiet) return SCOUT_OK;
+    if (rep->ran[SCOUT_LAYER_SCHEMA]) {
+        const scout_index_stats *st = &rep->schema;
+        printf("%-10s %zu tables from %zu sources: %zu crawled, %zu unchanged, %zu removed "
+               "(%.1f s)\n",
+               "schema", st->tables_seen, st->sources, st->tables_crawled, st->tables_skipped,
+               st->tables_removed, st->elapsed_ms / 1000.0);
+    }
+    for (int i = SCOUT_LAYER_CURATED; i < SCOUT_LAYER_COUNT; i++) {
+        if (!rep->ran[i]) continue;
+        const scout_layer_stats *s = &rep->layers[i];
+        printf("%-10s %lld files, %lld facts, %lld files with errors (%.1f s)\n",
+               scout_layer_name((scout_layer_id)i), (long long)s->files, (long long)s->records,
+               (long long)s->errors, s->elapsed_ms / 1000.0);
+    }
     return SCOUT_OK;
 }
 
+static scout_rc run_index(cli *c, int argc, char **argv)
+{
+    unsigned mask = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *name = NULL;
+        if (!strcmp(argv[i], "--layer") && i + 1 < argc)
+            name = argv[++i];
+        else if (!strncmp(argv[i], "--layer=", 8))
+            name = argv[i] + 8;
+        else
+            return cli_usage_error(c, "index", "unknown argument");
+        scout_layer_id id;
+        if (scout_layer_parse(name, &id, &c->err)) return SCOUT_EUSER;
+        mask |= 1u << id;
+    }
+    scout_index_report rep;
+    scout_rc rc = cli_run_index(c, mask ? mask : SCOUT_LAYERS_ALL, &rep);
+    return rc ? rc : cli_print_index_report(c, &rep);
+}
+
 const cli_command cli_cmd_index = {
-    "index", "crawl every configured source into the catalog",
-    "usage: scout index\n"
+    "index", "build the catalog: crawl sources and read every context layer",
+    "usage: scout index [--layer NAME]...\n"
     "\n"
-    "Crawls every source in scout.yaml into the catalog: tables, columns, keys,\n"
-    "row counts, column statistics and freshness. Incremental: tables whose\n"
-    "schema and data did not change since the last run are skipped; tables that\n"
-    "disappeared are removed. Shows a progress bar on a terminal.\n",
+    "Builds the catalog from everything scout.yaml names, layer by layer:\n"
+    "  schema     crawl every source: tables, columns, keys, row counts, null\n"
+    "             rates, distinct counts, min/max, top values, freshness\n"
+    "  curated    dbt descriptions, owners, tests; scout's curated YAML\n"
+    "             (HOME/context and context.curated): synonyms, caveats,\n"
+    "             deprecations, metrics, verified queries\n"
+    "  code       pipeline SQL (dbt models, context.models): lineage, join keys,\n"
+    "             grain, filters, owners, similar tables\n"
+    "  knowledge  docs and Slack exports, chunked, with their permissions\n"
+    "  history    query logs and dashboards: clusters tiered canonical,\n"
+    "             trusted, ad-hoc or noise; usage; join pairs\n"
+    "Incremental: unchanged tables are not re-crawled; tables that disappeared\n"
+    "are removed. A malformed context file is reported with file:line and the\n"
+    "other files still load. --layer (repeatable) runs only the named layers.\n",
     run_index};
 
 /* ---- scout tables ---- */

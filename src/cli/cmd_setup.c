@@ -48,11 +48,6 @@ static void demo_phase(void *ud, const char *phase)
     if (!c->quiet && !c->json) fprintf(stderr, "acme: %s\n", phase);
 }
 
-static void index_progress(void *ud, const scout_index_progress *p)
-{
-    cli_progress(ud, "index", p->done, p->total, p->fqname);
-}
-
 /* Refuses to replace a scout.yaml that `scout demo` did not write. */
 static scout_rc check_config_is_ours(cli *c)
 {
@@ -70,6 +65,31 @@ static scout_rc check_config_is_ours(cli *c)
     return SCOUT_OK;
 }
 
+/* Everything after the sources: context files, limits, and Acme's people
+ * (their emails link them to the Slack export; groups drive what they may read). */
+static const char DEMO_REST[] =
+    "context:\n"
+    "  dbt: acme/dbt\n"
+    "  docs: acme/docs\n"
+    "  slack: acme/slack\n"
+    "  query_logs: acme/query_log.jsonl\n"
+    "  dashboards: acme/dashboards\n"
+    "limits:\n  max_rows: 10000\n  max_bytes: 16777216\n"
+    "  timeout_ms: 30000\n  crawl_sample_rows: 100000\n"
+    "users:\n"
+    "  - {name: maya.chen, email: maya.chen@acme.io, groups: [finance, finance-data, exec], admin: "
+    "true}\n"
+    "  - {name: raj.patel, email: raj.patel@acme.io, groups: [finance, finance-data]}\n"
+    "  - {name: liam.brooks, email: liam.brooks@acme.io, groups: [finance, data-platform]}\n"
+    "  - {name: priya.nair, email: priya.nair@acme.io, groups: [finance, exec]}\n"
+    "  - {name: sofia.alvarez, email: sofia.alvarez@acme.io, groups: [growth-analytics]}\n"
+    "  - {name: ben.okafor, email: ben.okafor@acme.io, groups: [growth-analytics, exec]}\n"
+    "  - {name: grace.liu, email: grace.liu@acme.io, groups: [growth-analytics, exec]}\n"
+    "  - {name: dana.kowalski, email: dkowalski@acme.io, groups: [platform-eng]}\n"
+    "  - {name: tom.ashby, email: tom.ashby@acme.io, groups: [revops]}\n"
+    "  - {name: elena.rossi, email: elena.rossi@acme.io, groups: [support-ops]}\n"
+    "  - {name: jonas.weber, email: jonas.weber@acme.io, groups: [product-management]}\n";
+
 static scout_rc write_demo_config(cli *c)
 {
     scout_buf y = SCOUT_BUF_INIT;
@@ -78,14 +98,7 @@ static scout_rc write_demo_config(cli *c)
                                    "# Every key is documented in docs/configuration.md.\n",
                                    DEMO_MARKER);
     if (!rc) rc = scout_acme_sources_yaml("acme/warehouse", &y);
-    if (!rc)
-        rc = scout_buf_puts(&y, "limits:\n  max_rows: 10000\n  max_bytes: 16777216\n"
-                                "  timeout_ms: 30000\n  crawl_sample_rows: 100000\n"
-                                "users:\n"
-                                "  - name: alice\n    groups: [finance, exec]\n    admin: true\n"
-                                "  - name: bob\n    groups: [growth]\n"
-                                "  - name: carol\n    groups: [engineering]\n"
-                                "  - name: dave\n    groups: [sales]\n");
+    if (!rc) rc = scout_buf_puts(&y, DEMO_REST);
     if (rc) {
         scout_buf_free(&y);
         return scout_err_set(&c->err, rc, "cannot build the demo config");
@@ -116,25 +129,27 @@ static scout_rc parse_demo_args(cli *c, int argc, char **argv, scout_acme_opts *
     return SCOUT_OK;
 }
 
-static scout_rc print_demo_summary(cli *c, const scout_acme_stats *as, const scout_index_stats *is)
+static scout_rc print_demo_summary(cli *c, const scout_acme_stats *as,
+                                   const scout_index_report *rep)
 {
-    if (c->json)
-        return cli_print_json(
-            c, json_pack("{s:s, s:I, s:I, s:I, s:f, s:I, s:f}", "home", c->home.dir, "tables",
-                         (json_int_t)as->tables, "rows", (json_int_t)as->rows, "query_log_entries",
-                         (json_int_t)as->query_log_entries, "generate_ms", as->elapsed_ms,
-                         "indexed", (json_int_t)is->tables_seen, "index_ms", is->elapsed_ms));
+    if (c->json) {
+        json_t *o =
+            json_pack("{s:s, s:I, s:I, s:I, s:f}", "home", c->home.dir, "tables",
+                      (json_int_t)as->tables, "rows", (json_int_t)as->rows, "query_log_entries",
+                      (json_int_t)as->query_log_entries, "generate_ms", as->elapsed_ms);
+        json_object_set_new(o, "index", cli_index_report_json(rep));
+        return cli_print_json(c, o);
+    }
     if (c->quiet) return SCOUT_OK;
     printf("Acme is ready in %s\n", c->home.dir);
-    printf("  generated %lld tables, %lld rows, %lld query-log entries in %.1f s\n",
+    printf("generated  %lld tables, %lld rows, %lld query-log entries (%.1f s)\n",
            (long long)as->tables, (long long)as->rows, (long long)as->query_log_entries,
            as->elapsed_ms / 1000.0);
-    printf("  indexed %zu tables (%zu columns) in %.1f s\n", is->tables_seen, is->columns,
-           is->elapsed_ms / 1000.0);
+    scout_rc rc = cli_print_index_report(c, rep);
     printf("try:\n  scout --home %s status\n  scout --home %s tables revenue\n"
-           "  scout --home %s show finance.mart.revenue_daily\n",
+           "  scout --home %s show finance.archive.revenue_daily_v1\n",
            c->home.dir, c->home.dir, c->home.dir);
-    return SCOUT_OK;
+    return rc;
 }
 
 static scout_rc run_demo(cli *c, int argc, char **argv)
@@ -154,13 +169,9 @@ static scout_rc run_demo(cli *c, int argc, char **argv)
     if (!rc) rc = cli_load_config(c);
     if (!rc) rc = cli_open_catalog(c);
     if (rc) return rc;
-    scout_index_stats is;
-    memset(&is, 0, sizeof is);
-    rc = scout_catalog_index(c->cat, c->cfg, c->json || c->quiet ? NULL : index_progress, c, &is,
-                             &c->err);
-    cli_progress_done(c);
-    if (rc) return rc;
-    return print_demo_summary(c, &as, &is);
+    scout_index_report rep;
+    rc = cli_run_index(c, SCOUT_LAYERS_ALL, &rep);
+    return rc ? rc : print_demo_summary(c, &as, &rep);
 }
 
 const cli_command cli_cmd_demo = {

@@ -27,6 +27,7 @@ static void print_help(FILE *out)
     fputs("\n"
           "global options:\n"
           "  --home DIR     state directory (default: $SCOUT_HOME or ./.scout)\n"
+          "  --as USER      act as a configured user (root and scout admins only)\n"
           "  --json         print results as JSON\n"
           "  -q, --quiet    print only results and errors\n"
           "  -v, --verbose  print debugging detail on stderr\n"
@@ -42,6 +43,26 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; 1 = matched (value
+ * stored, *i advanced), 0 = not this option, -1 = value missing. */
+static int take_value(cli *c, int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0) return 0;
+    if (a[n] == '=') {
+        *out = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0') return 0;
+    if (*i + 1 >= argc) {
+        scout_err_set(&c->err, SCOUT_EUSER, "%s needs a value", name);
+        return -1;
+    }
+    *out = argv[++*i];
+    return 1;
+}
+
 /* Takes the global options out of argv wherever they appear (so both
  * `scout --home d demo` and `scout demo --home d` work), leaving the command
  * and its own arguments in order. Returns the new argc or -1 on error. */
@@ -54,21 +75,17 @@ static int take_global_options(cli *c, int argc, char **argv)
             while (i < argc) argv[out++] = argv[i++];
             break;
         }
+        int took = take_value(c, argc, argv, &i, "--home", &c->home_flag);
+        if (!took) took = take_value(c, argc, argv, &i, "--as", &c->as_user);
+        if (took < 0) return -1;
+        if (took) continue;
         if (!strcmp(a, "--json"))
             c->json = true;
         else if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
             c->quiet = true;
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
             c->verbose = true;
-        else if (!strncmp(a, "--home=", 7))
-            c->home_flag = a + 7;
-        else if (!strcmp(a, "--home")) {
-            if (i + 1 >= argc) {
-                scout_err_set(&c->err, SCOUT_EUSER, "--home needs a directory");
-                return -1;
-            }
-            c->home_flag = argv[++i];
-        } else
+        else
             argv[out++] = argv[i];
     }
     argv[out] = NULL;

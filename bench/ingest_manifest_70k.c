@@ -31,7 +31,6 @@ static const char *const DOMAIN_WORDS[DOMAINS] = {
 typedef struct gen {
     FILE *f;
     int n_models;
-    int n_sources;
     bool first;
     char dir[256];
 } gen;
@@ -63,9 +62,9 @@ static void model_sql(const gen *g, int i, char *out, size_t n)
                  "-- owner: team-%s\n"
                  "select id as %s_id, account_id, cast(created_at as date) as day, amount_usd,\n"
                  "       status, region, coalesce(plan, 'free') as plan\n"
-                 "from {{ source('raw', 'src_%s_%04d') }}\n"
+                 "from {{ source('raw', 'src_%s_%05d') }}\n"
                  "where is_deleted = 0 and status <> 'test'",
-                 d, d, d, i % g->n_sources);
+                 d, d, d, i);
         return;
     }
     if (i % 3 == 1) {
@@ -136,8 +135,7 @@ static void put_model(gen *g, int i)
             DOMAIN_WORDS[i % DOMAINS]);
     put_columns(f, i);
     if (i % 3 == 0)
-        snprintf(dep, sizeof dep, "source.bench.raw.src_%s_%04d", DOMAIN_WORDS[i % DOMAINS],
-                 i % g->n_sources);
+        snprintf(dep, sizeof dep, "source.bench.raw.src_%s_%05d", DOMAIN_WORDS[i % DOMAINS], i);
     else
         snprintf(dep, sizeof dep, "model.bench.%s", (model_name(i - 1, name, sizeof name), name));
     fprintf(f, ",\"depends_on\":{\"macros\":[],\"nodes\":[\"%s\"]}}", dep);
@@ -163,17 +161,15 @@ static void put_sources(gen *g)
     fputs("},\n\"sources\":{", f);
     bool first = true;
     for (int i = 0; i < g->n_models; i += 3) {
-        int s = i % g->n_sources;
-        if (i >= 3 * g->n_sources) break;
         const char *d = DOMAIN_WORDS[i % DOMAINS];
         fprintf(
             f,
-            "%s\"source.bench.raw.src_%s_%04d\":{\"unique_id\":\"source.bench.raw.src_%s_%04d\","
-            "\"resource_type\":\"source\",\"source_name\":\"raw\",\"name\":\"src_%s_%04d\","
-            "\"identifier\":\"src_%s_%04d\",\"database\":\"wh\",\"schema\":\"raw\","
+            "%s\"source.bench.raw.src_%s_%05d\":{\"unique_id\":\"source.bench.raw.src_%s_%05d\","
+            "\"resource_type\":\"source\",\"source_name\":\"raw\",\"name\":\"src_%s_%05d\","
+            "\"identifier\":\"src_%s_%05d\",\"database\":\"wh\",\"schema\":\"raw\","
             "\"description\":\"Raw %s records from the application database.\","
             "\"columns\":{},\"meta\":{}}",
-            first ? "" : ",\n", d, s, d, s, d, s, d, s, d);
+            first ? "" : ",\n", d, i, d, i, d, i, d, i, d);
         first = false;
     }
     fputs("}}\n", f);
@@ -241,7 +237,6 @@ int main(int argc, char **argv)
     gen g;
     memset(&g, 0, sizeof g);
     g.n_models = getenv("SCOUT_BENCH_MODELS") ? atoi(getenv("SCOUT_BENCH_MODELS")) : 70000;
-    g.n_sources = g.n_models / 6 > 0 ? g.n_models / 6 : 1;
     char tmpl[] = "/tmp/scout-bench-XXXXXX";
     if (!mkdtemp(tmpl)) return 1;
     snprintf(g.dir, sizeof g.dir, "%s", tmpl);

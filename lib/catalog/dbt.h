@@ -47,13 +47,31 @@ typedef struct scout_dbt_node {
 typedef struct scout_dbt_project {
     char *dir;           /* the project directory (absolute) */
     char *manifest_path; /* NULL when loaded from files */
+    char *name;          /* project name (manifest metadata / dbt_project.yml), else NULL */
     scout_dbt_node *nodes;
     size_t n_nodes;
+    struct scout_dbt_index *index; /* private: lookups by unique_id and name */
 } scout_dbt_project;
 
 /* Loads the project at dir. A missing or malformed manifest is an error
  * naming the file (and line/column for JSON syntax errors); nothing is
- * returned half-loaded. Caller frees with scout_dbt_free. */
+ * returned half-loaded. Caller frees with scout_dbt_free.
+ *
+ * With target/manifest.json: nodes of type model/seed/snapshot and sources
+ * (test nodes are folded into their columns' unique/not_null/references).
+ * The manifest is memory-mapped and parsed one node at a time, so peak
+ * memory stays near the file size plus the converted nodes.
+ *
+ * Without a manifest: every .sql under the model paths (dbt_project.yml
+ * `model-paths`, default models/) becomes a model named by its file stem.
+ * Its relation is database.schema.alias from `{{ config(database=...,
+ * schema=..., alias=...) }}` in the file, then the schema.yml `config:`,
+ * then the folder convention models/<database>/<schema>/<name>.sql (one
+ * folder: schema "main"; none: the project name and "main"). schema.yml /
+ * sources.yml files give descriptions, columns, tests and meta;
+ * dbt_project.yml folder configs (+meta, +tags, +materialized, +schema)
+ * apply to the models below them. depends_on comes from ref()/source()
+ * calls in the SQL. */
 scout_rc scout_dbt_load(const char *dir, scout_dbt_project **out, scout_err *err);
 
 /* The node with that unique_id, or the model/seed/snapshot with that dbt
@@ -63,6 +81,11 @@ const scout_dbt_node *scout_dbt_find(const scout_dbt_project *p, const char *id_
 /* The source node for source('source_name', 'table'), or NULL. Borrowed. */
 const scout_dbt_node *scout_dbt_find_source(const scout_dbt_project *p, const char *source_name,
                                             const char *table);
+
+/* Resolves a replacement or reference written as a dbt name, "ref('x')",
+ * "source('a','b')" or an fqname to the fqname it names. Borrowed (from the
+ * project or from ref itself); NULL when a dbt-style ref names no node. */
+const char *scout_dbt_resolve_fqname(const scout_dbt_project *p, const char *ref);
 
 void scout_dbt_free(scout_dbt_project *p);
 

@@ -94,8 +94,10 @@ scout_rc scout_sqlinfo_analyze(const char *sql, scout_sql_info **out, scout_err 
 
 void scout_sqlinfo_free(scout_sql_info *info);
 
-/* Releases libpg_query's per-thread memory; worker threads that analysed SQL
- * call it before exiting. */
+/* Releases libpg_query's per-thread memory. Only for a worker thread that is
+ * about to exit: libpg_query cannot parse again on a thread after this (its
+ * scanner keeps a pointer into the freed context). The main thread needs no
+ * call: its memory stays reachable and is released at exit. */
 void scout_sqlinfo_thread_done(void);
 
 /* The 1-based line of byte offset pos in sql. */

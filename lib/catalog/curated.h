@@ -12,8 +12,20 @@
 
 /* Reads every dbt project in cfg->context.dbt, every folder in
  * cfg->context.curated and home_context_dir (may be NULL or missing) and
- * replaces the layer-2 facts from those files in the catalog. */
+ * replaces the layer-2 facts from those files in the catalog, in one
+ * transaction (running it twice gives the same catalog). Curated YAML wins
+ * over dbt where both describe the same thing. A bad file (YAML syntax,
+ * unknown key, wrong type, unknown table or column) is rolled back on its
+ * own, recorded in context_files with "<file>:<line>: <what>" and counted in
+ * st->errors; the import still returns SCOUT_OK. Only a catalog failure
+ * fails the import. st may be NULL. */
 scout_rc scout_curated_import(scout_catalog *cat, const scout_config *cfg,
                               const char *home_context_dir, scout_layer_stats *st, scout_err *err);
+
+/* Copies the stored layer-2 facts (kept by fqname in curated_tables /
+ * curated_columns) onto the crawled `tables` and `columns` rows. The import
+ * does this itself; call it after a crawl so tables the crawl added since the
+ * last import get their descriptions, owners and trust tiers. */
+scout_rc scout_curated_apply(scout_catalog *cat, scout_err *err);
 
 #endif

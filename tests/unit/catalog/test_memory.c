@@ -126,8 +126,11 @@ Test(memory, add_get_list_edit_retire)
     cr_assert(strstr(s, "(UTC-8)|active|"), "%s", s);
     free(s);
 
-    /* Links can be replaced one list at a time. */
+    /* Links can be replaced one list at a time; a column link links its table too. */
     scout_memory relink = {.tables = "[\"finance.mart.revenue_monthly\"]"};
+    cr_assert_eq(scout_memory_edit(g, &ANN, id, &relink, &err), SCOUT_OK, "%s", err.msg);
+    expect_list(&BO, "finance.mart.revenue_daily", NULL, want);
+    relink = (scout_memory){.columns = "[]"};
     cr_assert_eq(scout_memory_edit(g, &ANN, id, &relink, &err), SCOUT_OK, "%s", err.msg);
     expect_list(&BO, "finance.mart.revenue_daily", NULL, "");
     expect_list(&BO, "finance.mart.revenue_monthly", NULL, want);

@@ -11,8 +11,21 @@
 #include "base/err.h"
 #include "catalog/catalog.h"
 
-/* Reads cfg->context.docs and cfg->context.slack and replaces the layer-4
- * documents, chunks and mentions in the catalog. */
+/* Reads cfg->context.docs (folders or files: .md with optional front matter
+ * title/owners/visibility/updated, Notion .md exports, Google Docs .html
+ * exports) and cfg->context.slack (Slack export folders) and replaces every
+ * layer-4 fact in the catalog in one transaction: documents, chunks (~300
+ * tokens, heading-/thread-aware, each with its ACL and source link), their
+ * mentions of tables, columns, metrics and codenames, and codename meanings.
+ * A malformed file is recorded with file:line in context_files and counted
+ * in st->errors; the rest still loads. Fails only when the catalog does.
+ *
+ * ACLs: a doc with visibility public (or none) is public; visibility
+ * <group>[, ...] makes it readable by those groups and its owners (configured
+ * users by name or email; other owners are taken as groups). A public Slack
+ * channel is public; a private one (groups.json) is readable by exactly its
+ * members, mapped to scout users by email then name, unmapped members kept
+ * as "slack:<id>". Admins read everything. */
 scout_rc scout_knowledge_import(scout_catalog *cat, const scout_config *cfg, scout_layer_stats *st,
                                 scout_err *err);
 
@@ -23,14 +36,28 @@ typedef struct scout_chunk {
     const char *title; /* document title or "#channel" */
     const char *heading;
     const char *text;
+    const char *authors;    /* doc owners or Slack message authors, comma-separated; may be NULL */
+    const char *updated_at; /* ISO time of the newest content in the chunk; may be NULL */
+    const char *matched;    /* chunks_for_table: the text that named the table; else NULL */
 } scout_chunk;
 
 typedef int (*scout_chunk_fn)(void *ud, const scout_chunk *c);
 
 /* Calls fn for each chunk that mentions fqname and that who may read
- * (public, or who is in the chunk's groups/users); NULL who = public only. */
+ * (public, or who is in the chunk's groups/users); NULL who = public only.
+ * Documents come before Slack, newest first. fn returning nonzero stops. */
 scout_rc scout_knowledge_chunks_for_table(scout_catalog *cat, const char *fqname,
                                           const scout_principal *who, scout_chunk_fn fn, void *ud,
                                           scout_err *err);
+
+/* Calls fn for every chunk who may read (same rule), in storage order; for
+ * building search indexes that must never hold what the asker cannot read. */
+scout_rc scout_knowledge_chunks_each(scout_catalog *cat, const scout_principal *who,
+                                     scout_chunk_fn fn, void *ud, scout_err *err);
+
+/* The meaning of a codename ("Lighthouse" -> "export") as stated in a chunk
+ * who may read, or SCOUT_ENOTFOUND. Caller frees *meaning. */
+scout_rc scout_knowledge_codename(scout_catalog *cat, const char *term, const scout_principal *who,
+                                  char **meaning, scout_err *err);
 
 #endif

@@ -1343,18 +1343,8 @@ static void record_error(ctx *c, const PgQueryError *e)
     c->info->error_line = line;
 }
 
-/* pg_query_exit crashes on a thread that never parsed, so each thread notes
- * whether it has libpg_query state to release. */
-static _Thread_local bool thread_used_pg_query;
-
-static void note_pg_query_use(void)
-{
-    thread_used_pg_query = true;
-}
-
 static void analyze(ctx *c)
 {
-    note_pg_query_use();
     PgQueryParseResult r = pg_query_parse(c->sql);
     if (r.error) {
         record_error(c, r.error);
@@ -1416,16 +1406,8 @@ void scout_sqlinfo_free(scout_sql_info *info)
     if (info) arena_free(info->arena);
 }
 
-void scout_sqlinfo_thread_done(void)
-{
-    if (!thread_used_pg_query) return;
-    pg_query_exit();
-    thread_used_pg_query = false;
-}
-
 bool scout_sqlinfo_fingerprint(const char *sql, char *out, size_t cap)
 {
-    note_pg_query_use();
     PgQueryFingerprintResult r = pg_query_fingerprint(sql);
     bool ok = !r.error && r.fingerprint_str;
     if (ok) scout_strlcpy(out, r.fingerprint_str, cap);
@@ -1435,7 +1417,6 @@ bool scout_sqlinfo_fingerprint(const char *sql, char *out, size_t cap)
 
 char *scout_sqlinfo_normalize(const char *sql)
 {
-    note_pg_query_use();
     PgQueryNormalizeResult r = pg_query_normalize(sql);
     char *s = r.error ? NULL : scout_strdup(r.normalized_query);
     pg_query_free_normalize_result(r);

@@ -89,16 +89,11 @@ typedef struct scout_sql_info {
  * SQL: that yields parsed = false with the parser's message and the
  * tokenizer's relations. Fails only on memory exhaustion or input over 4 MiB.
  * Caller frees *out with scout_sqlinfo_free. Thread-safe: libpg_query keeps
- * per-thread state (see scout_sqlinfo_thread_done). */
+ * per-thread state, which it releases itself when a thread exits (never call
+ * pg_query_exit on a worker: that frees it twice). */
 scout_rc scout_sqlinfo_analyze(const char *sql, scout_sql_info **out, scout_err *err);
 
 void scout_sqlinfo_free(scout_sql_info *info);
-
-/* Releases libpg_query's per-thread memory. Only for a worker thread that is
- * about to exit: libpg_query cannot parse again on a thread after this (its
- * scanner keeps a pointer into the freed context). The main thread needs no
- * call: its memory stays reachable and is released at exit. */
-void scout_sqlinfo_thread_done(void);
 
 /* The 1-based line of byte offset pos in sql. */
 int scout_sqlinfo_line_of(const char *sql, int pos);

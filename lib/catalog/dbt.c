@@ -595,7 +595,21 @@ const char *scout_dbt_resolve_fqname(const scout_dbt_project *p, const char *ref
     }
     const scout_dbt_node *n = scout_dbt_find(p, ref);
     if (n && n->fqname) return n->fqname;
-    return strchr(ref, '.') ? ref : NULL;
+    /* "schema.table" (as prose often says) names the one node ending so. */
+    const char *dot = strchr(ref, '.');
+    if (dot && !strchr(dot + 1, '.') && p) {
+        const char *hit = NULL;
+        size_t rl = strlen(ref);
+        for (size_t i = 0; i < p->n_nodes; i++) {
+            const char *f = p->nodes[i].fqname;
+            size_t fl = f ? strlen(f) : 0;
+            if (fl <= rl || f[fl - rl - 1] != '.' || strcmp(f + fl - rl, ref) != 0) continue;
+            if (hit && strcmp(hit, f) != 0) return ref; /* ambiguous: leave as written */
+            hit = f;
+        }
+        if (hit) return hit;
+    }
+    return dot ? ref : NULL;
 }
 
 /* Folds the collected tests into the tested nodes' columns. */

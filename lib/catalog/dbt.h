@@ -83,7 +83,8 @@ const scout_dbt_node *scout_dbt_find_source(const scout_dbt_project *p, const ch
                                             const char *table);
 
 /* Resolves a replacement or reference written as a dbt name, "ref('x')",
- * "source('a','b')" or an fqname to the fqname it names. Borrowed (from the
+ * "source('a','b')", an fqname or a "schema.table" that one node's fqname
+ * ends with, to the fqname it names. Borrowed (from the
  * project or from ref itself); NULL when a dbt-style ref names no node. */
 const char *scout_dbt_resolve_fqname(const scout_dbt_project *p, const char *ref);
 

@@ -137,6 +137,8 @@ static void check_acme(const scout_dbt_project *p)
     cr_assert_str_eq(scout_dbt_resolve_fqname(p, "ref('revenue_daily')"),
                      "finance.mart.revenue_daily");
     cr_assert_null(scout_dbt_resolve_fqname(p, "ref('no_such_model')"));
+    cr_assert_str_eq(scout_dbt_resolve_fqname(p, "mart.revenue_daily"),
+                     "finance.mart.revenue_daily");
 }
 
 /* The first model with a unique + not_null tested column (Acme tests keys). */

@@ -90,7 +90,9 @@ static void add_fixture_tables(void)
                       "INSERT INTO tables (source_id, fqname, source, schema_name, name) VALUES"
                       " (1, 'shop.main.revenue_v1', 'shop', 'main', 'revenue_v1'),"
                       " (1, 'shop.main.revenue', 'shop', 'main', 'revenue'),"
-                      " (1, 'shop.analytics.plus_daily', 'shop', 'analytics', 'plus_daily');";
+                      " (1, 'shop.analytics.plus_daily', 'shop', 'analytics', 'plus_daily');"
+                      "INSERT INTO metrics (name, table_fqname, expression) VALUES"
+                      " ('net_revenue', 'shop.main.revenue', 'sum(amount)');";
     char *msg = NULL;
     cr_assert_eq(sqlite3_exec(h, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "?");
     sqlite3_close(h);
@@ -417,6 +419,60 @@ Test(knowledge, reimport_replaces_and_gives_the_same_counts)
     scout_err err = {0};
     cr_assert_eq(scout_catalog_counts_get(g_cat, &k, &err), SCOUT_OK);
     cr_assert_eq(k.knowledge_chunks, before[1]);
+}
+
+Test(knowledge, metric_names_in_prose_link_the_metric_and_its_table)
+{
+    import_ok();
+    cr_assert_eq(count("SELECT count(*) FROM knowledge_mentions WHERE kind = 'metric'"
+                       " AND target = 'net_revenue' AND matched = 'Net revenue'"),
+                 1);
+    seen s = for_table("shop.main.revenue", "di");
+    cr_assert(has(&s, "Net revenue is gross revenue minus refunds"), "%s", scout_buf_cstr(&s.all));
+    scout_buf_free(&s.all);
+}
+
+/* Writes a one-channel export whose only thread is ~40 messages long. */
+static void write_long_thread(const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/slack", dir);
+    cr_assert_eq(scout_mkdir_p(path, NULL), SCOUT_OK);
+    snprintf(path, sizeof path, "%s/slack/channels.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs("[{\"name\": \"ops\", \"members\": []}]", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/slack/ops", dir);
+    cr_assert_eq(scout_mkdir_p(path, NULL), SCOUT_OK);
+    snprintf(path, sizeof path, "%s/slack/ops/2024-02-01.json", dir);
+    f = fopen(path, "w");
+    fputs("[", f);
+    for (int i = 0; i < 40; i++)
+        fprintf(f,
+                "%s{\"user\": \"U9\", \"ts\": \"1706745600.%06d\", \"thread_ts\":"
+                " \"1706745600.000000\", \"text\": \"step %d: restart the queue worker, wait"
+                " for the backlog to drain below one thousand jobs, then re-enable alerts\"}",
+                i ? "," : "", i, i);
+    fputs("]", f);
+    fclose(f);
+}
+
+Test(knowledge, a_long_thread_is_split_at_message_boundaries)
+{
+    write_long_thread(g_dir);
+    scout_config_free(g_cfg);
+    char yaml[512];
+    snprintf(yaml, sizeof yaml, "context:\n  slack: %s/slack\n", g_dir);
+    g_cfg = parse_config(g_dir, yaml);
+    import_ok();
+    int64_t parts = count("SELECT count(*) FROM knowledge_chunks c JOIN knowledge_chunk_meta m"
+                          " ON m.chunk_id = c.id WHERE m.uri = 'slack://ops/1706745600.000000'"
+                          " AND c.heading LIKE '%thread (part %' AND c.tokens <= 330");
+    cr_assert_geq(parts, 2);
+    cr_assert_eq(count("SELECT count(*) FROM knowledge_chunks"), parts);
+    cr_assert_eq(count("SELECT count(*) FROM knowledge_chunks WHERE text LIKE '%step 39:%'"
+                       " AND text NOT LIKE '%step 38:%'"),
+                 0, "messages are never cut");
 }
 
 /* ---------- Acme ---------- */

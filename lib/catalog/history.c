@@ -188,7 +188,7 @@ static bool looks_executive(const char *name)
     static const char *const words[] = {"executive", "exec ", "board report", "ceo"};
     char low[256];
     size_t n = 0;
-    for (; name[n] && n < sizeof low - 1; n++)
+    for (; n < sizeof low - 1 && name[n]; n++)
         low[n] = (char)(name[n] >= 'A' && name[n] <= 'Z' ? name[n] + 32 : name[n]);
     low[n] = '\0';
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)

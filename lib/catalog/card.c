@@ -10,6 +10,8 @@
 
 #include "base/buf.h"
 #include "catalog/catalog_int.h"
+#include "catalog/knowledge.h"
+#include "catalog/memory.h"
 
 #define SHORT_BUDGET    200 /* tokens, by scout_estimate_tokens */
 #define SHORT_DESC_MAX  240 /* bytes of description in the short form */
@@ -80,7 +82,8 @@ static const char SQL_CARD_TABLE[] =
     "SELECT id, fqname, source, schema_name, name, is_view, row_count, n_columns, freshness,"
     " freshness_column, sampled, sample_rows, fingerprint, crawled_at, crawl_ms, crawl_error,"
     " comment, description, description_source, owner, trust, trust_reason, deprecated_by,"
-    " grain, tags, query_count, last_queried_at, create_sql FROM tables WHERE fqname = ?";
+    " grain, tags, query_count, last_queried_at, create_sql, filters, user_count, pipeline_path"
+    " FROM tables WHERE fqname = ?";
 
 static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card, int64_t *id,
                            scout_err *err)
@@ -112,7 +115,10 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, json_t *card,
                                         "tags",
                                         "query_count",
                                         "last_queried_at",
-                                        "create_sql"};
+                                        "create_sql",
+                                        "filters",
+                                        "user_count",
+                                        "pipeline_path"};
     sqlite3_stmt *st;
     scout_rc rc = scout_catalog_prepare(cat, SQL_CARD_TABLE, &st, err);
     if (rc) return rc;
@@ -230,13 +236,13 @@ static scout_rc load_relations(scout_catalog *cat, const char *fq, int64_t id, j
                        0, fq, CAV, 4, err);
     if (!rc)
         rc = load_list(cat, card, "upstream",
-                       "SELECT DISTINCT from_fqname, kind FROM lineage_edges WHERE to_fqname = ?1"
-                       " AND from_fqname <> ?1 ORDER BY 1",
+                       "SELECT from_fqname, MIN(kind) FROM lineage_edges WHERE to_fqname = ?1"
+                       " AND from_fqname <> ?1 GROUP BY from_fqname ORDER BY 1",
                        0, fq, LIN, 2, err);
     if (!rc)
         rc = load_list(cat, card, "downstream",
-                       "SELECT DISTINCT to_fqname, kind FROM lineage_edges WHERE from_fqname = ?1"
-                       " AND to_fqname <> ?1 ORDER BY 1",
+                       "SELECT to_fqname, MIN(kind) FROM lineage_edges WHERE from_fqname = ?1"
+                       " AND to_fqname <> ?1 GROUP BY to_fqname ORDER BY 1",
                        0, fq, LIN, 2, err);
     if (!rc)
         rc = load_list(cat, card, "join_keys",
@@ -248,7 +254,114 @@ static scout_rc load_relations(scout_catalog *cat, const char *fq, int64_t id, j
     return rc;
 }
 
-static scout_rc card_load(scout_catalog *cat, const char *fqname, json_t **out, scout_err *err)
+/* ---------- later layers: code, history, knowledge, memory ---------- */
+
+#define CARD_MAX_DISCUSSED 5
+#define CARD_MAX_MEMORIES  5
+#define EXCERPT_MAX        220
+
+/* The sentence of text that contains needle (or text's start), clipped. */
+static char *excerpt(const char *text, const char *needle)
+{
+    const char *hit = needle && *needle ? strstr(text, needle) : NULL;
+    const char *start = text, *end = text + strlen(text);
+    if (hit) {
+        for (const char *p = hit; p > text; p--)
+            if ((p[-1] == '.' || p[-1] == '\n' || p[-1] == '!' || p[-1] == '?') &&
+                (p[0] == ' ' || p[0] == '\n')) {
+                start = p;
+                break;
+            }
+        for (const char *p = hit; *p; p++)
+            if (*p == '\n' || ((*p == '.' || *p == '!' || *p == '?') && (p[1] == ' ' || !p[1]))) {
+                end = p + (*p != '\n');
+                break;
+            }
+    }
+    while (start < end && (*start == ' ' || *start == '\n')) start++;
+    scout_buf b = SCOUT_BUF_INIT;
+    size_t n = (size_t)(end - start);
+    if (n > EXCERPT_MAX) {
+        n = EXCERPT_MAX;
+        while (n > 0 && ((unsigned char)start[n] & 0xC0) == 0x80) n--;
+    }
+    scout_buf_append(&b, start, n);
+    if (start + n < end) scout_buf_puts(&b, "…");
+    /* Cards are one fact per line: fold the excerpt's own line breaks. */
+    for (size_t i = 0; i < b.len; i++)
+        if (b.data[i] == '\n') b.data[i] = ' ';
+    return scout_buf_take(&b);
+}
+
+static int add_chunk(void *ud, const scout_chunk *c)
+{
+    json_t *arr = ud;
+    char *ex = excerpt(c->text ? c->text : "", c->matched);
+    json_array_append_new(arr, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s}", "where", c->title,
+                                         "heading", c->heading, "uri", c->uri, "updated_at",
+                                         c->updated_at, "excerpt", ex ? ex : ""));
+    free(ex);
+    return json_array_size(arr) >= CARD_MAX_DISCUSSED;
+}
+
+static int add_memory(void *ud, const scout_memory *m)
+{
+    json_t *arr = ud;
+    json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s?}", "id", (json_int_t)m->id, "scope",
+                                         m->scope, "text", m->text, "author", m->author));
+    return json_array_size(arr) >= CARD_MAX_MEMORIES;
+}
+
+/* Knowledge and memories go through their modules, which apply the ACLs. */
+static scout_rc load_people_layers(scout_catalog *cat, const char *fq, const scout_principal *who,
+                                   json_t *card, scout_err *err)
+{
+    json_t *discussed = json_array(), *memories = json_array();
+    json_object_set_new(card, "discussed", discussed);
+    json_object_set_new(card, "memories", memories);
+    scout_rc rc = scout_knowledge_chunks_for_table(cat, fq, who, add_chunk, discussed, err);
+    if (!rc) rc = scout_memory_list(cat, who, fq, "active", add_memory, memories, err);
+    return rc;
+}
+
+/* What code enrichment and query history attached by fqname. */
+static scout_rc load_code_layers(scout_catalog *cat, const char *fq, json_t *card, scout_err *err)
+{
+    static const char *const SIM[] = {"fqname", "score", "reason"};
+    static const char *const MET[] = {"name", "expression", "description"};
+    static const char *const CANON[] = {"sql", "dashboard", "runs", "users"};
+    static const char *const MODEL[] = {"path", "parse_error", "filters"};
+    static const char *const USE[] = {"query_count", "user_count", "last_queried_at"};
+    scout_rc rc = load_list(cat, card, "similar",
+                            "SELECT similar_fqname, score, reason FROM similar_tables"
+                            " WHERE fqname = ?1 ORDER BY score DESC, similar_fqname LIMIT 5",
+                            0, fq, SIM, 3, err);
+    if (!rc)
+        rc = load_list(cat, card, "metrics",
+                       "SELECT name, expression, description FROM metrics"
+                       " WHERE table_fqname = ?1 ORDER BY name",
+                       0, fq, MET, 3, err);
+    if (!rc)
+        rc = load_list(cat, card, "canonical_queries",
+                       "SELECT q.example_sql, q.dashboard, q.run_count, q.user_count"
+                       " FROM query_clusters q JOIN cluster_tables t ON t.cluster_id = q.id"
+                       " WHERE t.fqname = ?1 AND q.tier = 'canonical'"
+                       " ORDER BY q.run_count DESC, q.id LIMIT 3",
+                       0, fq, CANON, 4, err);
+    if (!rc)
+        rc = load_list(cat, card, "model",
+                       "SELECT path, parse_error, filters FROM model_facts WHERE fqname = ?1", 0,
+                       fq, MODEL, 3, err);
+    if (!rc)
+        rc = load_list(cat, card, "usage",
+                       "SELECT query_count, user_count, last_queried_at FROM table_usage"
+                       " WHERE fqname = ?1",
+                       0, fq, USE, 3, err);
+    return rc;
+}
+
+static scout_rc card_load(scout_catalog *cat, const char *fqname, const scout_principal *who,
+                          json_t **out, scout_err *err)
 {
     json_t *card = json_object();
     if (!card) return scout_err_set(err, SCOUT_ENOMEM, "out of memory building a card");
@@ -256,6 +369,8 @@ static scout_rc card_load(scout_catalog *cat, const char *fqname, json_t **out, 
     scout_rc rc = load_table(cat, fqname, card, &id, err);
     if (!rc) rc = load_columns(cat, id, card, err);
     if (!rc) rc = load_relations(cat, fqname, id, card, err);
+    if (!rc) rc = load_code_layers(cat, fqname, card, err);
+    if (!rc) rc = load_people_layers(cat, fqname, who, card, err);
     if (rc) {
         json_decref(card);
         return rc;
@@ -264,11 +379,11 @@ static scout_rc card_load(scout_catalog *cat, const char *fqname, json_t **out, 
     return SCOUT_OK;
 }
 
-scout_rc scout_catalog_card_json(scout_catalog *cat, const char *fqname, scout_buf *out,
-                                 scout_err *err)
+scout_rc scout_catalog_card_json(scout_catalog *cat, const char *fqname, const scout_principal *who,
+                                 scout_buf *out, scout_err *err)
 {
     json_t *card = NULL;
-    scout_rc rc = card_load(cat, fqname, &card, err);
+    scout_rc rc = card_load(cat, fqname, who, &card, err);
     if (rc) return rc;
     char *s = json_dumps(card, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(card);
@@ -383,7 +498,9 @@ static void put_trust_detail(scout_buf *b, const json_t *card)
     if (!by && !why) return;
     scout_buf_printf(b, "%s", trust_label(jstr(card, "trust")));
     if (why) scout_buf_printf(b, ": %s", why);
-    if (by) scout_buf_printf(b, "; use %s instead", by);
+    /* Curated reasons often name the replacement already; say it once. */
+    if (by && !(why && strstr(why, by)))
+        scout_buf_printf(b, "%suse %s instead", why ? "; " : ": ", by);
     scout_buf_putc(b, '\n');
 }
 
@@ -502,6 +619,108 @@ static void line_description(scout_buf *line, const json_t *card, size_t max)
     scout_buf_putc(line, '\n');
 }
 
+static void line_grain(scout_buf *line, const json_t *card, size_t max)
+{
+    /* Code enrichment writes "k1, k2" (GROUP BY), "unique: id" (dbt tests) or
+     * both joined by "; "; a reader wants the keys once. */
+    const char *g = jstr(card, "grain");
+    if (!g || !max) return;
+    const char *u = strstr(g, "unique: ");
+    size_t n = u == g ? strlen(g) : u ? (size_t)(u - g) : strlen(g);
+    const char *keys = u == g ? g + 8 : g;
+    if (u == g) n -= 8;
+    while (n > 0 && (keys[n - 1] == ' ' || keys[n - 1] == ';')) n--;
+    scout_buf_printf(line, "grain: one row per %.*s\n", (int)n, keys);
+}
+
+static void line_filters(scout_buf *line, const json_t *card, size_t max)
+{
+    if (!jstr(card, "filters") || !max) return;
+    scout_buf_puts(line, "built with: ");
+    put_clipped(line, jstr(card, "filters"), max);
+    scout_buf_putc(line, '\n');
+}
+
+static void line_join_keys(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *jk = json_object_get(card, "join_keys"), *j;
+    size_t idx, n = json_array_size(jk);
+    for (idx = 0; idx < n && idx < max && (j = json_array_get(jk, idx)); idx++)
+        scout_buf_printf(line, "%s%s = %s.%s", idx ? ", " : "join keys: ", jstr(j, "column"),
+                         jstr(j, "other_fqname"), jstr(j, "other_column"));
+    if (n > max) scout_buf_printf(line, ", +%zu", n - max);
+    if (n && max) scout_buf_putc(line, '\n');
+}
+
+/* "names: a, b (+n)" from an array of objects' fqname. */
+static void put_names(scout_buf *line, const char *label, const json_t *arr, size_t max)
+{
+    size_t n = json_array_size(arr);
+    if (!n) return;
+    scout_buf_printf(line, "%s", label);
+    for (size_t i = 0; i < n && i < max; i++)
+        scout_buf_printf(line, "%s%s", i ? ", " : "", jstr(json_array_get(arr, i), "fqname"));
+    if (n > max) scout_buf_printf(line, " (+%zu)", n - max);
+}
+
+static void line_lineage(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *up = json_object_get(card, "upstream"),
+                 *down = json_object_get(card, "downstream");
+    if (!max || (!jstr(card, "owner") && !json_array_size(up) && !json_array_size(down))) return;
+    if (jstr(card, "owner")) scout_buf_printf(line, "owner: %s", jstr(card, "owner"));
+    if (json_array_size(up)) {
+        if (line->len) scout_buf_puts(line, "; ");
+        put_names(line, "built from: ", up, max);
+    }
+    if (json_array_size(down)) {
+        if (line->len) scout_buf_puts(line, "; ");
+        put_names(line, "feeds: ", down, max);
+    }
+    scout_buf_putc(line, '\n');
+}
+
+static void line_similar(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *sim = json_object_get(card, "similar");
+    if (!json_array_size(sim) || !max) return;
+    put_names(line, "lookalikes: ", sim, max);
+    scout_buf_putc(line, '\n');
+}
+
+/* What people said about the table: memories first (confirmed by a person),
+ * then docs and Slack, each one line with where it was said. */
+static void line_said(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *mem = json_object_get(card, "memories"),
+                 *dis = json_object_get(card, "discussed");
+    size_t shown = 0;
+    for (size_t i = 0; i < json_array_size(mem) && shown < max; i++, shown++) {
+        scout_buf_printf(line, "memory (%s): ", jstr(json_array_get(mem, i), "scope"));
+        put_clipped(line, jstr(json_array_get(mem, i), "text"), 160);
+        scout_buf_putc(line, '\n');
+    }
+    for (size_t i = 0; i < json_array_size(dis) && shown < max; i++, shown++) {
+        const json_t *d = json_array_get(dis, i);
+        scout_buf_printf(line, "said in %s: ", jstr(d, "where") ? jstr(d, "where") : "a doc");
+        put_clipped(line, jstr(d, "excerpt") ? jstr(d, "excerpt") : "", 160);
+        scout_buf_putc(line, '\n');
+    }
+}
+
+static void line_canonical(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *q = json_array_get(json_object_get(card, "canonical_queries"), 0);
+    /* A query clipped to a few characters says nothing: show enough or none. */
+    if (!q || max < 60) return;
+    scout_buf_printf(line, "canonical query%s%s: ", jstr(q, "dashboard") ? " on " : "",
+                     jstr(q, "dashboard") ? jstr(q, "dashboard") : "");
+    put_clipped(line, jstr(q, "sql") ? jstr(q, "sql") : "", max);
+    for (size_t i = 0; i < line->len; i++)
+        if (line->data[i] == '\n') line->data[i] = ' ';
+    scout_buf_putc(line, '\n');
+}
+
 static void card_short(scout_buf *out, const json_t *card)
 {
     put_header(out, card);
@@ -512,10 +731,17 @@ static void card_short(scout_buf *out, const json_t *card)
     /* Most useful first: a later line only gets what the earlier ones left. */
     add_list_fitting(out, card, line_description, SHORT_DESC_MAX);
     add_list_fitting(out, card, line_caveats, 2);
+    add_list_fitting(out, card, line_said, 2);
+    add_list_fitting(out, card, line_grain, 1);
     add_list_fitting(out, card, line_keys, 4);
     add_list_fitting(out, card, line_time, 1);
-    add_list_fitting(out, card, line_fks, 6);
     add_list_fitting(out, card, line_dims, SHORT_DIMS);
+    add_list_fitting(out, card, line_filters, 200);
+    add_list_fitting(out, card, line_fks, 6);
+    add_list_fitting(out, card, line_join_keys, 4);
+    add_list_fitting(out, card, line_lineage, 3);
+    add_list_fitting(out, card, line_similar, 3);
+    add_list_fitting(out, card, line_canonical, 200);
     add_list_fitting(out, card, line_columns, json_array_size(json_object_get(card, "columns")));
 }
 
@@ -623,6 +849,62 @@ static void full_crawl(scout_buf *out, const json_t *card)
         scout_buf_printf(out, "crawl error: %s\n", jstr(card, "crawl_error"));
 }
 
+/* A section of "text (where)" lines: said in docs/Slack, memories. */
+static void full_said(scout_buf *out, const json_t *card)
+{
+    const json_t *mem = json_object_get(card, "memories"),
+                 *dis = json_object_get(card, "discussed");
+    if (json_array_size(mem)) scout_buf_puts(out, "memories:\n");
+    for (size_t i = 0; i < json_array_size(mem); i++) {
+        const json_t *m = json_array_get(mem, i);
+        scout_buf_printf(out, "  #%lld [%s] %s\n", (long long)jint(m, "id"), jstr(m, "scope"),
+                         jstr(m, "text"));
+    }
+    if (json_array_size(dis)) scout_buf_puts(out, "discussed:\n");
+    for (size_t i = 0; i < json_array_size(dis); i++) {
+        const json_t *d = json_array_get(dis, i);
+        const char *where = jstr(d, "where") ? jstr(d, "where") : "?", *h = jstr(d, "heading");
+        /* Slack headings repeat the channel name; print it once. */
+        if (h && !strncmp(h, where, strlen(where))) where = "";
+        scout_buf_printf(out, "  %s%s%s: %s\n    %s\n", where, *where && h ? " › " : "", h ? h : "",
+                         jstr(d, "excerpt") ? jstr(d, "excerpt") : "",
+                         jstr(d, "uri") ? jstr(d, "uri") : "");
+    }
+}
+
+static void full_history(scout_buf *out, const json_t *card)
+{
+    const json_t *use = json_array_get(json_object_get(card, "usage"), 0);
+    if (use)
+        scout_buf_printf(out, "usage: %lld queries by %lld users, last %s\n",
+                         (long long)jint(use, "query_count"), (long long)jint(use, "user_count"),
+                         jstr(use, "last_queried_at") ? jstr(use, "last_queried_at") : "-");
+    const json_t *qs = json_object_get(card, "canonical_queries");
+    if (json_array_size(qs)) scout_buf_puts(out, "canonical queries:\n");
+    for (size_t i = 0; i < json_array_size(qs); i++) {
+        const json_t *q = json_array_get(qs, i);
+        scout_buf_printf(out, "  [%s, %lld runs]\n    ",
+                         jstr(q, "dashboard") ? jstr(q, "dashboard") : "report",
+                         (long long)jint(q, "runs"));
+        put_clipped(out, jstr(q, "sql") ? jstr(q, "sql") : "", 800);
+        while (out->len && (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == ' '))
+            out->data[--out->len] = '\0';
+        scout_buf_putc(out, '\n');
+    }
+}
+
+static void full_code(scout_buf *out, const json_t *card)
+{
+    if (jstr(card, "filters")) scout_buf_printf(out, "built with: %s\n", jstr(card, "filters"));
+    const json_t *m = json_array_get(json_object_get(card, "model"), 0);
+    if (m && jstr(m, "path")) scout_buf_printf(out, "pipeline code: %s\n", jstr(m, "path"));
+    if (m && jstr(m, "parse_error"))
+        scout_buf_printf(out, "pipeline code did not parse (lineage from table names only): %s\n",
+                         jstr(m, "parse_error"));
+    full_pairs(out, card, "similar", "lookalikes", "fqname", "reason", NULL);
+    full_pairs(out, card, "metrics", "metrics", "name", "expression", NULL);
+}
+
 static void card_full(scout_buf *out, const json_t *card)
 {
     full_facts(out, card);
@@ -633,14 +915,17 @@ static void card_full(scout_buf *out, const json_t *card)
     full_pairs(out, card, "upstream", "upstream", "fqname", NULL, NULL);
     full_pairs(out, card, "downstream", "downstream", "fqname", NULL, NULL);
     full_pairs(out, card, "caveats", "caveats", "text", NULL, NULL);
+    full_code(out, card);
+    full_said(out, card);
+    full_history(out, card);
     full_crawl(out, card);
 }
 
 scout_rc scout_catalog_card_text(scout_catalog *cat, const char *fqname, scout_card_form form,
-                                 scout_buf *out, scout_err *err)
+                                 const scout_principal *who, scout_buf *out, scout_err *err)
 {
     json_t *card = NULL;
-    scout_rc rc = card_load(cat, fqname, &card, err);
+    scout_rc rc = card_load(cat, fqname, who, &card, err);
     if (rc) return rc;
     /* Render into a private buffer so a card that overflows out's maximum
      * fails whole instead of leaving half a card behind. */

@@ -123,14 +123,18 @@ scout_rc scout_catalog_resolve(scout_catalog *cat, const char *ref, char **fqnam
 
 typedef enum { SCOUT_CARD_SHORT, SCOUT_CARD_FULL } scout_card_form;
 
-/* Appends the table's card as readable text. The short form stays within
- * ~200 tokens (what search shows and a model reads first). */
+/* Appends the table's card as readable text, assembled from every layer:
+ * what it is, trust tier (deprecated -> use X, and why), grain, keys, time,
+ * dimensions with values, exclusions, joins, owner and lineage, caveats from
+ * curated files, docs, Slack and memory, canonical example queries. The short
+ * form stays within ~200 tokens (what search shows and a model reads first).
+ * Knowledge and memories are filtered for `who` (NULL = public only). */
 scout_rc scout_catalog_card_text(scout_catalog *cat, const char *fqname, scout_card_form form,
-                                 scout_buf *out, scout_err *err);
+                                 const scout_principal *who, scout_buf *out, scout_err *err);
 
 /* Appends the table's card as one JSON object (all facts, both forms' data). */
-scout_rc scout_catalog_card_json(scout_catalog *cat, const char *fqname, scout_buf *out,
-                                 scout_err *err);
+scout_rc scout_catalog_card_json(scout_catalog *cat, const char *fqname, const scout_principal *who,
+                                 scout_buf *out, scout_err *err);
 
 /* Rough token count of text (≈ 4 characters per token, words counted as at
  * least one), used to hold cards and prompts to their budgets. */

@@ -928,7 +928,7 @@ static scout_rc curated_dir(importer *im, const char *dir, int depth, scout_err 
         if ((names[n] = strdup(e->d_name))) n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_name);
+    if (n) qsort(names, n, sizeof *names, cmp_name);
     scout_rc rc = SCOUT_OK;
     for (size_t i = 0; i < n; i++) {
         char *path = scout_path_join(dir, names[i]);

@@ -522,9 +522,9 @@ static scout_rc build_index(scout_dbt_project *p)
         if (!k) return SCOUT_ENOMEM;
         x->by_src[x->n_src++] = (key_idx){k, i};
     }
-    qsort(x->by_id, x->n_id, sizeof *x->by_id, cmp_key);
-    qsort(x->by_name, x->n_name, sizeof *x->by_name, cmp_key);
-    qsort(x->by_src, x->n_src, sizeof *x->by_src, cmp_key);
+    if (x->n_id) qsort(x->by_id, x->n_id, sizeof *x->by_id, cmp_key);
+    if (x->n_name) qsort(x->by_name, x->n_name, sizeof *x->by_name, cmp_key);
+    if (x->n_src) qsort(x->by_src, x->n_src, sizeof *x->by_src, cmp_key);
     return SCOUT_OK;
 }
 

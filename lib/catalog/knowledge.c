@@ -672,7 +672,7 @@ static void dict_free(dict *d)
 static void dict_seal(dict *d)
 {
     if (!d->n) return;
-    qsort(d->v, d->n, sizeof *d->v, dict_cmp);
+    if (d->n) qsort(d->v, d->n, sizeof *d->v, dict_cmp);
     size_t w = 0;
     for (size_t i = 0; i < d->n; i++) {
         if (w && !dict_cmp(&d->v[w - 1], &d->v[i])) {

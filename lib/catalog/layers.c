@@ -72,6 +72,8 @@ scout_rc scout_layers_index(scout_catalog *cat, const scout_config *cfg,
     scout_rc rc = SCOUT_OK;
     if (mask & (1u << SCOUT_LAYER_SCHEMA)) {
         rc = scout_catalog_index(cat, cfg, progress, ud, &rep->schema, err);
+        /* Tables the crawl just added get the curated facts stored for them by fqname. */
+        if (!rc) rc = scout_curated_apply(cat, err);
         rep->ran[SCOUT_LAYER_SCHEMA] = true;
     }
     for (int i = SCOUT_LAYER_CURATED; !rc && i < SCOUT_LAYER_COUNT; i++) {

@@ -160,7 +160,7 @@ static scout_rc read_users(slack_reader *r)
         if (!dst->id || !dst->display || (scout && !dst->scout)) rc = nomem(r);
         r->n_users++;
     }
-    if (!rc) qsort(r->users, r->n_users, sizeof *r->users, user_cmp);
+    if (!rc && r->n_users) qsort(r->users, r->n_users, sizeof *r->users, user_cmp);
     json_decref(root);
     free(path);
     return rc;
@@ -489,7 +489,7 @@ static scout_rc chunk_channel(slack_reader *r, const sl_channel *ch)
         return nomem(r);
     }
     for (size_t i = 0; i < r->n_msgs; i++) order[i] = (sl_order){r->msgs[i].key, i};
-    qsort(order, r->n_msgs, sizeof *order, thread_order_cmp);
+    if (r->n_msgs) qsort(order, r->n_msgs, sizeof *order, thread_order_cmp);
     /* Ranges of equal keys in `order`; a range of one is not a thread. */
     size_t n_ranges = 0;
     for (size_t i = 0; i < r->n_msgs; i++) {
@@ -568,7 +568,7 @@ static scout_rc read_channel(slack_reader *r, const sl_channel *ch)
     scout_rc rc = SCOUT_OK;
     if (scout_path_is_dir(chdir)) {
         rc = read_days(r, chdir);
-        if (!rc) qsort(r->msgs, r->n_msgs, sizeof *r->msgs, msg_time_cmp);
+        if (!rc && r->n_msgs) qsort(r->msgs, r->n_msgs, sizeof *r->msgs, msg_time_cmp);
         if (!rc) rc = announce_channel(r, ch);
         if (!rc) rc = chunk_channel(r, ch);
     }

@@ -65,6 +65,6 @@ scout_rc cli_print_index_report(cli *c, const scout_index_report *rep);
 
 /* Commands. */
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_index, cli_cmd_tables, cli_cmd_show,
-    cli_cmd_status;
+    cli_cmd_status, cli_cmd_memory;
 
 #endif

@@ -207,16 +207,18 @@ static scout_rc run_show(cli *c, int argc, char **argv)
             ref = argv[i];
     }
     if (!ref) return cli_usage_error(c, "show", "missing TABLE");
-    scout_rc rc = cli_open_catalog(c);
+    scout_principal me;
+    scout_rc rc = cli_principal(c, &me);
+    if (!rc) rc = cli_open_catalog(c);
     char *fq = NULL;
     if (!rc) rc = scout_catalog_resolve(c->cat, ref, &fq, &c->err);
     if (rc) return rc;
     scout_buf out = SCOUT_BUF_INIT;
     if (c->json)
-        rc = scout_catalog_card_json(c->cat, fq, &out, &c->err);
+        rc = scout_catalog_card_json(c->cat, fq, &me, &out, &c->err);
     else
-        rc = scout_catalog_card_text(c->cat, fq, full ? SCOUT_CARD_FULL : SCOUT_CARD_SHORT, &out,
-                                     &c->err);
+        rc = scout_catalog_card_text(c->cat, fq, full ? SCOUT_CARD_FULL : SCOUT_CARD_SHORT, &me,
+                                     &out, &c->err);
     if (!rc) {
         fputs(scout_buf_cstr(&out), stdout);
         if (out.len && out.data[out.len - 1] != '\n') fputc('\n', stdout);

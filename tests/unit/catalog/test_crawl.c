@@ -127,7 +127,7 @@ static json_t *card_of(scout_catalog *cat, const char *fqname)
 {
     scout_buf b = SCOUT_BUF_INIT;
     scout_err err = {0};
-    cr_assert_eq(scout_catalog_card_json(cat, fqname, &b, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_catalog_card_json(cat, fqname, NULL, &b, &err), SCOUT_OK, "%s", err.msg);
     json_error_t jerr;
     json_t *card = json_loads(scout_buf_cstr(&b), 0, &jerr);
     cr_assert_not_null(card, "card json does not parse: %s", jerr.text);
@@ -450,7 +450,7 @@ Test(catalog, short_card_names_the_key_facts_within_budget)
     index_ok(cat);
     scout_buf b = SCOUT_BUF_INIT;
     scout_err err = {0};
-    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.orders", SCOUT_CARD_SHORT, &b, &err),
+    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.orders", SCOUT_CARD_SHORT, NULL, &b, &err),
                  SCOUT_OK, "%s", err.msg);
     const char *t = scout_buf_cstr(&b);
     cr_assert_leq(scout_estimate_tokens(t), 200);
@@ -463,7 +463,7 @@ Test(catalog, short_card_names_the_key_facts_within_budget)
     cr_assert(strstr(t, "status (paid 50%, pending 17%, refunded 17%)"), "%s", t);
 
     scout_buf_reset(&b);
-    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.customers", SCOUT_CARD_FULL, &b, &err),
+    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.customers", SCOUT_CARD_FULL, NULL, &b, &err),
                  SCOUT_OK);
     t = scout_buf_cstr(&b);
     cr_assert(strstr(t, "country"), "%s", t);
@@ -472,7 +472,7 @@ Test(catalog, short_card_names_the_key_facts_within_budget)
     cr_assert(strstr(t, "referenced by"), "%s", t);
     cr_assert(strstr(t, "fingerprint"), "%s", t);
 
-    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.nope", SCOUT_CARD_SHORT, &b, &err),
+    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.nope", SCOUT_CARD_SHORT, NULL, &b, &err),
                  SCOUT_ENOTFOUND);
     scout_buf_free(&b);
     scout_catalog_close(cat);
@@ -492,7 +492,7 @@ Test(catalog, short_card_of_a_300_column_table_stays_within_200_tokens)
     index_ok(cat);
     scout_buf b = SCOUT_BUF_INIT;
     scout_err err = {0};
-    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.wide", SCOUT_CARD_SHORT, &b, &err),
+    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.wide", SCOUT_CARD_SHORT, NULL, &b, &err),
                  SCOUT_OK, "%s", err.msg);
     const char *t = scout_buf_cstr(&b);
     cr_assert_leq(scout_estimate_tokens(t), 200, "%zu tokens:\n%s", scout_estimate_tokens(t), t);
@@ -503,7 +503,7 @@ Test(catalog, short_card_of_a_300_column_table_stays_within_200_tokens)
     cr_assert(strstr(t, "primary key: id"), "%s", t);
 
     scout_buf_reset(&b);
-    cr_assert_eq(scout_catalog_card_json(cat, "shop.main.wide", &b, &err), SCOUT_OK);
+    cr_assert_eq(scout_catalog_card_json(cat, "shop.main.wide", NULL, &b, &err), SCOUT_OK);
     json_t *card = json_loads(scout_buf_cstr(&b), 0, NULL);
     cr_assert_not_null(card);
     cr_assert_eq(json_array_size(json_object_get(card, "columns")), 300);

@@ -474,6 +474,7 @@ scout_rc scout_catalog_counts_get(scout_catalog *cat, scout_catalog_counts *out,
         {"SELECT count(*) FROM query_clusters WHERE tier = 'adhoc'", &out->query_clusters_adhoc},
         {"SELECT count(*) FROM query_clusters WHERE tier = 'noise'", &out->query_clusters_noise},
         {"SELECT count(*) FROM memories", &out->memories},
+        {"SELECT count(*) FROM context_files WHERE error IS NOT NULL", &out->context_file_errors},
     };
     for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
         scout_rc rc = count_into(cat, q[i].sql, q[i].dst, err);
@@ -637,4 +638,21 @@ bool scout_principal_in_group(const scout_principal *p, const char *group)
     for (size_t i = 0; i < p->n_groups; i++)
         if (!strcmp(p->groups[i], group)) return true;
     return false;
+}
+
+scout_rc scout_catalog_context_errors(scout_catalog *cat, scout_context_error_fn fn, void *ud,
+                                      scout_err *err)
+{
+    sqlite3_stmt *st;
+    scout_rc rc = scout_catalog_prepare(
+        cat, "SELECT path, error FROM context_files WHERE error IS NOT NULL ORDER BY path", &st,
+        err);
+    if (rc) return rc;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ud, scout_catalog_col_text(st, 0), scout_catalog_col_text(st, 1))) break;
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = scout_catalog_sqlerr(cat, err, "listing context errors");
+    sqlite3_finalize(st);
+    return rc;
 }

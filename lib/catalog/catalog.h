@@ -92,9 +92,16 @@ typedef struct scout_catalog_counts {
     int64_t query_clusters_adhoc;
     int64_t query_clusters_noise;
     int64_t memories;
+    int64_t context_file_errors; /* context files (YAML, docs, code, logs) that failed to load */
 } scout_catalog_counts;
 
 scout_rc scout_catalog_counts_get(scout_catalog *cat, scout_catalog_counts *out, scout_err *err);
+
+/* Calls fn(ud, path, error) for every context file whose last load failed
+ * (error reads "file:line: what"); fn returning nonzero stops. */
+typedef int (*scout_context_error_fn)(void *ud, const char *path, const char *error);
+scout_rc scout_catalog_context_errors(scout_catalog *cat, scout_context_error_fn fn, void *ud,
+                                      scout_err *err);
 
 /* One row of `scout tables`. Strings are borrowed for the callback's duration. */
 typedef struct scout_table_summary {

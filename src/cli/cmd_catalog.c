@@ -256,14 +256,15 @@ static json_t *sources_json(const scout_config *cfg)
 static json_t *counts_json(const scout_catalog_counts *k, int64_t sessions)
 {
     return json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I}", "tables",
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I}", "tables",
         (json_int_t)k->tables, "columns", (json_int_t)k->columns, "described_tables",
         (json_int_t)k->described_tables, "lineage_edges", (json_int_t)k->lineage_edges, "join_keys",
         (json_int_t)k->join_keys, "knowledge_chunks", (json_int_t)k->knowledge_chunks,
         "query_clusters", "canonical", (json_int_t)k->query_clusters_canonical, "trusted",
         (json_int_t)k->query_clusters_trusted, "adhoc", (json_int_t)k->query_clusters_adhoc,
         "noise", (json_int_t)k->query_clusters_noise, "memories", (json_int_t)k->memories,
-        "sessions", (json_int_t)sessions);
+        "sessions", (json_int_t)sessions, "context_file_errors",
+        (json_int_t)k->context_file_errors);
 }
 
 static void print_status_text(const cli *c, const scout_catalog_counts *k, int64_t sessions)
@@ -290,6 +291,19 @@ static void print_status_text(const cli *c, const scout_catalog_counts *k, int64
     printf("  sessions       %lld\n", (long long)sessions);
 }
 
+static int print_context_error(void *ud, const char *path, const char *error)
+{
+    (void)ud;
+    printf("  %s\n", error ? error : path);
+    return 0;
+}
+
+static int collect_context_error(void *ud, const char *path, const char *error)
+{
+    json_array_append_new(ud, json_pack("{s:s, s:s?}", "path", path, "error", error));
+    return 0;
+}
+
 static scout_rc run_status(cli *c, int argc, char **argv)
 {
     if (argc > 1) return cli_usage_error(c, "status", "takes no arguments");
@@ -304,11 +318,22 @@ static scout_rc run_status(cli *c, int argc, char **argv)
     int64_t sessions = 0; /* sessions.db arrives with the agent; until then there are none */
     if (!c->json) {
         print_status_text(c, &k, sessions);
-        return SCOUT_OK;
+        if (k.context_file_errors) {
+            printf("\ncontext files that failed to load (fix them and run 'scout index'):\n");
+            rc = scout_catalog_context_errors(c->cat, print_context_error, NULL, &c->err);
+        }
+        return rc;
     }
     json_t *o = json_pack("{s:s, s:s, s:o}", "home", c->home.dir, "config", c->home.config,
                           "sources", sources_json(c->cfg));
     json_object_set_new(o, "counts", counts_json(&k, sessions));
+    json_t *errors = json_array();
+    json_object_set_new(o, "context_errors", errors);
+    rc = scout_catalog_context_errors(c->cat, collect_context_error, errors, &c->err);
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
     return cli_print_json(c, o);
 }
 

@@ -463,8 +463,9 @@ Test(catalog, short_card_names_the_key_facts_within_budget)
     cr_assert(strstr(t, "status (paid 50%, pending 17%, refunded 17%)"), "%s", t);
 
     scout_buf_reset(&b);
-    cr_assert_eq(scout_catalog_card_text(cat, "shop.main.customers", SCOUT_CARD_FULL, NULL, &b, &err),
-                 SCOUT_OK);
+    cr_assert_eq(
+        scout_catalog_card_text(cat, "shop.main.customers", SCOUT_CARD_FULL, NULL, &b, &err),
+        SCOUT_OK);
     t = scout_buf_cstr(&b);
     cr_assert(strstr(t, "country"), "%s", t);
     cr_assert(strstr(t, "nulls 10%"), "%s", t);

@@ -52,9 +52,9 @@ static int has_part(const char *name, const char *part)
 
 int scout_search_name_is_copy(const char *name)
 {
-    static const char *const parts[] = {"copy",  "backup", "bak",    "tmp",   "temp",
-                                        "old",   "scratch", "draft", "test",  "sample",
-                                        "snapshot", "attempt", "wip", "dev", "deprecated"};
+    static const char *const parts[] = {"copy",     "backup",  "bak",   "tmp",  "temp",
+                                        "old",      "scratch", "draft", "test", "sample",
+                                        "snapshot", "attempt", "wip",   "dev",  "deprecated"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         if (has_part(name, parts[i])) return 1;
     return 0;
@@ -147,8 +147,9 @@ scout_rc scout_search_lang_open(sqlite3 *db, scout_text **t, scout_synonyms **sy
     scout_rc rc = scout_text_new(t, err);
     if (!rc) rc = scout_synonyms_new(*t, NULL, syn, err);
     sqlite3_stmt *st = NULL;
-    if (!rc && db && sqlite3_prepare_v2(db, "SELECT v FROM search_meta WHERE k = 'abbrev'", -1,
-                                        &st, NULL) == SQLITE_OK) {
+    if (!rc && db &&
+        sqlite3_prepare_v2(db, "SELECT v FROM search_meta WHERE k = 'abbrev'", -1, &st, NULL) ==
+            SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW) rc = scout_synonyms_load_learned(*syn, col(st, 0));
         if (rc) scout_err_set(err, rc, "out of memory loading abbreviations");
     }
@@ -358,7 +359,8 @@ static int observe_word(void *ud, const scout_term *term)
 static scout_rc learn_abbrevs(run *r, scout_err *err)
 {
     sqlite3_stmt *st;
-    scout_rc rc = prep(r->db, "SELECT name FROM tables UNION ALL SELECT name FROM columns", &st, err);
+    scout_rc rc =
+        prep(r->db, "SELECT name FROM tables UNION ALL SELECT name FROM columns", &st, err);
     if (rc) return rc;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *n = col(st, 0);

@@ -212,6 +212,11 @@ static void compute_avglen(sindex *ix)
             double a = ix->n_kind[k] ? sum[k][f] / (double)ix->n_kind[k] : 1.0;
             ix->avglen[k][f] = (float)(a > 0.5 ? a : 0.5);
         }
+    for (size_t i = 0; i < ix->n_docs; i++) {
+        sdoc *d = &ix->docs[i];
+        for (int f = 0; f < N_FIELDS; f++)
+            d->nrm[f] = (float)(W[f] / (1.0 - B[f] + B[f] * d->len[f] / ix->avglen[d->kind][f]));
+    }
 }
 
 scout_rc scout_sindex_load(sqlite3 *db, sindex *ix, scout_err *err)
@@ -291,9 +296,9 @@ void scout_sindex_free(sindex *ix)
 {
     for (size_t i = 0; i < ix->n_docs; i++) {
         sdoc *d = &ix->docs[i];
-        char *s[] = {d->key,    d->title,      d->snippet,   d->uri,       d->reason,
-                     d->fresh,  d->replaced_name, d->tables, d->vals,      d->acl_groups,
-                     d->acl_users, d->scope,   d->owner,     d->team,      d->status};
+        char *s[] = {d->key,       d->title,         d->snippet, d->uri,  d->reason,
+                     d->fresh,     d->replaced_name, d->tables,  d->vals, d->acl_groups,
+                     d->acl_users, d->scope,         d->owner,   d->team, d->status};
         for (size_t j = 0; j < sizeof s / sizeof s[0]; j++) free(s[j]);
     }
     free(ix->docs);
@@ -329,13 +334,9 @@ const posting *scout_sindex_find(const sindex *ix, uint32_t term, uint32_t doc)
 
 double scout_sindex_tfn(const sindex *ix, const posting *p)
 {
-    const sdoc *d = &ix->docs[p->doc];
+    const float *nrm = ix->docs[p->doc].nrm;
     double t = 0;
-    for (int f = 0; f < N_FIELDS; f++) {
-        if (!p->tf[f]) continue;
-        double norm = 1.0 - B[f] + B[f] * d->len[f] / ix->avglen[d->kind][f];
-        t += W[f] * p->tf[f] / norm;
-    }
+    for (int f = 0; f < N_FIELDS; f++) t += p->tf[f] * nrm[f];
     return t;
 }
 

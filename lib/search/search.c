@@ -47,8 +47,8 @@ scout_rc scout_search_kinds_parse(const char *s, unsigned *mask, scout_err *err)
             *mask = 1u << i;
             return SCOUT_OK;
         }
-    return scout_err_set(err, SCOUT_EUSER, "unknown kind '%s' (tables, docs, queries, memory or all)",
-                         s ? s : "");
+    return scout_err_set(err, SCOUT_EUSER,
+                         "unknown kind '%s' (tables, docs, queries, memory or all)", s ? s : "");
 }
 
 /* ---- open / close ---- */
@@ -199,7 +199,8 @@ static bool memory_visible(const sdoc *d, const scout_principal *who)
 static bool doc_allowed(const scout_search_opts *o, const sdoc *d)
 {
     switch (d->kind) {
-    case SCOUT_SEARCH_TABLE: return table_readable(o, d->key);
+    case SCOUT_SEARCH_TABLE:
+        return table_readable(o, d->key);
     case SCOUT_SEARCH_DOC: {
         scout_search_acl acl = {d->acl_public != 0, d->acl_groups, d->acl_users};
         bool ok = o->policy && o->policy->can_read_chunk
@@ -207,9 +208,12 @@ static bool doc_allowed(const scout_search_opts *o, const sdoc *d)
                       : scout_search_acl_allows(&acl, o->who);
         return ok && tables_readable(o, d->tables);
     }
-    case SCOUT_SEARCH_QUERY: return tables_readable(o, d->tables);
-    case SCOUT_SEARCH_MEMORY: return memory_visible(d, o->who) && tables_readable(o, d->tables);
-    default: return false;
+    case SCOUT_SEARCH_QUERY:
+        return tables_readable(o, d->tables);
+    case SCOUT_SEARCH_MEMORY:
+        return memory_visible(d, o->who) && tables_readable(o, d->tables);
+    default:
+        return false;
     }
 }
 
@@ -287,15 +291,20 @@ static int on_term(void *ud, const scout_term *t)
 
 static scout_rc validate(const char *question, scout_err *err)
 {
-    if (!question) return scout_err_set(err, SCOUT_EUSER, "empty question: say what you are looking for");
+    if (!question)
+        return scout_err_set(err, SCOUT_EUSER, "empty question: say what you are looking for");
     size_t len = strlen(question);
     if (len > SCOUT_SEARCH_QUESTION_MAX)
-        return scout_err_set(err, SCOUT_EUSER,
-                             "question too long: %zu bytes (at most %d); ask it in a sentence or two",
-                             len, SCOUT_SEARCH_QUESTION_MAX);
+        return scout_err_set(
+            err, SCOUT_EUSER,
+            "question too long: %zu bytes (at most %d); ask it in a sentence or two", len,
+            SCOUT_SEARCH_QUESTION_MAX);
     size_t i = 0;
-    while (i < len && (question[i] == ' ' || (unsigned char)question[i] < 0x20)) i++;
-    if (i == len) return scout_err_set(err, SCOUT_EUSER, "empty question: say what you are looking for");
+    while (i < len &&
+           (question[i] == ' ' || (unsigned char)question[i] < 0x20 || question[i] == 0x7f))
+        i++;
+    if (i == len)
+        return scout_err_set(err, SCOUT_EUSER, "empty question: say what you are looking for");
     if (!scout_text_valid_utf8(question, len))
         return scout_err_set(err, SCOUT_EUSER, "question is not valid utf-8 text");
     return SCOUT_OK;
@@ -402,10 +411,10 @@ json_t *scout_search_results_json(const scout_search_results *r)
 typedef struct cand {
     uint32_t doc;
     double score;
-    double cov;      /* share of the question's term groups matched */
-    double mult;     /* dynamic boosts (memory, lineage) */
-    int32_t memory;  /* doc of the memory that boosted it, or -1 */
-    int32_t lineage; /* doc of the top hit it is a lineage neighbour of, or -1 */
+    double cov;       /* share of the question's term groups matched */
+    double mult;      /* dynamic boosts (memory, lineage) */
+    int32_t memory;   /* doc of the memory that boosted it, or -1 */
+    int32_t lineage;  /* doc of the top hit it is a lineage neighbour of, or -1 */
     int32_t replaces; /* doc of the deprecated table it replaces, or -1 */
     int named;        /* the question spells out its name */
 } cand;
@@ -489,6 +498,11 @@ static int cmp_cand(const void *a, const void *b)
     if (x != y) return x < y ? 1 : -1;
     uint32_t p = ((const cand *)a)->doc, q = ((const cand *)b)->doc;
     return p < q ? -1 : p > q;
+}
+
+static void sort_cands(qrun *r)
+{
+    if (r->n > 1) qsort(r->c, r->n, sizeof *r->c, cmp_cand);
 }
 
 static cand *find_cand(qrun *r, uint32_t doc)
@@ -729,7 +743,7 @@ static void why_signals(qrun *r, rhit *h, const cand *c)
     if (d->trust == TRUST_DEPRECATED) {
         WHY(h, "deprecated (x0.3)");
         const char *rep = readable_name(r, d->replaced_by);
-        if (rep)
+        if (rep && !(d->reason && strstr(d->reason, rep)))
             CAVEAT(h, "deprecated%s%s: use %s instead", d->reason ? ": " : "",
                    d->reason ? d->reason : "", rep);
         else
@@ -737,7 +751,9 @@ static void why_signals(qrun *r, rhit *h, const cand *c)
     }
     if (d->kind == SCOUT_SEARCH_TABLE && d->layer >= LAYER_STAGING)
         WHY(h, "%s layer (x%.2g)", layer_names[d->layer],
-            d->layer == LAYER_STAGING ? 0.8 : d->layer == LAYER_RAW ? 0.75 : 0.6);
+            d->layer == LAYER_STAGING ? 0.8
+            : d->layer == LAYER_RAW   ? 0.75
+                                      : 0.6);
     if (d->copy) CAVEAT(h, "looks like a copy or scratch table (name), ranked down");
     if (d->usage > 0 || d->users > 0)
         WHY(h, "used by %lld queries from %lld users", (long long)d->usage, (long long)d->users);
@@ -746,14 +762,67 @@ static void why_signals(qrun *r, rhit *h, const cand *c)
     if (look) CAVEAT(h, "lookalike of %s (better trusted)", look);
     const char *twin = d->kind == SCOUT_SEARCH_TABLE ? readable_name(r, d->twin) : NULL;
     if (twin && !look) CAVEAT(h, "same name as %s: compare before choosing", twin);
-    if (c->memory >= 0)
-        WHY(h, "memory: \"%s\" (x%.2g)", r->s->ix.docs[c->memory].title, c->mult);
+    if (c->memory >= 0) WHY(h, "memory: \"%s\" (x%.2g)", r->s->ix.docs[c->memory].title, c->mult);
     const char *lin = readable_name(r, c->lineage);
     if (lin) WHY(h, "lineage: next to %s (x1.05)", lin);
     const char *dep = readable_name(r, c->replaces);
     if (dep) WHY(h, "replacement of deprecated %s", dep);
     if (c->named) WHY(h, "named in the question (x3)");
     if (r->n_live && c->cov < 1.0) WHY(h, "matched %.0f%% of the question's terms", 100 * c->cov);
+}
+
+/* ---- redaction: a readable table's text may name one the asker cannot
+ * read (a deprecation note pointing at a restricted replacement); such
+ * names are replaced, so no hit ever shows an unreadable table's name. ---- */
+
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.';
+}
+
+static char *redact(qrun *r, const char *text)
+{
+    if (!text) return NULL;
+    scout_buf b = SCOUT_BUF_INIT;
+    const char *p = text;
+    while (*p) {
+        if (!ident_char(*p)) {
+            scout_buf_putc(&b, *p++);
+            continue;
+        }
+        size_t n = 0;
+        while (ident_char(p[n])) n++;
+        size_t m = n; /* a sentence's full stop is not part of the name */
+        while (m && p[m - 1] == '.') m--;
+        uint32_t t = memchr(p, '.', m) ? scout_strmap_get(r->s->ix.tables, p, m) : UINT32_MAX;
+        if (t != UINT32_MAX && !allowed(r->s, r->o, t)) {
+            scout_buf_puts(&b, "(a table you cannot read)");
+            scout_buf_append(&b, p + m, n - m);
+        } else {
+            scout_buf_append(&b, p, n);
+        }
+        p += n;
+    }
+    return scout_buf_take(&b);
+}
+
+static void redact_hit(qrun *r, rhit *h)
+{
+    char *s = redact(r, h->pub.snippet);
+    free((char *)h->pub.snippet);
+    h->pub.snippet = s;
+    s = redact(r, h->pub.title);
+    free((char *)h->pub.title);
+    h->pub.title = s;
+    for (size_t i = 0; i < h->n_caveats; i++) {
+        s = redact(r, h->caveats[i]);
+        if (s) free(h->caveats[i]), h->caveats[i] = s;
+    }
+    for (size_t i = 0; i < h->n_why; i++) {
+        s = redact(r, h->why[i]);
+        if (s) free(h->why[i]), h->why[i] = s;
+    }
 }
 
 /* ---- the query ---- */
@@ -792,6 +861,7 @@ static scout_rc build_hits(qrun *r, size_t k, unsigned wanted, scout_search_resu
             h->pub.score = r->c[i].score;
             why_terms(r, h, h->doc);
             why_signals(r, h, &r->c[i]);
+            if (r->o->policy && r->o->policy->can_read_table) redact_hit(r, h);
             h->pub.why = (const char *const *)h->why;
             h->pub.n_why = h->n_why;
             h->pub.caveats = (const char *const *)h->caveats;
@@ -839,12 +909,12 @@ scout_rc scout_search_query(scout_search *s, const char *question, const scout_s
         select_top(&r, k + 40);
         memory_boosts(&r);
         for (size_t i = 0; i < r.n; i++) r.c[i].score *= r.c[i].mult, r.c[i].mult = 1.0;
-        qsort(r.c, r.n, sizeof *r.c, cmp_cand);
+        sort_cands(&r);
         lineage_boosts(&r);
         for (size_t i = 0; i < r.n; i++) r.c[i].score *= r.c[i].mult;
         named_boosts(&r, question);
         replacements(&r);
-        qsort(r.c, r.n, sizeof *r.c, cmp_cand);
+        sort_cands(&r);
     }
     scout_search_results *res = NULL;
     if (!rc) {

@@ -69,11 +69,11 @@ bool scout_search_acl_allows(const scout_search_acl *acl, const scout_principal 
 /* ---- the index ---- */
 
 typedef struct scout_search_update_stats {
-    size_t docs;      /* documents in the index after the update */
-    size_t added;     /* new documents */
-    size_t changed;   /* re-tokenised because their card changed */
-    size_t unchanged; /* skipped: same content hash */
-    size_t removed;   /* gone from the catalog */
+    size_t docs;          /* documents in the index after the update */
+    size_t added;         /* new documents */
+    size_t changed;       /* re-tokenised because their card changed */
+    size_t unchanged;     /* skipped: same content hash */
+    size_t removed;       /* gone from the catalog */
     size_t abbreviations; /* learned from the catalog's identifiers */
     double elapsed_ms;
 } scout_search_update_stats;
@@ -117,7 +117,8 @@ typedef struct scout_search_opts {
 
 typedef struct scout_search_hit {
     scout_search_kind kind;
-    const char *key;     /* tables: fqname; others: "chunk:ID", "query:ID", "verified:ID", "memory:ID" */
+    const char
+        *key; /* tables: fqname; others: "chunk:ID", "query:ID", "verified:ID", "memory:ID" */
     const char *title;   /* fqname, doc title/heading, dashboard or question, memory text */
     const char *snippet; /* description or text excerpt (may be "") */
     const char *uri;     /* source link for docs, else NULL */

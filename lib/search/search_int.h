@@ -37,7 +37,7 @@ extern const char *const SCOUT_SEARCH_FIELD_NAMES[N_FIELDS];
     "  hash TEXT NOT NULL,"                                                                        \
     "  terms TEXT NOT NULL,"                                                                       \
     "  trust TEXT, reason TEXT, replaced_by TEXT, layer TEXT,"                                     \
-    "  usage INTEGER NOT NULL DEFAULT 0, users INTEGER NOT NULL DEFAULT 0, fresh TEXT,"           \
+    "  usage INTEGER NOT NULL DEFAULT 0, users INTEGER NOT NULL DEFAULT 0, fresh TEXT,"            \
     "  acl_public INTEGER NOT NULL DEFAULT 1, acl_groups TEXT, acl_users TEXT,"                    \
     "  tables TEXT, vals TEXT,"                                                                    \
     "  scope TEXT, owner TEXT, team TEXT, status TEXT,"                                            \
@@ -46,8 +46,7 @@ extern const char *const SCOUT_SEARCH_FIELD_NAMES[N_FIELDS];
 
 /* Opens the shared tokenizer + synonyms pair and loads the learned
  * abbreviations from search_meta. */
-scout_rc scout_search_lang_open(sqlite3 *db, scout_text **t, scout_synonyms **syn,
-                                scout_err *err);
+scout_rc scout_search_lang_open(sqlite3 *db, scout_text **t, scout_synonyms **syn, scout_err *err);
 
 /* The catalog's SQLite handle (catalog_int.h is private to lib/catalog, so
  * search reaches the handle through this one accessor). */
@@ -89,6 +88,7 @@ enum { LAYER_NONE, LAYER_MART, LAYER_STAGING, LAYER_RAW, LAYER_SANDBOX, LAYER_AR
 typedef struct sdoc {
     uint8_t kind, trust, layer, copy, stale, acl_public;
     uint16_t len[N_FIELDS];
+    float nrm[N_FIELDS];  /* BM25F: field weight / length normalisation, precomputed */
     int32_t replaced_by;  /* doc index of the replacement, or -1 */
     int32_t lookalike_of; /* doc index of the better-trusted table of the same base name, or -1 */
     int32_t twin;         /* another table with exactly the same name elsewhere, or -1 */

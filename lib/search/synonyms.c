@@ -81,17 +81,21 @@ static const char *const THESAURUS[] = {
 
 /* Abbreviations common enough in schemas to seed before any learning. */
 static const char *const SEED_ABBREV[][2] = {
-    {"amt", "amount"},     {"qty", "quantity"},     {"cnt", "count"},       {"usr", "user"},
-    {"rev", "revenue"},    {"acct", "account"},     {"txn", "transaction"}, {"trx", "transaction"},
-    {"avg", "average"},    {"pct", "percent"},      {"num", "number"},      {"dt", "date"},
-    {"ts", "timestamp"},   {"dept", "department"},  {"emp", "employee"},    {"cust", "customer"},
-    {"prod", "product"},   {"mgr", "manager"},      {"addr", "address"},    {"desc", "description"},
-    {"org", "organization"}, {"tkt", "ticket"},     {"inv", "invoice"},     {"pmt", "payment"},
-    {"yr", "year"},        {"mo", "month"},         {"wk", "week"},         {"hr", "hour"},
-    {"ctry", "country"},   {"rgn", "region"},       {"cat", "category"},    {"subs", "subscribers"},
-    {"sub", "subscription"}, {"cnv", "conversion"}, {"opp", "opportunity"}, {"oppty", "opportunity"},
-    {"eng", "engineering"}, {"fin", "finance"},     {"mktg", "marketing"},  {"hc", "headcount"},
-    {"tx", "transaction"}, {"bal", "balance"},      {"stg", "staging"},     {"impr", "impressions"},
+    {"amt", "amount"},      {"qty", "quantity"},     {"cnt", "count"},
+    {"usr", "user"},        {"rev", "revenue"},      {"acct", "account"},
+    {"txn", "transaction"}, {"trx", "transaction"},  {"avg", "average"},
+    {"pct", "percent"},     {"num", "number"},       {"dt", "date"},
+    {"ts", "timestamp"},    {"dept", "department"},  {"emp", "employee"},
+    {"cust", "customer"},   {"prod", "product"},     {"mgr", "manager"},
+    {"addr", "address"},    {"desc", "description"}, {"org", "organization"},
+    {"tkt", "ticket"},      {"inv", "invoice"},      {"pmt", "payment"},
+    {"yr", "year"},         {"mo", "month"},         {"wk", "week"},
+    {"hr", "hour"},         {"ctry", "country"},     {"rgn", "region"},
+    {"cat", "category"},    {"subs", "subscribers"}, {"sub", "subscription"},
+    {"cnv", "conversion"},  {"opp", "opportunity"},  {"oppty", "opportunity"},
+    {"eng", "engineering"}, {"fin", "finance"},      {"mktg", "marketing"},
+    {"hc", "headcount"},    {"tx", "transaction"},   {"bal", "balance"},
+    {"stg", "staging"},     {"impr", "impressions"},
 };
 
 #define MAX_GROUP_WORDS 8
@@ -114,7 +118,7 @@ struct scout_synonyms {
     scout_strmap *abbrev; /* abbr → index into abbr_full (+ high bit when learned) */
     char **abbr_full;
     size_t n_full, cap_full;
-    scout_strmap *vocab; /* identifier word → count, while learning */
+    scout_strmap *vocab;      /* identifier word → count, while learning */
     mapped index[2], data[2]; /* WordNet noun and verb files */
 };
 
@@ -145,7 +149,8 @@ static void open_wordnet(scout_synonyms *s, const char *dir)
 {
     if (!dir) dir = getenv("SCOUT_WORDNET_DIR");
     if (!dir) dir = "/usr/share/wordnet";
-    static const char *const files[2][2] = {{"index.noun", "data.noun"}, {"index.verb", "data.verb"}};
+    static const char *const files[2][2] = {{"index.noun", "data.noun"},
+                                            {"index.verb", "data.verb"}};
     for (int i = 0; i < 2; i++) {
         if (map_file(dir, files[i][0], &s->index[i]) || map_file(dir, files[i][1], &s->data[i])) {
             for (int j = 0; j <= i; j++) unmap(&s->index[j]), unmap(&s->data[j]);
@@ -360,7 +365,8 @@ static void wordnet_expand(scout_synonyms *s, const char *word, scout_syn_fn fn,
         if (!s->index[pos].data) continue;
         const char *line = wn_index_line(&s->index[pos], word);
         if (!line) continue;
-        const char *end = memchr(line, '\n', s->index[pos].len - (size_t)(line - s->index[pos].data));
+        const char *end =
+            memchr(line, '\n', s->index[pos].len - (size_t)(line - s->index[pos].data));
         if (!end) continue;
         long offs[2];
         int n = wn_offsets(line, end, offs, 2); /* the two most common senses */
@@ -475,7 +481,8 @@ scout_rc scout_synonyms_load_learned(scout_synonyms *s, const char *text)
     while (text && *text) {
         size_t ll = strcspn(text, "\n");
         const char *eq = memchr(text, '=', ll);
-        if (eq && eq > text && (size_t)(eq - text) < SCOUT_TERM_MAX && ll - (size_t)(eq - text) - 1 < SCOUT_TERM_MAX) {
+        if (eq && eq > text && (size_t)(eq - text) < SCOUT_TERM_MAX &&
+            ll - (size_t)(eq - text) - 1 < SCOUT_TERM_MAX) {
             char a[SCOUT_TERM_MAX + 1], f[SCOUT_TERM_MAX + 1];
             memcpy(a, text, (size_t)(eq - text));
             a[eq - text] = '\0';

@@ -24,9 +24,9 @@ void scout_synonyms_free(scout_synonyms *s);
 
 /* Where an expansion came from, for the `why` of a hit. */
 typedef enum scout_syn_origin {
-    SCOUT_SYN_ABBREV,   /* abbreviation, seeded or learned from the catalog */
-    SCOUT_SYN_THESAURUS,/* built-in data thesaurus */
-    SCOUT_SYN_WORDNET   /* WordNet synset */
+    SCOUT_SYN_ABBREV,    /* abbreviation, seeded or learned from the catalog */
+    SCOUT_SYN_THESAURUS, /* built-in data thesaurus */
+    SCOUT_SYN_WORDNET    /* WordNet synset */
 } scout_syn_origin;
 
 /* Expansion callback: a related *stem* and the weight (0..1) its matches get

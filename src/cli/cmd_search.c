@@ -34,8 +34,9 @@ static void print_text(const scout_search_results *res, unsigned kinds)
         }
         print_hit(++rank, h);
     }
-    if (n == 0) printf("\nno %s match; try other words or `scout tables PATTERN`\n",
-                       kinds == 1u ? "tables" : "results");
+    if (n == 0)
+        printf("\nno %s match; try other words or `scout tables PATTERN`\n",
+               kinds == 1u ? "tables" : "results");
 }
 
 static scout_rc parse_k(cli *c, const char *v, size_t *k)

@@ -651,6 +651,7 @@ static scout_rc generate(acme_ctx *c)
     if (!rc) rc = acme_write_dashboards(c);
     if (!rc) acme_progress(c, "query log");
     if (!rc) rc = acme_write_query_log(c);
+    if (!rc) rc = acme_write_context(c);
     if (!rc) rc = write_config(c);
     return rc;
 }

@@ -156,6 +156,7 @@ scout_rc acme_write_docs(acme_ctx *c);
 scout_rc acme_write_slack(acme_ctx *c);
 scout_rc acme_write_dashboards(acme_ctx *c);
 scout_rc acme_write_query_log(acme_ctx *c);
+scout_rc acme_write_context(acme_ctx *c); /* curated YAML (layer 2) */
 
 /* Writes text to dir/rel (parent directories created). */
 scout_rc acme_write_text(acme_ctx *c, const char *rel, const char *text, size_t len);

@@ -70,6 +70,7 @@ static scout_rc check_config_is_ours(cli *c)
 static const char DEMO_REST[] =
     "context:\n"
     "  dbt: acme/dbt\n"
+    "  curated: acme/context\n"
     "  docs: acme/docs\n"
     "  slack: acme/slack\n"
     "  query_logs: acme/query_log.jsonl\n"

@@ -656,3 +656,8 @@ scout_rc scout_catalog_context_errors(scout_catalog *cat, scout_context_error_fn
     sqlite3_finalize(st);
     return rc;
 }
+
+struct sqlite3 *scout_catalog_db(scout_catalog *cat)
+{
+    return cat->db;
+}

@@ -50,6 +50,10 @@ scout_rc scout_catalog_open(const char *path, scout_catalog **out, scout_err *er
 /* Closes; NULL is a no-op. */
 void scout_catalog_close(scout_catalog *cat);
 
+/* The catalog's SQLite handle, for modules that keep their own tables in
+ * catalog.db (search). Borrowed; valid until scout_catalog_close. */
+struct sqlite3 *scout_catalog_db(scout_catalog *cat);
+
 /* Progress of an index run, reported once per table. */
 typedef struct scout_index_progress {
     const char *source;

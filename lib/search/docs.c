@@ -6,17 +6,12 @@
 #include <string.h>
 
 #include "base/fsutil.h"
-#include "catalog/catalog_int.h" /* the SQLite handle; see scout_search_catalog_db */
+#include "base/hash.h"
 #include "search/search_int.h"
 #include "search/strmap.h"
 
 const char *const SCOUT_SEARCH_FIELD_NAMES[N_FIELDS] = {"name",   "description", "columns",
                                                         "values", "enrichment",  "knowledge"};
-
-sqlite3 *scout_search_catalog_db(scout_catalog *cat)
-{
-    return cat->db;
-}
 
 /* ---- small helpers ---- */
 
@@ -106,8 +101,8 @@ typedef struct hasher {
 
 static void hash_str(hasher *h, const char *s)
 {
-    for (; s && *s; s++) h->h = (h->h ^ (unsigned char)*s) * 1099511628211ull;
-    h->h = (h->h ^ 0xff) * 1099511628211ull; /* field separator */
+    h->h = scout_fnv64_update_str(h->h, s);
+    h->h = scout_fnv64_update(h->h, "\xff", 1); /* field separator */
 }
 
 /* ---- tokenising into stems ---- */
@@ -370,7 +365,7 @@ static scout_rc learn_abbrevs(run *r, scout_err *err)
     r->st->abbreviations = scout_synonyms_learn(r->syn);
     scout_buf dump = SCOUT_BUF_INIT;
     rc = scout_synonyms_dump_learned(r->syn, &dump);
-    hasher h = {1469598103934665603ull};
+    hasher h = {SCOUT_FNV64_CATALOG_INIT};
     hash_str(&h, scout_buf_cstr(&dump));
     r->salt = h.h;
     if (!rc && prep(r->db, "INSERT OR REPLACE INTO search_meta (k, v) VALUES ('abbrev', ?)", &st,
@@ -752,7 +747,7 @@ scout_rc scout_search_index_update(scout_catalog *cat, scout_search_update_stats
     double t0 = scout_now_ms();
     run r;
     memset(&r, 0, sizeof r);
-    r.db = scout_search_catalog_db(cat);
+    r.db = scout_catalog_db(cat);
     r.st = stats;
     char *msg = NULL;
     if (sqlite3_exec(r.db, SCOUT_SEARCH_SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {

@@ -74,7 +74,7 @@ static scout_rc ensure_built(scout_catalog *cat, sqlite3 *db, scout_err *err)
 scout_rc scout_search_open(scout_catalog *cat, scout_search **out, scout_err *err)
 {
     *out = NULL;
-    sqlite3 *db = scout_search_catalog_db(cat);
+    sqlite3 *db = scout_catalog_db(cat);
     scout_rc rc = ensure_built(cat, db, err);
     if (rc) return rc;
     scout_search *s = calloc(1, sizeof *s);

@@ -48,10 +48,6 @@ extern const char *const SCOUT_SEARCH_FIELD_NAMES[N_FIELDS];
  * abbreviations from search_meta. */
 scout_rc scout_search_lang_open(sqlite3 *db, scout_text **t, scout_synonyms **syn, scout_err *err);
 
-/* The catalog's SQLite handle (catalog_int.h is private to lib/catalog, so
- * search reaches the handle through this one accessor). */
-sqlite3 *scout_search_catalog_db(scout_catalog *cat);
-
 /* Appends the stems of text to out (space-separated), adding the full word
  * of every abbreviation too; observes nothing. */
 scout_rc scout_search_stems(scout_text *t, scout_synonyms *syn, const char *text, scout_buf *out);

@@ -11,6 +11,7 @@
 #include "base/home.h"
 #include "catalog/catalog.h"
 #include "catalog/layers.h"
+#include "search/search.h"
 
 typedef struct cli {
     const char *home_flag; /* --home, or NULL */
@@ -54,17 +55,24 @@ scout_rc cli_usage_error(cli *c, const char *cmd, const char *what);
 void cli_progress(cli *c, const char *label, size_t done, size_t total, const char *item);
 void cli_progress_done(cli *c);
 
-/* Runs `scout index` for the layers in mask with progress output. */
-scout_rc cli_run_index(cli *c, unsigned mask, scout_index_report *rep);
+/* What `scout index` did: the catalog layers, then the search index. */
+typedef struct cli_index_result {
+    scout_index_report layers;
+    scout_search_update_stats search;
+} cli_index_result;
+
+/* Runs `scout index` for the layers in mask with progress output, then
+ * brings the search index up to date. */
+scout_rc cli_run_index(cli *c, unsigned mask, cli_index_result *res);
 
 /* The report as a JSON object: {schema:{...}, curated:{files,records,errors,elapsed_ms}, ...}. */
-json_t *cli_index_report_json(const scout_index_report *rep);
+json_t *cli_index_report_json(const cli_index_result *res);
 
 /* Prints an index report (text or --json). */
-scout_rc cli_print_index_report(cli *c, const scout_index_report *rep);
+scout_rc cli_print_index_report(cli *c, const cli_index_result *res);
 
 /* Commands. */
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_index, cli_cmd_tables, cli_cmd_show,
-    cli_cmd_status, cli_cmd_memory;
+    cli_cmd_status, cli_cmd_memory, cli_cmd_search;
 
 #endif

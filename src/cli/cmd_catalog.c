@@ -16,8 +16,9 @@ static void index_progress(void *ud, const scout_index_progress *p)
     cli_progress(c, p->skipped ? "index (unchanged)" : "index", p->done, p->total, p->fqname);
 }
 
-scout_rc cli_run_index(cli *c, unsigned mask, scout_index_report *rep)
+scout_rc cli_run_index(cli *c, unsigned mask, cli_index_result *res)
 {
+    memset(res, 0, sizeof *res);
     scout_rc rc = cli_load_config(c);
     if (!rc) rc = cli_open_catalog(c);
     if (rc) return rc;
@@ -25,8 +26,10 @@ scout_rc cli_run_index(cli *c, unsigned mask, scout_index_report *rep)
         return scout_err_set(&c->err, SCOUT_EUSER, "%s: no sources configured", c->cfg->path);
     bool show = !c->json && !c->quiet;
     rc = scout_layers_index(c->cat, c->cfg, c->home.context, mask, show ? index_progress : NULL, c,
-                            rep, &c->err);
+                            &res->layers, &c->err);
     cli_progress_done(c);
+    /* Search reads every layer, so it is brought up to date after all of them. */
+    if (!rc) rc = scout_search_index_update(c->cat, &res->search, &c->err);
     return rc;
 }
 
@@ -37,8 +40,9 @@ static json_t *layer_json(const scout_layer_stats *s)
                      s->elapsed_ms);
 }
 
-json_t *cli_index_report_json(const scout_index_report *rep)
+json_t *cli_index_report_json(const cli_index_result *res)
 {
+    const scout_index_report *rep = &res->layers;
     json_t *o = json_object();
     if (rep->ran[SCOUT_LAYER_SCHEMA]) {
         const scout_index_stats *st = &rep->schema;
@@ -54,13 +58,20 @@ json_t *cli_index_report_json(const scout_index_report *rep)
         if (rep->ran[i])
             json_object_set_new(o, scout_layer_name((scout_layer_id)i),
                                 layer_json(&rep->layers[i]));
+    const scout_search_update_stats *s = &res->search;
+    json_object_set_new(o, "search",
+                        json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "documents",
+                                  (json_int_t)s->docs, "added", (json_int_t)s->added, "changed",
+                                  (json_int_t)s->changed, "unchanged", (json_int_t)s->unchanged,
+                                  "removed", (json_int_t)s->removed, "elapsed_ms", s->elapsed_ms));
     json_object_set_new(o, "elapsed_ms", json_real(rep->elapsed_ms));
     return o;
 }
 
-scout_rc cli_print_index_report(cli *c, const scout_index_report *rep)
+scout_rc cli_print_index_report(cli *c, const cli_index_result *res)
 {
-    if (c->json) return cli_print_json(c, cli_index_report_json(rep));
+    const scout_index_report *rep = &res->layers;
+    if (c->json) return cli_print_json(c, cli_index_report_json(res));
     if (c->quiet) return SCOUT_OK;
     if (rep->ran[SCOUT_LAYER_SCHEMA]) {
         const scout_index_stats *st = &rep->schema;
@@ -76,6 +87,10 @@ scout_rc cli_print_index_report(cli *c, const scout_index_report *rep)
                scout_layer_name((scout_layer_id)i), (long long)s->files, (long long)s->records,
                (long long)s->errors, s->elapsed_ms / 1000.0);
     }
+    const scout_search_update_stats *ss = &res->search;
+    printf("%-10s %zu documents: %zu new, %zu changed, %zu unchanged, %zu removed (%.1f s)\n",
+           "search", ss->docs, ss->added, ss->changed, ss->unchanged, ss->removed,
+           ss->elapsed_ms / 1000.0);
     return SCOUT_OK;
 }
 
@@ -94,9 +109,9 @@ static scout_rc run_index(cli *c, int argc, char **argv)
         if (scout_layer_parse(name, &id, &c->err)) return SCOUT_EUSER;
         mask |= 1u << id;
     }
-    scout_index_report rep;
-    scout_rc rc = cli_run_index(c, mask ? mask : SCOUT_LAYERS_ALL, &rep);
-    return rc ? rc : cli_print_index_report(c, &rep);
+    cli_index_result res;
+    scout_rc rc = cli_run_index(c, mask ? mask : SCOUT_LAYERS_ALL, &res);
+    return rc ? rc : cli_print_index_report(c, &res);
 }
 
 const cli_command cli_cmd_index = {

@@ -130,15 +130,14 @@ static scout_rc parse_demo_args(cli *c, int argc, char **argv, scout_acme_opts *
     return SCOUT_OK;
 }
 
-static scout_rc print_demo_summary(cli *c, const scout_acme_stats *as,
-                                   const scout_index_report *rep)
+static scout_rc print_demo_summary(cli *c, const scout_acme_stats *as, const cli_index_result *res)
 {
     if (c->json) {
         json_t *o =
             json_pack("{s:s, s:I, s:I, s:I, s:f}", "home", c->home.dir, "tables",
                       (json_int_t)as->tables, "rows", (json_int_t)as->rows, "query_log_entries",
                       (json_int_t)as->query_log_entries, "generate_ms", as->elapsed_ms);
-        json_object_set_new(o, "index", cli_index_report_json(rep));
+        json_object_set_new(o, "index", cli_index_report_json(res));
         return cli_print_json(c, o);
     }
     if (c->quiet) return SCOUT_OK;
@@ -146,7 +145,7 @@ static scout_rc print_demo_summary(cli *c, const scout_acme_stats *as,
     printf("generated  %lld tables, %lld rows, %lld query-log entries (%.1f s)\n",
            (long long)as->tables, (long long)as->rows, (long long)as->query_log_entries,
            as->elapsed_ms / 1000.0);
-    scout_rc rc = cli_print_index_report(c, rep);
+    scout_rc rc = cli_print_index_report(c, res);
     printf("try:\n  scout --home %s status\n  scout --home %s tables revenue\n"
            "  scout --home %s show finance.archive.revenue_daily_v1\n",
            c->home.dir, c->home.dir, c->home.dir);
@@ -170,9 +169,9 @@ static scout_rc run_demo(cli *c, int argc, char **argv)
     if (!rc) rc = cli_load_config(c);
     if (!rc) rc = cli_open_catalog(c);
     if (rc) return rc;
-    scout_index_report rep;
-    rc = cli_run_index(c, SCOUT_LAYERS_ALL, &rep);
-    return rc ? rc : print_demo_summary(c, &as, &rep);
+    cli_index_result res;
+    rc = cli_run_index(c, SCOUT_LAYERS_ALL, &res);
+    return rc ? rc : print_demo_summary(c, &as, &res);
 }
 
 const cli_command cli_cmd_demo = {

@@ -199,3 +199,288 @@ Test(compile, golden_sql_per_dialect_for_every_question_shape)
     }
     scout_joins_graph_free(g);
 }
+
+/* ---- execution on a generated Acme ---- */
+
+static char *acme_dir;
+static scout_config *acme_cfg;
+
+static void acme_setup(void)
+{
+    char tmpl[] = "/tmp/scout-planner-XXXXXX";
+    cr_assert_not_null(mkdtemp(tmpl));
+    acme_dir = scout_strdup(tmpl);
+    scout_acme_opts opts = {.seed = SCOUT_ACME_DEFAULT_SEED, .scale = 0.02};
+    scout_err err = {0};
+    cr_assert_eq(scout_acme_generate(acme_dir, &opts, NULL, &err), SCOUT_OK, "%s", err.msg);
+    char *cfg = scout_path_join(acme_dir, "scout.yaml");
+    cr_assert_eq(scout_config_load(cfg, &acme_cfg, &err), SCOUT_OK, "%s", err.msg);
+    free(cfg);
+}
+
+static void acme_teardown(void)
+{
+    scout_config_free(acme_cfg);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", acme_dir);
+    cr_expect_eq(system(cmd), 0);
+    free(acme_dir);
+}
+
+/* Collects a result as text: rows joined by '\n', cells by '|', numbers
+ * rounded to cents so float summation order does not matter. */
+static scout_rc on_row(void *ud, int n, const scout_value *v)
+{
+    scout_buf *b = ud;
+    for (int i = 0; i < n; i++) {
+        if (i) scout_buf_putc(b, '|');
+        if (v[i].type == SCOUT_VAL_INT)
+            scout_buf_printf(b, "%lld", (long long)v[i].i);
+        else if (v[i].type == SCOUT_VAL_REAL)
+            scout_buf_printf(b, "%.2f", round(v[i].d * 100) / 100);
+        else if (v[i].type == SCOUT_VAL_TEXT)
+            scout_buf_puts(b, v[i].s);
+        else
+            scout_buf_puts(b, "NULL");
+    }
+    scout_buf_putc(b, '\n');
+    return 0;
+}
+
+static int row_cb(void *ud, int n, const scout_value *v)
+{
+    return on_row(ud, n, v) == SCOUT_OK ? 0 : 1;
+}
+
+static char *run(const char *source, const char *sql)
+{
+    scout_wh *wh = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_wh_open(scout_config_source(acme_cfg, source), &wh, &err), SCOUT_OK, "%s",
+                 err.msg);
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_rc rc = scout_wh_query(wh, sql, NULL, NULL, row_cb, &b, NULL, &err);
+    cr_assert_eq(rc, SCOUT_OK, "%s\nsql: %s", err.msg, sql);
+    scout_wh_close(wh);
+    return scout_buf_take(&b);
+}
+
+static void check_against(const char *source, const char *json, const char *hand_sql)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_err err = {0};
+    scout_compiled *c = compile_json(json, g, SCOUT_DIALECT_SQLITE, &err);
+    cr_assert_not_null(c, "%s", err.msg);
+    char *got = run(source, c->sql), *want = run(source, hand_sql);
+    cr_assert_gt(strlen(want), 0, "the hand-written query returned nothing: %s", hand_sql);
+    cr_expect_str_eq(got, want, "compiled: %s", c->sql);
+    free(got);
+    free(want);
+    scout_compile_free(c);
+    scout_joins_graph_free(g);
+}
+
+Test(compile_acme, emea_net_revenue_last_quarter, .init = acme_setup, .fini = acme_teardown,
+     .timeout = 120)
+{
+    check_against("finance",
+                  "{\"table\":\"finance.mart.revenue_daily\",\"measures\":[{\"metric\":"
+                  "\"net_revenue\"}],\"filters\":[{\"column\":\"region\",\"op\":\"=\",\"value\":"
+                  "\"EMEA\"}],\"time\":{\"column\":\"day\",\"start\":\"2026-07-01\",\"end\":"
+                  "\"2026-09-30\"}}",
+                  "SELECT sum(net_revenue_usd) FROM mart.revenue_daily WHERE region = 'EMEA' "
+                  "AND day BETWEEN '2026-07-01' AND '2026-09-30'");
+}
+
+Test(compile_acme, previous_quarter_comparison_deltas_by_region, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    check_against(
+        "finance",
+        "{\"table\":\"finance.mart.revenue_daily\",\"measures\":[{\"agg\":\"sum\",\"column\":"
+        "\"net_revenue_usd\",\"as\":\"rev\"}],\"dimensions\":[{\"column\":\"region\"}],"
+        "\"time\":{\"column\":\"day\",\"start\":\"2026-07-01\",\"end\":\"2026-09-30\"},"
+        "\"comparison\":{\"type\":\"previous_period\"},\"order_by\":[{\"key\":\"region\","
+        "\"dir\":\"asc\"}]}",
+        "SELECT a.region, a.r, b.r, a.r - b.r, (a.r - b.r) * 100.0 / b.r FROM"
+        " (SELECT region, sum(net_revenue_usd) r FROM mart.revenue_daily WHERE day >= "
+        "'2026-07-01' AND day <= '2026-09-30' GROUP BY region) a JOIN"
+        " (SELECT region, sum(net_revenue_usd) r FROM mart.revenue_daily WHERE day >= "
+        "'2026-04-01' AND day <= '2026-06-30' GROUP BY region) b USING (region) ORDER BY 1");
+}
+
+Test(compile_acme, top5_countries_by_growth_this_year, .init = acme_setup, .fini = acme_teardown,
+     .timeout = 120)
+{
+    check_against(
+        "finance",
+        "{\"table\":\"finance.mart.revenue_daily\",\"measures\":[{\"agg\":\"sum\",\"column\":"
+        "\"net_revenue_usd\",\"as\":\"rev\"}],\"dimensions\":[{\"column\":\"country_code\"}],"
+        "\"time\":{\"column\":\"day\",\"start\":\"2026-01-01\",\"end\":\"2026-11-24\"},"
+        "\"comparison\":{\"type\":\"previous_year\"},\"order_by\":[{\"key\":\"rev\",\"value\":"
+        "\"delta\"}],\"limit\":5}",
+        "SELECT a.country_code, a.r, b.r, a.r - b.r, (a.r - b.r) * 100.0 / b.r FROM"
+        " (SELECT country_code, sum(net_revenue_usd) r FROM mart.revenue_daily WHERE day >= "
+        "'2026-01-01' AND day <= '2026-11-24' GROUP BY 1) a JOIN"
+        " (SELECT country_code, sum(net_revenue_usd) r FROM mart.revenue_daily WHERE day >= "
+        "'2025-01-01' AND day <= '2025-11-24' GROUP BY 1) b USING (country_code)"
+        " ORDER BY 4 DESC, 1 LIMIT 5");
+}
+
+Test(compile_acme, p95_by_component_last_14_days, .init = acme_setup, .fini = acme_teardown,
+     .timeout = 120)
+{
+    check_against("product",
+                  "{\"table\":\"product.eng.request_latency_daily\",\"measures\":[{\"agg\":"
+                  "\"avg\",\"column\":\"p95_ms\"}],\"dimensions\":[{\"column\":\"component\"}],"
+                  "\"time\":{\"column\":\"day\",\"start\":\"2026-11-11\",\"end\":"
+                  "\"2026-11-24\"},\"order_by\":[{\"key\":\"component\",\"dir\":\"asc\"}]}",
+                  "SELECT component, avg(p95_ms) FROM eng.request_latency_daily WHERE day "
+                  "BETWEEN '2026-11-11' AND '2026-11-24' GROUP BY component ORDER BY component");
+}
+
+Test(compile_acme, refunds_in_march, .init = acme_setup, .fini = acme_teardown, .timeout = 120)
+{
+    check_against("finance",
+                  "{\"table\":\"finance.mart.revenue_daily\",\"measures\":[{\"agg\":\"sum\","
+                  "\"column\":\"refunds_usd\"}],\"time\":{\"column\":\"day\",\"start\":"
+                  "\"2026-03-01\",\"end\":\"2026-03-31\"}}",
+                  "SELECT sum(refunds_usd) FROM mart.revenue_daily WHERE day LIKE '2026-03-%'");
+}
+
+Test(compile_acme, subscribers_at_month_end_not_summed, .init = acme_setup, .fini = acme_teardown,
+     .timeout = 120)
+{
+    check_against(
+        "finance",
+        "{\"table\":\"finance.mart.plus_subscribers_daily\",\"measures\":[{\"agg\":\"sum\","
+        "\"column\":\"paid_plus_subscribers\",\"as\":\"subs\",\"over_time\":\"last\"}],"
+        "\"time\":{\"column\":\"day\",\"start\":\"2026-01-01\",\"end\":\"2026-10-31\","
+        "\"grain\":\"month\"}}",
+        "SELECT substr(day, 1, 7) || '-01', paid_plus_subscribers FROM mart.plus_subscribers_daily"
+        " WHERE day IN (SELECT max(day) FROM mart.plus_subscribers_daily WHERE day BETWEEN "
+        "'2026-01-01' AND '2026-10-31' GROUP BY substr(day, 1, 7)) ORDER BY day");
+}
+
+Test(compile_acme, one_to_many_filter_becomes_a_semi_join, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    check_against("finance",
+                  "{\"table\":\"finance.raw.invoices\",\"measures\":[{\"agg\":\"sum\",\"column\":"
+                  "\"amount_usd\"},{\"agg\":\"count\"}],\"filters\":[{\"table\":"
+                  "\"finance.raw.refunds\",\"column\":\"amount_usd\",\"op\":\">\",\"value\":0}]}",
+                  "SELECT sum(amount_usd), count(*) FROM raw.invoices WHERE invoice_id IN "
+                  "(SELECT invoice_id FROM raw.refunds WHERE amount_usd > 0)");
+}
+
+Test(compile_acme, hostile_values_stay_values, .init = acme_setup, .fini = acme_teardown,
+     .timeout = 120)
+{
+    /* Each value must reach the engine as one literal: no rows match, and
+     * the statement neither fails nor runs anything else. */
+    const char *vals[] = {"EMEA' OR '1'='1", "x'); DROP TABLE revenue_daily; --",
+                          "back\\\\slash\\\\' OR 1=1 --", "\\\"quoted\\\" \\u00e9\\u6771",
+                          "%' OR region LIKE '%"};
+    scout_joins_graph *g = acme_graph();
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        char json[512];
+        snprintf(json, sizeof json,
+                 "{\"table\":\"finance.mart.revenue_daily\",\"measures\":[{\"agg\":\"count\"}],"
+                 "\"filters\":[{\"column\":\"region\",\"op\":\"=\",\"value\":\"%s\"}]}",
+                 vals[i]);
+        scout_err err = {0};
+        scout_compiled *c = compile_json(json, g, SCOUT_DIALECT_SQLITE, &err);
+        cr_assert_not_null(c, "%s: %s", vals[i], err.msg);
+        char *got = run("finance", c->sql);
+        cr_expect_str_eq(got, "0\n", "value %s matched rows: %s", vals[i], c->sql);
+        free(got);
+        scout_compile_free(c);
+    }
+    char *rows = run("finance", "SELECT count(*) > 0 FROM mart.revenue_daily");
+    cr_expect_str_eq(rows, "1\n", "the table is still there");
+    free(rows);
+    scout_joins_graph_free(g);
+}
+
+/* ---- refusals, literals and limits ---- */
+
+Test(compile, sum_over_a_one_to_many_dimension_join_is_refused)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_err err = {0};
+    scout_compiled *c = compile_json(
+        "{\"table\":\"finance.raw.invoices\",\"measures\":[{\"agg\":\"sum\",\"column\":"
+        "\"amount_usd\"}],\"dimensions\":[{\"table\":\"finance.raw.refunds\",\"column\":"
+        "\"reason\"}]}",
+        g, SCOUT_DIALECT_SQLITE, &err);
+    cr_assert_null(c);
+    cr_expect(strstr(err.msg, "inflate") && strstr(err.msg, "finance.raw.refunds.invoice_id"), "%s",
+              err.msg);
+    /* Count distinct ignores repeated rows, so the same join is allowed and flagged. */
+    c = compile_json("{\"table\":\"finance.raw.invoices\",\"measures\":[{\"agg\":"
+                     "\"count_distinct\",\"column\":\"invoice_id\"}],\"dimensions\":[{\"table\":"
+                     "\"finance.raw.refunds\",\"column\":\"reason\"}]}",
+                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_assert_not_null(c, "%s", err.msg);
+    cr_expect(c->fanout_risk);
+    scout_compile_free(c);
+    scout_joins_graph_free(g);
+}
+
+static char *literal(scout_dialect d, const char *s)
+{
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_err err = {0};
+    cr_assert_eq(scout_dialect_string(d, s, &b, &err), SCOUT_OK, "%s", err.msg);
+    return scout_buf_take(&b);
+}
+
+Test(compile, string_literals_are_escaped_per_dialect)
+{
+    const char *in = "it's a \\ test";
+    char *s = literal(SCOUT_DIALECT_SQLITE, in), *p = literal(SCOUT_DIALECT_POSTGRES, in),
+         *k = literal(SCOUT_DIALECT_CLICKHOUSE, in);
+    cr_expect_str_eq(s, "'it''s a \\ test'");
+    cr_expect_str_eq(p, "E'it''s a \\\\ test'");
+    cr_expect_str_eq(k, "'it\\'s a \\\\ test'");
+    free(s);
+    free(p);
+    free(k);
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_err err = {0};
+    cr_expect_eq(scout_dialect_string(SCOUT_DIALECT_SQLITE, "bad \xff utf8", &b, &err),
+                 SCOUT_EUSER);
+    scout_buf_free(&b);
+}
+
+Test(compile, limit_is_capped_by_max_rows_and_result_columns_are_described)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_semantic *q = NULL;
+    scout_err err = {0};
+    const char *json = "{\"table\":\"finance.mart.revenue_daily\",\"measures\":[{\"agg\":\"sum\","
+                       "\"column\":\"net_revenue_usd\",\"as\":\"rev\"}],\"dimensions\":[{"
+                       "\"column\":\"region\"}],\"time\":{\"column\":\"day\",\"start\":"
+                       "\"2026-07-01\",\"end\":\"2026-09-30\",\"label\":\"last quarter\"},"
+                       "\"comparison\":{\"type\":\"previous_period\"},\"limit\":500}";
+    cr_assert_eq(scout_semantic_parse(json, strlen(json), g, &q, &err), SCOUT_OK, "%s", err.msg);
+    scout_compile_opts o = {.dialect = SCOUT_DIALECT_SQLITE, .max_rows = 100};
+    scout_compiled *c = NULL;
+    cr_assert_eq(scout_compile_query(q, g, &o, &c, &err), SCOUT_OK, "%s", err.msg);
+    cr_expect(strstr(c->sql, " LIMIT 100") != NULL, "%s", c->sql);
+    cr_assert_eq(c->n_cols, 5);
+    cr_expect_str_eq(c->cols[0].name, "region");
+    cr_expect_eq(c->cols[0].role, SCOUT_ROLE_DIMENSION);
+    cr_expect_str_eq(c->cols[1].name, "rev_current");
+    cr_expect_str_eq(c->cols[1].label, "last quarter");
+    cr_expect_str_eq(c->cols[2].label, "2026-04-01..2026-06-30");
+    cr_expect_eq(c->cols[3].role, SCOUT_ROLE_DELTA);
+    cr_expect_str_eq(c->cols[4].name, "rev_pct_change");
+    bool noted = false;
+    for (size_t i = 0; i < c->n_notes; i++)
+        noted |= strstr(c->notes[i], "2026-04-01..2026-06-30") != NULL;
+    cr_expect(noted, "the previous period is stated");
+    scout_compile_free(c);
+    scout_semantic_free(q);
+    scout_joins_graph_free(g);
+}

@@ -1,0 +1,56 @@
+/* question — turns a plain-English question into a semantic query, in two
+ * steps so discovery can compare tables: analyse the words once (time range
+ * expression, grain, ranking, comparison, value mentions, measure and
+ * dimension phrases), then bind that analysis to one candidate table's card
+ * (columns, types, top values, metrics, synonyms, time column, freshness),
+ * which yields a semantic query plus how well the table fits and why.
+ * Deterministic; no model. */
+#ifndef SCOUT_PLANNER_QUESTION_H
+#define SCOUT_PLANNER_QUESTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "catalog/catalog.h"
+#include "planner/semantic.h"
+
+#define SCOUT_QUESTION_MAX 4000 /* bytes; longer questions are refused */
+
+typedef struct scout_question scout_question; /* the table-independent analysis */
+
+/* Analyses question. SCOUT_EUSER with a one-line message for empty, too long,
+ * binary/control-character input, SQL text or nothing recognisable. The
+ * analysis may be serialised for --json/debugging with scout_question_json. */
+scout_rc scout_question_analyze(const char *question, scout_question **out, scout_err *err);
+
+void scout_question_free(scout_question *q);
+
+/* Appends the analysis as JSON (phrases found, time expression, grain, ...). */
+scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err *err);
+
+/* How one table fits the question. */
+typedef struct scout_question_fit {
+    double score;     /* 0..1: share of the question's needs this table meets */
+    bool has_measure; /* a measure column or curated metric matched */
+    bool has_time;    /* the question's period can be applied (time column) */
+    size_t dims_matched, dims_wanted;
+    size_t values_matched, values_wanted;
+    char *why; /* "measure net_revenue_usd (metric net_revenue); region holds 'EMEA'; time day" */
+    char *missing; /* what it lacks, NULL if nothing: "no column holds 'Android'" */
+} scout_question_fit;
+
+/* Binds the analysis to table fqname using the catalog (its card). On success
+ * *out is a validated semantic query (caller frees) with assumptions filled
+ * (period resolved relative to the table's latest date, e.g. "last quarter =
+ * 2026-07-01..2026-09-30, the latest full quarter in the data"), and fit is
+ * filled (caller frees fit->why/missing with scout_question_fit_free). When
+ * the table cannot answer at all, returns SCOUT_ENOTFOUND with fit->missing
+ * saying why. who filters what the binding may read from the card. */
+scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const char *fqname,
+                             const scout_principal *who, scout_semantic **out,
+                             scout_question_fit *fit, scout_err *err);
+
+void scout_question_fit_free(scout_question_fit *fit);
+
+#endif

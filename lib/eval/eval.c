@@ -851,8 +851,8 @@ static void sort_view(rowview *v, size_t nrows)
 static bool compare_mapped(const scout_eval_table *gold, const scout_eval_table *pred,
                            const int *pcols, bool ordered, scout_buf *why)
 {
-    int ncols = gold->ncols;
-    int *gcols = malloc((size_t)(ncols ? ncols : 1) * sizeof *gcols);
+    int ncols = gold->ncols > 0 ? gold->ncols : 0;
+    int *gcols = calloc((size_t)ncols + 1, sizeof *gcols);
     for (int c = 0; gcols && c < ncols; c++) gcols[c] = c;
     rowview g = {row_view(gold, gcols, ncols)}, p = {row_view(pred, pcols, ncols)};
     bool ok = gcols && g.rows && p.rows;
@@ -939,9 +939,10 @@ static bool compare_permuted(const scout_eval_table *gold, const scout_eval_tabl
 {
     int n = gold->ncols;
     if (n < 2 || n > EVAL_PERM_MAX_COLS) return false;
-    bool *fits = calloc((size_t)(n * n), sizeof *fits);
-    int *map = calloc((size_t)n, sizeof *map);
-    bool *taken = calloc((size_t)n, sizeof *taken);
+    size_t un = (size_t)n;
+    bool *fits = calloc(un * un, sizeof *fits);
+    int *map = calloc(un, sizeof *map);
+    bool *taken = calloc(un, sizeof *taken);
     bool ok = false;
     if (fits && map && taken) {
         for (int g = 0; g < n; g++)
@@ -966,7 +967,7 @@ bool scout_eval_tables_equal(const scout_eval_table *gold, const scout_eval_tabl
     } else if (gold->nrows != pred->nrows) {
         scout_buf_printf(&b, "predicted %zu rows, gold has %zu", pred->nrows, gold->nrows);
     } else {
-        int *ident = malloc((size_t)(gold->ncols ? gold->ncols : 1) * sizeof *ident);
+        int *ident = malloc((size_t)(gold->ncols > 0 ? gold->ncols + 1 : 1) * sizeof *ident);
         for (int c = 0; ident && c < gold->ncols; c++) ident[c] = c;
         equal = ident && compare_mapped(gold, pred, ident, ordered, &b);
         if (!equal && ident) equal = compare_permuted(gold, pred, ordered);

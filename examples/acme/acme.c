@@ -11,6 +11,7 @@
 
 #include "acme/acme_int.h"
 #include "base/fsutil.h"
+#include "base/hash.h"
 
 /* ---- PRNG ---------------------------------------------------------------- */
 
@@ -25,8 +26,7 @@ static uint64_t splitmix(uint64_t *s)
 void acme_rng_seed(acme_rng *r, uint64_t seed, const char *stream)
 {
     /* FNV-1a of the stream name keeps streams independent of call order. */
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char *p = stream; *p; p++) h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    uint64_t h = scout_fnv64_update_str(SCOUT_FNV64_INIT, stream);
     r->s = seed ^ h;
     (void)splitmix(&r->s);
 }

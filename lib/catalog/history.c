@@ -30,6 +30,7 @@
 
 #include "base/buf.h"
 #include "base/fsutil.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "catalog/catalog_int.h"
 #include "catalog/sqlinfo.h"
@@ -75,16 +76,9 @@ typedef struct smap {
     size_t cap, n;
 } smap;
 
-static uint64_t fnv(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
 static size_t smap_slot(char **keys, size_t cap, const char *k)
 {
-    size_t i = fnv(k, strlen(k)) & (cap - 1);
+    size_t i = scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, k) & (cap - 1);
     while (keys[i] && strcmp(keys[i], k)) i = (i + 1) & (cap - 1);
     return i;
 }
@@ -233,7 +227,8 @@ static void text_key(const char *sql, char *out, size_t cap)
         space = false;
         scout_buf_putc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
     }
-    snprintf(out, cap, "text:%016llx", (unsigned long long)fnv(scout_buf_cstr(&b), b.len));
+    snprintf(out, cap, "text:%016llx",
+             (unsigned long long)scout_fnv64_update(SCOUT_FNV64_CATALOG_INIT, b.data, b.len));
     scout_buf_free(&b);
 }
 

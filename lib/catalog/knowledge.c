@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/fsutil.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "catalog/catalog_int.h"
 #include "catalog/document.h"
@@ -107,8 +108,7 @@ static scout_rc step_reset(kimport *k, sqlite3_stmt *st, const char *what)
 /* FNV-1a: a change detector for context_files, not a security hash. */
 static void content_hash(const char *data, size_t len, char out[17])
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)data[i]) * 1099511628211ULL;
+    uint64_t h = scout_fnv64_update(SCOUT_FNV64_CATALOG_INIT, data, len);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 

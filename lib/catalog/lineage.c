@@ -36,6 +36,7 @@
 
 #include "base/buf.h"
 #include "base/fsutil.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "catalog/catalog_int.h"
 #include "catalog/dbt.h"
@@ -95,16 +96,9 @@ typedef struct strset {
     size_t cap, n;
 } strset;
 
-static uint64_t fnv(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
 static char **strset_slot(char **slots, size_t cap, const char *s)
 {
-    size_t i = fnv(s, strlen(s)) & (cap - 1);
+    size_t i = scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, s) & (cap - 1);
     while (slots[i] && strcmp(slots[i], s)) i = (i + 1) & (cap - 1);
     return &slots[i];
 }
@@ -705,7 +699,8 @@ static scout_rc fact_row(importer *im, const model *m, const char *filters, scou
 static scout_rc file_row(importer *im, const model *m, scout_err *err)
 {
     char hash[24];
-    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)fnv(m->raw, strlen(m->raw)));
+    snprintf(hash, sizeof hash, "%016llx",
+             (unsigned long long)scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, m->raw));
     struct stat sb;
     sqlite3_stmt *st = im->ins_file;
     bind_text(st, 1, m->path);

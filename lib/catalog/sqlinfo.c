@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "base/fsutil.h"
+#include "base/hash.h"
 
 #define SQL_MAX_BYTES   ((size_t)4 << 20)
 #define RENDER_MAX      240 /* characters of a rendered expression */
@@ -1436,13 +1437,6 @@ struct scout_sqlinfo_resolver {
     size_t cap, n;
 };
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 scout_sqlinfo_resolver *scout_sqlinfo_resolver_new(scout_catalog *cat)
 {
     scout_sqlinfo_resolver *r = calloc(1, sizeof *r);
@@ -1470,7 +1464,7 @@ void scout_sqlinfo_resolver_free(scout_sqlinfo_resolver *r)
 
 static rentry *slot_for(rentry *slots, size_t cap, const char *key)
 {
-    size_t i = hash_str(key) & (cap - 1);
+    size_t i = scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, key) & (cap - 1);
     while (slots[i].key && strcmp(slots[i].key, key)) i = (i + 1) & (cap - 1);
     return &slots[i];
 }

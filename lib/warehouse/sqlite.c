@@ -16,6 +16,7 @@
 
 #include "base/buf.h"
 #include "base/fsutil.h"
+#include "base/hash.h"
 #include "base/log.h"
 
 /* How long a statement waits for another process's write lock before failing. */
@@ -707,20 +708,8 @@ static scout_rc sqlite_query(scout_wh *base, const char *sql, const scout_wh_lim
 
 /* ---- fingerprint ------------------------------------------------------ */
 
-/* 64-bit FNV-1a: not cryptographic, only needs to notice changes. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-#define FNV_SEED 0xcbf29ce484222325ULL
-
-/* Runs one of this backend's statements and folds every cell into *h. */
+/* Runs one of this backend's statements and folds every cell into *h with
+ * FNV-1a: not cryptographic, it only needs to notice changes. */
 static scout_rc hash_rows(sqlite_wh *wh, const char *sql, uint64_t *h, scout_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -732,9 +721,10 @@ static scout_rc hash_rows(sqlite_wh *wh, const char *sql, uint64_t *h, scout_err
             unsigned char type = (unsigned char)sqlite3_column_type(st, i);
             const void *p = sqlite3_column_blob(st, i);
             size_t n = (size_t)sqlite3_column_bytes(st, i);
-            *h = fnv(*h, &type, 1);
-            *h = fnv(*h, &n, sizeof n); /* lengths keep ("ab","c") apart from ("a","bc") */
-            if (p) *h = fnv(*h, p, n);
+            *h = scout_fnv64_update(*h, &type, 1);
+            /* Lengths keep ("ab","c") apart from ("a","bc"). */
+            *h = scout_fnv64_update(*h, &n, sizeof n);
+            if (p) *h = scout_fnv64_update(*h, p, n);
         }
     }
     if (s != SQLITE_DONE) rc = sql_error(wh, err);
@@ -858,9 +848,9 @@ static scout_rc sqlite_fingerprint(scout_wh *base, const char *schema, const cha
     scout_rc rc = check_schema(wh, schema, err);
     if (!rc) rc = lookup_table(wh, schema, table, &kind, &sql_text, err);
     if (rc) return rc;
-    uint64_t sql_hash = fnv(FNV_SEED, sql_text, strlen(sql_text));
+    uint64_t sql_hash = scout_fnv64(sql_text, strlen(sql_text));
     int64_t rows = 0, maxrowid = 0;
-    uint64_t sample = FNV_SEED;
+    uint64_t sample = SCOUT_FNV64_INIT;
     bool has_rowid = false;
     bool is_table = strcmp(kind, "table") == 0;
     if (is_table || strcmp(kind, "virtual") == 0)

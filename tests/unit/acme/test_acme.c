@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/fsutil.h"
+#include "base/hash.h"
 
 #define SCALE 0.01
 
@@ -104,13 +105,12 @@ static uint64_t table_checksum(sqlite3 *db, const char *table)
     for (int i = 1; i <= ncol; i++) scout_buf_printf(&sql, "%s%d", i > 1 ? "," : "", i);
     sqlite3_stmt *st = NULL;
     cr_assert_eq(sqlite3_prepare_v2(db, scout_buf_cstr(&sql), -1, &st, NULL), SQLITE_OK);
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = SCOUT_FNV64_INIT;
     while (sqlite3_step(st) == SQLITE_ROW) {
         for (int i = 0; i < ncol; i++) {
-            const unsigned char *v = sqlite3_column_text(st, i);
-            for (const unsigned char *p = v ? v : (const unsigned char *)"\\N"; *p; p++)
-                h = (h ^ *p) * 0x100000001b3ULL;
-            h = (h ^ 0x1f) * 0x100000001b3ULL;
+            const char *v = (const char *)sqlite3_column_text(st, i);
+            h = scout_fnv64_update_str(h, v ? v : "\\N");
+            h = scout_fnv64_update(h, "\x1f", 1); /* column separator */
         }
     }
     sqlite3_finalize(st);

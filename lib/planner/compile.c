@@ -151,7 +151,7 @@ static const char *type_of_decl(const char *decl)
     if (!decl || !*decl) return "text";
     char up[64];
     size_t i = 0;
-    for (; decl[i] && i < sizeof up - 1; i++)
+    for (; i < sizeof up - 1 && decl[i]; i++)
         up[i] = (char)((decl[i] >= 'a' && decl[i] <= 'z') ? decl[i] - 32 : decl[i]);
     up[i] = '\0';
     if (strstr(up, "INT")) return "integer";
@@ -487,7 +487,7 @@ static scout_rc emit_plain_agg(cctx *c, const char *start, const char *end,
                                const scout_sq_value *member, const char *point, const char *suffix,
                                scout_buf *b)
 {
-    bool any;
+    bool any = false;
     scout_rc rc = scout_buf_puts(b, "SELECT ");
     if (rc == SCOUT_OK) rc = emit_keys(c, true, NULL, b, &any);
     if (rc == SCOUT_OK && point) {

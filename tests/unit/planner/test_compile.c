@@ -58,14 +58,17 @@ static scout_joins_graph *acme_graph(void)
     cr_assert_eq(scout_joins_graph_new(&g, &err), SCOUT_OK);
     for (size_t i = 0; i < sizeof TABLES / sizeof TABLES[0]; i++) {
         cr_assert_eq(scout_joins_add_table(g, TABLES[i].fq, TABLES[i].grain, &err), SCOUT_OK);
-        char *cols = strdup(TABLES[i].cols), *save = NULL;
-        for (char *tok = strtok_r(cols, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+        char *cols = strdup(TABLES[i].cols);
+        for (char *tok = cols; tok && *tok;) {
+            char *space = strchr(tok, ' ');
+            if (space) *space = '\0';
             char *type = strchr(tok, ':');
             *type++ = '\0';
             char *pk = strchr(type, ':');
             if (pk) *pk = '\0';
             cr_assert_eq(scout_joins_add_column(g, TABLES[i].fq, tok, type, pk != NULL, &err),
                          SCOUT_OK, "%s", err.msg);
+            tok = space ? space + 1 : NULL;
         }
         free(cols);
     }

@@ -85,9 +85,9 @@ static bool eq_unordered(const char *gold, const char *pred)
     return same(gold, pred, false, why, sizeof why);
 }
 
-TestSuite(compare, .init = setup_wh, .fini = teardown_wh);
+TestSuite(eval_compare, .init = setup_wh, .fini = teardown_wh);
 
-Test(compare, row_order_is_ignored_without_order_by)
+Test(eval_compare, row_order_is_ignored_without_order_by)
 {
     cr_assert(
         eq_unordered("VALUES (1, 'a'), (2, 'b'), (3, 'c')", "VALUES (3, 'c'), (1, 'a'), (2, 'b')"));
@@ -96,7 +96,7 @@ Test(compare, row_order_is_ignored_without_order_by)
                      "SELECT region, sum(amount) FROM sales GROUP BY region ORDER BY 2 DESC"));
 }
 
-Test(compare, order_matters_when_gold_orders)
+Test(eval_compare, order_matters_when_gold_orders)
 {
     char why[256];
     cr_assert_not(
@@ -106,7 +106,7 @@ Test(compare, order_matters_when_gold_orders)
         same("VALUES (1, 'a'), (2, 'b')", "VALUES (1, 'a'), (2, 'b')", true, why, sizeof why));
 }
 
-Test(compare, numbers_within_tolerance_are_equal)
+Test(eval_compare, numbers_within_tolerance_are_equal)
 {
     cr_assert(eq_unordered("SELECT 1000000.0", "SELECT 1000000.5"), "relative 5e-7");
     cr_assert_not(eq_unordered("SELECT 1000000.0", "SELECT 1000002.0"), "relative 2e-6");
@@ -118,21 +118,21 @@ Test(compare, numbers_within_tolerance_are_equal)
                      "SELECT sum(amount) FROM (SELECT amount FROM sales ORDER BY amount DESC)"));
 }
 
-Test(compare, ints_equal_reals_of_the_same_value)
+Test(eval_compare, ints_equal_reals_of_the_same_value)
 {
     cr_assert(eq_unordered("SELECT 3", "SELECT 3.0"));
     cr_assert(eq_unordered("SELECT count(*) FROM sales", "SELECT 4.0"));
     cr_assert_not(eq_unordered("SELECT 3", "SELECT '3'"), "text is not a number");
 }
 
-Test(compare, nulls_equal_only_nulls)
+Test(eval_compare, nulls_equal_only_nulls)
 {
     cr_assert(eq_unordered("SELECT NULL, 1", "SELECT NULL, 1"));
     cr_assert_not(eq_unordered("SELECT NULL", "SELECT 0"));
     cr_assert_not(eq_unordered("SELECT NULL", "SELECT ''"));
 }
 
-Test(compare, duplicates_count)
+Test(eval_compare, duplicates_count)
 {
     char why[256];
     cr_assert_not(same("VALUES (1), (1), (2)", "VALUES (1), (2), (2)", false, why, sizeof why));
@@ -141,7 +141,7 @@ Test(compare, duplicates_count)
     cr_assert(strstr(why, "rows") != NULL, "%s", why);
 }
 
-Test(compare, column_permutation_is_accepted)
+Test(eval_compare, column_permutation_is_accepted)
 {
     cr_assert(eq_unordered("SELECT region, sum(amount) FROM sales GROUP BY region",
                            "SELECT sum(amount) AS total, region FROM sales GROUP BY region"));
@@ -152,7 +152,7 @@ Test(compare, column_permutation_is_accepted)
                    "SELECT units, region FROM sales ORDER BY units", true, why, sizeof why));
 }
 
-Test(compare, column_count_must_match)
+Test(eval_compare, column_count_must_match)
 {
     char why[256];
     cr_assert_not(same("SELECT region FROM sales", "SELECT region, amount FROM sales", false, why,
@@ -160,12 +160,12 @@ Test(compare, column_count_must_match)
     cr_assert(strstr(why, "columns") != NULL, "%s", why);
 }
 
-Test(compare, empty_results_are_equal)
+Test(eval_compare, empty_results_are_equal)
 {
     cr_assert(eq_unordered("SELECT region FROM sales WHERE 0", "SELECT units FROM sales WHERE 0"));
 }
 
-Test(orders, detects_top_level_order_by_only)
+Test(eval_orders, detects_top_level_order_by_only)
 {
     cr_assert(scout_eval_sql_orders("select a from t order by a"));
     cr_assert(scout_eval_sql_orders("SELECT a FROM t ORDER\n  BY a DESC LIMIT 5"));
@@ -204,7 +204,7 @@ static void expect_load_error(const char *text, const char *needle)
 
 #define GOOD "{\"question\": \"q\", \"gold_sql\": \"select 1\", \"source\": \"shop\"}"
 
-Test(jsonl, malformed_lines_fail_with_file_and_line)
+Test(eval_jsonl, malformed_lines_fail_with_file_and_line)
 {
     expect_load_error(GOOD "\n\n{\"question\": \"q\", \n", "suite.jsonl:3: invalid JSON");
     expect_load_error(GOOD "\n{\"question\": \"q\", \"source\": \"shop\"}\n",
@@ -221,7 +221,7 @@ Test(jsonl, malformed_lines_fail_with_file_and_line)
     expect_load_error("# only a comment\n\n", "no questions");
 }
 
-Test(jsonl, loads_fields_and_derives_tables_from_gold_sql)
+Test(eval_jsonl, loads_fields_and_derives_tables_from_gold_sql)
 {
     char *dir = test_tmpdir();
     char *p = write_suite(
@@ -339,7 +339,7 @@ static const char *reason_of(json_t *report, const char *question)
     return json_string_value(json_object_get(failure_for(report, question), "reason"));
 }
 
-Test(run, judges_each_outcome_and_reports_json, .init = setup_wh, .fini = teardown_wh)
+Test(eval_run, judges_each_outcome_and_reports_json, .init = setup_wh, .fini = teardown_wh)
 {
     char *p = write_suite(g_dir, "shop.jsonl", SHOP_SUITE);
     scout_eval_suite *s = NULL;
@@ -402,7 +402,7 @@ Test(run, judges_each_outcome_and_reports_json, .init = setup_wh, .fini = teardo
     free(p);
 }
 
-Test(run, limit_tag_and_check_mode, .init = setup_wh, .fini = teardown_wh)
+Test(eval_run, limit_tag_and_check_mode, .init = setup_wh, .fini = teardown_wh)
 {
     char *p = write_suite(g_dir, "shop.jsonl", SHOP_SUITE);
     scout_eval_suite *s = NULL;
@@ -488,7 +488,7 @@ static int count_table(void *ud, const scout_table_summary *t)
     return 0;
 }
 
-Test(spider, loads_into_an_indexed_throwaway_home)
+Test(eval_spider, loads_into_an_indexed_throwaway_home)
 {
     char *dir = test_tmpdir();
     char *spider = scout_path_join(dir, "spider");
@@ -541,7 +541,7 @@ Test(spider, loads_into_an_indexed_throwaway_home)
     free(dir);
 }
 
-Test(spider, reports_a_missing_database)
+Test(eval_spider, reports_a_missing_database)
 {
     char *dir = test_tmpdir();
     char *tables = scout_path_join(dir, "tables.json"), *dev = scout_path_join(dir, "dev.json");
@@ -569,7 +569,7 @@ static char *acme_suite_path(void)
     return p;
 }
 
-Test(acme_suite, is_large_valid_and_covers_every_department)
+Test(eval_acme_suite, is_large_valid_and_covers_every_department)
 {
     char *p = acme_suite_path();
     scout_buf b = SCOUT_BUF_INIT;
@@ -612,7 +612,7 @@ Test(acme_suite, is_large_valid_and_covers_every_department)
     free(p);
 }
 
-Test(acme_suite, every_gold_sql_runs_and_matches_itself_on_a_small_acme, .timeout = 300)
+Test(eval_acme_suite, every_gold_sql_runs_and_matches_itself_on_a_small_acme, .timeout = 300)
 {
     char *dir = test_tmpdir();
     scout_acme_opts opts = {.seed = SCOUT_ACME_DEFAULT_SEED, .scale = 0.02};

@@ -7,8 +7,8 @@
 
 #include "base/fsutil.h"
 #include "base/hash.h"
+#include "base/strmap.h"
 #include "search/search_int.h"
-#include "search/strmap.h"
 
 const char *const SCOUT_SEARCH_FIELD_NAMES[N_FIELDS] = {"name",   "description", "columns",
                                                         "values", "enrichment",  "knowledge"};

@@ -9,8 +9,8 @@
 #include <time.h>
 
 #include "base/fsutil.h"
+#include "base/strmap.h"
 #include "search/search_int.h"
-#include "search/strmap.h"
 
 /* Field weights and length normalisation: a word in the table name counts
  * most, then curated text, columns, values, enrichment, knowledge. */

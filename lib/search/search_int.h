@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "base/strmap.h"
 #include "search/search.h"
-#include "search/strmap.h"
 #include "search/synonyms.h"
 #include "search/text.h"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
-#include "search/strmap.h"
+#include "base/strmap.h"
 
 /* Words people use interchangeably when asking about business data. Each
  * line is one group; the first word is the group's name in `why`. Written as

@@ -1,5 +1,5 @@
 /* strmap.c — linear probing over a power-of-two table, FNV-1a hashes. */
-#include "search/strmap.h"
+#include "base/strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,7 @@ struct scout_strmap {
     size_t cap, count;
     char *arena;
     size_t alen, acap;
+    size_t acap0; /* the arena's first allocation */
 };
 
 static uint32_t hash_of(const char *k, size_t n)
@@ -24,17 +25,31 @@ static uint32_t hash_of(const char *k, size_t n)
     return h ? h : 1;
 }
 
-scout_strmap *scout_strmap_new(void)
+static scout_strmap *new_map(size_t cap, size_t acap0)
 {
     scout_strmap *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    m->cap = 1024;
+    m->cap = cap;
+    m->acap0 = acap0;
     m->tab = calloc(m->cap, sizeof *m->tab);
     if (!m->tab) {
         free(m);
         return NULL;
     }
     return m;
+}
+
+scout_strmap *scout_strmap_new(void)
+{
+    return new_map(1024, 65536);
+}
+
+scout_strmap *scout_strmap_new_sized(size_t expect)
+{
+    /* The table stays at most 3/4 full; keys average well under 16 bytes. */
+    size_t cap = 16;
+    while (cap < ((size_t)1 << 30) && expect * 4 >= cap * 3) cap *= 2;
+    return new_map(cap, cap * 16);
 }
 
 void scout_strmap_free(scout_strmap *m)
@@ -61,6 +76,7 @@ static size_t find(const scout_strmap *m, const char *k, size_t n, uint32_t h)
 
 uint32_t scout_strmap_get(const scout_strmap *m, const char *key, size_t len)
 {
+    if (!m) return UINT32_MAX;
     size_t i = find(m, key, len, hash_of(key, len));
     return m->tab[i].key ? m->tab[i].value : UINT32_MAX;
 }
@@ -85,7 +101,7 @@ static int grow(scout_strmap *m)
 static uint32_t arena_add(scout_strmap *m, const char *k, size_t n)
 {
     if (m->alen + n + 1 > m->acap) {
-        size_t ncap = m->acap ? m->acap * 2 : 65536;
+        size_t ncap = m->acap ? m->acap * 2 : m->acap0;
         while (ncap < m->alen + n + 1) ncap *= 2;
         if (ncap > UINT32_MAX - 1) return 0;
         char *na = realloc(m->arena, ncap);
@@ -116,6 +132,13 @@ uint32_t *scout_strmap_slot(scout_strmap *m, const char *key, size_t len, uint32
     return &m->tab[i].value;
 }
 
+int scout_strmap_add(scout_strmap *m, const char *key, size_t len)
+{
+    size_t before = m->count;
+    if (!scout_strmap_slot(m, key, len, 0)) return -1;
+    return m->count > before;
+}
+
 int scout_strmap_put(scout_strmap *m, const char *key, size_t len, uint32_t value)
 {
     uint32_t *v = scout_strmap_slot(m, key, len, value);
@@ -126,12 +149,12 @@ int scout_strmap_put(scout_strmap *m, const char *key, size_t len, uint32_t valu
 
 size_t scout_strmap_count(const scout_strmap *m)
 {
-    return m->count;
+    return m ? m->count : 0;
 }
 
 int scout_strmap_at(const scout_strmap *m, size_t i, const char **key, uint32_t *value)
 {
-    if (i >= m->cap) return -1;
+    if (!m || i >= m->cap) return -1;
     if (!m->tab[i].key) return 0;
     *key = m->arena + m->tab[i].key - 1;
     *value = m->tab[i].value;

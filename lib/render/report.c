@@ -95,7 +95,7 @@ static void text_chart(const scout_report *rep, const scout_chart_plan *plan, sc
  * contain) would interpret; newlines become spaces when inline is set. */
 static scout_rc md_text(scout_buf *out, const char *s, bool inline_only)
 {
-    static const char special[] = "\\`*_[]<>|#!~&{}()";
+    static const char special[] = "\\`*_[]<>|#!~&";
     scout_rc rc = SCOUT_OK;
     for (const char *p = s ? s : ""; *p && rc == SCOUT_OK; p++) {
         unsigned char ch = (unsigned char)*p;

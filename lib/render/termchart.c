@@ -427,17 +427,23 @@ static void draw_two_periods(tc *t, const scout_result *r, const scout_chart_pla
     double vals[2] = {num(r, 0, p->previous), num(r, 0, p->current)};
     const char *names[2] = {"previous", "current"};
     double maxabs = fmax(fabs(vals[0]), fabs(vals[1]));
-    char value[SCOUT_FMT_MAX];
-    size_t bar_w = t->width > 30 ? t->width - 30 : 4;
+    char value[2][SCOUT_FMT_MAX];
+    size_t value_w = 0;
+    for (int i = 0; i < 2; i++) {
+        scout_fmt_number(value[i], sizeof value[i], vals[i], scout_chart_col_unit(r, p->current),
+                         true);
+        if (text_width(value[i]) > value_w) value_w = text_width(value[i]);
+    }
+    size_t fixed = 8 + 1 + 1 + value_w; /* "previous", space, bar, space, value */
+    size_t bar_w = t->width > fixed + 2 ? t->width - fixed - 1 : 1;
     for (int i = 0; i < 2; i++) {
         if (isnan(vals[i])) continue;
-        scout_fmt_number(value, sizeof value, vals[i], scout_chart_col_unit(r, p->current), true);
         size_t e = maxabs > 0 ? (size_t)lround(fabs(vals[i]) / maxabs * (double)bar_w * 8) : 0;
-        put_fit(t, names[i], 9, false);
+        put_fit(t, names[i], 8, false);
         put(t, " ");
         bar(t, e);
         pad(t, bar_w - ((e + 7) / 8 < bar_w ? (e + 7) / 8 : bar_w) + 1);
-        put_fit(t, value, 10, true);
+        put_fit(t, value[i], value_w, true);
         put(t, "\n");
     }
 }

@@ -19,14 +19,14 @@ static scout_chart_plan plan_of(scout_result *r)
     return p;
 }
 
-Test(chart, single_value_is_a_kpi)
+Test(render_chart, single_value_is_a_kpi)
 {
     scout_result *r = shape_kpi();
     cr_assert_eq(plan_of(r).kind, SCOUT_CHART_KPI);
     scout_result_free(r);
 }
 
-Test(chart, time_series_is_a_line_with_series_from_the_dimension)
+Test(render_chart, time_series_is_a_line_with_series_from_the_dimension)
 {
     scout_result *r = shape_line();
     scout_chart_plan p = plan_of(r);
@@ -41,7 +41,7 @@ Test(chart, time_series_is_a_line_with_series_from_the_dimension)
     scout_result_free(r);
 }
 
-Test(chart, categories_are_bars_until_there_are_too_many)
+Test(render_chart, categories_are_bars_until_there_are_too_many)
 {
     scout_result *r = shape_bar();
     cr_assert_eq(plan_of(r).kind, SCOUT_CHART_BAR);
@@ -53,7 +53,7 @@ Test(chart, categories_are_bars_until_there_are_too_many)
     scout_result_free(r);
 }
 
-Test(chart, two_dimensions_stack_sums_and_group_rates)
+Test(render_chart, two_dimensions_stack_sums_and_group_rates)
 {
     scout_result *r = shape_two_dims(false);
     scout_chart_plan p = plan_of(r);
@@ -66,7 +66,7 @@ Test(chart, two_dimensions_stack_sums_and_group_rates)
     scout_result_free(r);
 }
 
-Test(chart, comparisons_chart_deltas_and_find_the_previous_period)
+Test(render_chart, comparisons_chart_deltas_and_find_the_previous_period)
 {
     scout_result *r = shape_comparison_by_component();
     scout_chart_plan p = plan_of(r);
@@ -84,7 +84,7 @@ Test(chart, comparisons_chart_deltas_and_find_the_previous_period)
     scout_result_free(r);
 }
 
-Test(chart, empty_and_text_only_results_get_no_chart)
+Test(render_chart, empty_and_text_only_results_get_no_chart)
 {
     scout_result_col c[] = {COL("name", DIMENSION, TEXT, NONE)};
     scout_result *r = shape_new(c, 1);
@@ -98,7 +98,7 @@ Test(chart, empty_and_text_only_results_get_no_chart)
     scout_result_free(r);
 }
 
-Test(chart, raw_sql_results_are_inferred_before_choosing)
+Test(render_chart, raw_sql_results_are_inferred_before_choosing)
 {
     scout_result *r = scout_result_new(0, 0);
     const char *names[] = {"signup_date", "n"};
@@ -114,7 +114,7 @@ Test(chart, raw_sql_results_are_inferred_before_choosing)
     scout_result_free(r);
 }
 
-Test(chart, spec_has_schema_title_inline_data_and_unit_formats)
+Test(render_chart, spec_has_schema_title_inline_data_and_unit_formats)
 {
     scout_result *r = shape_bar();
     scout_chart_plan p = plan_of(r);
@@ -134,7 +134,7 @@ Test(chart, spec_has_schema_title_inline_data_and_unit_formats)
     scout_result_free(r);
 }
 
-Test(chart, awkward_column_names_become_safe_field_keys)
+Test(render_chart, awkward_column_names_become_safe_field_keys)
 {
     scout_result_col c[] = {COL("geo.region", DIMENSION, TEXT, NONE),
                             COL("sum(revenue)", MEASURE, REAL, CURRENCY)};
@@ -166,7 +166,7 @@ static void save_spec(const char *dir, const char *name, scout_result *r, scout_
     scout_result_free(r);
 }
 
-Test(chart, every_shape_validates_against_the_official_vega_lite_schema, .timeout = 60)
+Test(render_chart, every_shape_validates_against_the_official_vega_lite_schema, .timeout = 60)
 {
     if (system("node --version >/dev/null 2>&1") != 0)
         cr_skip_test("node is not installed: run scripts/setup to validate Vega-Lite specs");

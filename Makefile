@@ -74,8 +74,8 @@ test: setup
 # Builds and runs a single test file: make check-one T=tests/unit/base/test_buf.c
 SUPPORT_OBJ := $(patsubst %.c,build/asan/%.o,$(wildcard tests/support/*.c))
 check-one: build/asan/libscout.a build/asan/$(T:.c=.o) $(SUPPORT_OBJ)
-	$(CC) $(ASAN_FLAGS) -o build/asan/one-test build/asan/$(T:.c=.o) $(SUPPORT_OBJ) build/asan/libscout.a -lcriterion $(LIBS)
-	$(TEST_ENV) build/asan/one-test $(TEST_ARGS)
+	$(CC) $(ASAN_FLAGS) -o build/asan/one-$(notdir $(T:.c=)) build/asan/$(T:.c=.o) $(SUPPORT_OBJ) build/asan/libscout.a -lcriterion $(LIBS)
+	$(TEST_ENV) build/asan/one-$(notdir $(T:.c=)) $(TEST_ARGS)
 
 demo: setup
 	@$(MAKE) --no-print-directory build/scout

@@ -50,9 +50,26 @@ scout_rc scout_catalog_open(const char *path, scout_catalog **out, scout_err *er
 /* Closes; NULL is a no-op. */
 void scout_catalog_close(scout_catalog *cat);
 
-/* The catalog's SQLite handle, for modules that keep their own tables in
- * catalog.db (search). Borrowed; valid until scout_catalog_close. */
+/* ---- Direct access, for modules that keep or read their own tables in
+ * catalog.db (search, the join planner). The struct stays private. ---- */
+
+typedef struct sqlite3_stmt sqlite3_stmt;
+
+/* The catalog's SQLite handle. Borrowed; valid until scout_catalog_close. */
 struct sqlite3 *scout_catalog_db(scout_catalog *cat);
+
+/* Records the catalog database's last error as "<what>: <sqlite message>". */
+scout_rc scout_catalog_sqlerr(scout_catalog *cat, scout_err *err, const char *what);
+
+/* Runs one or more statements without results. */
+scout_rc scout_catalog_exec(scout_catalog *cat, const char *sql, scout_err *err);
+
+/* Prepares one statement; on failure the message names the statement's purpose. */
+scout_rc scout_catalog_prepare(scout_catalog *cat, const char *sql, sqlite3_stmt **st,
+                               scout_err *err);
+
+/* Column text of a stepped statement, or NULL for SQL NULL. Borrowed until the next step. */
+const char *scout_catalog_col_text(sqlite3_stmt *st, int i);
 
 /* Progress of an index run, reported once per table. */
 typedef struct scout_index_progress {

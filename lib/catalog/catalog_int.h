@@ -20,19 +20,6 @@ struct scout_catalog {
 #define SCOUT_TRUST_NORMAL          "normal"
 #define SCOUT_TRUST_DEPRECATED      "deprecated"
 
-/* Records the catalog database's last error as "<what>: <sqlite message>". */
-scout_rc scout_catalog_sqlerr(scout_catalog *cat, scout_err *err, const char *what);
-
-/* Runs one or more statements without results. */
-scout_rc scout_catalog_exec(scout_catalog *cat, const char *sql, scout_err *err);
-
-/* Prepares one statement; on failure the message names the statement's purpose. */
-scout_rc scout_catalog_prepare(scout_catalog *cat, const char *sql, sqlite3_stmt **st,
-                               scout_err *err);
-
-/* Column text of a stepped statement, or NULL for SQL NULL. Borrowed until the next step. */
-const char *scout_catalog_col_text(sqlite3_stmt *st, int i);
-
 /* Idempotent DDL (CREATE ... IF NOT EXISTS only) of the tables each layer
  * module adds beyond the migrations; scout_catalog_open runs them all. */
 extern const char scout_curated_schema[], scout_lineage_schema[], scout_knowledge_schema[],

@@ -5,11 +5,12 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/fsutil.h"
-#include "catalog/catalog_int.h" /* the catalog's SQLite handle and prepare helpers */
+#include "catalog/catalog.h"
 
 #define MAX_KEY_COLS 16
 

@@ -186,17 +186,19 @@ static scout_rc nomem(pctx *c)
     return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory parsing the semantic query");
 }
 
+/* JSON paths only label error messages, so a very deep path is cut at
+ * PATH_MAX_LEN; the return value is checked to say that on purpose. */
 static void subpath(char *dst, const char *path, const char *key)
 {
-    if (!path || !*path)
-        snprintf(dst, PATH_MAX_LEN, "%s", key);
-    else
-        snprintf(dst, PATH_MAX_LEN, "%s.%s", path, key);
+    int n = (!path || !*path) ? snprintf(dst, PATH_MAX_LEN, "%s", key)
+                              : snprintf(dst, PATH_MAX_LEN, "%s.%s", path, key);
+    if (n >= PATH_MAX_LEN) dst[PATH_MAX_LEN - 1] = '\0';
 }
 
 static void idxpath(char *dst, const char *path, size_t i)
 {
-    snprintf(dst, PATH_MAX_LEN, "%s[%zu]", path, i);
+    if (snprintf(dst, PATH_MAX_LEN, "%s[%zu]", path, i) >= PATH_MAX_LEN)
+        dst[PATH_MAX_LEN - 1] = '\0';
 }
 
 /* Fails on any key of obj not in allowed (NULL-terminated). */

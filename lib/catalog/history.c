@@ -32,6 +32,7 @@
 #include "base/fsutil.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/strmap.h"
 #include "catalog/catalog_int.h"
 #include "catalog/sqlinfo.h"
 
@@ -68,74 +69,43 @@ const char scout_history_schema[] =
 #define TRUSTED_RECENT_DAYS 60
 #define MAX_LINE            ((size_t)4 << 20)
 
-/* ---------- string -> index map ---------- */
+/* ---------- string -> index maps and string sets ----------
+ *
+ * All are base/strmap, created on first insertion so that zeroed structs
+ * (clusters, usage and join aggregates) need no setup; the per-cluster user
+ * sets start small because there is one per distinct query. */
 
-typedef struct smap {
-    char **keys;
-    size_t *vals;
-    size_t cap, n;
-} smap;
-
-static size_t smap_slot(char **keys, size_t cap, const char *k)
+/* The index stored for k, or SIZE_MAX (also when the map is not made yet). */
+static size_t index_get(const scout_strmap *m, const char *k)
 {
-    size_t i = scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, k) & (cap - 1);
-    while (keys[i] && strcmp(keys[i], k)) i = (i + 1) & (cap - 1);
-    return i;
+    uint32_t v = scout_strmap_get(m, k, strlen(k));
+    return v == UINT32_MAX ? SIZE_MAX : v;
 }
 
-/* The value for k, or SIZE_MAX. */
-static size_t smap_get(const smap *m, const char *k)
+/* Stores k -> v; false on OOM (or an index beyond what a strmap value holds). */
+static bool index_put(scout_strmap **m, const char *k, size_t v)
 {
-    if (!m->cap) return SIZE_MAX;
-    size_t i = smap_slot(m->keys, m->cap, k);
-    return m->keys[i] ? m->vals[i] : SIZE_MAX;
-}
-
-static bool smap_put(smap *m, const char *k, size_t v)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t ncap = m->cap ? m->cap * 2 : 256;
-        char **nk = calloc(ncap, sizeof *nk);
-        size_t *nv = calloc(ncap, sizeof *nv);
-        if (!nk || !nv) {
-            free(nk);
-            free(nv);
-            return false;
-        }
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->keys[i]) {
-                size_t s = smap_slot(nk, ncap, m->keys[i]);
-                nk[s] = m->keys[i];
-                nv[s] = m->vals[i];
-            }
-        free(m->keys);
-        free(m->vals);
-        m->keys = nk;
-        m->vals = nv;
-        m->cap = ncap;
-    }
-    size_t i = smap_slot(m->keys, m->cap, k);
-    if (!m->keys[i]) {
-        if (!(m->keys[i] = scout_strdup(k))) return false;
-        m->n++;
-    }
-    m->vals[i] = v;
-    return true;
-}
-
-static void smap_free(smap *m)
-{
-    for (size_t i = 0; i < m->cap; i++) free(m->keys[i]);
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
+    if (v >= UINT32_MAX) return false;
+    if (!*m && !(*m = scout_strmap_new())) return false;
+    return scout_strmap_put(*m, k, strlen(k), (uint32_t)v) == 0;
 }
 
 /* Adds k as a set member; returns 1 when new, 0 when present, -1 on OOM. */
-static int set_add(smap *m, const char *k)
+static int set_add(scout_strmap **m, const char *k)
 {
-    if (smap_get(m, k) != SIZE_MAX) return 0;
-    return smap_put(m, k, 1) ? 1 : -1;
+    if (!*m && !(*m = scout_strmap_new_sized(0))) return -1;
+    return scout_strmap_add(*m, k, strlen(k));
+}
+
+/* Adds every member of src to *dst; false on OOM. */
+static bool set_union(scout_strmap **dst, const scout_strmap *src)
+{
+    const char *k;
+    uint32_t v;
+    int r;
+    for (size_t i = 0; (r = scout_strmap_at(src, i, &k, &v)) >= 0; i++)
+        if (r && set_add(dst, k) < 0) return false;
+    return true;
 }
 
 /* ---------- clusters ---------- */
@@ -149,7 +119,7 @@ typedef struct cluster {
     char *first_error;
     char *first_seen, *last_seen;
     int64_t runs, errors;
-    smap users;
+    scout_strmap *users;
     bool parses;
     scout_sql_info *info;
 } cluster;
@@ -161,7 +131,7 @@ typedef struct dashboard {
 
 typedef struct joinagg {
     int64_t runs;
-    smap users;
+    scout_strmap *users;
 } joinagg;
 
 typedef struct hist {
@@ -169,8 +139,8 @@ typedef struct hist {
     scout_sqlinfo_resolver *res;
     cluster *cl;
     size_t n_cl, cap_cl;
-    smap by_key;  /* cluster key -> index */
-    smap by_text; /* source '\x1f' sql -> cluster index */
+    scout_strmap *by_key;  /* cluster key -> index */
+    scout_strmap *by_text; /* source '\x1f' sql -> cluster index */
     dash_info *dash;
     size_t n_dash;
     char newest[32]; /* latest timestamp in the logs: "now" for recency */
@@ -237,7 +207,7 @@ static size_t cluster_for(hist *h, const char *sql, const char *source)
 {
     scout_buf tk = SCOUT_BUF_INIT;
     scout_buf_printf(&tk, "%s\x1f%s", source ? source : "", sql);
-    size_t idx = smap_get(&h->by_text, scout_buf_cstr(&tk));
+    size_t idx = index_get(h->by_text, scout_buf_cstr(&tk));
     if (idx != SIZE_MAX) {
         scout_buf_free(&tk);
         return idx;
@@ -245,7 +215,7 @@ static size_t cluster_for(hist *h, const char *sql, const char *source)
     char key[64];
     bool parses = scout_sqlinfo_fingerprint(sql, key, sizeof key);
     if (!parses) text_key(sql, key, sizeof key);
-    idx = smap_get(&h->by_key, key);
+    idx = index_get(h->by_key, key);
     if (idx == SIZE_MAX) {
         if (h->n_cl == h->cap_cl) {
             size_t ncap = h->cap_cl ? h->cap_cl * 2 : 128;
@@ -259,14 +229,14 @@ static size_t cluster_for(hist *h, const char *sql, const char *source)
         c->key = scout_strdup(key);
         c->example_sql = scout_strdup(sql);
         c->parses = parses;
-        if (!c->key || !c->example_sql || !smap_put(&h->by_key, key, h->n_cl)) {
+        if (!c->key || !c->example_sql || !index_put(&h->by_key, key, h->n_cl)) {
             free(c->key);
             free(c->example_sql);
             goto oom;
         }
         idx = h->n_cl++;
     }
-    if (!smap_put(&h->by_text, scout_buf_cstr(&tk), idx)) goto oom;
+    if (!index_put(&h->by_text, scout_buf_cstr(&tk), idx)) goto oom;
     scout_buf_free(&tk);
     return idx;
 oom:
@@ -561,7 +531,7 @@ static bool is_probe(const scout_sql_info *in)
 
 static const char *tier_of(const hist *h, cluster *c, char *why, size_t cap)
 {
-    int64_t users = (int64_t)c->users.n;
+    int64_t users = (int64_t)scout_strmap_count(c->users);
     if (c->runs && c->errors * 2 >= c->runs) {
         snprintf(why, cap, "failed %lld of %lld runs: %s", (long long)c->errors, (long long)c->runs,
                  c->first_error ? c->first_error : "error");
@@ -598,7 +568,7 @@ static const char *tier_of(const hist *h, cluster *c, char *why, size_t cap)
 
 typedef struct usage {
     int64_t runs, canonical;
-    smap users;
+    scout_strmap *users;
     char last[32];
 } usage;
 
@@ -608,25 +578,25 @@ typedef struct filtagg {
 } filtagg;
 
 typedef struct derive {
-    smap table_idx; /* fqname -> usage index */
+    scout_strmap *table_idx; /* fqname -> usage index */
     usage *u;
     char **u_name;
     size_t n_u, cap_u;
-    smap join_idx; /* "l\x1flc\x1fr\x1frc" -> joinagg index */
+    scout_strmap *join_idx; /* "l\x1flc\x1fr\x1frc" -> joinagg index */
     joinagg *j;
     char **j_key;
     size_t n_j, cap_j;
-    smap filt_idx; /* "fq\x1fcol" -> index */
+    scout_strmap *filt_idx; /* "fq\x1fcol" -> index */
     filtagg *f;
     char **f_key;
     size_t n_f, cap_f;
 } derive;
 
 /* Finds or adds key in a keyed vector (generic over the three above). */
-static size_t slot(smap *idx, char ***keys, size_t *n, size_t *cap, void **vals, size_t vsize,
-                   const char *key)
+static size_t slot(scout_strmap **idx, char ***keys, size_t *n, size_t *cap, void **vals,
+                   size_t vsize, const char *key)
 {
-    size_t i = smap_get(idx, key);
+    size_t i = index_get(*idx, key);
     if (i != SIZE_MAX) return i;
     if (*n == *cap) {
         size_t ncap = *cap ? *cap * 2 : 64;
@@ -639,7 +609,7 @@ static size_t slot(smap *idx, char ***keys, size_t *n, size_t *cap, void **vals,
     }
     (*keys)[*n] = scout_strdup(key);
     memset((char *)*vals + *n * vsize, 0, vsize);
-    if (!(*keys)[*n] || !smap_put(idx, key, *n)) {
+    if (!(*keys)[*n] || !index_put(idx, key, *n)) {
         free((*keys)[*n]);
         return SIZE_MAX;
     }
@@ -659,8 +629,7 @@ static scout_rc usage_of(hist *h, derive *dv, const cluster *c, const char *fq, 
     usage *u = &dv->u[i];
     u->runs += c->runs - c->errors;
     u->canonical += canonical;
-    for (size_t k = 0; k < c->users.cap; k++)
-        if (c->users.keys[k] && set_add(&u->users, c->users.keys[k]) < 0) return SCOUT_ENOMEM;
+    if (!set_union(&u->users, c->users)) return SCOUT_ENOMEM;
     if (c->last_seen && c->runs > c->errors && strcmp(c->last_seen, u->last) > 0)
         scout_strlcpy(u->last, c->last_seen, sizeof u->last);
     return SCOUT_OK;
@@ -689,9 +658,7 @@ static scout_rc joins_of(hist *h, derive *dv, const cluster *c)
         scout_buf_free(&key);
         if (k == SIZE_MAX) return SCOUT_ENOMEM;
         dv->j[k].runs += c->runs - c->errors;
-        for (size_t u = 0; u < c->users.cap; u++)
-            if (c->users.keys[u] && set_add(&dv->j[k].users, c->users.keys[u]) < 0)
-                return SCOUT_ENOMEM;
+        if (!set_union(&dv->j[k].users, c->users)) return SCOUT_ENOMEM;
     }
     return SCOUT_OK;
 }
@@ -721,11 +688,11 @@ static scout_rc filters_of(hist *h, derive *dv, const cluster *c)
 static void derive_free(derive *dv)
 {
     for (size_t i = 0; i < dv->n_u; i++) {
-        smap_free(&dv->u[i].users);
+        scout_strmap_free(dv->u[i].users);
         free(dv->u_name[i]);
     }
     for (size_t i = 0; i < dv->n_j; i++) {
-        smap_free(&dv->j[i].users);
+        scout_strmap_free(dv->j[i].users);
         free(dv->j_key[i]);
     }
     for (size_t i = 0; i < dv->n_f; i++) {
@@ -738,9 +705,9 @@ static void derive_free(derive *dv)
     free(dv->j_key);
     free(dv->f);
     free(dv->f_key);
-    smap_free(&dv->table_idx);
-    smap_free(&dv->join_idx);
-    smap_free(&dv->filt_idx);
+    scout_strmap_free(dv->table_idx);
+    scout_strmap_free(dv->join_idx);
+    scout_strmap_free(dv->filt_idx);
 }
 
 /* ---------- writing ---------- */
@@ -765,7 +732,7 @@ static void bind(sqlite3_stmt *st, int i, const char *s)
 static char *columns_json(const scout_sql_info *in, const char *written)
 {
     json_t *a = json_array();
-    smap seen = {0};
+    scout_strmap *seen = NULL;
     for (size_t i = 0; i < in->n_outputs; i++)
         for (size_t k = 0; k < in->outputs[i].n_sources; k++) {
             const scout_sql_col *c = &in->outputs[i].sources[k];
@@ -787,7 +754,7 @@ static char *columns_json(const scout_sql_info *in, const char *written)
     }
     char *out = json_array_size(a) ? json_dumps(a, JSON_COMPACT) : NULL;
     json_decref(a);
-    smap_free(&seen);
+    scout_strmap_free(seen);
     return out;
 }
 
@@ -803,7 +770,7 @@ static scout_rc write_cluster(hist *h, cluster *c, sqlite3_stmt *ins, sqlite3_st
     bind(ins, 4, tier);
     bind(ins, 5, why);
     sqlite3_bind_int64(ins, 6, c->runs);
-    sqlite3_bind_int64(ins, 7, (int64_t)c->users.n);
+    sqlite3_bind_int64(ins, 7, (int64_t)scout_strmap_count(c->users));
     bind(ins, 8, c->dashboard);
     bind(ins, 9, c->first_seen);
     bind(ins, 10, c->last_seen);
@@ -845,12 +812,12 @@ static scout_rc write_usage(hist *h, derive *dv, scout_err *err)
         double recency = last < 0 || now < 0 ? 0.5 : exp(-(double)(now - last) / 90.0);
         /* Breadth of use counts more than volume (one dashboard account can
          * run a query thousands of times); canonical use counts most. */
-        double score = (log1p((double)u->runs) + 2.0 * log1p((double)u->users.n) +
+        double score = (log1p((double)u->runs) + 2.0 * log1p((double)scout_strmap_count(u->users)) +
                         3.0 * (double)(u->canonical > 0)) *
                        recency;
         bind(st, 1, dv->u_name[i]);
         sqlite3_bind_int64(st, 2, u->runs);
-        sqlite3_bind_int64(st, 3, (int64_t)u->users.n);
+        sqlite3_bind_int64(st, 3, (int64_t)scout_strmap_count(u->users));
         bind(st, 4, u->last[0] ? u->last : NULL);
         sqlite3_bind_double(st, 5, round(score * 1000) / 1000);
         sqlite3_bind_int64(st, 6, u->canonical);
@@ -875,7 +842,7 @@ static scout_rc write_joins(hist *h, derive *dv, scout_err *err)
             char *sep = strchr(save, '\x1f');
             if (sep) *sep = '\0', save = sep + 1;
         }
-        size_t users = dv->j[i].users.n;
+        size_t users = scout_strmap_count(dv->j[i].users);
         char ev[160];
         snprintf(ev, sizeof ev, "query log: %lld runs by %zu user%s", (long long)dv->j[i].runs,
                  users, users == 1 ? "" : "s");
@@ -970,14 +937,14 @@ static void hist_free(hist *h)
         free(c->first_error);
         free(c->first_seen);
         free(c->last_seen);
-        smap_free(&c->users);
+        scout_strmap_free(c->users);
         scout_sqlinfo_free(c->info);
     }
     free(h->cl);
     for (size_t i = 0; i < h->n_dash; i++) free(h->dash[i].name);
     free(h->dash);
-    smap_free(&h->by_key);
-    smap_free(&h->by_text);
+    scout_strmap_free(h->by_key);
+    scout_strmap_free(h->by_text);
     scout_sqlinfo_resolver_free(h->res);
 }
 

@@ -38,6 +38,7 @@
 #include "base/fsutil.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/strmap.h"
 #include "catalog/catalog_int.h"
 #include "catalog/dbt.h"
 #include "catalog/jinja.h"
@@ -89,45 +90,14 @@ const char scout_lineage_schema[] =
 #define BATCH       512
 #define MAX_THREADS 4
 
-/* ---------- a small string set (targets seen, similar pairs) ---------- */
+/* ---------- string sets (targets seen, similar pairs) ---------- */
 
-typedef struct strset {
-    char **slots;
-    size_t cap, n;
-} strset;
-
-static char **strset_slot(char **slots, size_t cap, const char *s)
+/* Adds s to *set (a base/strmap made on first use); returns 1 if added, 0 if
+ * present, -1 on memory exhaustion. */
+static int set_add(scout_strmap **set, const char *s)
 {
-    size_t i = scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, s) & (cap - 1);
-    while (slots[i] && strcmp(slots[i], s)) i = (i + 1) & (cap - 1);
-    return &slots[i];
-}
-
-/* Adds s; returns 1 if added, 0 if present, -1 on memory exhaustion. */
-static int strset_add(strset *set, const char *s)
-{
-    if ((set->n + 1) * 2 > set->cap) {
-        size_t ncap = set->cap ? set->cap * 2 : 1024;
-        char **ns = calloc(ncap, sizeof *ns);
-        if (!ns) return -1;
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->slots[i]) *strset_slot(ns, ncap, set->slots[i]) = set->slots[i];
-        free(set->slots);
-        set->slots = ns;
-        set->cap = ncap;
-    }
-    char **slot = strset_slot(set->slots, set->cap, s);
-    if (*slot) return 0;
-    if (!(*slot = scout_strdup(s))) return -1;
-    set->n++;
-    return 1;
-}
-
-static void strset_free(strset *set)
-{
-    for (size_t i = 0; i < set->cap; i++) free(set->slots[i]);
-    free(set->slots);
-    memset(set, 0, sizeof *set);
+    if (!*set && !(*set = scout_strmap_new_sized(0))) return -1;
+    return scout_strmap_add(*set, s, strlen(s));
 }
 
 /* ---------- models ---------- */
@@ -166,7 +136,7 @@ typedef struct importer {
     scout_catalog *cat;
     const scout_config *cfg;
     scout_sqlinfo_resolver *res;
-    strset targets;
+    scout_strmap *targets;
     sim_model *sims;
     size_t n_sims, cap_sims;
     sqlite3_stmt *ins_edge, *ins_join, *ins_fact, *ins_file, *ins_filter;
@@ -267,7 +237,7 @@ static scout_rc gather_dbt(importer *im, const scout_dbt_project *p, model_list 
         const scout_dbt_node *n = &p->nodes[i];
         if (!n->raw_sql || !n->fqname) continue;
         if (strcmp(n->resource_type, "model") && strcmp(n->resource_type, "snapshot")) continue;
-        int added = strset_add(&im->targets, n->fqname);
+        int added = set_add(&im->targets, n->fqname);
         if (added < 0) return SCOUT_ENOMEM;
         if (added == 0) continue; /* the same relation from another project */
         model *m = model_push(out);
@@ -331,7 +301,7 @@ static scout_rc add_plain(importer *im, const char *path, const char *rel, model
         scout_buf_free(&b);
         return SCOUT_ENOMEM;
     }
-    int added = strset_add(&im->targets, target);
+    int added = set_add(&im->targets, target);
     if (added <= 0) {
         free(target);
         scout_buf_free(&b);
@@ -556,7 +526,7 @@ static scout_rc sim_add_up(sim_model *s, const char *fq)
 static scout_rc table_edges(importer *im, const model *m, sim_model *sim, scout_err *err)
 {
     scout_rc rc = SCOUT_OK;
-    strset seen = {0};
+    scout_strmap *seen = NULL;
     const scout_sql_info *in = m->info;
     size_t total = in->n_rels + m->jinja.n_relations;
     for (size_t i = 0; !rc && i < total; i++) {
@@ -566,13 +536,13 @@ static scout_rc table_edges(importer *im, const model *m, sim_model *sim, scout_
         const char *fq = resolve(im, m, w);
         if (!fq) rc = SCOUT_ENOMEM;
         if (rc || !strcmp(fq, m->target)) continue;
-        int added = strset_add(&seen, fq);
+        int added = set_add(&seen, fq);
         if (added < 0) rc = SCOUT_ENOMEM;
         if (added <= 0) continue;
         rc = edge(im, m, fq, NULL, NULL, "table", NULL, parsed_rel ? in->rels[i].line : 0, err);
         if (!rc) rc = sim_add_up(sim, fq);
     }
-    strset_free(&seen);
+    scout_strmap_free(seen);
     return rc;
 }
 
@@ -854,7 +824,7 @@ static scout_rc similar_tables(importer *im, scout_err *err)
 {
     size_t n = im->n_sims;
     sqlite3_stmt *st = NULL;
-    strset pairs = {0};
+    scout_strmap *pairs = NULL;
     keyed *keys = n ? malloc(n * sizeof *keys) : NULL;
     scout_rc rc = n && !keys ? SCOUT_ENOMEM : SCOUT_OK;
     if (!rc)
@@ -874,7 +844,7 @@ static scout_rc similar_tables(importer *im, scout_err *err)
             char pk[1024];
             snprintf(pk, sizeof pk, "%s\x1f%s", strcmp(x->fq, y->fq) < 0 ? x->fq : y->fq,
                      strcmp(x->fq, y->fq) < 0 ? y->fq : x->fq);
-            if (strset_add(&pairs, pk) < 0) rc = SCOUT_ENOMEM;
+            if (set_add(&pairs, pk) < 0) rc = SCOUT_ENOMEM;
             if (!rc) rc = judge_pair(im, st, x, y, true, err);
         }
     /* Shared upstreams: invert (upstream -> models) by sorting. */
@@ -898,7 +868,7 @@ static scout_rc similar_tables(importer *im, scout_err *err)
                 char pk[1024];
                 snprintf(pk, sizeof pk, "%s\x1f%s", strcmp(x->fq, y->fq) < 0 ? x->fq : y->fq,
                          strcmp(x->fq, y->fq) < 0 ? y->fq : x->fq);
-                int added = strset_add(&pairs, pk);
+                int added = set_add(&pairs, pk);
                 if (added < 0) rc = SCOUT_ENOMEM;
                 if (added > 0) rc = judge_pair(im, st, x, y, false, err);
             }
@@ -906,7 +876,7 @@ static scout_rc similar_tables(importer *im, scout_err *err)
     }
     free(ups);
     free(keys);
-    strset_free(&pairs);
+    scout_strmap_free(pairs);
     sqlite3_finalize(st);
     if (rc == SCOUT_ENOMEM) scout_err_set(err, rc, "out of memory finding similar tables");
     return rc;
@@ -940,7 +910,7 @@ static void importer_free(importer *im)
     sqlite3_finalize(im->ins_file);
     sqlite3_finalize(im->ins_filter);
     scout_sqlinfo_resolver_free(im->res);
-    strset_free(&im->targets);
+    scout_strmap_free(im->targets);
     for (size_t i = 0; i < im->n_sims; i++) {
         for (size_t k = 0; k < im->sims[i].n_ups; k++) free(im->sims[i].ups[k]);
         for (size_t k = 0; k < im->sims[i].n_cols; k++) free(im->sims[i].cols[k]);

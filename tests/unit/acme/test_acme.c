@@ -15,30 +15,11 @@
 #include "base/config.h"
 #include "base/fsutil.h"
 #include "base/hash.h"
+#include "support/fixtures.h"
 
 #define SCALE 0.01
 
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char *child = scout_path_join(path, e->d_name);
-            rm_rf(child);
-            free(child);
-        }
-        if (d) closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
-/* Generates Acme into a fresh temp dir; the caller removes it with rm_rf. */
+/* Generates Acme into a fresh temp dir; the caller removes it with test_rm_rf. */
 static char *generate(uint64_t seed, scout_acme_stats *stats)
 {
     char tmpl[] = "/tmp/scout-acme-XXXXXX";
@@ -167,9 +148,9 @@ Test(acme, same_seed_gives_identical_tables_and_other_seed_differs)
     scout_buf_free(&ca);
     scout_buf_free(&cb);
     scout_buf_free(&cc);
-    rm_rf(a);
-    rm_rf(b);
-    rm_rf(c);
+    test_rm_rf(a);
+    test_rm_rf(b);
+    test_rm_rf(c);
     free(a);
     free(b);
     free(c);
@@ -284,7 +265,7 @@ Test(acme, writes_every_artefact)
     check_manifest(dir);
     check_query_log(dir, st.query_log_entries);
     check_config(dir);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -322,7 +303,7 @@ Test(acme, plus_subscriber_dashboards_disagree_for_five_distinct_reasons)
     }
     sqlite3_close(prod);
     sqlite3_close(fin);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }
 
@@ -353,6 +334,6 @@ Test(acme, composer_model_regression_on_the_last_day)
     cr_assert_eq(rows, 16);
     sqlite3_finalize(q);
     sqlite3_close(db);
-    rm_rf(dir);
+    test_rm_rf(dir);
     free(dir);
 }

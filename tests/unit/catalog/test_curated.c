@@ -18,32 +18,13 @@
 #include "base/fsutil.h"
 #include "catalog/catalog.h"
 #include "catalog/curated.h"
+#include "support/fixtures.h"
 
 static char g_dir[64], g_wh[128], g_cat[128];
 static char g_dbt[512], g_ctx[512], g_bad[512];
 static char *g_dbt_v[1], *g_cur_v[2];
 static scout_source_cfg g_src;
 static scout_config g_cfg;
-
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char *child = scout_path_join(path, e->d_name);
-            rm_rf(child);
-            free(child);
-        }
-        if (d) closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static void exec_on(const char *path, const char *sql)
 {
@@ -92,7 +73,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    rm_rf(g_dir);
+    test_rm_rf(g_dir);
 }
 
 TestSuite(curated, .init = setup, .fini = teardown, .timeout = 60);

@@ -13,26 +13,7 @@
 #include "base/buf.h"
 #include "base/fsutil.h"
 #include "catalog/dbt.h"
-
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char *child = scout_path_join(path, e->d_name);
-            rm_rf(child);
-            free(child);
-        }
-        if (d) closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
+#include "support/fixtures.h"
 
 static char g_dir[64];
 
@@ -52,7 +33,7 @@ static void gen_acme(void)
 
 static void cleanup(void)
 {
-    rm_rf(g_dir);
+    test_rm_rf(g_dir);
 }
 
 /* Writes text to dir/rel, creating parent folders. */

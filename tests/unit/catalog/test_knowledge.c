@@ -17,28 +17,9 @@
 #include "catalog/catalog.h"
 #include "catalog/document.h"
 #include "catalog/knowledge.h"
+#include "support/fixtures.h"
 
 /* ---------- helpers ---------- */
-
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            char *child = scout_path_join(path, e->d_name);
-            rm_rf(child);
-            free(child);
-        }
-        if (d) closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static const char *fixtures(void)
 {
@@ -66,7 +47,7 @@ static void teardown(void)
     scout_config_free(g_cfg);
     g_cat = NULL;
     g_cfg = NULL;
-    rm_rf(g_dir);
+    test_rm_rf(g_dir);
 }
 
 static scout_config *parse_config(const char *dir, const char *yaml)

@@ -14,6 +14,7 @@
 #include "base/fsutil.h"
 #include "catalog/catalog.h"
 #include "catalog/lineage.h"
+#include "support/fixtures.h"
 
 static char g_dir[64];
 
@@ -41,21 +42,9 @@ static scout_catalog *open_catalog(void)
  * row as text ("" when no row), caller frees. */
 static char *query1(const char *sql)
 {
-    sqlite3 *db;
     char *path = scout_path_join(g_dir, "catalog.db");
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *out = test_db_text(path, sql);
     free(path);
-    sqlite3_stmt *st;
-    cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK, "%s: %s", sql,
-                 sqlite3_errmsg(db));
-    char *out = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        out = scout_strdup(sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0)
-                                                      : "");
-    else
-        out = scout_strdup("");
-    sqlite3_finalize(st);
-    sqlite3_close(db);
     return out;
 }
 
@@ -82,9 +71,7 @@ static void make_dir(void)
 
 static void remove_dir(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    cr_assert_eq(system(cmd), 0);
+    test_rm_rf(g_dir);
 }
 
 TestSuite(lineage, .init = make_dir, .fini = remove_dir, .timeout = 120);

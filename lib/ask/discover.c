@@ -1,0 +1,580 @@
+/* discover.c — see discover.h. */
+#include "ask/discover.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/fsutil.h"
+
+#define DISCOVER_MAX_CANDIDATES    24 /* search hits plus lookalikes */
+#define DISCOVER_LOOKALIKE_LEADERS 3
+#define DISCOVER_LOOKALIKE_MIN     0.5 /* similarity a lookalike needs to be compared */
+
+/* ---------- scoring (pure) ---------- */
+
+double scout_discover_score(const scout_discover_signals *s)
+{
+    if (!s->bound) return 0;
+    double v = 0.62 * s->fit + 0.22 * s->search_rel;
+    if (!s->has_measure) v -= 0.15;
+    if (s->needs_time && !s->has_time) v -= 0.15;
+    if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.12;
+    /* A deprecated table may still bind perfectly (it is a near-copy); it must
+     * never win against a live one, so the penalty exceeds any fit gap. */
+    if (s->trust == SCOUT_TIER_DEPRECATED) v -= 0.45;
+    if (s->staging) v -= 0.08;
+    if (s->stale_days > 180)
+        v -= 0.12;
+    else if (s->stale_days > 30)
+        v -= 0.06;
+    return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+bool scout_discover_is_staging(const char *fq)
+{
+    static const char *const words[] = {".raw.",    ".staging.", ".archive.", "stg_", "tmp_",
+                                        "backfill", "snapshot",  "_old",      "_v0",  "_v1"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(fq, words[i])) return true;
+    return false;
+}
+
+/* ---------- small helpers ---------- */
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static bool ci_contains(const char *hay, const char *needle)
+{
+    if (!hay) return false;
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n)) return true;
+    return false;
+}
+
+/* Days since 1970-01-01 for YYYY-MM-DD (YYYY-MM counts as the 28th). */
+static bool date_days(const char *s, long *out)
+{
+    int y, m, d = 28;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) < 2 || m < 1 || m > 12) return false;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = era * 146097 + doe - 719468;
+    return true;
+}
+
+static scout_trust_tier tier_of(const char *t)
+{
+    if (t && !strcmp(t, "source_of_truth")) return SCOUT_TIER_SOURCE_OF_TRUTH;
+    if (t && !strcmp(t, "deprecated")) return SCOUT_TIER_DEPRECATED;
+    return SCOUT_TIER_NORMAL;
+}
+
+static const char *tier_name(scout_trust_tier t)
+{
+    return t == SCOUT_TIER_SOURCE_OF_TRUTH ? "source_of_truth"
+           : t == SCOUT_TIER_DEPRECATED    ? "deprecated"
+                                           : "normal";
+}
+
+/* A doc or thread that explains why a table is deprecated: the file name of
+ * a doc (shorter than its path), or the channel of a thread. */
+static char *tier_doc(const json_t *card)
+{
+    const json_t *discussed = json_object_get(card, "discussed"), *d;
+    size_t i;
+    const json_t *best = NULL;
+    json_array_foreach(discussed, i, d)
+    {
+        if (!ci_contains(jstr(d, "excerpt"), "deprecat") &&
+            !ci_contains(jstr(d, "heading"), "deprecat"))
+            continue;
+        const char *uri = jstr(d, "uri");
+        bool is_doc = uri && strncmp(uri, "slack://", 8);
+        if (!best || is_doc) best = d;
+        if (is_doc) break;
+    }
+    if (!best) return NULL;
+    const char *uri = jstr(best, "uri");
+    if (uri && strncmp(uri, "slack://", 8)) {
+        const char *base = strrchr(uri, '/');
+        base = base ? base + 1 : uri;
+        size_t n = strcspn(base, "#");
+        char *s = malloc(n + 1);
+        if (s) {
+            memcpy(s, base, n);
+            s[n] = '\0';
+        }
+        return s;
+    }
+    return scout_strdup(jstr(best, "where"));
+}
+
+/* ---------- building the candidate list ---------- */
+
+typedef struct disc_run {
+    const scout_discover_opts *o;
+    scout_discovery *d;
+    json_t *cards[DISCOVER_MAX_CANDIDATES]; /* card per candidate, NULL when unavailable */
+} disc_run;
+
+static bool has_candidate(const scout_discovery *d, const char *fq)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->c[i].table, fq)) return true;
+    return false;
+}
+
+static bool may_read(const scout_discover_opts *o, const char *fq)
+{
+    return !o->policy || !o->policy->can_read_table || o->policy->can_read_table(o->policy->ud, fq);
+}
+
+static scout_candidate *add_candidate(scout_discovery *d, const char *fq)
+{
+    if (d->n >= DISCOVER_MAX_CANDIDATES || has_candidate(d, fq)) return NULL;
+    scout_candidate *c = &d->c[d->n];
+    memset(c, 0, sizeof *c);
+    c->table = scout_strdup(fq);
+    if (!c->table) return NULL;
+    d->n++;
+    return c;
+}
+
+static json_t *load_card(const scout_discover_opts *o, const char *fq)
+{
+    scout_buf b = SCOUT_BUF_INIT;
+    json_t *card = NULL;
+    if (scout_catalog_card_json(o->cat, fq, o->who, &b, NULL) == SCOUT_OK)
+        card = json_loadb(b.data ? b.data : "", b.len, 0, NULL);
+    scout_buf_free(&b);
+    return card;
+}
+
+static scout_rc gather_search(disc_run *r, scout_err *err)
+{
+    const scout_discover_opts *o = r->o;
+    scout_search_opts so = {0};
+    so.kinds = 1u << SCOUT_SEARCH_TABLE;
+    so.k = o->k ? o->k : 10;
+    so.who = o->who;
+    so.policy = o->policy;
+    scout_search_results *res = NULL;
+    scout_rc rc = scout_search_query(o->search, o->question, &so, &res, err);
+    if (rc) return rc;
+    size_t n = scout_search_results_count(res);
+    double top = n ? scout_search_results_hit(res, 0)->score : 0;
+    for (size_t i = 0; i < n; i++) {
+        const scout_search_hit *h = scout_search_results_hit(res, i);
+        scout_candidate *c = add_candidate(r->d, h->key);
+        if (!c) continue;
+        c->search_score = h->score;
+        c->search_rank = (int)i + 1;
+        c->sig.search_rel = top > 0 ? h->score / top : 0;
+    }
+    scout_search_results_free(res);
+    if (!r->d->n)
+        return scout_err_set(err, SCOUT_EUSER,
+                             "no table matches these words; try other words or `scout search`");
+    return SCOUT_OK;
+}
+
+/* The leaders' lookalikes and replacements join the comparison, so the
+ * answer can say why not them even when search already sank them. */
+static void gather_lookalikes(disc_run *r)
+{
+    size_t leaders = r->d->n < DISCOVER_LOOKALIKE_LEADERS ? r->d->n : DISCOVER_LOOKALIKE_LEADERS;
+    for (size_t i = 0; i < leaders; i++) {
+        if (!r->cards[i]) r->cards[i] = load_card(r->o, r->d->c[i].table);
+        const json_t *card = r->cards[i], *s;
+        size_t j;
+        const char *by = jstr(card, "deprecated_by");
+        if (by && may_read(r->o, by)) add_candidate(r->d, by);
+        json_array_foreach(json_object_get(card, "similar"), j, s)
+        {
+            const char *fq = jstr(s, "fqname");
+            if (!fq || json_real_value(json_object_get(s, "score")) < DISCOVER_LOOKALIKE_MIN ||
+                !may_read(r->o, fq))
+                continue;
+            scout_candidate *c = add_candidate(r->d, fq);
+            if (c) c->lookalike_of = scout_strdup(r->d->c[i].table);
+        }
+    }
+}
+
+static void read_card_facts(scout_candidate *c, const json_t *card)
+{
+    c->sig.trust = tier_of(jstr(card, "trust"));
+    c->trust_reason = scout_strdup(jstr(card, "trust_reason"));
+    c->deprecated_by = scout_strdup(jstr(card, "deprecated_by"));
+    c->freshness = scout_strdup(jstr(card, "freshness"));
+    if (c->sig.trust == SCOUT_TIER_DEPRECATED) c->doc = tier_doc(card);
+    c->sig.staging = scout_discover_is_staging(c->table);
+}
+
+static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_err *err)
+{
+    scout_candidate *c = &r->d->c[i];
+    scout_err berr = {0};
+    scout_rc rc = scout_question_bind(q, r->o->cat, c->table, r->o->who, &c->query, &c->fit, &berr);
+    if (rc == SCOUT_ENOMEM || rc == SCOUT_EINTERRUPTED)
+        return scout_err_set(err, rc, "%s", berr.msg);
+    if (rc) {
+        /* Any other failure means this table cannot answer: say why, keep going. */
+        if (!c->fit.missing && berr.msg[0]) c->fit.missing = scout_strdup(berr.msg);
+        c->query = NULL;
+        return SCOUT_OK;
+    }
+    c->sig.bound = c->query != NULL;
+    c->sig.fit = c->fit.score;
+    c->sig.has_measure = c->fit.has_measure;
+    c->sig.has_time = c->fit.has_time;
+    c->sig.needs_time = c->query && c->query->has_time;
+    if (c->query && c->query->has_time && !c->fit.has_time) c->sig.needs_time = true;
+    return SCOUT_OK;
+}
+
+static void stale_days(scout_discovery *d)
+{
+    long newest = 0;
+    bool any = false;
+    for (size_t i = 0; i < d->n; i++) {
+        long v;
+        if (d->c[i].freshness && date_days(d->c[i].freshness, &v) && (!any || v > newest)) {
+            newest = v;
+            any = true;
+        }
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        long v;
+        d->c[i].sig.stale_days = any && d->c[i].freshness && date_days(d->c[i].freshness, &v)
+                                     ? (double)(newest - v)
+                                     : -1;
+    }
+}
+
+/* Best first; equal scores keep search order (lookalikes last). */
+static int cmp_candidate(const void *a, const void *b)
+{
+    const scout_candidate *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    int rx = x->search_rank ? x->search_rank : 1000, ry = y->search_rank ? y->search_rank : 1000;
+    return rx - ry;
+}
+
+/* ---------- reasons ---------- */
+
+/* "double-counts refunds. Use X instead." → "double-counts refunds": the
+ * replacement is named separately. */
+static void put_reason_core(scout_buf *b, const char *reason)
+{
+    const char *cut = NULL;
+    for (const char *p = reason; *p; p++)
+        if ((p[0] == '.' || p[0] == ';') && p[1] == ' ' && !strncasecmp(p + 2, "use ", 4)) {
+            cut = p;
+            break;
+        }
+    size_t n = cut ? (size_t)(cut - reason) : strlen(reason);
+    while (n && (reason[n - 1] == '.' || reason[n - 1] == ' ')) n--;
+    scout_buf_append(b, reason, n);
+}
+
+static char *winner_why(const scout_candidate *c)
+{
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_buf_init(&b, 2000);
+    if (c->sig.trust == SCOUT_TIER_SOURCE_OF_TRUTH) scout_buf_puts(&b, "source of truth; ");
+    if (c->fit.why && *c->fit.why) scout_buf_printf(&b, "%s; ", c->fit.why);
+    if (c->search_rank) scout_buf_printf(&b, "search rank %d", c->search_rank);
+    if (c->freshness)
+        scout_buf_printf(&b, "%sdata to %s", c->search_rank ? "; " : "", c->freshness);
+    if (c->fit.missing) scout_buf_printf(&b, "; lacks: %s", c->fit.missing);
+    return scout_buf_take(&b);
+}
+
+static char *loser_why(const scout_candidate *c, const scout_candidate *w)
+{
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_buf_init(&b, 2000);
+    if (c->sig.trust == SCOUT_TIER_DEPRECATED) {
+        scout_buf_puts(&b, "deprecated");
+        if (c->trust_reason) {
+            scout_buf_puts(&b, ", ");
+            put_reason_core(&b, c->trust_reason);
+        }
+        if (c->doc) scout_buf_printf(&b, " (doc: %s)", c->doc);
+        const char *use = c->deprecated_by ? c->deprecated_by : w ? w->table : NULL;
+        if (use) scout_buf_printf(&b, "; use %s", use);
+    } else if (!c->sig.bound) {
+        scout_buf_printf(&b, "cannot answer it: %s",
+                         c->fit.missing ? c->fit.missing : "nothing in it matches the question");
+    } else {
+        const char *sep = "";
+        if (c->fit.missing) {
+            scout_buf_printf(&b, "%s", c->fit.missing);
+            sep = "; ";
+        }
+        if (c->sig.staging && w && !w->sig.staging) {
+            scout_buf_printf(&b, "%sa raw/staging copy; %s is the modelled table", sep, w->table);
+            sep = "; ";
+        }
+        if (c->sig.stale_days > 30) {
+            scout_buf_printf(&b, "%sstale: data ends %s, %.0f days behind", sep, c->freshness,
+                             c->sig.stale_days);
+            sep = "; ";
+        }
+        if (w && w->sig.trust == SCOUT_TIER_SOURCE_OF_TRUTH &&
+            c->sig.trust != SCOUT_TIER_SOURCE_OF_TRUTH) {
+            scout_buf_printf(&b, "%s%s is the source of truth", sep, w->table);
+            sep = "; ";
+        }
+        if (!*sep)
+            scout_buf_printf(&b, "fits less well (score %.2f vs %.2f)", c->score,
+                             w ? w->score : 0.0);
+    }
+    return scout_buf_take(&b);
+}
+
+/* ---------- the verdict ---------- */
+
+static bool in_list(const json_t *arr, const char *fq)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(arr, i, e)
+    {
+        if (jstr(e, "fqname") && !strcmp(jstr(e, "fqname"), fq)) return true;
+    }
+    return false;
+}
+
+/* Two tables where one is built from the other (a rollup) give the same
+ * numbers; choosing between them is not a question worth asking. */
+static bool lineage_related(const json_t *card_a, const char *b)
+{
+    return card_a && (in_list(json_object_get(card_a, "upstream"), b) ||
+                      in_list(json_object_get(card_a, "downstream"), b));
+}
+
+static json_t *card_for(disc_run *r, const char *fq)
+{
+    for (size_t i = 0; i < r->d->n; i++)
+        if (!strcmp(r->d->c[i].table, fq)) return r->cards[i];
+    return NULL;
+}
+
+static void set_message(scout_discovery *d, const char *head)
+{
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_buf_init(&b, 4000);
+    scout_buf_puts(&b, head);
+    size_t shown = 0;
+    for (size_t i = 0; i < d->n && shown < 3; i++) {
+        const scout_candidate *c = &d->c[i];
+        if (!c->sig.bound || c->sig.trust == SCOUT_TIER_DEPRECATED) continue;
+        scout_buf_printf(&b, "%s%s (%s)", shown ? "; " : " options: ", c->table,
+                         c->fit.why && *c->fit.why ? c->fit.why : "partial match");
+        shown++;
+    }
+    if (!shown) scout_buf_puts(&b, " try naming the measure, the table or the period");
+    d->message = scout_buf_take(&b);
+}
+
+static void decide(disc_run *r)
+{
+    scout_discovery *d = r->d;
+    const scout_discover_opts *o = r->o;
+    double min_score = o->min_score > 0 ? o->min_score : 0.30;
+    double margin_min = o->ambiguity_margin > 0 ? o->ambiguity_margin : 0.05;
+    d->chosen = -1;
+    if (!d->n || !d->c[0].sig.bound || d->c[0].score < min_score) {
+        d->verdict = SCOUT_DISCOVER_NOTHING_FITS;
+        d->confidence = d->n ? d->c[0].score * 0.3 : 0;
+        set_message(d, "no table fits this question well enough to answer it;");
+        return;
+    }
+    const scout_candidate *b = &d->c[0], *s = d->n > 1 && d->c[1].sig.bound ? &d->c[1] : NULL;
+    d->margin = s ? b->score - s->score : 1;
+    bool close = s && d->margin < margin_min && !o->force_table;
+    if (close && (lineage_related(card_for(r, b->table), s->table) ||
+                  lineage_related(card_for(r, s->table), b->table)))
+        close = false;
+    if (close) {
+        d->verdict = SCOUT_DISCOVER_AMBIGUOUS;
+        d->confidence = b->score * 0.5;
+        set_message(d, "two tables fit this question about equally well; which one did you mean?");
+        return;
+    }
+    d->verdict = SCOUT_DISCOVER_CHOSEN;
+    d->chosen = 0;
+    double m = d->margin / 0.2;
+    d->confidence = b->score * (0.6 + 0.4 * (m > 1 ? 1 : m));
+}
+
+/* ---------- run ---------- */
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *scout_discovery_candidates_json(const scout_discovery *d)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; d && i < d->n; i++) {
+        const scout_candidate *c = &d->c[i];
+        json_t *o = json_pack("{s:s, s:f, s:f, s:i, s:s, s:b}", "table", c->table, "score",
+                              round(c->score * 1000) / 1000, "fit", round(c->sig.fit * 1000) / 1000,
+                              "search_rank", c->search_rank, "trust", tier_name(c->sig.trust),
+                              "bound", c->sig.bound);
+        if (!o) continue;
+        json_object_set_new(o, "why", str_or_null(c->fit.why));
+        if (c->fit.missing) json_object_set_new(o, "missing", json_string(c->fit.missing));
+        if (c->why_not) json_object_set_new(o, "why_not", json_string(c->why_not));
+        if (c->lookalike_of) json_object_set_new(o, "lookalike_of", json_string(c->lookalike_of));
+        if (c->freshness) json_object_set_new(o, "freshness", json_string(c->freshness));
+        json_array_append_new(arr, o);
+    }
+    return json_pack("{s:o}", "candidates", arr);
+}
+
+static const char *verdict_name(scout_discover_verdict v)
+{
+    return v == SCOUT_DISCOVER_CHOSEN      ? "chosen"
+           : v == SCOUT_DISCOVER_AMBIGUOUS ? "ambiguous"
+                                           : "nothing_fits";
+}
+
+json_t *scout_discovery_choice_json(const scout_discovery *d)
+{
+    const scout_candidate *w = scout_discovery_chosen(d);
+    json_t *o = json_object();
+    if (!o) return NULL;
+    json_object_set_new(o, "verdict", json_string(verdict_name(d->verdict)));
+    json_object_set_new(o, "table", w ? json_string(w->table) : json_null());
+    json_object_set_new(o, "why", w ? str_or_null(w->why) : json_null());
+    json_object_set_new(o, "confidence", json_real(round(d->confidence * 1000) / 1000));
+    json_object_set_new(o, "margin", json_real(round(d->margin * 1000) / 1000));
+    json_t *rej = json_array();
+    for (size_t i = 0; i < d->n; i++) {
+        const scout_candidate *c = &d->c[i];
+        if (w == c || !c->why_not) continue;
+        json_array_append_new(rej, json_pack("{s:s, s:s}", "table", c->table, "why", c->why_not));
+    }
+    json_object_set_new(o, "rejected", rej);
+    if (d->message) json_object_set_new(o, "message", json_string(d->message));
+    return o;
+}
+
+const scout_candidate *scout_discovery_chosen(const scout_discovery *d)
+{
+    return d && d->chosen >= 0 && (size_t)d->chosen < d->n ? &d->c[d->chosen] : NULL;
+}
+
+static void explain(scout_discovery *d)
+{
+    const scout_candidate *w = scout_discovery_chosen(d);
+    for (size_t i = 0; i < d->n; i++) {
+        scout_candidate *c = &d->c[i];
+        if (c == w)
+            c->why = winner_why(c);
+        else
+            c->why_not = loser_why(c, w ? w : d->n ? &d->c[0] : NULL);
+    }
+}
+
+scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *q,
+                            scout_discovery **out, scout_err *err)
+{
+    *out = NULL;
+    disc_run r = {0};
+    r.o = o;
+    r.d = calloc(1, sizeof *r.d);
+    if (r.d) r.d->c = calloc(DISCOVER_MAX_CANDIDATES, sizeof *r.d->c);
+    if (!r.d || !r.d->c) {
+        scout_discovery_free(r.d);
+        return scout_err_set(err, SCOUT_ENOMEM, "out of memory for discovery");
+    }
+    scout_rc rc = SCOUT_OK;
+    if (o->force_table) {
+        if (!add_candidate(r.d, o->force_table))
+            rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory");
+        if (!rc) r.d->c[0].search_rank = 1, r.d->c[0].sig.search_rel = 1;
+    } else {
+        scout_event_status(o->events, "searching the catalog for candidate tables");
+        rc = gather_search(&r, err);
+        if (!rc) gather_lookalikes(&r);
+    }
+    for (size_t i = 0; !rc && i < r.d->n; i++) {
+        if (!r.cards[i]) r.cards[i] = load_card(o, r.d->c[i].table);
+        if (r.cards[i]) read_card_facts(&r.d->c[i], r.cards[i]);
+        rc = bind_one(&r, i, q, err);
+    }
+    if (!rc) {
+        stale_days(r.d);
+        for (size_t i = 0; i < r.d->n; i++) r.d->c[i].score = scout_discover_score(&r.d->c[i].sig);
+    }
+    if (!rc) {
+        /* The cards travel with their candidates: sort an index, then permute both. */
+        size_t n = r.d->n;
+        scout_candidate tmp[DISCOVER_MAX_CANDIDATES];
+        json_t *cards[DISCOVER_MAX_CANDIDATES];
+        memcpy(tmp, r.d->c, n * sizeof *tmp);
+        size_t order[DISCOVER_MAX_CANDIDATES];
+        for (size_t i = 0; i < n; i++) order[i] = i;
+        for (size_t i = 1; i < n; i++) /* insertion sort: n is tiny and it is stable */
+            for (size_t j = i; j > 0 && cmp_candidate(&tmp[order[j]], &tmp[order[j - 1]]) < 0;
+                 j--) {
+                size_t t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+        for (size_t i = 0; i < n; i++) {
+            r.d->c[i] = tmp[order[i]];
+            cards[i] = r.cards[order[i]];
+        }
+        memcpy(r.cards, cards, n * sizeof *cards);
+        decide(&r);
+        explain(r.d);
+        scout_event_emit(o->events, SCOUT_EVENT_CANDIDATES, scout_discovery_candidates_json(r.d));
+        scout_event_emit(o->events, SCOUT_EVENT_TABLE_CHOICE, scout_discovery_choice_json(r.d));
+    }
+    for (size_t i = 0; i < DISCOVER_MAX_CANDIDATES; i++) json_decref(r.cards[i]);
+    if (rc) {
+        scout_discovery_free(r.d);
+        return rc;
+    }
+    *out = r.d;
+    return SCOUT_OK;
+}
+
+void scout_discovery_free(scout_discovery *d)
+{
+    if (!d) return;
+    for (size_t i = 0; d->c && i < d->n; i++) {
+        scout_candidate *c = &d->c[i];
+        free(c->table);
+        scout_question_fit_free(&c->fit);
+        scout_semantic_free(c->query);
+        free(c->trust_reason);
+        free(c->deprecated_by);
+        free(c->freshness);
+        free(c->doc);
+        free(c->lookalike_of);
+        free(c->why);
+        free(c->why_not);
+    }
+    free(d->c);
+    free(d->message);
+    free(d);
+}

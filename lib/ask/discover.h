@@ -1,0 +1,114 @@
+/* discover — discovery before analysis: gather candidate tables for a
+ * question (search, permission-pruned for the asker, plus the lookalikes of
+ * the leaders so the answer can say why not them), bind the analysed
+ * question to each, score each on what the question needs (measure,
+ * dimensions, filter values, time column), trust tier, freshness and search
+ * rank, then choose — or say plainly that the best two are too close or that
+ * nothing fits, instead of guessing. Every candidate carries its reasons. */
+#ifndef SCOUT_ASK_DISCOVER_H
+#define SCOUT_ASK_DISCOVER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ask/event.h"
+#include "base/err.h"
+#include "catalog/catalog.h"
+#include "planner/question.h"
+#include "planner/semantic.h"
+#include "search/search.h"
+
+typedef enum scout_trust_tier {
+    SCOUT_TIER_NORMAL = 0,
+    SCOUT_TIER_SOURCE_OF_TRUTH,
+    SCOUT_TIER_DEPRECATED
+} scout_trust_tier;
+
+/* What scoring looks at for one candidate (pure data, so it can be tested). */
+typedef struct scout_discover_signals {
+    bool bound;             /* the question could be bound to the table at all */
+    double fit;             /* 0..1: share of the question's needs met (the binding) */
+    bool has_measure;       /* measure column or curated metric found */
+    bool needs_time;        /* the question names a period or a grain */
+    bool has_time;          /* and the table can apply it */
+    double search_rel;      /* search score / best search score, 0..1 (0 = not a hit) */
+    scout_trust_tier trust; /* curated/derived tier */
+    bool staging;           /* raw/staging/tmp/backfill/archive layer by name */
+    double stale_days;      /* days behind the freshest candidate; < 0 = unknown */
+} scout_discover_signals;
+
+/* The score of one candidate, 0..1. Unbound → 0. Fit dominates; search rank
+ * breaks near-ties; a source of truth is lifted, a deprecated table pushed
+ * far down, staging copies and stale tables a little. */
+double scout_discover_score(const scout_discover_signals *s);
+
+/* One candidate. Everything is owned by the discovery. */
+typedef struct scout_candidate {
+    char *table;         /* fqname */
+    double score;        /* scout_discover_score */
+    double search_score; /* raw search score; 0 when added as a lookalike */
+    int search_rank;     /* 1-based; 0 = not a search hit (lookalike) */
+    scout_discover_signals sig;
+    scout_question_fit fit; /* why/missing owned */
+    scout_semantic *query;  /* bound query; NULL when the binding failed */
+    char *trust_reason;     /* curated reason ("double-counts refunds"), or NULL */
+    char *deprecated_by;    /* the replacement, or NULL */
+    char *freshness;        /* latest date, or NULL */
+    char *doc;              /* a doc or thread that explains the tier, "heading (uri)" */
+    char *lookalike_of;     /* set when added as a lookalike of a leader */
+    char *why;              /* one line: why it fits (winner) */
+    char *why_not;          /* one line: why it was not chosen (others); NULL for the winner */
+} scout_candidate;
+
+typedef enum scout_discover_verdict {
+    SCOUT_DISCOVER_CHOSEN = 0,
+    SCOUT_DISCOVER_AMBIGUOUS,   /* the best two are too close to call */
+    SCOUT_DISCOVER_NOTHING_FITS /* no candidate can answer the question */
+} scout_discover_verdict;
+
+typedef struct scout_discovery {
+    scout_candidate *c; /* best first */
+    size_t n;
+    scout_discover_verdict verdict;
+    int chosen;        /* index into c, or -1 */
+    double margin;     /* score(best) - score(second); 1 when alone */
+    double confidence; /* 0..1 in the choice */
+    char *message;     /* AMBIGUOUS / NOTHING_FITS: what to tell the asker */
+} scout_discovery;
+
+typedef struct scout_discover_opts {
+    scout_catalog *cat;
+    scout_search *search;              /* required unless force_table */
+    const char *question;              /* the raw text (for search) */
+    const scout_principal *who;        /* the asker */
+    const scout_search_policy *policy; /* NULL = search's default */
+    size_t k;                          /* candidates from search; 0 = 10 */
+    const char *force_table;           /* the asker chose: bind only this (fqname) */
+    double min_score;                  /* below this nothing fits; 0 = 0.30 */
+    double ambiguity_margin;           /* best two closer than this → ask; 0 = 0.05 */
+    scout_event_stream *events;        /* may be NULL */
+} scout_discover_opts;
+
+/* Runs discovery for the analysed question q. Emits `candidates` and
+ * `table_choice` events. SCOUT_EUSER when search finds nothing at all for the
+ * words (the question names nothing scout knows). Otherwise *out is filled
+ * (free with scout_discovery_free) whatever the verdict. */
+scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *q,
+                            scout_discovery **out, scout_err *err);
+
+void scout_discovery_free(scout_discovery *d);
+
+/* The chosen candidate, or NULL. Borrowed. */
+const scout_candidate *scout_discovery_chosen(const scout_discovery *d);
+
+/* {"candidates":[{table, score, fit, search_rank, trust, why, missing?, why_not?}]}. */
+json_t *scout_discovery_candidates_json(const scout_discovery *d);
+
+/* {"table", "why", "confidence", "margin", "verdict", "rejected":[{table, why}], "message"?}. */
+json_t *scout_discovery_choice_json(const scout_discovery *d);
+
+/* Heuristic: the name says raw/staging/tmp/backfill/archive/snapshot/old. */
+bool scout_discover_is_staging(const char *fqname);
+
+#endif

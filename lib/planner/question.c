@@ -1,20 +1,1622 @@
-/* question.c — stub until the parser lands (see question.h). */
+/* question.c — the deterministic question parser (see question.h). Analysis
+ * tokenises the question and claims words for constructs it recognises
+ * (time, grain, ranking, comparison, aggregation, numeric filters, dimension
+ * phrases); binding matches what is left against one table's card (column
+ * names, split identifiers, synonyms, descriptions, metric names and top
+ * values) and assembles a semantic query. Words nobody claims are reported,
+ * never silently dropped. */
 #include "planner/question.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner/timeexpr.h"
+#include "search/synonyms.h"
+#include "search/text.h"
+
+#define MAX_TOKENS   400
+#define MAX_DIMS     4
+#define MAX_NUMF     4
+#define MAX_REL      6
+#define WORD_MAX     64
+#define MAX_MEASURES 3
+
+/* What claimed a word during analysis. */
+enum { U_FREE = 0, U_STOP, U_TIME, U_GRAIN, U_RANK, U_CMP, U_AGG, U_NUM, U_DIM, U_FILLER };
+
+typedef struct qtok {
+    char w[WORD_MAX];    /* folded */
+    char orig[WORD_MAX]; /* as written (for short codes such as "NA") */
+    char stem[WORD_MAX];
+    char rel[MAX_REL][WORD_MAX]; /* related stems: abbreviation expansion, thesaurus */
+    double relw[MAX_REL];
+    int n_rel;
+    bool is_num, money;
+    double num;
+    int used;
+} qtok;
+
+typedef struct span {
+    size_t from, to; /* [from, to) token indexes */
+} span;
+
+typedef struct numfilter {
+    scout_op op;
+    double value;
+    bool money;
+    size_t at;           /* the number's token */
+    char unit[WORD_MAX]; /* "ms", "days", "seats": the word after the number */
+} numfilter;
+
+typedef enum { CMP_NONE, CMP_PREV, CMP_YEAR, CMP_MEMBERS, CMP_PERIOD } cmp_kind;
+
+struct scout_question {
+    char *text;
+    qtok *t;
+    size_t n;
+    scout_agg agg;
+    bool agg_set;
+    bool has_time, has_time2;
+    scout_timeexpr time, time2;
+    scout_grain grain;
+    bool over_time; /* "trend", "over time": a grain chosen at bind time */
+    int rank;       /* +1 highest first, -1 lowest first, 0 none */
+    int64_t limit;
+    bool rank_which; /* "which X ... most": one row unless a number is given */
+    cmp_kind cmp;
+    bool growth;
+    bool now; /* "now", "current": the latest value of a level */
+    span dims[MAX_DIMS];
+    size_t n_dims;
+    numfilter nf[MAX_NUMF];
+    size_t n_nf;
+};
+
+/* ---- small helpers ---- */
+
+static char *dupstr(const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (p) memcpy(p, s, n + 1);
+    return p;
+}
+
+static void copy_word(char *dst, const char *src, size_t n)
+{
+    if (n >= WORD_MAX) n = WORD_MAX - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static bool tok_is(const scout_question *q, size_t i, const char *w)
+{
+    return i < q->n && strcmp(q->t[i].w, w) == 0;
+}
+
+static bool tok_any(const scout_question *q, size_t i, const char *const *ws)
+{
+    for (; *ws; ws++)
+        if (tok_is(q, i, *ws)) return true;
+    return false;
+}
+
+static void claim(scout_question *q, size_t from, size_t to, int how)
+{
+    for (size_t i = from; i < to && i < q->n; i++) q->t[i].used = how;
+}
+
+/* ---- input checks ---- */
+
+static bool has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return true;
+    }
+    return false;
+}
+
+/* A statement rather than a question: starts with an SQL verb and carries
+ * SQL structure. "select the top 5 plans" stays a question. */
+static bool looks_like_sql(const scout_question *q, const char *text)
+{
+    static const char *const verbs[] = {"select", "insert", "update",   "delete", "drop",
+                                        "create", "alter",  "truncate", "grant",  "pragma",
+                                        "attach", "with",   NULL};
+    if (q->n == 0 || !tok_any(q, 0, verbs)) return false;
+    if (strchr(text, ';') || strchr(text, '*')) return true;
+    for (size_t i = 1; i < q->n; i++)
+        if (tok_is(q, i, "from") || tok_is(q, i, "table") || tok_is(q, i, "into") ||
+            tok_is(q, i, "set") || tok_is(q, i, "where"))
+            return true;
+    return false;
+}
+
+/* ---- tokenising ---- */
+
+static bool word_byte(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80;
+}
+
+/* Parses "$1,000", "50k", "1.5m", "60" into value; false if not a number. */
+static bool parse_number(const char *s, size_t len, double *value, bool *money)
+{
+    char buf[WORD_MAX];
+    size_t k = 0;
+    *money = false;
+    size_t i = 0;
+    if (i < len && s[i] == '$') *money = true, i++;
+    bool digit = false;
+    for (; i < len && k + 1 < sizeof buf; i++) {
+        if (isdigit((unsigned char)s[i]))
+            buf[k++] = s[i], digit = true;
+        else if (s[i] == '.' && i + 1 < len && isdigit((unsigned char)s[i + 1]))
+            buf[k++] = '.';
+        else if (s[i] == ',' && digit && i + 3 < len + 0 && isdigit((unsigned char)s[i + 1]))
+            continue;
+        else if (s[i] == ',' && digit && i + 1 < len && isdigit((unsigned char)s[i + 1]))
+            continue;
+        else
+            break;
+    }
+    if (!digit) return false;
+    buf[k] = 0;
+    double v = strtod(buf, NULL);
+    if (i < len) {
+        char suf = (char)tolower((unsigned char)s[i]);
+        if ((suf == 'k' || suf == 'm' || suf == 'b') && i + 1 == len)
+            v *= suf == 'k' ? 1e3 : suf == 'm' ? 1e6 : 1e9, *money = *money || suf != 'k' || true;
+        else if (i < len)
+            return false;
+    }
+    *value = v;
+    return true;
+}
+
+static void fold(const char *s, size_t n, char *out)
+{
+    if (n >= WORD_MAX) n = WORD_MAX - 1;
+    for (size_t i = 0; i < n; i++) out[i] = (char)tolower((unsigned char)s[i]);
+    out[n] = 0;
+}
+
+/* One token starting at s[i]: an ISO date, a number ($1,000 / 50k / 2.5), or
+ * a word of letters and digits (with a trailing "'s" dropped). */
+static size_t token_end(const char *s, size_t len, size_t i)
+{
+    size_t j = i;
+    if (len - i >= 10 && isdigit((unsigned char)s[i]) && s[i + 4] == '-' && s[i + 7] == '-') {
+        bool iso = true;
+        for (size_t k = 0; k < 10; k++)
+            if (k != 4 && k != 7 && !isdigit((unsigned char)s[i + k])) iso = false;
+        if (iso) return i + 10;
+    }
+    if (s[j] == '$' || isdigit((unsigned char)s[j])) {
+        j++;
+        while (j < len &&
+               (isdigit((unsigned char)s[j]) ||
+                ((s[j] == ',' || s[j] == '.') && j + 1 < len && isdigit((unsigned char)s[j + 1]))))
+            j++;
+        while (j < len && isalpha((unsigned char)s[j])) j++; /* 50k, 3rd, p95 handled below */
+        return j;
+    }
+    while (j < len && word_byte((unsigned char)s[j])) j++;
+    return j;
+}
+
+static scout_rc tokenise(scout_question *q, const char *s, size_t len, scout_err *err)
+{
+    q->t = calloc(MAX_TOKENS, sizeof *q->t);
+    if (!q->t) return scout_err_set(err, SCOUT_ENOMEM, "out of memory analysing the question");
+    size_t i = 0;
+    while (i < len && q->n < MAX_TOKENS) {
+        unsigned char c = (unsigned char)s[i];
+        if (!word_byte(c) && c != '$') {
+            i++;
+            continue;
+        }
+        if (c == '$' && (i + 1 >= len || !isdigit((unsigned char)s[i + 1]))) {
+            i++;
+            continue;
+        }
+        size_t j = token_end(s, len, i);
+        if (j == i) j = i + 1;
+        qtok *t = &q->t[q->n++];
+        copy_word(t->orig, s + i, j - i);
+        fold(s + i, j - i, t->w);
+        t->is_num = parse_number(s + i, j - i, &t->num, &t->money);
+        if (t->w[0] == '$') memmove(t->w, t->w + 1, strlen(t->w));
+        /* "year's" → "year": possessives carry no meaning here. */
+        if (j + 1 < len && s[j] == '\'' && (s[j + 1] == 's' || s[j + 1] == 'S') &&
+            (j + 2 >= len || !word_byte((unsigned char)s[j + 2])))
+            j += 2;
+        i = j;
+    }
+    if (i < len) return scout_err_set(err, SCOUT_EUSER, "the question has too many words");
+    return SCOUT_OK;
+}
+
+typedef struct relctx {
+    qtok *t;
+} relctx;
+
+static void add_rel(void *ud, const char *stem, double weight, scout_syn_origin origin,
+                    const char *via)
+{
+    (void)origin, (void)via;
+    qtok *t = ((relctx *)ud)->t;
+    if (t->n_rel >= MAX_REL || strlen(stem) >= WORD_MAX || strcmp(stem, t->stem) == 0) return;
+    copy_word(t->rel[t->n_rel], stem, strlen(stem));
+    t->relw[t->n_rel++] = weight;
+}
+
+/* Stems every word and records related stems (abbreviations expanded: "rev"
+ * → revenue; thesaurus: "turnover" ~ revenue) with the search module's own
+ * normalisation, so the parser and retrieval agree on vocabulary. */
+static scout_rc stem_all(scout_question *q, scout_err *err)
+{
+    scout_text *tx = NULL;
+    scout_synonyms *syn = NULL;
+    scout_rc rc = scout_text_new(&tx, err);
+    if (rc == SCOUT_OK) rc = scout_synonyms_new(tx, "/nonexistent-wordnet", &syn, err);
+    for (size_t i = 0; rc == SCOUT_OK && i < q->n; i++) {
+        qtok *t = &q->t[i];
+        if (!scout_text_stem(tx, t->w, strlen(t->w), t->stem, sizeof t->stem))
+            copy_word(t->stem, t->w, strlen(t->w));
+        if (scout_text_is_stop(t->w, strlen(t->w)) && t->used == U_FREE) t->used = U_STOP;
+        const char *full = scout_synonyms_abbrev(syn, t->w);
+        if (full) {
+            char st[WORD_MAX];
+            if (scout_text_stem(tx, full, strlen(full), st, sizeof st)) {
+                copy_word(t->rel[0], st, strlen(st));
+                t->relw[0] = 1.0;
+                t->n_rel = 1;
+            }
+        }
+        relctx rcx = {t};
+        scout_synonyms_expand(syn, t->w, t->stem, 0, add_rel, &rcx);
+    }
+    scout_synonyms_free(syn);
+    scout_text_free(tx);
+    return rc;
+}
+
+/* ---- analysis: constructs ---- */
+
+static const char *const VS[] = {"vs", "versus", "compared", "compare", "than", "against", NULL};
+
+static void find_time(scout_question *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
+        const char *words[MAX_TOKENS];
+        for (size_t k = 0; k < q->n; k++) words[k] = q->t[k].w;
+        scout_timeexpr te;
+        size_t used = 0;
+        if (!scout_timeexpr_match(words, q->n, i, &te, &used)) continue;
+        /* A bare number is a year only when it looks like one in context. */
+        if (te.kind == SCOUT_TX_YEAR && i > 0 &&
+            (tok_is(q, i - 1, "top") || tok_is(q, i - 1, "over")))
+            continue;
+        if (te.kind == SCOUT_TX_NOW) q->now = true;
+        if (!q->has_time || (te.kind == SCOUT_TX_NOW && q->has_time)) {
+            if (te.kind == SCOUT_TX_NOW && q->has_time) {
+                claim(q, i, i + used, U_TIME);
+                i += used - 1;
+                continue;
+            }
+            q->time = te, q->has_time = true;
+        } else if (!q->has_time2) {
+            q->time2 = te, q->has_time2 = true;
+        }
+        claim(q, i, i + used, U_TIME);
+        i += used - 1;
+    }
+    /* "in 2025" style years adjacent to a month ("March 2025") are consumed by
+     * the matcher; "this November vs last November" is a year-over-year
+     * comparison, handled in find_comparison. */
+}
+
+static scout_grain grain_word(const char *w)
+{
+    static const struct {
+        const char *w;
+        scout_grain g;
+    } m[] = {{"daily", SCOUT_GRAIN_DAY},       {"day", SCOUT_GRAIN_DAY},
+             {"days", SCOUT_GRAIN_DAY},        {"weekly", SCOUT_GRAIN_WEEK},
+             {"week", SCOUT_GRAIN_WEEK},       {"weeks", SCOUT_GRAIN_WEEK},
+             {"monthly", SCOUT_GRAIN_MONTH},   {"month", SCOUT_GRAIN_MONTH},
+             {"months", SCOUT_GRAIN_MONTH},    {"quarterly", SCOUT_GRAIN_QUARTER},
+             {"quarter", SCOUT_GRAIN_QUARTER}, {"quarters", SCOUT_GRAIN_QUARTER},
+             {"yearly", SCOUT_GRAIN_YEAR},     {"annually", SCOUT_GRAIN_YEAR},
+             {"year", SCOUT_GRAIN_YEAR},       {"years", SCOUT_GRAIN_YEAR}};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (strcmp(w, m[i].w) == 0) return m[i].g;
+    return SCOUT_GRAIN_NONE;
+}
+
+static void find_grain(scout_question *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
+        const char *w = q->t[i].w;
+        scout_grain g = grain_word(w);
+        /* "month by month", "month over month", "week on week" */
+        if (g && i + 2 < q->n &&
+            (tok_is(q, i + 1, "by") || tok_is(q, i + 1, "over") || tok_is(q, i + 1, "on")) &&
+            grain_word(q->t[i + 2].w) == g) {
+            q->grain = g;
+            claim(q, i, i + 3, U_GRAIN);
+            continue;
+        }
+        /* "per month", "by week", "each day", "every month", "for each of the
+         * last 14 days" (the period itself is claimed by find_time). */
+        if (g && i > 0 &&
+            (tok_is(q, i - 1, "per") || tok_is(q, i - 1, "by") || tok_is(q, i - 1, "each") ||
+             tok_is(q, i - 1, "every"))) {
+            q->grain = g;
+            claim(q, i - 1, i + 1, U_GRAIN);
+            continue;
+        }
+        if (tok_is(q, i, "each") && tok_is(q, i + 1, "of") && tok_is(q, i + 2, "the") &&
+            q->t[i + 3 < q->n ? i + 3 : i].used == U_TIME) {
+            /* unit comes from the time expression: "each of the last 14 days" */
+            for (size_t k = i + 3; k < q->n && q->t[k].used == U_TIME; k++)
+                if (grain_word(q->t[k].w)) q->grain = grain_word(q->t[k].w);
+            claim(q, i, i + 3, U_GRAIN);
+            continue;
+        }
+        if (g && (strcmp(w, "daily") == 0 || strcmp(w, "weekly") == 0 ||
+                  strcmp(w, "monthly") == 0 || strcmp(w, "quarterly") == 0 ||
+                  strcmp(w, "yearly") == 0 || strcmp(w, "annually") == 0)) {
+            /* "daily active users" names a measure, not a grain, when the
+             * table says so; bind re-reads these words. */
+            q->grain = g;
+            q->t[i].used = U_GRAIN;
+            continue;
+        }
+        if (strcmp(w, "trend") == 0 || strcmp(w, "trends") == 0 ||
+            (strcmp(w, "over") == 0 && tok_is(q, i + 1, "time"))) {
+            q->over_time = true;
+            claim(q, i, strcmp(w, "over") == 0 ? i + 2 : i + 1, U_GRAIN);
+        }
+    }
+}
+
+static void find_rank(scout_question *q)
+{
+    static const char *const hi[] = {"top",     "highest", "most",    "biggest",  "largest", "best",
+                                     "slowest", "max",     "maximum", "greatest", NULL};
+    static const char *const lo[] = {"bottom", "lowest",  "least", "smallest", "worst",
+                                     "fewest", "fastest", "min",   "minimum",  NULL};
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
+        int dir = tok_any(q, i, hi) ? 1 : tok_any(q, i, lo) ? -1 : 0;
+        if (!dir) continue;
+        /* "at least 3", "at most" are numeric filters, not rankings. */
+        if (i > 0 && tok_is(q, i - 1, "at")) continue;
+        if (q->rank == 0) q->rank = dir;
+        q->t[i].used = U_RANK;
+        if (i + 1 < q->n && q->t[i + 1].is_num && !q->t[i + 1].money && q->t[i + 1].num >= 1 &&
+            q->t[i + 1].num <= 1000) {
+            q->limit = (int64_t)q->t[i + 1].num;
+            q->t[i + 1].used = U_RANK;
+        }
+    }
+    /* "Which 5 countries ...": a number right after which/what. */
+    for (size_t i = 0; i + 1 < q->n; i++)
+        if ((tok_is(q, i, "which") || tok_is(q, i, "what")) && q->t[i + 1].is_num &&
+            q->t[i + 1].used == U_FREE && q->t[i + 1].num >= 1 && q->t[i + 1].num <= 1000) {
+            q->limit = (int64_t)q->t[i + 1].num;
+            q->t[i + 1].used = U_RANK;
+            if (!q->rank) q->rank = 1;
+        }
+    if (tok_is(q, 0, "which") || tok_is(q, 0, "what") || tok_is(q, 0, "where"))
+        q->rank_which = true;
+    for (size_t i = 0; i < q->n; i++)
+        if (tok_is(q, i, "which") && i > 0) q->rank_which = true;
+}
+
+static void find_agg(scout_question *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
+        const char *w = q->t[i].w;
+        scout_agg a = (scout_agg)-1;
+        size_t to = i + 1;
+        if (!strcmp(w, "average") || !strcmp(w, "avg") || !strcmp(w, "mean"))
+            a = SCOUT_AGG_AVG;
+        else if (!strcmp(w, "total") || !strcmp(w, "sum"))
+            a = SCOUT_AGG_SUM;
+        else if (!strcmp(w, "distinct") || !strcmp(w, "unique"))
+            a = SCOUT_AGG_COUNT_DISTINCT;
+        else if (!strcmp(w, "how") && (tok_is(q, i + 1, "many")))
+            a = SCOUT_AGG_COUNT, to = i + 2;
+        else if (!strcmp(w, "number") && tok_is(q, i + 1, "of"))
+            a = SCOUT_AGG_COUNT, to = i + 2;
+        else if (!strcmp(w, "count") && (tok_is(q, i + 1, "of") || i == 0))
+            a = SCOUT_AGG_COUNT;
+        else if (!strcmp(w, "how") && tok_is(q, i + 1, "much"))
+            to = i + 2, a = SCOUT_AGG_SUM;
+        if ((int)a == -1) continue;
+        claim(q, i, to, U_AGG);
+        /* "distinct" wins over "how many": "how many distinct users". */
+        if (!q->agg_set || a == SCOUT_AGG_COUNT_DISTINCT ||
+            (q->agg == SCOUT_AGG_SUM && a != SCOUT_AGG_SUM))
+            q->agg = a, q->agg_set = true;
+    }
+}
+
+/* "over $1,000", "at least 3 seats", "more than 50k", "under 100 ms",
+ * "older than 60 days". The column is chosen at bind time from the word after
+ * the number (unit) or, for money, an amount column. */
+static void find_numeric(scout_question *q)
+{
+    for (size_t i = 0; i < q->n && q->n_nf < MAX_NUMF; i++) {
+        if (q->t[i].used == U_TIME || q->t[i].used == U_RANK) continue;
+        scout_op op;
+        size_t k;
+        const char *w = q->t[i].w;
+        const char *nx = i + 1 < q->n ? q->t[i + 1].w : "";
+        if ((!strcmp(w, "over") || !strcmp(w, "above") || !strcmp(w, "exceeding")))
+            op = SCOUT_OP_GT, k = i + 1;
+        else if ((!strcmp(w, "more") || !strcmp(w, "greater") || !strcmp(w, "larger") ||
+                  !strcmp(w, "higher") || !strcmp(w, "older") || !strcmp(w, "slower") ||
+                  !strcmp(w, "bigger") || !strcmp(w, "longer")) &&
+                 !strcmp(nx, "than"))
+            op = SCOUT_OP_GT, k = i + 2;
+        else if ((!strcmp(w, "less") || !strcmp(w, "fewer") || !strcmp(w, "lower") ||
+                  !strcmp(w, "younger") || !strcmp(w, "faster") || !strcmp(w, "smaller") ||
+                  !strcmp(w, "shorter")) &&
+                 !strcmp(nx, "than"))
+            op = SCOUT_OP_LT, k = i + 2;
+        else if (!strcmp(w, "under") || !strcmp(w, "below"))
+            op = SCOUT_OP_LT, k = i + 1;
+        else if (!strcmp(w, "at") && !strcmp(nx, "least"))
+            op = SCOUT_OP_GE, k = i + 2;
+        else if (!strcmp(w, "at") && !strcmp(nx, "most"))
+            op = SCOUT_OP_LE, k = i + 2;
+        else if (!strcmp(w, "minimum") && i + 1 < q->n && q->t[i + 1].is_num)
+            op = SCOUT_OP_GE, k = i + 1;
+        else
+            continue;
+        if (k >= q->n) continue;
+        double mult = 1;
+        /* "half a second", "a second" */
+        if (tok_is(q, k, "half") && tok_is(q, k + 1, "a")) {
+            mult = 0.5;
+            q->t[k].is_num = true, q->t[k].num = 1;
+            claim(q, k + 1, k + 2, U_NUM);
+        }
+        if (!q->t[k].is_num) continue;
+        numfilter *f = &q->nf[q->n_nf++];
+        memset(f, 0, sizeof *f);
+        f->op = op;
+        f->value = q->t[k].num * mult;
+        f->money = q->t[k].money;
+        f->at = k;
+        size_t u = mult != 1 ? k + 2 : k + 1;
+        if (u < q->n && !q->t[u].is_num) {
+            const char *unit = q->t[u].w;
+            if (!strcmp(unit, "second") || !strcmp(unit, "seconds") || !strcmp(unit, "s"))
+                f->value *= 1000, copy_word(f->unit, "ms", 2);
+            else
+                copy_word(f->unit, unit, strlen(unit));
+            if (!strcmp(unit, "ms") || !strcmp(unit, "milliseconds") || !strcmp(unit, "second") ||
+                !strcmp(unit, "seconds") || !strcmp(unit, "days") || !strcmp(unit, "day"))
+                q->t[u].used = U_NUM;
+        }
+        claim(q, i, k + 1, U_NUM);
+        if (!strcmp(w, "older") || !strcmp(w, "younger")) copy_word(f->unit, "days", 4);
+    }
+}
+
+static bool stop_dim(const scout_question *q, size_t i)
+{
+    static const char *const stops[] = {
+        "and",  "in",  "for",   "last",   "this",  "since", "from",   "on", "over",
+        "with", "at",  "vs",    "versus", "where", "among", "during", "of", "to",
+        "that", "who", "which", "the",    "per",   "by",    "each",   NULL};
+    return q->t[i].used != U_FREE && q->t[i].used != U_STOP ? true : tok_any(q, i, stops);
+}
+
+static void add_dim(scout_question *q, size_t from, size_t to)
+{
+    if (from >= to || q->n_dims >= MAX_DIMS) return;
+    q->dims[q->n_dims].from = from, q->dims[q->n_dims].to = to;
+    q->n_dims++;
+    claim(q, from, to, U_DIM);
+}
+
+/* "by region", "per cohort", "across geographies and customer cohorts", "for
+ * each plan", "broken down by kind of event", "region by region". */
+static void find_dims(scout_question *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used == U_GRAIN || q->t[i].used == U_TIME) continue;
+        size_t s = 0;
+        if (tok_is(q, i, "by") || tok_is(q, i, "per") || tok_is(q, i, "across"))
+            s = i + 1;
+        else if (tok_is(q, i, "each") && !tok_is(q, i + 1, "of"))
+            s = i + 1;
+        else if (i + 2 < q->n && q->t[i].stem[0] && tok_is(q, i + 1, "by") &&
+                 strcmp(q->t[i].w, q->t[i + 2].w) == 0 && q->t[i].used == U_FREE) {
+            add_dim(q, i, i + 1); /* "stage by stage" */
+            claim(q, i + 1, i + 3, U_FILLER);
+            continue;
+        }
+        if (!s) continue;
+        if (tok_is(q, s, "kind") || tok_is(q, s, "type")) {
+            if (tok_is(q, s + 1, "of")) s += 2; /* "by kind of event" → event */
+        }
+        q->t[i].used = U_FILLER;
+        for (;;) {
+            size_t e = s;
+            while (e < q->n && e < s + 3 && !stop_dim(q, e)) e++;
+            if (e == s) break;
+            add_dim(q, s, e);
+            /* "across geographies and customer cohorts" */
+            if (tok_is(q, e, "and") && e + 1 < q->n && !stop_dim(q, e + 1) &&
+                q->n_dims < MAX_DIMS && (tok_is(q, i, "across") || tok_is(q, i, "by"))) {
+                q->t[e].used = U_FILLER;
+                s = e + 1;
+                continue;
+            }
+            break;
+        }
+    }
+    /* "Which plan brought in the most": the thing asked for is a dimension. */
+    if (q->rank && q->n_dims == 0) {
+        for (size_t i = 0; i + 1 < q->n; i++)
+            if ((tok_is(q, i, "which") || (tok_is(q, i, "what") && q->rank_which)) &&
+                q->t[i + 1].used != U_TIME) {
+                size_t s = i + 1;
+                while (s < q->n && q->t[s].used == U_RANK) s++;
+                if (s < q->n && q->t[s].used == U_FREE && !grain_word(q->t[s].w))
+                    add_dim(q, s, s + 1);
+                else if (s < q->n && grain_word(q->t[s].w) == SCOUT_GRAIN_DAY)
+                    q->grain = SCOUT_GRAIN_DAY;
+                break;
+            }
+    }
+}
+
+static void find_comparison(scout_question *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        const char *w = q->t[i].w;
+        if (!strcmp(w, "growth") || !strcmp(w, "grew") || !strcmp(w, "grow") ||
+            !strcmp(w, "grown")) {
+            q->growth = true;
+            q->t[i].used = U_CMP;
+        }
+        if ((!strcmp(w, "year") && tok_is(q, i + 1, "over") && tok_is(q, i + 2, "year")) ||
+            !strcmp(w, "yoy")) {
+            q->cmp = CMP_YEAR;
+            claim(q, i, !strcmp(w, "yoy") ? i + 1 : i + 3, U_CMP);
+        }
+        /* "the same period/month/day last year" */
+        if (!strcmp(w, "same") && i + 3 < q->n) {
+            size_t e = i + 2;
+            if (tok_is(q, e, "last") && tok_is(q, e + 1, "year")) {
+                q->cmp = CMP_YEAR;
+                claim(q, i > 0 && tok_is(q, i - 1, "the") ? i - 1 : i, e + 2, U_CMP);
+            }
+        }
+        /* "the day/week/quarter before", "the previous period/quarter" */
+        if ((!strcmp(w, "before") && i > 0 && grain_word(q->t[i - 1].w)) ||
+            ((!strcmp(w, "previous") || !strcmp(w, "prior") || !strcmp(w, "preceding")) &&
+             i + 1 < q->n && (grain_word(q->t[i + 1].w) || tok_is(q, i + 1, "period")))) {
+            if (q->cmp == CMP_NONE) q->cmp = CMP_PREV;
+            size_t a = !strcmp(w, "before") ? i - 1 : i, b = !strcmp(w, "before") ? i + 1 : i + 2;
+            if (a > 0 && tok_is(q, a - 1, "the")) a--;
+            claim(q, a, b, U_CMP);
+        }
+        if (tok_any(q, i, VS)) q->t[i].used = U_CMP;
+    }
+    bool vs = false;
+    for (size_t i = 0; i < q->n; i++)
+        if (tok_any(q, i, VS)) vs = true;
+    /* A second period after "vs"/"compared with": the previous period when
+     * it is the one right before, a year earlier, or an explicit period. */
+    if (q->has_time2 && q->cmp == CMP_NONE) {
+        scout_timeexpr prev;
+        if (q->time2.kind == SCOUT_TX_MONTH && q->time.kind == SCOUT_TX_MONTH &&
+            q->time2.m == q->time.m)
+            q->cmp = CMP_YEAR;
+        else if ((scout_timeexpr_previous(&q->time, &prev) && prev.kind == q->time2.kind) ||
+                 q->time2.kind == q->time.kind)
+            q->cmp = CMP_PREV;
+        else
+            q->cmp = CMP_PERIOD;
+    }
+    if (q->has_time2 && q->cmp == CMP_YEAR && q->time2.kind == SCOUT_TX_MONTH) q->has_time2 = false;
+    if (q->growth && q->cmp == CMP_NONE)
+        q->cmp = q->has_time && q->time.kind == SCOUT_TX_THIS_YEAR ? CMP_YEAR : CMP_PREV;
+    if (vs || tok_is(q, 0, "compare")) {
+        if (q->cmp == CMP_NONE) q->cmp = CMP_MEMBERS; /* confirmed at bind when two values match */
+    }
+}
+
+static void find_fillers(scout_question *q)
+{
+    /* Words that carry no table meaning in an analytical question. */
+    static const char *const fillers[] = {
+        "what",   "whats",   "which",   "show",    "me",        "our",      "we",         "us",
+        "did",    "do",      "does",    "have",    "has",       "was",      "were",       "is",
+        "are",    "get",     "got",     "give",    "tell",      "list",     "much",       "many",
+        "the",    "a",       "an",      "of",      "in",        "on",       "for",        "by",
+        "to",     "from",    "and",     "or",      "with",      "at",       "there",      "so",
+        "far",    "been",    "how",     "it",      "its",       "their",    "each",       "every",
+        "per",    "all",     "made",    "make",    "bring",     "brought",  "came",       "come",
+        "take",   "took",    "off",     "still",   "right",     "where",    "when",       "who",
+        "up",     "during",  "among",   "across",  "that",      "this",     "these",      "those",
+        "be",     "any",     "go",      "went",    "out",       "compare",  "comparison", "same",
+        "period", "change",  "changed", "changes", "number",    "amount",   "value",      "values",
+        "figure", "figures", "data",    "broken",  "down",      "split",    "breakdown",  "s",
+        "i",      "my",      "you",     "can",     "please",    "issue",    "issued",     "log",
+        "logged", "sit",     "does",    "explain", "including", "included", "kind",       "type",
+        "first",  "after",   "then",    "since",   "dollars",   "usd",      NULL};
+    for (size_t i = 0; i < q->n; i++)
+        if ((q->t[i].used == U_FREE || q->t[i].used == U_STOP) && tok_any(q, i, fillers))
+            q->t[i].used = U_FILLER;
+}
 
 scout_rc scout_question_analyze(const char *question, scout_question **out, scout_err *err)
 {
     *out = NULL;
-    return scout_err_set(err, SCOUT_EINTERNAL, "question parser is not implemented yet");
+    if (!question) return scout_err_set(err, SCOUT_EUSER, "empty question");
+    size_t len = strlen(question);
+    if (len > SCOUT_QUESTION_MAX)
+        return scout_err_set(err, SCOUT_EUSER, "question too long (%zu bytes, at most %d)", len,
+                             SCOUT_QUESTION_MAX);
+    if (!scout_text_valid_utf8(question, len))
+        return scout_err_set(err, SCOUT_EUSER, "question is not valid utf-8 text");
+    if (has_control(question, len))
+        return scout_err_set(err, SCOUT_EUSER, "question contains control characters");
+    scout_question *q = calloc(1, sizeof *q);
+    if (!q || !(q->text = dupstr(question))) {
+        free(q);
+        return scout_err_set(err, SCOUT_ENOMEM, "out of memory analysing the question");
+    }
+    scout_rc rc = tokenise(q, question, len, err);
+    if (rc == SCOUT_OK && q->n == 0) rc = scout_err_set(err, SCOUT_EUSER, "empty question");
+    if (rc == SCOUT_OK && looks_like_sql(q, question))
+        rc = scout_err_set(err, SCOUT_EUSER, "that looks like sql; ask the question in words");
+    if (rc == SCOUT_OK) rc = stem_all(q, err);
+    if (rc != SCOUT_OK) {
+        scout_question_free(q);
+        return rc;
+    }
+    find_time(q);
+    find_comparison(q);
+    find_grain(q);
+    find_rank(q);
+    find_agg(q);
+    find_numeric(q);
+    find_fillers(q);
+    find_dims(q);
+    size_t content = 0, wordlike = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const qtok *t = &q->t[i];
+        bool alpha = t->w[0] && strspn(t->w, "abcdefghijklmnopqrstuvwxyz") == strlen(t->w);
+        if (alpha && strlen(t->w) <= 20) wordlike++;
+        if (t->used == U_FREE || t->used == U_DIM || t->used != U_STOP) content++;
+    }
+    if (wordlike * 2 < q->n || content == 0) {
+        scout_question_free(q);
+        return scout_err_set(err, SCOUT_EUSER, "the question has no recognisable words");
+    }
+    *out = q;
+    return SCOUT_OK;
 }
 
 void scout_question_free(scout_question *q)
 {
-    (void)q;
+    if (!q) return;
+    free(q->text);
+    free(q->t);
+    free(q);
+}
+
+/* ---- analysis JSON ---- */
+
+static const char *USE_NAMES[] = {"free",       "stop",      "time",   "grain",     "rank",
+                                  "comparison", "aggregate", "number", "dimension", "filler"};
+static const char *CMP_NAMES[] = {"none", "previous_period", "previous_year", "members", "period"};
+
+static json_t *span_json(const scout_question *q, span s)
+{
+    json_t *a = json_array();
+    for (size_t i = s.from; i < s.to; i++) json_array_append_new(a, json_string(q->t[i].w));
+    return a;
+}
+
+static json_t *time_json(const scout_timeexpr *t)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(scout_timeexpr_kind_name(t->kind)));
+    if (t->n) json_object_set_new(o, "n", json_integer(t->n));
+    if (t->y) json_object_set_new(o, "year", json_integer(t->y));
+    if (t->q) json_object_set_new(o, "quarter", json_integer(t->q));
+    if (t->m) json_object_set_new(o, "month", json_integer(t->m));
+    if (t->d) json_object_set_new(o, "day", json_integer(t->d));
+    if (t->end_of) json_object_set_new(o, "end_of", json_true());
+    return o;
 }
 
 scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err *err)
 {
-    return scout_err_set(err, SCOUT_EINTERNAL, "question parser is not implemented yet");
+    json_t *o = json_object();
+    if (!o) return scout_err_set(err, SCOUT_ENOMEM, "out of memory");
+    json_object_set_new(o, "question", json_string(q->text));
+    if (q->agg_set)
+        json_object_set_new(o, "aggregate", json_string(scout_semantic_agg_name(q->agg)));
+    if (q->has_time) json_object_set_new(o, "time", time_json(&q->time));
+    if (q->has_time2) json_object_set_new(o, "time2", time_json(&q->time2));
+    if (q->grain) json_object_set_new(o, "grain", json_string(scout_semantic_grain_name(q->grain)));
+    if (q->over_time) json_object_set_new(o, "over_time", json_true());
+    if (q->rank) json_object_set_new(o, "rank", json_string(q->rank > 0 ? "highest" : "lowest"));
+    if (q->limit) json_object_set_new(o, "limit", json_integer(q->limit));
+    if (q->cmp) json_object_set_new(o, "comparison", json_string(CMP_NAMES[q->cmp]));
+    if (q->growth) json_object_set_new(o, "growth", json_true());
+    if (q->now) json_object_set_new(o, "now", json_true());
+    json_t *dims = json_array();
+    for (size_t i = 0; i < q->n_dims; i++) json_array_append_new(dims, span_json(q, q->dims[i]));
+    json_object_set_new(o, "dimensions", dims);
+    json_t *nf = json_array();
+    for (size_t i = 0; i < q->n_nf; i++) {
+        json_t *f = json_object();
+        json_object_set_new(f, "op", json_string(scout_semantic_op_name(q->nf[i].op)));
+        json_object_set_new(f, "value", json_real(q->nf[i].value));
+        if (q->nf[i].money) json_object_set_new(f, "money", json_true());
+        if (q->nf[i].unit[0]) json_object_set_new(f, "unit", json_string(q->nf[i].unit));
+        json_array_append_new(nf, f);
+    }
+    json_object_set_new(o, "numeric_filters", nf);
+    json_t *words = json_array(), *uses = json_object();
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used == U_FREE) json_array_append_new(words, json_string(q->t[i].w));
+    }
+    json_object_set_new(o, "open_words", words);
+    for (size_t i = 0; i < q->n; i++)
+        if (q->t[i].used != U_FREE && q->t[i].used != U_STOP && q->t[i].used != U_FILLER)
+            json_object_set_new(uses, q->t[i].w, json_string(USE_NAMES[q->t[i].used]));
+    json_object_set_new(o, "claimed", uses);
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!s) return scout_err_set(err, SCOUT_ENOMEM, "out of memory");
+    scout_rc rc = scout_buf_puts(out, s);
+    free(s);
+    if (rc != SCOUT_OK) return scout_err_set(err, rc, "question analysis too large");
+    return SCOUT_OK;
+}
+
+/* ---- binding: the table as the parser sees it ---- */
+
+#define SET_MAX 1024
+
+typedef struct bcol {
+    const char *name, *type;
+    bool numeric, is_id, is_time;
+    char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
+    json_t *top;                                       /* borrowed from the card */
+} bcol;
+
+typedef struct bmetric {
+    const char *name;
+    char names[SET_MAX], syns[SET_MAX], desc[SET_MAX];
+} bmetric;
+
+typedef struct btable {
+    json_t *card;
+    const char *fqname, *freshness, *time_col, *trust;
+    bcol *cols;
+    size_t n_cols;
+    bmetric *mets;
+    size_t n_mets;
+    char names[SET_MAX]; /* table name, synonyms */
+    char latest[11];
+} btable;
+
+typedef struct setctx {
+    char *set;
+} setctx;
+
+static int add_term(void *ud, const scout_term *t)
+{
+    char *set = ((setctx *)ud)->set;
+    size_t have = strlen(set);
+    if (have + t->stem_len + 2 >= SET_MAX) return 1;
+    if (have == 0) set[have++] = ' ';
+    memcpy(set + have, t->stem, t->stem_len);
+    set[have + t->stem_len] = ' ';
+    set[have + t->stem_len + 1] = 0;
+    return 0;
+}
+
+static void add_text(scout_text *tx, char *set, const char *text)
+{
+    if (!text) return;
+    setctx c = {set};
+    scout_text_terms(tx, text, strlen(text), 0, add_term, &c);
+}
+
+static bool in_set(const char *set, const char *stem)
+{
+    if (!stem[0] || !set[0]) return false;
+    size_t n = strlen(stem);
+    for (const char *p = strstr(set, stem); p; p = strstr(p + 1, stem))
+        if (p[-1] == ' ' && p[n] == ' ') return true;
+    return false;
+}
+
+/* How well one question word names a set: its stem, else a related stem. */
+static double tok_in(const qtok *t, const char *set)
+{
+    if (in_set(set, t->stem)) return 1.0;
+    double best = 0;
+    for (int i = 0; i < t->n_rel; i++)
+        if (in_set(set, t->rel[i]) && t->relw[i] * 0.7 > best) best = t->relw[i] * 0.7;
+    return best;
+}
+
+static double col_word(const bcol *c, const qtok *t)
+{
+    double s = tok_in(t, c->names);
+    double y = tok_in(t, c->syns) * 0.9;
+    double d = tok_in(t, c->desc) * 0.25;
+    return s > y ? (s > d ? s : d) : (y > d ? y : d);
+}
+
+static double met_word(const bmetric *m, const qtok *t)
+{
+    double s = tok_in(t, m->names);
+    double y = tok_in(t, m->syns) * 0.9;
+    double d = tok_in(t, m->desc) * 0.25;
+    return s > y ? (s > d ? s : d) : (y > d ? y : d);
+}
+
+static bool numeric_type(const char *type)
+{
+    static const char *const kinds[] = {"int", "real", "num", "double", "float", "decimal", NULL};
+    char low[32];
+    fold(type, strlen(type) < 31 ? strlen(type) : 31, low);
+    for (size_t i = 0; kinds[i]; i++)
+        if (strstr(low, kinds[i])) return true;
+    return false;
+}
+
+static bool numeric_text(const char *s)
+{
+    if (!s || !*s) return false;
+    char *end;
+    strtod(s, &end);
+    return *end == 0;
+}
+
+static bool time_like(const char *name, const char *type)
+{
+    char low[32];
+    fold(type, strlen(type) < 31 ? strlen(type) : 31, low);
+    if (strstr(low, "date") || strstr(low, "time")) return true;
+    size_t n = strlen(name);
+    return !strcmp(name, "day") || !strcmp(name, "date") || !strcmp(name, "week_start") ||
+           !strcmp(name, "month") || (n > 3 && !strcmp(name + n - 3, "_at")) ||
+           (n > 5 && !strcmp(name + n - 5, "_date")) || (n > 6 && !strcmp(name + n - 6, "_month"));
+}
+
+/* Synonyms of the table and its metrics live in the catalog's curated layer
+ * but are not part of the card's JSON yet; read them directly (read-only). */
+static void load_synonyms(scout_catalog *cat, scout_text *tx, const char *kind, const char *target,
+                          char *set)
+{
+    sqlite3 *db = scout_catalog_db(cat);
+    sqlite3_stmt *st = NULL;
+    if (!db ||
+        sqlite3_prepare_v2(db, "SELECT term FROM synonyms WHERE target_kind = ?1 AND target = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        add_text(tx, set, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static void split_ident(char *dst, const char *name, size_t cap)
+{
+    size_t k = 0;
+    for (; name[k] && k + 1 < cap; k++) dst[k] = name[k] == '_' ? ' ' : name[k];
+    dst[k] = 0;
+}
+
+static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_principal *who,
+                           btable *bt, scout_err *err)
+{
+    memset(bt, 0, sizeof *bt);
+    scout_buf b;
+    scout_buf_init(&b, 0);
+    scout_rc rc = scout_catalog_card_json(cat, fqname, who, &b, err);
+    if (rc != SCOUT_OK) {
+        scout_buf_free(&b);
+        return rc;
+    }
+    json_error_t je;
+    bt->card = json_loadb(b.data, b.len, 0, &je);
+    scout_buf_free(&b);
+    if (!bt->card)
+        return scout_err_set(err, SCOUT_EINTERNAL, "table card is not json: %s", je.text);
+    scout_text *tx = NULL;
+    if ((rc = scout_text_new(&tx, err)) != SCOUT_OK) return rc;
+    bt->fqname = jstr(bt->card, "fqname");
+    bt->freshness = jstr(bt->card, "freshness");
+    bt->time_col = jstr(bt->card, "freshness_column");
+    bt->trust = jstr(bt->card, "trust");
+    json_t *cols = json_object_get(bt->card, "columns");
+    json_t *mets = json_object_get(bt->card, "metrics");
+    bt->cols = calloc(json_array_size(cols) + 1, sizeof *bt->cols);
+    bt->mets = calloc(json_array_size(mets) + 1, sizeof *bt->mets);
+    if (!bt->cols || !bt->mets) {
+        scout_text_free(tx);
+        return scout_err_set(err, SCOUT_ENOMEM, "out of memory binding the question");
+    }
+    char tmp[512];
+    split_ident(tmp, jstr(bt->card, "name"), sizeof tmp);
+    add_text(tx, bt->names, tmp);
+    load_synonyms(cat, tx, "table", fqname, bt->names);
+    size_t i;
+    json_t *c;
+    json_array_foreach(cols, i, c)
+    {
+        bcol *bc = &bt->cols[bt->n_cols++];
+        bc->name = jstr(c, "name");
+        bc->type = jstr(c, "type");
+        size_t nl = strlen(bc->name);
+        bc->is_id = !strcmp(bc->name, "id") || (nl > 3 && !strcmp(bc->name + nl - 3, "_id"));
+        bc->numeric = numeric_type(bc->type) || (!bc->type[0] && numeric_text(jstr(c, "min")) &&
+                                                 numeric_text(jstr(c, "max")));
+        bc->is_time = time_like(bc->name, bc->type) || !strcmp(bc->name, bt->time_col);
+        if (bc->is_time) bc->numeric = false;
+        split_ident(tmp, bc->name, sizeof tmp);
+        add_text(tx, bc->names, tmp);
+        size_t k;
+        json_t *s;
+        json_array_foreach(json_object_get(c, "synonyms"), k, s)
+            add_text(tx, bc->syns, json_string_value(s));
+        add_text(tx, bc->desc, jstr(c, "description"));
+        bc->top = json_object_get(c, "top_values");
+    }
+    json_array_foreach(mets, i, c)
+    {
+        bmetric *m = &bt->mets[bt->n_mets++];
+        m->name = jstr(c, "name");
+        split_ident(tmp, m->name, sizeof tmp);
+        add_text(tx, m->names, tmp);
+        add_text(tx, m->desc, jstr(c, "description"));
+        load_synonyms(cat, tx, "metric", m->name, m->syns);
+    }
+    scout_text_free(tx);
+    if (!bt->time_col[0])
+        for (i = 0; i < bt->n_cols; i++)
+            if (bt->cols[i].is_time) {
+                bt->time_col = bt->cols[i].name;
+                break;
+            }
+    /* The latest date: freshness as a day; a month ("2026-10") means its
+     * last day is the latest we know of. */
+    const char *f = bt->freshness;
+    if (strlen(f) >= 10)
+        copy_word(bt->latest, f, 10), bt->latest[10] = 0;
+    else if (strlen(f) == 7) {
+        char first[11];
+        snprintf(first, sizeof first, "%.7s-01", f);
+        char next[11];
+        if (scout_semantic_date_add_months(first, 1, next))
+            scout_semantic_date_add_days(next, -1, bt->latest);
+    }
+    return SCOUT_OK;
+}
+
+static void free_table(btable *bt)
+{
+    free(bt->cols);
+    free(bt->mets);
+    json_decref(bt->card);
+}
+
+/* ---- binding: state per table ---- */
+
+typedef struct vmatch {
+    size_t col;
+    char *value; /* the column's value as stored */
+    size_t from, to;
+} vmatch;
+
+typedef struct binder {
+    const scout_question *q;
+    btable *bt;
+    int used[MAX_TOKENS]; /* per-bind claims, starting from the analysis */
+    scout_buf why, missing;
+    vmatch vals[16];
+    size_t n_vals;
+    scout_semantic *s;
+} binder;
+
+enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
+
+static bool open_tok(const binder *b, size_t i)
+{
+    return b->used[i] == U_FREE || b->used[i] == U_DIM;
+}
+
+static void note(scout_buf *buf, const char *fmt, const char *a, const char *c)
+{
+    if (buf->len) scout_buf_puts(buf, "; ");
+    scout_buf_printf(buf, fmt, a, c ? c : "");
+}
+
+/* Words for short codes people spell out ("Germany" → DE). */
+static const struct {
+    const char *words, *value;
+} ALIASES[] = {{"north america", "NA"},
+               {"united states", "US"},
+               {"usa", "US"},
+               {"america", "US"},
+               {"germany", "DE"},
+               {"france", "FR"},
+               {"uk", "GB"},
+               {"britain", "GB"},
+               {"united kingdom", "GB"},
+               {"japan", "JP"},
+               {"india", "IN"},
+               {"brazil", "BR"},
+               {"canada", "CA"},
+               {"mexico", "MX"},
+               {"netherlands", "NL"},
+               {"spain", "ES"},
+               {"italy", "IT"},
+               {"australia", "AU"},
+               {"latin america", "LATAM"},
+               {"europe", "EMEA"},
+               {"asia", "APAC"}};
+
+/* Does the value's word sequence occur at token i? Returns words matched. */
+static size_t value_at(const binder *b, size_t i, const char *value)
+{
+    const scout_question *q = b->q;
+    size_t k = i, vl = strlen(value);
+    size_t p = 0;
+    while (p < vl) {
+        while (p < vl && !word_byte((unsigned char)value[p])) p++;
+        if (p >= vl) break;
+        size_t e = p;
+        while (e < vl && word_byte((unsigned char)value[e])) e++;
+        if (k >= q->n || (!open_tok(b, k) && b->used[k] != U_STOP && b->used[k] != U_FILLER &&
+                          b->used[k] != U_AGG))
+            return 0;
+        char w[WORD_MAX];
+        fold(value + p, e - p, w);
+        if (strcmp(w, q->t[k].w) != 0) {
+            /* plural: "calls" names the value "call" */
+            size_t tl = strlen(q->t[k].w);
+            if (!(tl == strlen(w) + 1 && q->t[k].w[tl - 1] == 's' &&
+                  strncmp(w, q->t[k].w, tl - 1) == 0))
+                return 0;
+        }
+        /* Two-letter codes ("NA", "IN", "US") only when written in capitals. */
+        if (e - p <= 2 && strncmp(q->t[k].orig, value + p, e - p) != 0) return 0;
+        k++;
+        p = e;
+    }
+    return k - i;
+}
+
+static void find_values(binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i < q->n && b->n_vals < 16; i++) {
+        if (q->t[i].is_num) continue;
+        size_t best_len = 0, best_col = 0;
+        const char *best_val = NULL;
+        for (size_t c = 0; c < b->bt->n_cols; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            if (bc->is_time) continue;
+            size_t k;
+            json_t *tv;
+            json_array_foreach(bc->top, k, tv)
+            {
+                const char *v = json_string_value(json_object_get(tv, "value"));
+                if (!v || !*v || numeric_text(v) || strlen(v) > 200) continue;
+                size_t len = value_at(b, i, v);
+                for (size_t a = 0; !len && a < sizeof ALIASES / sizeof ALIASES[0]; a++)
+                    if (!strcasecmp(v, ALIASES[a].value)) {
+                        size_t al = value_at(b, i, ALIASES[a].words);
+                        if (al && strlen(ALIASES[a].words) > 2) len = al;
+                    }
+                /* Prefer the longest match, then a column the question names. */
+                bool better = len > best_len || (len && len == best_len && best_val &&
+                                                 tok_in(&q->t[i > 0 ? i - 1 : i], bc->names) > 0);
+                if (better) best_len = len, best_col = c, best_val = v;
+            }
+        }
+        if (!best_len) continue;
+        /* A value word that is also the measure's own name ("refunds" the
+         * event type vs refunds_usd) still filters: the question's noun
+         * decides at measure time, so only claim unambiguous words. */
+        vmatch *m = &b->vals[b->n_vals++];
+        m->col = best_col, m->value = (char *)best_val, m->from = i, m->to = i + best_len;
+        for (size_t k = i; k < i + best_len; k++) b->used[k] = B_VALUE;
+        i += best_len - 1;
+    }
+}
+
+typedef struct pick {
+    bool metric;
+    size_t idx;
+    double score;
+} pick;
+
+/* Scores every measure candidate against the open words; the best wins,
+ * curated metrics first on a tie. */
+static pick best_measure(binder *b, bool ids_too, const bool *taken)
+{
+    pick best = {false, 0, 0};
+    const scout_question *q = b->q;
+    for (size_t m = 0; m < b->bt->n_mets; m++) {
+        if (taken && taken[b->bt->n_cols + m]) continue;
+        double s = 0;
+        for (size_t i = 0; i < q->n; i++)
+            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
+        if (s > 0) s += 0.15;
+        if (s > best.score) best = (pick){true, m, s};
+    }
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if ((taken && taken[c]) || bc->is_time || (!bc->numeric && !ids_too) ||
+            (bc->is_id && !ids_too))
+            continue;
+        double s = 0;
+        for (size_t i = 0; i < q->n; i++)
+            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);
+        if (s > best.score + 1e-9) best = (pick){false, c, s};
+    }
+    return best;
+}
+
+static void claim_measure(binder *b, pick p)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i < q->n; i++) {
+        if (!open_tok(b, i) && b->used[i] != U_GRAIN) continue;
+        double s = p.metric ? met_word(&b->bt->mets[p.idx], &q->t[i])
+                            : col_word(&b->bt->cols[p.idx], &q->t[i]);
+        if (s >= 0.5) b->used[i] = b->used[i] == U_GRAIN ? U_GRAIN + 100 : B_MEASURE;
+    }
+}
+
+/* A level (stock) is measured at a point in time: summing a daily
+ * subscriber count over a month is meaningless, so periods take its last
+ * value. Rates and percentiles average instead. */
+static int measure_nature(const bcol *c)
+{
+    static const char *const levels[] = {"subscrib", "balanc", "outstand", "backlog", "headcount",
+                                         "mrr",      "arr",    "open",     "activ",   "dau",
+                                         "wau",      "mau",    "trialing", NULL};
+    static const char *const rates[] = {"rate",   "pct",   "percent", "ratio", "share", "score",
+                                        "csat",   "p50",   "p90",     "p95",   "p99",   "avg",
+                                        "median", "hours", "minutes", NULL};
+    for (size_t i = 0; rates[i]; i++)
+        if (strstr(c->name, rates[i])) return 2;
+    for (size_t i = 0; levels[i]; i++)
+        if (strstr(c->name, levels[i])) return 1;
+    return 0;
+}
+
+static scout_rc push_measure(scout_semantic *s, scout_agg agg, const char *col, const char *metric,
+                             scout_over_time ot)
+{
+    scout_sq_measure *m = realloc(s->measures, (s->n_measures + 1) * sizeof *m);
+    if (!m) return SCOUT_ENOMEM;
+    s->measures = m;
+    m = &s->measures[s->n_measures++];
+    memset(m, 0, sizeof *m);
+    m->agg = agg;
+    m->over_time = ot;
+    if (col && !(m->ref.column = dupstr(col))) return SCOUT_ENOMEM;
+    if (metric && !(m->metric = dupstr(metric))) return SCOUT_ENOMEM;
+    return SCOUT_OK;
+}
+
+static scout_rc push_dim(scout_semantic *s, const char *col)
+{
+    for (size_t i = 0; i < s->n_dimensions; i++)
+        if (!strcmp(s->dimensions[i].ref.column, col)) return SCOUT_OK;
+    scout_sq_dimension *d = realloc(s->dimensions, (s->n_dimensions + 1) * sizeof *d);
+    if (!d) return SCOUT_ENOMEM;
+    s->dimensions = d;
+    d = &s->dimensions[s->n_dimensions++];
+    memset(d, 0, sizeof *d);
+    return (d->ref.column = dupstr(col)) ? SCOUT_OK : SCOUT_ENOMEM;
+}
+
+static scout_rc push_filter(scout_semantic *s, const char *col, scout_op op, size_t n)
+{
+    scout_sq_filter *f = realloc(s->filters, (s->n_filters + 1) * sizeof *f);
+    if (!f) return SCOUT_ENOMEM;
+    s->filters = f;
+    f = &s->filters[s->n_filters++];
+    memset(f, 0, sizeof *f);
+    f->op = op;
+    f->values = calloc(n ? n : 1, sizeof *f->values);
+    f->n_values = n;
+    if (!f->values || !(f->ref.column = dupstr(col))) return SCOUT_ENOMEM;
+    return SCOUT_OK;
+}
+
+static scout_rc push_assumption(scout_semantic *s, const char *text)
+{
+    char **a = realloc(s->assumptions, (s->n_assumptions + 1) * sizeof *a);
+    if (!a) return SCOUT_ENOMEM;
+    s->assumptions = a;
+    return (a[s->n_assumptions++] = dupstr(text)) ? SCOUT_OK : SCOUT_ENOMEM;
+}
+
+/* Value filters: one column with several values becomes IN (and, when the
+ * question compares them, a dimension so each member gets its row). */
+static scout_rc bind_values(binder *b, bool *compare_members)
+{
+    scout_semantic *s = b->s;
+    bool done[16] = {false};
+    *compare_members = false;
+    for (size_t i = 0; i < b->n_vals; i++) {
+        if (done[i]) continue;
+        size_t n = 0;
+        for (size_t j = i; j < b->n_vals; j++)
+            if (b->vals[j].col == b->vals[i].col && !done[j]) n++;
+        const char *col = b->bt->cols[b->vals[i].col].name;
+        scout_rc rc = push_filter(s, col, n > 1 ? SCOUT_OP_IN : SCOUT_OP_EQ, n);
+        if (rc != SCOUT_OK) return rc;
+        scout_sq_filter *f = &s->filters[s->n_filters - 1];
+        size_t k = 0;
+        for (size_t j = i; j < b->n_vals; j++) {
+            if (b->vals[j].col != b->vals[i].col || done[j]) continue;
+            done[j] = true;
+            f->values[k].kind = SCOUT_VAL_KIND_STRING;
+            if (!(f->values[k++].s = dupstr(b->vals[j].value))) return SCOUT_ENOMEM;
+            note(&b->why, "%s holds '%s'", col, b->vals[j].value);
+            /* note() takes (fmt, a, c): reorder for readability */
+        }
+        if (n > 1 && b->q->cmp == CMP_MEMBERS) {
+            *compare_members = true;
+            if ((rc = push_dim(s, col)) != SCOUT_OK) return rc;
+        }
+    }
+    return SCOUT_OK;
+}
+
+static size_t best_column(binder *b, size_t from, size_t to, bool numeric_only, double *score)
+{
+    const scout_question *q = b->q;
+    size_t best = (size_t)-1;
+    double bs = 0;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (numeric_only && !bc->numeric) continue;
+        double s = 0;
+        for (size_t i = from; i < to && i < q->n; i++) s += col_word(bc, &q->t[i]);
+        /* dimensions are usually text; identifiers and times less so */
+        if (s > 0 && !numeric_only && !bc->numeric && !bc->is_time) s += 0.1;
+        if (s > bs) bs = s, best = c;
+    }
+    *score = bs;
+    return best;
+}
+
+static scout_rc bind_dims(binder *b, scout_question_fit *fit)
+{
+    const scout_question *q = b->q;
+    for (size_t d = 0; d < q->n_dims; d++) {
+        span sp = q->dims[d];
+        double sc;
+        size_t c = best_column(b, sp.from, sp.to, false, &sc);
+        fit->dims_wanted++;
+        char phrase[128] = "";
+        for (size_t i = sp.from; i < sp.to; i++) {
+            size_t l = strlen(phrase);
+            snprintf(phrase + l, sizeof phrase - l, "%s%s", l ? " " : "", q->t[i].w);
+        }
+        if (c == (size_t)-1 || sc < 0.25) {
+            /* The phrase may name the table's rows ("per account") or a
+             * value already used; otherwise it is missing. */
+            note(&b->missing, "no column for '%s'%s", phrase, NULL);
+            continue;
+        }
+        const bcol *bc = &b->bt->cols[c];
+        for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
+        if (bc->is_time && !strcmp(bc->name, b->bt->time_col)) {
+            fit->dims_matched++;
+            continue; /* "by day" on the time column is a grain */
+        }
+        scout_rc rc = push_dim(b->s, bc->name);
+        if (rc != SCOUT_OK) return rc;
+        fit->dims_matched++;
+        note(&b->why, "dimension %s for '%s'", bc->name, phrase);
+    }
+    return SCOUT_OK;
+}
+
+static bool money_col(const bcol *c)
+{
+    return strstr(c->name, "usd") || strstr(c->name, "amount") || strstr(c->name, "revenue") ||
+           strstr(c->name, "value") || strstr(c->name, "price") || strstr(c->name, "mrr") ||
+           strstr(c->name, "arr");
+}
+
+static scout_rc bind_numeric(binder *b, size_t *matched)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i < q->n_nf; i++) {
+        const numfilter *nf = &q->nf[i];
+        size_t best = (size_t)-1;
+        double bs = 0;
+        for (size_t c = 0; c < b->bt->n_cols; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            if (!bc->numeric) continue;
+            double s = 0;
+            /* words after the number ("3 seats", "5 weekly active users") */
+            for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
+                if (b->used[k] == B_VALUE) break;
+                s += col_word(bc, &q->t[k]);
+            }
+            if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
+            if (!strcmp(nf->unit, "days") &&
+                (strstr(bc->name, "age") || strstr(bc->name, "overdue")))
+                s += 1;
+            if (nf->money && money_col(bc)) s += 0.8;
+            if (s > bs) bs = s, best = c;
+        }
+        if (best == (size_t)-1) {
+            note(&b->missing, "no numeric column for '%s %s'", q->t[nf->at].orig, nf->unit);
+            continue;
+        }
+        const bcol *bc = &b->bt->cols[best];
+        for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++)
+            if (col_word(bc, &q->t[k]) >= 0.5 && (open_tok(b, k) || b->used[k] == U_GRAIN))
+                b->used[k] = B_COLUMN;
+        scout_rc rc = push_filter(b->s, bc->name, nf->op, 1);
+        if (rc != SCOUT_OK) return rc;
+        scout_sq_value *v = &b->s->filters[b->s->n_filters - 1].values[0];
+        if (nf->value == floor(nf->value) && fabs(nf->value) < 9e15)
+            v->kind = SCOUT_VAL_KIND_INT, v->i = (int64_t)nf->value;
+        else
+            v->kind = SCOUT_VAL_KIND_REAL, v->d = nf->value;
+        note(&b->why, "%s compared with the question's number%s", bc->name, NULL);
+        (*matched)++;
+    }
+    return SCOUT_OK;
+}
+
+static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    bool distinct = q->agg_set && q->agg == SCOUT_AGG_COUNT_DISTINCT;
+    pick p = best_measure(b, distinct, NULL);
+    bool count = q->agg_set && q->agg == SCOUT_AGG_COUNT;
+    /* "how many invoices": counting rows, unless a column is named for it. */
+    double need = count ? 0.85 : 0.25;
+    scout_rc rc;
+    *level = false;
+    if (p.score < need) {
+        if (count || distinct) {
+            note(&b->why, "counting rows%s%s", "", NULL);
+            fit->has_measure = true;
+            return push_measure(s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
+        }
+        if (b->bt->n_mets == 1) {
+            p = (pick){true, 0, 0.1};
+        } else {
+            note(&b->missing, "no measure matches the question%s%s", "", NULL);
+            fit->has_measure = false;
+            return push_measure(s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
+        }
+    }
+    fit->has_measure = p.score >= need;
+    bool taken[512] = {false};
+    for (int k = 0; k < MAX_MEASURES; k++) {
+        claim_measure(b, p);
+        if (p.metric) {
+            rc = push_measure(s, SCOUT_AGG_METRIC, NULL, b->bt->mets[p.idx].name, SCOUT_OVER_SUM);
+            note(&b->why, "measure: metric %s%s", b->bt->mets[p.idx].name, NULL);
+            if (p.idx + b->bt->n_cols < 512) taken[b->bt->n_cols + p.idx] = true;
+        } else {
+            const bcol *bc = &b->bt->cols[p.idx];
+            scout_agg agg = SCOUT_AGG_SUM;
+            int nature = measure_nature(bc);
+            if (q->agg_set && q->agg != SCOUT_AGG_COUNT && q->agg != SCOUT_AGG_SUM)
+                agg = q->agg;
+            else if (nature == 2)
+                agg = SCOUT_AGG_AVG;
+            if (distinct) agg = SCOUT_AGG_COUNT_DISTINCT;
+            if (nature == 1 && agg == SCOUT_AGG_SUM) *level = true;
+            rc = push_measure(s, agg, bc->name, NULL, SCOUT_OVER_SUM);
+            note(&b->why, "measure: %s of %s", scout_semantic_agg_name(agg), bc->name);
+            if (p.idx < 512) taken[p.idx] = true;
+        }
+        if (rc != SCOUT_OK) return rc;
+        /* A second measure only when the question lists several ("gross vs
+         * net revenue") and open words name another candidate. */
+        bool listing = false;
+        for (size_t i = 0; i < q->n; i++)
+            if (tok_is(q, i, "vs") || tok_is(q, i, "versus") || tok_is(q, i, "and")) listing = true;
+        if (!listing) break;
+        p = best_measure(b, false, taken);
+        if (p.score < 0.9) break;
+    }
+    return SCOUT_OK;
+}
+
+static scout_grain auto_grain(const char *start, const char *end)
+{
+    if (!start || !end || !start[0]) return SCOUT_GRAIN_MONTH;
+    int y1 = atoi(start), m1 = atoi(start + 5), y2 = atoi(end), m2 = atoi(end + 5);
+    int months = (y2 - y1) * 12 + (m2 - m1);
+    if (months >= 3) return SCOUT_GRAIN_MONTH;
+    if (months >= 1) return SCOUT_GRAIN_WEEK;
+    return SCOUT_GRAIN_DAY;
+}
+
+static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    bool want = q->has_time || grain || q->over_time || level;
+    if (!want) return SCOUT_OK;
+    if (!b->bt->time_col || !b->bt->time_col[0]) {
+        if (q->has_time || grain) note(&b->missing, "no time column for the period%s%s", "", NULL);
+        return SCOUT_OK;
+    }
+    char start[11] = "", end[11] = "", label[160] = "";
+    scout_timeexpr te = q->time;
+    if (!q->has_time && level)
+        te.kind = SCOUT_TX_NOW; /* a level with no period: its latest value */
+    if (te.kind != SCOUT_TX_NONE &&
+        !scout_timeexpr_resolve(&te, b->bt->latest, start, end, label, sizeof label)) {
+        note(&b->missing, "the table has no latest date to place the period%s%s", "", NULL);
+        return SCOUT_OK;
+    }
+    s->has_time = true;
+    if (!(s->time.column = dupstr(b->bt->time_col))) return SCOUT_ENOMEM;
+    if (te.kind == SCOUT_TX_NOW) {
+        if (!(s->time.end = dupstr(end))) return SCOUT_ENOMEM;
+        snprintf(label, sizeof label, "now = %s, the latest date in the data", end);
+    } else if (start[0]) {
+        if (!(s->time.start = dupstr(start)) || !(s->time.end = dupstr(end))) return SCOUT_ENOMEM;
+    }
+    if (label[0] && !(s->time.label = dupstr(label))) return SCOUT_ENOMEM;
+    if (!grain && q->over_time) grain = auto_grain(start, end);
+    s->time.grain = grain;
+    fit->has_time = true;
+    note(&b->why, "time %s%s", b->bt->time_col, NULL);
+    if (label[0]) {
+        char a[400];
+        snprintf(a, sizeof a, "%s (relative to the latest date in %s, %s)", label, b->bt->fqname,
+                 b->bt->latest);
+        if (push_assumption(s, a) != SCOUT_OK) return SCOUT_ENOMEM;
+    }
+    return SCOUT_OK;
+}
+
+static scout_rc bind_comparison(binder *b, bool members)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    if (members || q->cmp == CMP_NONE || q->cmp == CMP_MEMBERS) return SCOUT_OK;
+    if (!s->has_time || !s->time.start) {
+        note(&b->missing, "a comparison needs a period the table can place%s%s", "", NULL);
+        return SCOUT_OK;
+    }
+    if (q->cmp == CMP_PREV)
+        s->comparison.type = SCOUT_CMP_PREVIOUS_PERIOD;
+    else if (q->cmp == CMP_YEAR)
+        s->comparison.type = SCOUT_CMP_PREVIOUS_YEAR;
+    else {
+        char st[11], en[11], label[160];
+        if (!scout_timeexpr_resolve(&q->time2, b->bt->latest, st, en, label, sizeof label) ||
+            !st[0])
+            return SCOUT_OK;
+        s->comparison.type = SCOUT_CMP_PERIOD;
+        if (!(s->comparison.start = dupstr(st)) || !(s->comparison.end = dupstr(en)) ||
+            !(s->comparison.label = dupstr(label)))
+            return SCOUT_ENOMEM;
+    }
+    return SCOUT_OK;
+}
+
+static scout_rc bind_order(binder *b)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    if (!q->rank) return SCOUT_OK;
+    if (s->n_dimensions == 0 && !(s->has_time && s->time.grain)) {
+        /* "the biggest open deal": one aggregate, the extreme value. */
+        scout_sq_measure *m = &s->measures[0];
+        if (m->agg == SCOUT_AGG_SUM && m->ref.column && m->over_time == SCOUT_OVER_SUM)
+            m->agg = q->rank > 0 ? SCOUT_AGG_MAX : SCOUT_AGG_MIN;
+        return SCOUT_OK;
+    }
+    s->order_by = calloc(1, sizeof *s->order_by);
+    if (!s->order_by) return SCOUT_ENOMEM;
+    s->n_order_by = 1;
+    s->order_by[0].desc = q->rank > 0;
+    s->order_by[0].value =
+        s->comparison.type != SCOUT_CMP_NONE ? SCOUT_ORDER_DELTA : SCOUT_ORDER_CURRENT;
+    s->limit = q->limit;
+    if (!s->limit && q->rank_which) {
+        /* "which plan ... most" asks for one; "which features ... highest" for a list */
+        bool plural = false;
+        for (size_t d = 0; d < q->n_dims; d++) {
+            const char *w = q->t[q->dims[d].from].w;
+            size_t l = strlen(w);
+            if (l > 3 && w[l - 1] == 's' && w[l - 2] != 's') plural = true;
+        }
+        if (!plural) s->limit = 1;
+    }
+    /* the key is the measure's output name, known after validation */
+    return SCOUT_OK;
+}
+
+static void list_unplaced(binder *b, scout_question_fit *fit)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i < q->n; i++) {
+        if (!open_tok(b, i) || q->t[i].is_num) continue;
+        double t = tok_in(&q->t[i], b->bt->names);
+        if (t >= 0.5) {
+            b->used[i] = B_TABLE;
+            continue;
+        }
+        bool any = false;
+        for (size_t c = 0; c < b->bt->n_cols && !any; c++)
+            if (col_word(&b->bt->cols[c], &q->t[i]) >= 0.9) any = true;
+        if (any) continue; /* names a column we did not need: harmless */
+        note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
+        if (i > 0 && isupper((unsigned char)q->t[i].orig[0])) fit->values_wanted++;
+    }
+}
+
+static double fit_score(const binder *b, const scout_question_fit *fit, size_t nf_ok)
+{
+    const scout_question *q = b->q;
+    double have = 0, want = 1; /* the measure */
+    have += fit->has_measure ? 1 : 0.3;
+    want += (double)fit->dims_wanted + (double)fit->values_wanted + (double)q->n_nf;
+    have += (double)fit->dims_matched + (double)fit->values_matched + (double)nf_ok;
+    if (q->has_time || q->grain) want += 1, have += fit->has_time ? 1 : 0;
+    double sc = want > 0 ? have / want : 0;
+    if (!strcmp(b->bt->trust, "deprecated")) sc *= 0.7;
+    return sc > 1 ? 1 : sc < 0 ? 0 : sc;
+}
+
+static void set_order_key(scout_semantic *s)
+{
+    if (s->n_order_by && !s->order_by[0].key && s->measures[0].as)
+        s->order_by[0].key = dupstr(s->measures[0].as);
 }
 
 scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const char *fqname,
@@ -22,10 +1624,84 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
                              scout_question_fit *fit, scout_err *err)
 {
     *out = NULL;
-    return scout_err_set(err, SCOUT_EINTERNAL, "question parser is not implemented yet");
+    memset(fit, 0, sizeof *fit);
+    btable bt;
+    scout_rc rc = load_table(cat, fqname, who, &bt, err);
+    if (rc != SCOUT_OK) {
+        free_table(&bt);
+        if (rc == SCOUT_ENOTFOUND) fit->missing = dupstr("no such table");
+        return rc;
+    }
+    binder b = {.q = q, .bt = &bt};
+    for (size_t i = 0; i < q->n; i++) b.used[i] = q->t[i].used;
+    scout_buf_init(&b.why, 4096);
+    scout_buf_init(&b.missing, 4096);
+    b.s = calloc(1, sizeof *b.s);
+    if (!b.s) rc = SCOUT_ENOMEM;
+    bool members = false, level = false;
+    size_t nf_ok = 0;
+    if (rc == SCOUT_OK) {
+        b.s->version = SCOUT_SEMANTIC_VERSION;
+        if (!(b.s->table = dupstr(bt.fqname))) rc = SCOUT_ENOMEM;
+    }
+    if (rc == SCOUT_OK) {
+        find_values(&b);
+        fit->values_matched = fit->values_wanted = b.n_vals;
+        rc = bind_values(&b, &members);
+    }
+    if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
+    if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
+    scout_grain grain = q->grain;
+    /* "daily active users" named the measure, not a grain */
+    for (size_t i = 0; i < q->n; i++)
+        if (b.used[i] == U_GRAIN + 100 || (b.used[i] == B_COLUMN && q->t[i].used == U_GRAIN))
+            grain = SCOUT_GRAIN_NONE;
+    if (rc == SCOUT_OK) {
+        list_unplaced(&b, fit);
+        rc = bind_time(&b, fit, level, grain);
+    }
+    if (rc == SCOUT_OK && level && b.s->has_time) {
+        /* levels: latest value per period (or overall); averages stay averages */
+        scout_over_time ot = SCOUT_OVER_LAST;
+        for (size_t i = 0; i < b.s->n_measures; i++) b.s->measures[i].over_time = ot;
+    }
+    if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
+    if (rc == SCOUT_OK) rc = bind_order(&b);
+    fit->score = fit_score(&b, fit, nf_ok);
+    if (rc == SCOUT_OK) {
+        rc = scout_semantic_validate(b.s, NULL, err);
+        if (rc == SCOUT_OK) {
+            set_order_key(b.s);
+            if (b.s->n_order_by && !b.s->order_by[0].key)
+                rc = SCOUT_ENOMEM;
+            else
+                rc = scout_semantic_validate(b.s, NULL, err);
+        }
+    } else if (rc == SCOUT_ENOMEM) {
+        scout_err_set(err, rc, "out of memory binding the question");
+    }
+    fit->why = b.why.len ? scout_buf_take(&b.why) : NULL;
+    fit->missing = b.missing.len ? scout_buf_take(&b.missing) : NULL;
+    scout_buf_free(&b.why);
+    scout_buf_free(&b.missing);
+    free_table(&bt);
+    if (rc == SCOUT_OK && !fit->has_measure && fit->dims_matched == 0 && fit->values_matched == 0 &&
+        !fit->has_time) {
+        rc = scout_err_set(err, SCOUT_ENOTFOUND, "nothing in the question matches %s", fqname);
+    }
+    if (rc != SCOUT_OK) {
+        scout_semantic_free(b.s);
+        return rc;
+    }
+    *out = b.s;
+    return SCOUT_OK;
 }
 
 void scout_question_fit_free(scout_question_fit *fit)
 {
-    (void)fit;
+    if (!fit) return;
+    free(fit->why);
+    free(fit->missing);
+    fit->why = fit->missing = NULL;
 }

@@ -198,7 +198,7 @@ static void text_key(const char *sql, char *out, size_t cap)
         scout_buf_putc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
     }
     snprintf(out, cap, "text:%016llx",
-             (unsigned long long)scout_fnv64_update(SCOUT_FNV64_CATALOG_INIT, b.data, b.len));
+             (unsigned long long)scout_fnv64_update(SCOUT_FNV64_INIT, b.data, b.len));
     scout_buf_free(&b);
 }
 

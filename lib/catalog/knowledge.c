@@ -108,7 +108,7 @@ static scout_rc step_reset(kimport *k, sqlite3_stmt *st, const char *what)
 /* FNV-1a: a change detector for context_files, not a security hash. */
 static void content_hash(const char *data, size_t len, char out[17])
 {
-    uint64_t h = scout_fnv64_update(SCOUT_FNV64_CATALOG_INIT, data, len);
+    uint64_t h = scout_fnv64_update(SCOUT_FNV64_INIT, data, len);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 

@@ -670,7 +670,7 @@ static scout_rc file_row(importer *im, const model *m, scout_err *err)
 {
     char hash[24];
     snprintf(hash, sizeof hash, "%016llx",
-             (unsigned long long)scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, m->raw));
+             (unsigned long long)scout_fnv64_update_str(SCOUT_FNV64_INIT, m->raw));
     struct stat sb;
     sqlite3_stmt *st = im->ins_file;
     bind_text(st, 1, m->path);

@@ -1464,7 +1464,7 @@ void scout_sqlinfo_resolver_free(scout_sqlinfo_resolver *r)
 
 static rentry *slot_for(rentry *slots, size_t cap, const char *key)
 {
-    size_t i = scout_fnv64_update_str(SCOUT_FNV64_CATALOG_INIT, key) & (cap - 1);
+    size_t i = scout_fnv64_update_str(SCOUT_FNV64_INIT, key) & (cap - 1);
     while (slots[i].key && strcmp(slots[i].key, key)) i = (i + 1) & (cap - 1);
     return &slots[i];
 }

@@ -365,7 +365,7 @@ static scout_rc learn_abbrevs(run *r, scout_err *err)
     r->st->abbreviations = scout_synonyms_learn(r->syn);
     scout_buf dump = SCOUT_BUF_INIT;
     rc = scout_synonyms_dump_learned(r->syn, &dump);
-    hasher h = {SCOUT_FNV64_CATALOG_INIT};
+    hasher h = {SCOUT_FNV64_INIT};
     hash_str(&h, scout_buf_cstr(&dump));
     r->salt = h.h;
     if (!rc && prep(r->db, "INSERT OR REPLACE INTO search_meta (k, v) VALUES ('abbrev', ?)", &st,

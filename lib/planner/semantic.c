@@ -874,9 +874,9 @@ static scout_rc check_over_time(vctx *v)
     const scout_semantic *q = v->q;
     for (size_t i = 1; i < q->n_measures; i++)
         if (q->measures[i].over_time != q->measures[0].over_time) {
-            char p[PATH_MAX_LEN];
-            idxpath(p, "measures", i);
-            subpath(p, p, "over_time");
+            char m[PATH_MAX_LEN], p[PATH_MAX_LEN];
+            idxpath(m, "measures", i);
+            subpath(p, m, "over_time");
             return verr(v, p, "all measures must use the same over_time ('%s')",
                         OVER_NAMES[q->measures[0].over_time]);
         }

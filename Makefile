@@ -67,8 +67,9 @@ TEST_ENV = SCOUT_BIN=$(CURDIR)/build/asan/scout SCOUT_FIXTURES=$(CURDIR)/tests/f
            ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
            NO_COLOR=1
 
+# The release binary is built too: -O2 finds warnings -O1 does not, and `make demo` uses it.
 test: setup
-	@$(MAKE) --no-print-directory build/asan/scout build/asan/scout-tests
+	@$(MAKE) --no-print-directory build/scout build/asan/scout build/asan/scout-tests
 	$(TEST_ENV) build/asan/scout-tests --jobs 2 $(TEST_ARGS)
 
 # Builds and runs a single test file: make check-one T=tests/unit/base/test_buf.c

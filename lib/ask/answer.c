@@ -19,7 +19,8 @@
 
 void scout_answer_measure_words(const char *name, char *dst, size_t n)
 {
-    static const char *const suffixes[] = {"_usd", "_ms", "_pct", "_amount_usd"};
+    static const char *const suffixes[] = {"_current", "_previous", "_delta", "_pct_change",
+                                           "_usd",     "_ms",       "_pct"};
     if (!n) return;
     size_t len = scout_strlcpy(dst, name ? name : "value", n);
     if (len >= n) len = n - 1;
@@ -148,7 +149,8 @@ static void text_comparison(scout_buf *b, const scout_answer_input *in)
         delta = find_role(r, SCOUT_RESULT_ROLE_DELTA);
     int pct = find_role(r, SCOUT_RESULT_ROLE_PCT), dim = find_role(r, SCOUT_RESULT_ROLE_DIMENSION);
     char title[WORDS_MAX], a[SCOUT_FMT_MAX], p[SCOUT_FMT_MAX], d[SCOUT_FMT_MAX], label[128];
-    measure_title(r, cur, title, sizeof title);
+    measure_title(r, cur >= 0 ? cur : delta, title, sizeof title);
+    scout_unit unit = scout_chart_col_unit(r, cur >= 0 ? cur : delta);
     size_t n = scout_result_nrows(r);
     if (dim < 0 || n == 1) {
         scout_buf_printf(b, "%s was %s", title, num(r, 0, cur, a, sizeof a));
@@ -157,8 +159,7 @@ static void text_comparison(scout_buf *b, const scout_answer_input *in)
             scout_buf_printf(b, ", vs %s the period before", num(r, 0, prev, p, sizeof p));
         double dv;
         if (delta >= 0 && scout_result_number(r, 0, (size_t)delta, &dv)) {
-            scout_buf_printf(b, " (%s",
-                             scout_fmt_delta(d, sizeof d, dv, scout_chart_col_unit(r, cur)));
+            scout_buf_printf(b, " (%s", scout_fmt_delta(d, sizeof d, dv, unit));
             double pv;
             if (pct >= 0 && scout_result_number(r, 0, (size_t)pct, &pv))
                 scout_buf_printf(b, ", %s", scout_fmt_delta(p, sizeof p, pv, SCOUT_UNIT_PCT));
@@ -187,14 +188,14 @@ static void text_comparison(scout_buf *b, const scout_answer_input *in)
     }
     scout_buf_printf(b, "%s", title);
     put_context(b, in);
-    scout_buf_printf(b, " compared with the period before, across %zu %s", n,
+    scout_buf_printf(b, " compared with the period before, across %zu values of %s", n,
                      scout_result_col_title(r, (size_t)dim));
     if (k) scout_buf_puts(b, ". Biggest movers: ");
     for (size_t j = 0; j < k; j++) {
         double v;
         scout_result_number(r, idx[j], (size_t)key, &v);
         scout_buf_printf(b, "%s%s %s", j ? ", " : "", cell(r, idx[j], dim, label, sizeof label),
-                         delta >= 0 ? scout_fmt_delta(d, sizeof d, v, scout_chart_col_unit(r, cur))
+                         delta >= 0 ? scout_fmt_delta(d, sizeof d, v, unit)
                                     : num(r, idx[j], cur, a, sizeof a));
     }
     scout_buf_puts(b, ".");

@@ -19,7 +19,7 @@
 double scout_discover_score(const scout_discover_signals *s)
 {
     if (!s->bound) return 0;
-    double v = 0.62 * s->fit + 0.22 * s->search_rel;
+    double v = 0.55 * s->fit + 0.3 * s->search_rel;
     if (!s->has_measure) v -= 0.15;
     if (s->needs_time && !s->has_time) v -= 0.15;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.12;
@@ -394,8 +394,8 @@ static void decide(disc_run *r)
 {
     scout_discovery *d = r->d;
     const scout_discover_opts *o = r->o;
-    double min_score = o->min_score > 0 ? o->min_score : 0.30;
-    double margin_min = o->ambiguity_margin > 0 ? o->ambiguity_margin : 0.05;
+    double min_score = o->min_score > 0 ? o->min_score : 0.25;
+    double margin_min = o->ambiguity_margin > 0 ? o->ambiguity_margin : 0.03;
     d->chosen = -1;
     if (!d->n || !d->c[0].sig.bound || d->c[0].score < min_score) {
         d->verdict = SCOUT_DISCOVER_NOTHING_FITS;
@@ -405,7 +405,12 @@ static void decide(disc_run *r)
     }
     const scout_candidate *b = &d->c[0], *s = d->n > 1 && d->c[1].sig.bound ? &d->c[1] : NULL;
     d->margin = s ? b->score - s->score : 1;
-    bool close = s && d->margin < margin_min && !o->force_table;
+    /* Close only when the fit, the search evidence and the trust tier all
+     * fail to separate them: coarse fits often tie, and asking back on every
+     * tie would be as unhelpful as guessing. */
+    bool close = s && d->margin < margin_min && !o->force_table &&
+                 fabs(b->sig.search_rel - s->sig.search_rel) < 0.1 &&
+                 b->sig.trust == s->sig.trust && fabs(b->sig.fit - s->sig.fit) < 0.05;
     if (close && (lineage_related(card_for(r, b->table), s->table) ||
                   lineage_related(card_for(r, s->table), b->table)))
         close = false;

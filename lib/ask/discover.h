@@ -85,8 +85,8 @@ typedef struct scout_discover_opts {
     const scout_search_policy *policy; /* NULL = search's default */
     size_t k;                          /* candidates from search; 0 = 10 */
     const char *force_table;           /* the asker chose: bind only this (fqname) */
-    double min_score;                  /* below this nothing fits; 0 = 0.30 */
-    double ambiguity_margin;           /* best two closer than this → ask; 0 = 0.05 */
+    double min_score;                  /* below this nothing fits; 0 = 0.25 */
+    double ambiguity_margin;           /* best two closer than this → ask; 0 = 0.03 */
     scout_event_stream *events;        /* may be NULL */
 } scout_discover_opts;
 

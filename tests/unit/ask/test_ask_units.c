@@ -1,0 +1,310 @@
+/* ask units: discovery scoring, the answer text, stored results, the event
+ * stream and the bad-question gate. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ask/answer.h"
+#include "ask/ask.h"
+#include "ask/discover.h"
+#include "ask/event.h"
+#include "ask/results.h"
+#include "support/proc.h"
+
+/* ---------- discovery scoring ---------- */
+
+static scout_discover_signals good(void)
+{
+    scout_discover_signals s = {0};
+    s.bound = true;
+    s.fit = 1.0;
+    s.has_measure = true;
+    s.needs_time = true;
+    s.has_time = true;
+    s.search_rel = 1.0;
+    s.stale_days = 0;
+    return s;
+}
+
+Test(discover, a_deprecated_copy_never_beats_a_live_table_even_with_a_better_fit)
+{
+    scout_discover_signals live = good(), old = good();
+    live.fit = 0.7;
+    live.search_rel = 0.5;
+    old.trust = SCOUT_TIER_DEPRECATED;
+    cr_assert_gt(scout_discover_score(&live), scout_discover_score(&old));
+}
+
+Test(discover, source_of_truth_wins_a_tie)
+{
+    scout_discover_signals sot = good(), other = good();
+    sot.trust = SCOUT_TIER_SOURCE_OF_TRUTH;
+    sot.fit = other.fit = 0.8;
+    sot.search_rel = other.search_rel = 0.9;
+    cr_assert_gt(scout_discover_score(&sot), scout_discover_score(&other));
+}
+
+Test(discover, a_table_that_cannot_bind_scores_zero)
+{
+    scout_discover_signals s = good();
+    s.bound = false;
+    cr_assert_eq(scout_discover_score(&s), 0);
+}
+
+Test(discover, missing_measure_time_staging_and_staleness_each_cost)
+{
+    scout_discover_signals base = good();
+    base.fit = 0.8;
+    base.search_rel = 0.8;
+    double b = scout_discover_score(&base);
+    scout_discover_signals s = base;
+    s.has_measure = false;
+    cr_assert_lt(scout_discover_score(&s), b);
+    s = base;
+    s.has_time = false;
+    cr_assert_lt(scout_discover_score(&s), b);
+    s = base;
+    s.staging = true;
+    cr_assert_lt(scout_discover_score(&s), b);
+    s = base;
+    s.stale_days = 400;
+    cr_assert_lt(scout_discover_score(&s), b);
+    s.stale_days = -1; /* unknown freshness is not punished */
+    cr_assert_float_eq(scout_discover_score(&s), b, 1e-9);
+}
+
+Test(discover, score_stays_in_unit_range)
+{
+    scout_discover_signals s = good();
+    s.trust = SCOUT_TIER_SOURCE_OF_TRUTH;
+    cr_assert_leq(scout_discover_score(&s), 1.0);
+    s = good();
+    s.fit = 0;
+    s.search_rel = 0;
+    s.has_measure = false;
+    s.trust = SCOUT_TIER_DEPRECATED;
+    cr_assert_geq(scout_discover_score(&s), 0.0);
+}
+
+Test(discover, staging_names)
+{
+    cr_assert(scout_discover_is_staging("finance.staging.stg_invoices"));
+    cr_assert(scout_discover_is_staging("finance.archive.tmp_revenue_backfill_2025"));
+    cr_assert(scout_discover_is_staging("finance.raw.invoices"));
+    cr_assert_not(scout_discover_is_staging("finance.mart.revenue_daily"));
+}
+
+/* ---------- the answer text ---------- */
+
+static scout_result *make_result(const scout_result_col *cols, size_t nc)
+{
+    scout_result *r = scout_result_new(0, 0);
+    cr_assert_not_null(r);
+    cr_assert_eq(scout_result_set_columns(r, cols, nc, NULL), SCOUT_OK);
+    return r;
+}
+
+static void add_row2(scout_result *r, const char *text, double v)
+{
+    scout_value vals[2] = {{SCOUT_VAL_TEXT, 0, 0, text, strlen(text)},
+                           {SCOUT_VAL_REAL, 0, v, NULL, 0}};
+    cr_assert_eq(scout_result_add_row(r, vals, 2, NULL), SCOUT_OK);
+}
+
+Test(answer, one_number_with_unit_period_and_filter)
+{
+    scout_result_col cols[] = {{"net_revenue_usd", NULL, SCOUT_RESULT_ROLE_MEASURE,
+                                SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_CURRENCY, false}};
+    scout_result *r = make_result(cols, 1);
+    scout_value v = {SCOUT_VAL_REAL, 0, 1234567.0, NULL, 0};
+    scout_result_add_row(r, &v, 1, NULL);
+    scout_answer_input in = {
+        r, "last quarter = 2026-07-01..2026-09-30", "region = 'EMEA'", NULL, -1, false};
+    char *t = scout_answer_text(&in);
+    cr_assert(strstr(t, "Net revenue was $1.2M") != NULL, "%s", t);
+    cr_assert(strstr(t, "last quarter (2026-07-01 to 2026-09-30)") != NULL, "%s", t);
+    cr_assert(strstr(t, "EMEA") != NULL, "%s", t);
+    free(t);
+    scout_result_free(r);
+}
+
+Test(answer, ranked_categories_name_the_leaders_in_order)
+{
+    scout_result_col cols[] = {{"country", NULL, SCOUT_RESULT_ROLE_DIMENSION,
+                                SCOUT_RESULT_TYPE_TEXT, SCOUT_UNIT_NONE, false},
+                               {"net_revenue_usd", NULL, SCOUT_RESULT_ROLE_MEASURE,
+                                SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_CURRENCY, false}};
+    scout_result *r = make_result(cols, 2);
+    add_row2(r, "US", 900000);
+    add_row2(r, "DE", 400000);
+    add_row2(r, "GB", 300000);
+    add_row2(r, "FR", 1000);
+    scout_answer_input in = {r, NULL, NULL, NULL, -1, false};
+    char *t = scout_answer_text(&in);
+    cr_assert(strstr(t, "highest is US ($900K)") != NULL, "%s", t);
+    cr_assert(strstr(t, "then DE") != NULL, "%s", t);
+    cr_assert(strstr(t, "4 rows") != NULL, "%s", t);
+    free(t);
+    scout_result_free(r);
+}
+
+Test(answer, comparison_names_the_biggest_movers)
+{
+    scout_result_col cols[] = {{"region", NULL, SCOUT_RESULT_ROLE_DIMENSION, SCOUT_RESULT_TYPE_TEXT,
+                                SCOUT_UNIT_NONE, false},
+                               {"revenue_delta", NULL, SCOUT_RESULT_ROLE_DELTA,
+                                SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_CURRENCY, false}};
+    scout_result *r = make_result(cols, 2);
+    add_row2(r, "NA", 100);
+    add_row2(r, "EMEA", -5000);
+    add_row2(r, "APAC", 2000);
+    scout_answer_input in = {r, "this year = 2026-01-01..2026-11-24", NULL, NULL, -1, true};
+    char *t = scout_answer_text(&in);
+    cr_assert(strstr(t, "Biggest movers: EMEA -$5") != NULL, "%s", t);
+    cr_assert(strstr(t, "APAC +$2") != NULL, "%s", t);
+    free(t);
+    scout_result_free(r);
+}
+
+Test(answer, empty_result_names_the_filter)
+{
+    scout_result_col cols[] = {{"tickets", NULL, SCOUT_RESULT_ROLE_MEASURE, SCOUT_RESULT_TYPE_INT,
+                                SCOUT_UNIT_NONE, false}};
+    scout_result *r = make_result(cols, 1);
+    scout_answer_input in = {r, NULL, "channel = 'fax'", "channel = 'fax'", 812, false};
+    char *t = scout_answer_text(&in);
+    cr_assert(strstr(t, "No rows match") != NULL, "%s", t);
+    cr_assert(strstr(t, "The filter channel = 'fax'") != NULL, "%s", t);
+    cr_assert(strstr(t, "812 rows") != NULL, "%s", t);
+    free(t);
+    scout_result_free(r);
+}
+
+Test(answer, measure_and_period_words)
+{
+    char w[64];
+    scout_answer_measure_words("p95_latency_ms", w, sizeof w);
+    cr_assert_str_eq(w, "P95 latency");
+    scout_answer_period_words("yesterday = 2026-11-23..2026-11-23", w, sizeof w);
+    cr_assert_str_eq(w, "in yesterday (2026-11-23 to 2026-11-23)");
+    scout_answer_period_words(NULL, w, sizeof w);
+    cr_assert_str_eq(w, "");
+}
+
+/* ---------- stored results ---------- */
+
+static scout_result *small_result(void)
+{
+    scout_result_col cols[] = {
+        {"region", NULL, SCOUT_RESULT_ROLE_DIMENSION, SCOUT_RESULT_TYPE_TEXT, SCOUT_UNIT_NONE,
+         false},
+        {"n", NULL, SCOUT_RESULT_ROLE_MEASURE, SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_NONE, false}};
+    scout_result *r = make_result(cols, 2);
+    add_row2(r, "EMEA", 3);
+    return r;
+}
+
+Test(results, stored_once_private_and_only_for_its_owner)
+{
+    char *dir = test_tmpdir();
+    scout_result *r = small_result();
+    scout_results_entry e = {"raj.patel", "q?", "finance", "SELECT 1", NULL, 0, r, 1.5};
+    char id[SCOUT_RESULT_ID_SIZE], id2[SCOUT_RESULT_ID_SIZE];
+    char *path = NULL;
+    cr_assert_eq(scout_results_store(dir, &e, id, &path, NULL), SCOUT_OK);
+    cr_assert(scout_results_id_valid(id), "%s", id);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600, "result files are private");
+    cr_assert_eq(scout_results_store(dir, &e, id2, NULL, NULL), SCOUT_OK);
+    cr_assert_str_eq(id, id2, "same content, same id");
+    e.owner = "sofia.alvarez";
+    scout_results_id(&e, id2);
+    cr_assert_str_neq(id, id2, "another asker's result is another result");
+
+    scout_principal owner = {"raj.patel", NULL, NULL, 0, false};
+    scout_principal other = {"sofia.alvarez", NULL, NULL, 0, false};
+    scout_principal admin = {"maya.chen", NULL, NULL, 0, true};
+    json_t *o = NULL;
+    scout_err err = {0};
+    char link[64];
+    snprintf(link, sizeof link, "scout://results/%s", id);
+    cr_assert_eq(scout_results_load(dir, link, &owner, &o, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_str_eq(json_string_value(json_object_get(o, "sql")), "SELECT 1");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(o, "result"), "row_count")), 1);
+    json_decref(o);
+    cr_assert_eq(scout_results_load(dir, id, &other, &o, &err), SCOUT_EDENIED);
+    cr_assert_eq(scout_results_load(dir, id, &admin, &o, &err), SCOUT_OK);
+    json_decref(o);
+    cr_assert_eq(scout_results_load(dir, "../../etc/passwd", &admin, &o, &err), SCOUT_EUSER);
+    cr_assert_eq(scout_results_load(dir, "r000000000000000000000000", &admin, &o, &err),
+                 SCOUT_ENOTFOUND);
+    free(path);
+    scout_result_free(r);
+    test_rmdir(dir);
+    free(dir);
+}
+
+/* ---------- events ---------- */
+
+static int seen;
+static void count_event(void *ud, const json_t *ev)
+{
+    (void)ud;
+    cr_assert_not_null(json_object_get(ev, "type"));
+    seen++;
+}
+
+Test(event, events_reach_the_sink_and_the_log_in_order)
+{
+    scout_event_stream s;
+    seen = 0;
+    cr_assert_eq(scout_event_stream_init(&s, count_event, NULL, true, NULL), SCOUT_OK);
+    scout_event_status(&s, "step %d", 1);
+    scout_event_emit(&s, SCOUT_EVENT_SQL, json_pack("{s:s}", "sql", "SELECT 1"));
+    cr_assert_eq(seen, 2);
+    const json_t *log = scout_event_stream_log(&s);
+    cr_assert_eq(json_array_size(log), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(log, 1), "type")), "sql");
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(log, 1), "seq")), 2);
+    scout_buf b = SCOUT_BUF_INIT;
+    cr_assert_eq(scout_event_line(json_array_get(log, 0), &b, NULL), SCOUT_OK);
+    cr_assert(strchr(b.data, '\n') == b.data + b.len - 1, "one line");
+    scout_buf_free(&b);
+    scout_event_stream_free(&s);
+    cr_assert_eq(scout_event_emit(NULL, SCOUT_EVENT_STATUS, json_object()), SCOUT_OK);
+}
+
+/* ---------- the bad-question gate ---------- */
+
+Test(ask, bad_questions_are_refused_with_one_line)
+{
+    const char *bad[] = {"",
+                         "   \n ",
+                         "select * from mart.revenue_daily",
+                         "revenue'; DROP TABLE invoices; --",
+                         "revenue by region union select 1",
+                         "with x as (select 1) select * from x",
+                         "bell\x07 char",
+                         "\xff\xfe revenue"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        scout_err err = {0};
+        cr_assert_eq(scout_ask_check_question(bad[i], &err), SCOUT_EUSER, "%s", bad[i]);
+        cr_assert(strchr(err.msg, '\n') == NULL && err.msg[0], "one line: %s", err.msg);
+    }
+    char *big = malloc(10241);
+    memset(big, 'x', 10240);
+    big[10240] = '\0';
+    scout_err err = {0};
+    cr_assert_eq(scout_ask_check_question(big, &err), SCOUT_EUSER);
+    cr_assert(strstr(err.msg, "too long") != NULL, "%s", err.msg);
+    free(big);
+    const char *good_q[] = {"Select the top 5 countries by revenue",
+                            "What was our revenue in EMEA last quarter?",
+                            "How many Plus subscribers do we have now?"};
+    for (size_t i = 0; i < sizeof good_q / sizeof good_q[0]; i++)
+        cr_assert_eq(scout_ask_check_question(good_q[i], NULL), SCOUT_OK, "%s", good_q[i]);
+}

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "base/fsutil.h"
+#include "search/dense.h"
 #include "search/search_int.h"
 
 #define MAX_GROUPS 24
@@ -24,7 +25,8 @@ struct scout_search {
     /* Per-query scratch, sized to the documents (reused across queries). */
     float *acc, *gbest;
     uint32_t *mask, *touched, *gtouched;
-    uint8_t *allowed; /* 0 unknown, 1 readable, 2 hidden */
+    uint8_t *allowed;   /* 0 unknown, 1 readable, 2 hidden */
+    scout_dense *dense; /* vectors of the last embedder's model, loaded on first use */
 };
 
 static const char *const KIND_NAMES[SCOUT_SEARCH_KIND_COUNT] = {"tables", "docs", "queries",
@@ -113,6 +115,7 @@ void scout_search_close(scout_search *s)
     free(s->touched);
     free(s->gtouched);
     free(s->allowed);
+    scout_dense_free(s->dense);
     free(s);
 }
 
@@ -123,6 +126,12 @@ void scout_search_info_get(const scout_search *s, scout_search_info *out)
     out->postings = s->ix.n_postings;
     out->memory_bytes = scout_sindex_bytes(&s->ix);
     out->load_ms = s->ix.load_ms;
+    scout_dense_info di;
+    scout_dense_info_get(s->dense, &di);
+    out->dense_vectors = di.rows;
+    out->dense_dims = di.dims;
+    out->dense_bytes = di.bytes;
+    out->dense_load_ms = di.load_ms;
 }
 
 /* ---- permissions ---- */
@@ -321,6 +330,7 @@ typedef struct rhit {
 
 struct scout_search_results {
     char *question;
+    char *dense; /* how dense retrieval took part; NULL without an embedder */
     scout_buf terms;
     rhit *hits;
     size_t n;
@@ -367,6 +377,7 @@ void scout_search_results_free(scout_search_results *r)
     }
     free(r->hits);
     free(r->question);
+    free(r->dense);
     scout_buf_free(&r->terms);
     free(r);
 }
@@ -386,6 +397,11 @@ const char *scout_search_results_terms(const scout_search_results *r)
     return scout_buf_cstr(&r->terms);
 }
 
+const char *scout_search_results_dense(const scout_search_results *r)
+{
+    return r ? r->dense : NULL;
+}
+
 json_t *scout_search_results_json(const scout_search_results *r)
 {
     json_t *hits = json_array();
@@ -402,8 +418,10 @@ json_t *scout_search_results_json(const scout_search_results *r)
         if (o && h->uri) json_object_set_new(o, "uri", json_string(h->uri));
         if (o) json_array_append_new(hits, o);
     }
-    return json_pack("{s:s, s:s, s:o}", "question", r->question ? r->question : "", "terms",
-                     scout_buf_cstr(&r->terms), "hits", hits);
+    json_t *o = json_pack("{s:s, s:s, s:o}", "question", r->question ? r->question : "", "terms",
+                          scout_buf_cstr(&r->terms), "hits", hits);
+    if (o && r->dense) json_object_set_new(o, "dense", json_string(r->dense));
+    return o;
 }
 
 /* ---- ranking ---- */
@@ -417,6 +435,8 @@ typedef struct cand {
     int32_t lineage;  /* doc of the top hit it is a lineage neighbour of, or -1 */
     int32_t replaces; /* doc of the deprecated table it replaces, or -1 */
     int named;        /* the question spells out its name */
+    int lrank, drank; /* per-kind lexical / dense rank when fused (0 = not ranked) */
+    float dsim;       /* dense similarity when drank > 0 */
 } cand;
 
 typedef struct qrun {
@@ -426,6 +446,7 @@ typedef struct qrun {
     int n_live; /* groups with at least one term in the index */
     double gidf[MAX_GROUPS], idf_total;
     unsigned internal;
+    int fused; /* dense ranking fused in */
     cand *c;
     size_t n, cap;
 } qrun;
@@ -482,7 +503,7 @@ static cand *add_cand(qrun *r, uint32_t doc, double score, double cov)
         r->cap = nc;
     }
     cand *c = &r->c[r->n++];
-    *c = (cand){doc, score, cov, 1.0, -1, -1, -1, 0};
+    *c = (cand){doc, score, cov, 1.0, -1, -1, -1, 0, 0, 0, 0};
     return c;
 }
 
@@ -660,6 +681,107 @@ static void replacements(qrun *r)
     }
 }
 
+/* ---- dense ranking and reciprocal-rank fusion ---- */
+
+#define RRF_K 60.0
+
+static bool dense_keep(void *ud, uint32_t doc)
+{
+    qrun *r = ud;
+    return allowed(r->s, r->o, doc);
+}
+
+/* Loads the vectors of the embedder's model (once per model) and embeds
+ * the question into (q, *qscale). Returns 0 with a note in *note when dense
+ * retrieval cannot take part; the search then stays lexical. */
+static int dense_question(qrun *r, const char *question, int8_t *q, float *qscale, char **note)
+{
+    scout_search *s = r->s;
+    const scout_embedder *e = r->o->embedder;
+    scout_err err = {0};
+    size_t dims = scout_embed_dims(e);
+    const char *model = scout_embed_model(e);
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_dense_info di;
+    scout_dense_info_get(s->dense, &di);
+    if (!dims) {
+        scout_embed_check(e, &err);
+        scout_buf_printf(&b, "off: %s; lexical only", err.msg);
+    } else if (!s->dense || di.dims != dims || strcmp(scout_dense_model(s->dense), model)) {
+        scout_dense_free(s->dense);
+        s->dense = NULL;
+        if (scout_dense_load(s->cat, &s->ix, model, dims, &s->dense, &err))
+            scout_buf_printf(&b, "off: %s; lexical only", err.msg);
+        scout_dense_info_get(s->dense, &di);
+    }
+    if (!b.len && di.rows == 0)
+        scout_buf_printf(&b,
+                         "off: no vectors stored for model %s (run `scout index` with embeddings "
+                         "configured); lexical only",
+                         model);
+    float *v = b.len ? NULL : malloc(dims * sizeof *v);
+    if (!b.len && !v) scout_buf_puts(&b, "off: out of memory; lexical only");
+    if (!b.len) {
+        char text[SCOUT_EMBED_TEXT_MAX];
+        scout_embed_clip(question, text, sizeof text);
+        const char *texts[1] = {text};
+        if (scout_embed_texts(e, texts, 1, v, NULL, &err))
+            scout_buf_printf(&b, "off: %s; lexical only", err.msg);
+    }
+    if (!b.len) {
+        scout_dense_normalize(v, dims);
+        *qscale = scout_dense_quantize(v, dims, q);
+        scout_buf_printf(&b, "model %s, %zu dims, %zu vectors, fused by reciprocal rank (k=60)",
+                         model, dims, di.rows);
+    }
+    free(v);
+    int ok = !strncmp(scout_buf_cstr(&b), "model ", 6);
+    *note = scout_buf_take(&b);
+    return ok;
+}
+
+/* Fuses the lexical candidates with the exact dense top-`depth` of every
+ * kind searched. Both rankings hold only documents the asker may read.
+ * score = 1/(60 + lexical rank) + prior/(60 + dense rank): the lexical
+ * ranking already carries the static priors, the dense one gets them as a
+ * weight so a deprecated copy's vector cannot lift it back up. */
+static scout_rc fuse_dense(qrun *r, const int8_t *q, float qscale, size_t depth)
+{
+    scout_search *s = r->s;
+    sort_cands(r);
+    int per[SCOUT_SEARCH_KIND_COUNT] = {0};
+    for (size_t i = 0; i < r->n; i++) r->c[i].lrank = ++per[s->ix.docs[r->c[i].doc].kind];
+    scout_dense_hit *hits = malloc(depth * sizeof *hits);
+    if (!hits) return SCOUT_ENOMEM;
+    uint32_t lo = 0;
+    for (int kind = 0; kind < SCOUT_SEARCH_KIND_COUNT; kind++) {
+        uint32_t hi = lo + (uint32_t)s->ix.n_kind[kind];
+        size_t n = r->internal & (1u << kind)
+                       ? scout_dense_topk(s->dense, q, qscale, lo, hi, dense_keep, r, depth, hits)
+                       : 0;
+        for (size_t j = 0; j < n; j++) {
+            cand *c = find_cand(r, hits[j].doc);
+            if (!c) c = add_cand(r, hits[j].doc, 0, group_cov(r, s->mask[hits[j].doc]));
+            if (!c) {
+                free(hits);
+                return SCOUT_ENOMEM;
+            }
+            c->drank = (int)j + 1;
+            c->dsim = hits[j].sim;
+        }
+        lo = hi;
+    }
+    free(hits);
+    for (size_t i = 0; i < r->n; i++) {
+        cand *c = &r->c[i];
+        double prior = s->ix.docs[c->doc].prior;
+        c->score =
+            (c->lrank ? 1.0 / (RRF_K + c->lrank) : 0) + (c->drank ? prior / (RRF_K + c->drank) : 0);
+    }
+    r->fused = 1;
+    return SCOUT_OK;
+}
+
 /* ---- why ---- */
 
 typedef struct val_ctx {
@@ -768,7 +890,18 @@ static void why_signals(qrun *r, rhit *h, const cand *c)
     const char *dep = readable_name(r, c->replaces);
     if (dep) WHY(h, "replacement of deprecated %s", dep);
     if (c->named) WHY(h, "named in the question (x3)");
-    if (r->n_live && c->cov < 0.995)
+    if (c->drank) WHY(h, "dense similarity %.2f, rank %d", c->dsim, c->drank);
+    if (r->fused) {
+        if (c->lrank && c->drank)
+            WHY(h, "reciprocal-rank fusion (k=60): lexical rank %d, dense rank %d", c->lrank,
+                c->drank);
+        else if (c->lrank)
+            WHY(h, "reciprocal-rank fusion (k=60): lexical rank %d, not in the dense top",
+                c->lrank);
+        else
+            WHY(h, "reciprocal-rank fusion (k=60): dense only, no lexical match");
+    }
+    if (r->n_live && c->cov < 0.995 && (c->cov > 0 || !r->fused))
         WHY(h, "matched %.0f%% of the question (terms weighted by rarity)", 100 * c->cov);
 }
 
@@ -916,8 +1049,16 @@ scout_rc scout_search_query(scout_search *s, const char *question, const scout_s
             break;
         }
     }
+    char *dense_note = NULL;
+    if (!rc) select_top(&r, k + 40);
+    if (!rc && opts->embedder) {
+        int8_t q[SCOUT_EMBED_DIMS_MAX];
+        float qscale = 0;
+        if (dense_question(&r, question, q, &qscale, &dense_note) &&
+            fuse_dense(&r, q, qscale, k + 40))
+            rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory fusing dense results");
+    }
     if (!rc) {
-        select_top(&r, k + 40);
         memory_boosts(&r);
         for (size_t i = 0; i < r.n; i++) r.c[i].score *= r.c[i].mult, r.c[i].mult = 1.0;
         sort_cands(&r);
@@ -934,6 +1075,8 @@ scout_rc scout_search_query(scout_search *s, const char *question, const scout_s
     }
     if (!rc) {
         res->question = scout_strdup(question);
+        res->dense = dense_note;
+        dense_note = NULL;
         scout_buf_init(&res->terms, 8192);
         describe_terms(&r, &res->terms);
         if (build_hits(&r, k, wanted, res)) rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory");
@@ -942,6 +1085,7 @@ scout_rc scout_search_query(scout_search *s, const char *question, const scout_s
     for (size_t i = 0; i < nt; i++) s->acc[s->touched[i]] = 0, s->mask[s->touched[i]] = 0;
     memset(s->allowed, 0, s->ix.n_docs ? s->ix.n_docs : 1);
     free(r.c);
+    free(dense_note);
     if (rc) {
         scout_search_results_free(res);
         return rc;

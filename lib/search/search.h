@@ -21,6 +21,7 @@
 
 #include "base/err.h"
 #include "catalog/catalog.h"
+#include "search/embed.h"
 
 typedef enum scout_search_kind {
     SCOUT_SEARCH_TABLE = 0, /* table cards */
@@ -99,6 +100,9 @@ typedef struct scout_search_info {
     size_t docs, terms, postings;
     size_t memory_bytes;
     double load_ms;
+    /* Dense vectors, once a query with an embedder has loaded them (else 0). */
+    size_t dense_vectors, dense_dims, dense_bytes;
+    double dense_load_ms;
 } scout_search_info;
 
 void scout_search_info_get(const scout_search *s, scout_search_info *out);
@@ -113,6 +117,15 @@ typedef struct scout_search_opts {
     size_t k;                          /* hits wanted; 0 = 10; at most SCOUT_SEARCH_K_MAX */
     const scout_principal *who;        /* the asker; NULL = anonymous (public docs only) */
     const scout_search_policy *policy; /* NULL = default policy (see above) */
+    /* Dense retrieval: NULL = lexical only (the default, and identical to a
+     * search without this field). With an embedder, the question is embedded
+     * (one provider call), the stored vectors of the embedder's model
+     * (scout_dense_update, loaded on first use) are searched exactly among
+     * the documents the policy allows, and the two rankings are fused by
+     * reciprocal rank (k = 60). If the provider fails or no vectors are
+     * stored, the search stays lexical and scout_search_results_dense says
+     * why. Borrowed for the call. */
+    const scout_embedder *embedder;
 } scout_search_opts;
 
 typedef struct scout_search_hit {
@@ -146,8 +159,14 @@ const scout_search_hit *scout_search_results_hit(const scout_search_results *r, 
 /* The query terms as understood (with expansions), e.g. "income→revenue". */
 const char *scout_search_results_terms(const scout_search_results *r);
 
-/* {"question":..,"terms":..,"hits":[{kind,key,title,snippet,uri?,score,why[],caveats[]}]}.
- * New reference owned by the caller. */
+/* How dense retrieval took part: NULL when no embedder was given, else
+ * e.g. "model m, 384 dims, 1200 vectors, fused by reciprocal rank (k=60)"
+ * or "off: <why>; lexical only". Borrowed from r. */
+const char *scout_search_results_dense(const scout_search_results *r);
+
+/* {"question":..,"terms":..,"dense":..(only with an
+ * embedder),"hits":[{kind,key,title,snippet,uri?,score,why[],caveats[]}]}. New reference owned by
+ * the caller. */
 json_t *scout_search_results_json(const scout_search_results *r);
 
 void scout_search_results_free(scout_search_results *r);

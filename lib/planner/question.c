@@ -825,6 +825,7 @@ typedef struct btable {
     size_t n_mets;
     char names[SET_MAX]; /* table name, synonyms */
     char latest[11];
+    int period_text; /* 7: months as "YYYY-MM" text; 8: quarters as "YYYY-Qn" */
 } btable;
 
 typedef struct setctx {
@@ -873,7 +874,7 @@ static double col_word(const bcol *c, const qtok *t)
 {
     double s = tok_in(t, c->names);
     double y = tok_in(t, c->syns) * 0.9;
-    double d = tok_in(t, c->desc) * 0.25;
+    double d = tok_in(t, c->desc) * 0.1;
     return s > y ? (s > d ? s : d) : (y > d ? y : d);
 }
 
@@ -881,7 +882,7 @@ static double met_word(const bmetric *m, const qtok *t)
 {
     double s = tok_in(t, m->names);
     double y = tok_in(t, m->syns) * 0.9;
-    double d = tok_in(t, m->desc) * 0.25;
+    double d = tok_in(t, m->desc) * 0.1;
     return s > y ? (s > d ? s : d) : (y > d ? y : d);
 }
 
@@ -1022,7 +1023,16 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     const char *f = bt->freshness;
     if (strlen(f) >= 10)
         copy_word(bt->latest, f, 10), bt->latest[10] = 0;
-    else if (strlen(f) == 7) {
+    else if (strlen(f) == 7 && f[4] == '-' && f[5] == 'Q') {
+        char first[11];
+        int qn = f[6] - '0';
+        snprintf(first, sizeof first, "%.4s-%02d-01", f, qn >= 1 && qn <= 4 ? qn * 3 - 2 : 1);
+        char next[11];
+        bt->period_text = 8;
+        if (scout_semantic_date_add_months(first, 3, next))
+            scout_semantic_date_add_days(next, -1, bt->latest);
+    } else if (strlen(f) == 7) {
+        bt->period_text = 7;
         char first[11];
         snprintf(first, sizeof first, "%.7s-01", f);
         char next[11];
@@ -1171,6 +1181,32 @@ typedef struct pick {
     double score;
 } pick;
 
+/* Name words of a candidate the question does not say ("net" in
+ * net_revenue when it asks for "gross revenue"), minus unit suffixes. */
+static double unmatched_names(const binder *b, const char *names)
+{
+    double n = 0;
+    const char *p = names;
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *e = strchr(p, ' ');
+        if (!e || e == p) break;
+        char w[WORD_MAX];
+        copy_word(w, p, (size_t)(e - p));
+        bool said =
+            !strcmp(w, "usd") || !strcmp(w, "ms") || !strcmp(w, "count") || !strcmp(w, "total");
+        for (size_t i = 0; i < b->q->n && !said; i++)
+            if (!strcmp(b->q->t[i].stem, w))
+                said = true;
+            else
+                for (int r = 0; r < b->q->t[i].n_rel && !said; r++)
+                    if (!strcmp(b->q->t[i].rel[r], w)) said = true;
+        if (!said) n += 1;
+        p = e;
+    }
+    return n;
+}
+
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
@@ -1179,10 +1215,13 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
     const scout_question *q = b->q;
     for (size_t m = 0; m < b->bt->n_mets; m++) {
         if (taken && taken[b->bt->n_cols + m]) continue;
-        double s = 0;
+        double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
-            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
-        if (s > 0) s += 0.15;
+            if (open_tok(b, i) || b->used[i] == U_GRAIN) {
+                s += met_word(&b->bt->mets[m], &q->t[i]);
+                if (tok_in(&q->t[i], b->bt->mets[m].syns) >= 1) syn = 0.1;
+            }
+        if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names);
         if (s > best.score) best = (pick){true, m, s};
     }
     for (size_t c = 0; c < b->bt->n_cols; c++) {
@@ -1190,9 +1229,13 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         if ((taken && taken[c]) || bc->is_time || (!bc->numeric && !ids_too) ||
             (bc->is_id && !ids_too))
             continue;
-        double s = 0;
+        double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
-            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);
+            if (open_tok(b, i) || b->used[i] == U_GRAIN) {
+                s += col_word(bc, &q->t[i]);
+                if (tok_in(&q->t[i], bc->syns) >= 1) syn = 0.1;
+            }
+        if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names);
         if (s > best.score + 1e-9) best = (pick){false, c, s};
     }
     return best;
@@ -1481,6 +1524,56 @@ static scout_grain auto_grain(const char *start, const char *end)
     return SCOUT_GRAIN_DAY;
 }
 
+/* A time column holding months ("2026-10") or quarters ("2026-Q3") as text
+ * cannot take date arithmetic; the period becomes a string range on it
+ * (which sorts correctly) and a grain becomes the column itself. */
+static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char *start,
+                                 const char *end, const char *label, scout_grain grain)
+{
+    scout_semantic *s = b->s;
+    const char *col = b->bt->time_col;
+    fit->has_time = true;
+    if (start[0] && end[0]) {
+        char lo[32], hi[32];
+        if (b->bt->period_text == 7) {
+            snprintf(lo, sizeof lo, "%.7s", start);
+            snprintf(hi, sizeof hi, "%.7s", end);
+        } else {
+            snprintf(lo, sizeof lo, "%.4s-Q%d", start, (atoi(start + 5) - 1) / 3 + 1);
+            snprintf(hi, sizeof hi, "%.4s-Q%d", end, (atoi(end + 5) - 1) / 3 + 1);
+        }
+        bool one = strcmp(lo, hi) == 0;
+        scout_rc rc = push_filter(s, col, one ? SCOUT_OP_EQ : SCOUT_OP_BETWEEN, one ? 1 : 2);
+        if (rc != SCOUT_OK) return rc;
+        scout_sq_filter *f = &s->filters[s->n_filters - 1];
+        f->values[0].kind = SCOUT_VAL_KIND_STRING;
+        if (!(f->values[0].s = dupstr(lo))) return SCOUT_ENOMEM;
+        if (!one) {
+            f->values[1].kind = SCOUT_VAL_KIND_STRING;
+            if (!(f->values[1].s = dupstr(hi))) return SCOUT_ENOMEM;
+        }
+    } else if (end[0]) {
+        /* "now" on a monthly table: its latest period */
+        scout_rc rc = push_filter(s, col, SCOUT_OP_EQ, 1);
+        if (rc != SCOUT_OK) return rc;
+        scout_sq_filter *f = &s->filters[s->n_filters - 1];
+        f->values[0].kind = SCOUT_VAL_KIND_STRING;
+        if (!(f->values[0].s = dupstr(b->bt->freshness))) return SCOUT_ENOMEM;
+    }
+    if (grain || b->q->over_time) {
+        scout_rc rc = push_dim(s, col);
+        if (rc != SCOUT_OK) return rc;
+    }
+    note(&b->why, "period on %s%s", col, NULL);
+    if (label[0]) {
+        char a[400];
+        snprintf(a, sizeof a, "%s (relative to the latest period in %s, %s)", label, b->bt->fqname,
+                 b->bt->freshness);
+        if (push_assumption(s, a) != SCOUT_OK) return SCOUT_ENOMEM;
+    }
+    return SCOUT_OK;
+}
+
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
 {
     const scout_question *q = b->q;
@@ -1500,6 +1593,7 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
         note(&b->missing, "the table has no latest date to place the period%s%s", "", NULL);
         return SCOUT_OK;
     }
+    if (b->bt->period_text) return bind_text_period(b, fit, start, end, label, grain);
     s->has_time = true;
     if (!(s->time.column = dupstr(b->bt->time_col))) return SCOUT_ENOMEM;
     if (te.kind == SCOUT_TX_NOW) {
@@ -1670,11 +1764,16 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_order(&b);
     fit->score = fit_score(&b, fit, nf_ok);
     if (rc == SCOUT_OK) {
+        /* Validation derives the measures' output names; the sort key is
+         * one of them, so validate once without the order, then with it. */
+        size_t n_order = b.s->n_order_by;
+        b.s->n_order_by = 0;
         rc = scout_semantic_validate(b.s, NULL, err);
-        if (rc == SCOUT_OK) {
+        b.s->n_order_by = n_order;
+        if (rc == SCOUT_OK && n_order) {
             set_order_key(b.s);
-            if (b.s->n_order_by && !b.s->order_by[0].key)
-                rc = SCOUT_ENOMEM;
+            if (!b.s->order_by[0].key)
+                rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory");
             else
                 rc = scout_semantic_validate(b.s, NULL, err);
         }

@@ -487,6 +487,13 @@ bool scout_timeexpr_resolve(const scout_timeexpr *t, const char *latest, char st
         if (t->kind == SCOUT_TX_NOW || t->kind == SCOUT_TX_TODAY || t->kind == SCOUT_TX_YESTERDAY ||
             t->kind == SCOUT_TX_DAY || t->end_of)
             snprintf(label, label_cap, "%s%s = %s", t->end_of ? "end of " : "", what, end);
+        else if (t->kind == SCOUT_TX_LAST_QUARTER || t->kind == SCOUT_TX_LAST_MONTH ||
+                 t->kind == SCOUT_TX_LAST_WEEK)
+            snprintf(label, label_cap, "%s = %s..%s, the latest full %s in the data", what, start,
+                     end,
+                     t->kind == SCOUT_TX_LAST_QUARTER ? "quarter"
+                     : t->kind == SCOUT_TX_LAST_MONTH ? "month"
+                                                      : "week");
         else
             snprintf(label, label_cap, "%s = %s..%s", what, start, end);
     }

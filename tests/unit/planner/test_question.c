@@ -1,0 +1,354 @@
+/* Question parser tests: time expressions resolved against a fixed latest
+ * date, the analysis of each question shape, binding real questions to a
+ * small generated Acme (semantic query features, fit ranking against a
+ * lookalike), and hostile or meaningless input failing cleanly. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acme/acme.h"
+#include "base/buf.h"
+#include "base/config.h"
+#include "catalog/catalog.h"
+#include "catalog/layers.h"
+#include "planner/question.h"
+#include "planner/timeexpr.h"
+#include "support/proc.h"
+
+#define LATEST "2026-11-24"
+
+/* ---- time expressions ---- */
+
+static void period(const char *phrase, const char *want_start, const char *want_end)
+{
+    char buf[256];
+    const char *words[32];
+    size_t n = 0;
+    snprintf(buf, sizeof buf, "%s", phrase);
+    for (char *p = buf; *p && n < 32;) {
+        while (*p == ' ') *p++ = 0;
+        if (!*p) break;
+        words[n++] = p;
+        while (*p && *p != ' ') p++;
+    }
+    scout_timeexpr t;
+    size_t used = 0;
+    cr_assert(scout_timeexpr_match(words, n, 0, &t, &used), "'%s' not recognised", phrase);
+    cr_assert_eq(used, n, "'%s': %zu of %zu words used", phrase, used, n);
+    char s[11], e[11], label[160];
+    cr_assert(scout_timeexpr_resolve(&t, LATEST, s, e, label, sizeof label), "'%s'", phrase);
+    cr_assert_str_eq(s, want_start, "'%s' starts %s", phrase, s);
+    cr_assert_str_eq(e, want_end, "'%s' ends %s", phrase, e);
+}
+
+Test(timeexpr, periods_relative_to_the_latest_date)
+{
+    period("last quarter", "2026-07-01", "2026-09-30");
+    period("this quarter", "2026-10-01", "2026-11-24");
+    period("last month", "2026-10-01", "2026-10-31");
+    period("this month", "2026-11-01", "2026-11-24");
+    period("month to date", "2026-11-01", "2026-11-24");
+    period("yesterday", "2026-11-23", "2026-11-23");
+    period("today", "2026-11-24", "2026-11-24");
+    period("last 7 days", "2026-11-18", "2026-11-24");
+    period("past 30 days", "2026-10-26", "2026-11-24");
+    period("last two weeks", "2026-11-11", "2026-11-24");
+    period("this week", "2026-11-23", "2026-11-24");
+    period("last week", "2026-11-16", "2026-11-22");
+    period("last 6 months", "2026-05-01", "2026-10-31");
+    period("2025", "2025-01-01", "2025-12-31");
+    period("this year", "2026-01-01", "2026-11-24");
+    period("year to date", "2026-01-01", "2026-11-24");
+    period("last year", "2025-01-01", "2025-12-31");
+    period("since march", "2026-03-01", "2026-11-24");
+    period("since november 1", "2026-11-01", "2026-11-24");
+    period("march", "2026-03-01", "2026-03-31");
+    period("december", "2025-12-01", "2025-12-31"); /* the latest December in the data */
+    period("q3", "2026-07-01", "2026-09-30");
+    period("q3 2025", "2025-07-01", "2025-09-30");
+    period("q4", "2026-10-01", "2026-12-31");
+    period("first half of 2025", "2025-01-01", "2025-06-30");
+    period("nov 10 to nov 16", "2026-11-10", "2026-11-16");
+    period("from 2026-01-05 to 2026-02-01", "2026-01-05", "2026-02-01");
+    period("2026-03-15", "2026-03-15", "2026-03-15");
+    period("end of q3", "2026-09-30", "2026-09-30");
+    period("since the start of the year", "2026-01-01", "2026-11-24");
+}
+
+Test(timeexpr, labels_state_the_resolved_period)
+{
+    const char *w[] = {"last", "quarter"};
+    scout_timeexpr t;
+    size_t used;
+    cr_assert(scout_timeexpr_match(w, 2, 0, &t, &used));
+    char s[11], e[11], label[160];
+    cr_assert(scout_timeexpr_resolve(&t, LATEST, s, e, label, sizeof label));
+    cr_assert_str_eq(label,
+                     "last quarter = 2026-07-01..2026-09-30, the latest full quarter in the data");
+    cr_assert_not(scout_timeexpr_resolve(&t, "not a date", s, e, label, sizeof label));
+}
+
+/* ---- analysis ---- */
+
+static char *analyse_json(const char *question)
+{
+    scout_question *q = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_question_analyze(question, &q, &err), SCOUT_OK, "'%s': %s", question,
+                 err.msg);
+    scout_buf b;
+    scout_buf_init(&b, 0);
+    cr_assert_eq(scout_question_json(q, &b, &err), SCOUT_OK);
+    scout_question_free(q);
+    char *s = scout_buf_take(&b);
+    scout_buf_free(&b);
+    return s;
+}
+
+static void expect(const char *question, const char *const *parts)
+{
+    char *j = analyse_json(question);
+    for (; *parts; parts++)
+        cr_expect(strstr(j, *parts) != NULL, "'%s': %s not in %s", question, *parts, j);
+    free(j);
+}
+
+#define EXPECT(q, ...)                                                                             \
+    do {                                                                                           \
+        const char *const parts_[] = {__VA_ARGS__, NULL};                                          \
+        expect(q, parts_);                                                                         \
+    } while (0)
+
+Test(question, shapes_are_recognised)
+{
+    EXPECT("What was our revenue in EMEA last quarter?", "\"kind\":\"last_quarter\"", "\"emea\"");
+    EXPECT("net revenue by region last quarter", "\"dimensions\":[[\"region\"]]");
+    EXPECT("Compare revenue across geographies and customer cohorts for last year.",
+           "[\"geographies\"]", "\"last_year\"");
+    EXPECT("monthly net revenue this year", "\"grain\":\"month\"", "\"this_year\"");
+    EXPECT("weekly revenue trend since October", "\"grain\":\"week\"", "\"kind\":\"since\"");
+    EXPECT("Top 5 countries by revenue growth this year", "\"rank\":\"highest\"", "\"limit\":5",
+           "\"growth\":true", "\"comparison\":\"previous_year\"");
+    EXPECT("Bottom 3 regions by net revenue last month", "\"rank\":\"lowest\"", "\"limit\":3");
+    EXPECT("rev yesterday vs the day before?", "\"yesterday\"",
+           "\"comparison\":\"previous_period\"");
+    EXPECT("What was our revenue in EMEA last quarter, and how does it compare with the quarter "
+           "before?",
+           "\"comparison\":\"previous_period\"");
+    EXPECT("Compare EMEA and APAC revenue this year", "\"comparison\":\"members\"");
+    EXPECT("MAU this month compared with the same month last year",
+           "\"comparison\":\"previous_year\"");
+    EXPECT("How many invoices over $1,000 did we send last month?", "\"op\":\">\"",
+           "\"value\":1000", "\"money\":true", "\"aggregate\":\"count\"");
+    EXPECT("How many active subscriptions have at least 3 seats?", "\"op\":\">=\"",
+           "\"unit\":\"seats\"");
+    EXPECT("open deals over 50k", "\"value\":50000");
+    EXPECT("requests under 100 ms", "\"op\":\"<\"", "\"unit\":\"ms\"");
+    EXPECT("How many Plus subscribers do we have now?", "\"now\":true");
+    EXPECT("How did the number of paid Plus subscribers change month by month this year?",
+           "\"grain\":\"month\"");
+    EXPECT("Average daily revenue last month", "\"aggregate\":\"avg\"");
+    EXPECT("How many distinct users tried export", "\"aggregate\":\"count_distinct\"");
+    EXPECT("p95 latency by component over the last two weeks", "\"n\":14", "[\"component\"]");
+    EXPECT("Yesterday's subscription activity, broken down by kind of event", "[\"event\"]");
+    EXPECT("revenue per plan, over time", "\"over_time\":true");
+}
+
+Test(question, unknown_words_are_kept_open_not_dropped)
+{
+    char *j = analyse_json("zorbled flimflam revenue by quux");
+    cr_assert(strstr(j, "\"open_words\":[\"zorbled\",\"flimflam\",\"revenue\"]"), "%s", j);
+    free(j);
+}
+
+static void refused(const char *question, const char *why_part)
+{
+    scout_question *q = NULL;
+    scout_err err = {0};
+    scout_rc rc = scout_question_analyze(question, &q, &err);
+    cr_assert_eq(rc, SCOUT_EUSER, "'%.40s' was accepted", question);
+    cr_assert_null(q);
+    cr_assert(strstr(err.msg, why_part), "'%.40s': %s", question, err.msg);
+    cr_assert_null(strchr(err.msg, '\n'));
+}
+
+Test(question, bad_input_fails_with_one_line)
+{
+    refused("", "empty");
+    refused("   \t  ", "empty");
+    refused(NULL, "empty");
+    refused("select * from x; drop table y", "sql");
+    refused("DELETE FROM revenue_daily WHERE 1=1", "sql");
+    refused("revenue\x01 by region", "control");
+    refused("revenue \xff\xfe by region", "utf-8");
+    refused("!!! ??? ### 123 456", "recognisable");
+    char *big = malloc(10 * 1024 + 1);
+    for (int i = 0; i < 10 * 1024; i++) big[i] = (char)('a' + (i * 7919) % 26);
+    big[10 * 1024] = 0;
+    refused(big, "too long");
+    /* garbage under the size limit: never a crash, either refused or open words */
+    big[3000] = 0;
+    scout_question *q = NULL;
+    scout_err err = {0};
+    if (scout_question_analyze(big, &q, &err) == SCOUT_OK) scout_question_free(q);
+    free(big);
+}
+
+/* ---- binding on a small Acme ---- */
+
+static char *g_dir;
+static scout_catalog *g_cat;
+
+static void setup_acme(void)
+{
+    g_dir = test_tmpdir();
+    scout_acme_opts o = {SCOUT_ACME_DEFAULT_SEED, 0.02, NULL, NULL};
+    scout_acme_stats ast;
+    scout_err err = {0};
+    cr_assert_eq(scout_acme_generate(g_dir, &o, &ast, &err), SCOUT_OK, "%s", err.msg);
+    char cfgp[512], catp[512];
+    snprintf(cfgp, sizeof cfgp, "%s/scout.yaml", g_dir);
+    snprintf(catp, sizeof catp, "%s/catalog.db", g_dir);
+    FILE *f = fopen(cfgp, "a");
+    cr_assert_not_null(f);
+    fputs("context:\n  dbt: dbt\n  docs: docs\n  query_logs: query_log.jsonl\n", f);
+    fclose(f);
+    scout_config *cfg = NULL;
+    cr_assert_eq(scout_config_load(cfgp, &cfg, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_catalog_open(catp, &g_cat, &err), SCOUT_OK, "%s", err.msg);
+    scout_index_report rep;
+    char ctxd[512];
+    snprintf(ctxd, sizeof ctxd, "%s/context", g_dir);
+    cr_assert_eq(scout_layers_index(g_cat, cfg, ctxd, SCOUT_LAYERS_ALL, NULL, NULL, &rep, &err),
+                 SCOUT_OK, "%s", err.msg);
+    scout_config_free(cfg);
+}
+
+static void teardown_acme(void)
+{
+    scout_catalog_close(g_cat);
+    test_rmdir(g_dir);
+    free(g_dir);
+}
+
+TestSuite(question_acme, .init = setup_acme, .fini = teardown_acme, .timeout = 180);
+
+static char *bind_json(const char *question, const char *table, scout_question_fit *fit)
+{
+    scout_question *q = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_question_analyze(question, &q, &err), SCOUT_OK, "%s", err.msg);
+    scout_semantic *s = NULL;
+    scout_rc rc = scout_question_bind(q, g_cat, table, NULL, &s, fit, &err);
+    scout_question_free(q);
+    cr_assert_eq(rc, SCOUT_OK, "'%s' on %s: %s", question, table, err.msg);
+    scout_buf b;
+    scout_buf_init(&b, 0);
+    cr_assert_eq(scout_semantic_to_json(s, &b, &err), SCOUT_OK, "%s", err.msg);
+    scout_semantic_free(s);
+    char *j = scout_buf_take(&b);
+    scout_buf_free(&b);
+    return j;
+}
+
+static void bound(const char *question, const char *table, const char *const *parts)
+{
+    scout_question_fit fit;
+    char *j = bind_json(question, table, &fit);
+    for (; *parts; parts++)
+        cr_expect(strstr(j, *parts) != NULL, "'%s': %s not in %s (missing: %s)", question, *parts,
+                  j, fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+#define BOUND(q, t, ...)                                                                           \
+    do {                                                                                           \
+        const char *const parts_[] = {__VA_ARGS__, NULL};                                          \
+        bound(q, t, parts_);                                                                       \
+    } while (0)
+
+Test(question_acme, real_questions_bind_to_semantic_queries)
+{
+    const char *rd = "finance.mart.revenue_daily";
+    BOUND("What was our revenue in EMEA last quarter?", rd, "\"agg\":\"metric\"",
+          "\"column\":\"region\",\"op\":\"=\",\"value\":\"EMEA\"", "\"start\":\"2026-07-01\"",
+          "\"end\":\"2026-09-30\"", "latest full quarter");
+    BOUND("Gross revenue from the Plus plan in 2025", rd, "\"metric\":\"gross_revenue\"",
+          "\"value\":\"plus\"", "\"start\":\"2025-01-01\"");
+    BOUND("Q3 revenue by plan", rd, "\"dimensions\":[{\"column\":\"plan\"",
+          "\"start\":\"2026-07-01\"");
+    BOUND("Bottom 3 regions by net revenue last month", rd, "\"limit\":3", "\"dir\":\"asc\"");
+    BOUND("Compare EMEA and APAC revenue this year", rd, "\"op\":\"in\"", "\"APAC\"");
+    BOUND("rev yesterday vs the day before?", rd, "\"type\":\"previous_period\"",
+          "\"start\":\"2026-11-23\"");
+    BOUND("monthly net revenue this year", rd, "\"grain\":\"month\"");
+    BOUND("Enterprise revenue in North America this year", rd, "\"value\":\"NA\"",
+          "\"value\":\"enterprise\"");
+    BOUND("How many Plus subscribers do we have now?", "finance.mart.plus_subscribers_daily",
+          "\"over_time\":\"last\"");
+    BOUND("How many invoices over $1,000 did we send last month?", "finance.mart.fct_invoices",
+          "\"agg\":\"count\"", "\"op\":\">\",\"value\":1000");
+    BOUND("How many active subscriptions have at least 3 seats?", "finance.raw.subscriptions",
+          "\"column\":\"seats\",\"op\":\">=\",\"value\":3", "\"value\":\"active\"");
+    BOUND("Android active users each day for the last two weeks",
+          "product.analytics.platform_mix_daily", "\"value\":\"android\"", "\"grain\":\"day\"",
+          "\"start\":\"2026-11-11\"");
+    BOUND("Refunds by reason last quarter", "finance.mart.refunds_monthly",
+          "\"op\":\"between\",\"value\":[\"2026-07\",\"2026-09\"]");
+}
+
+Test(question_acme, fit_ranks_the_table_holding_the_value_above_its_lookalike)
+{
+    scout_question *q = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_question_analyze("Android active users yesterday", &q, &err), SCOUT_OK);
+    scout_semantic *a = NULL, *b = NULL;
+    scout_question_fit fa, fb;
+    cr_assert_eq(
+        scout_question_bind(q, g_cat, "product.analytics.platform_mix_daily", NULL, &a, &fa, &err),
+        SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_question_bind(q, g_cat, "product.analytics.dau", NULL, &b, &fb, &err),
+                 SCOUT_OK, "%s", err.msg);
+    cr_expect_gt(fa.score, fb.score, "platform_mix %.2f vs dau %.2f", fa.score, fb.score);
+    cr_expect(fb.missing && strstr(fb.missing, "Android"), "dau missing: %s",
+              fb.missing ? fb.missing : "-");
+    cr_expect(fa.why && strstr(fa.why, "android"), "why: %s", fa.why ? fa.why : "-");
+    scout_question_fit_free(&fa);
+    scout_question_fit_free(&fb);
+    scout_semantic_free(a);
+    scout_semantic_free(b);
+    scout_question_free(q);
+}
+
+Test(question_acme, injected_text_stays_a_value_or_unplaced)
+{
+    scout_question_fit fit;
+    char *j = bind_json("revenue in EMEA'; drop table revenue_daily --",
+                        "finance.mart.revenue_daily", &fit);
+    cr_expect(strstr(j, "\"value\":\"EMEA\""), "%s", j);
+    cr_expect_null(strstr(j, "drop"), "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "drop"), "unplaced words are reported: %s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, unknown_words_only_find_nothing)
+{
+    scout_question *q = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_question_analyze("florp blarg zindle", &q, &err), SCOUT_OK);
+    scout_semantic *s = NULL;
+    scout_question_fit fit;
+    cr_assert_eq(scout_question_bind(q, g_cat, "finance.mart.revenue_daily", NULL, &s, &fit, &err),
+                 SCOUT_ENOTFOUND);
+    cr_assert_null(s);
+    cr_assert(strstr(err.msg, "nothing in the question matches"), "%s", err.msg);
+    cr_assert(fit.missing && strstr(fit.missing, "florp"), "%s", fit.missing ? fit.missing : "-");
+    cr_assert_eq(scout_question_bind(q, g_cat, "finance.mart.no_such_table", NULL, &s, &fit, &err),
+                 SCOUT_ENOTFOUND);
+    scout_question_fit_free(&fit);
+    scout_question_free(q);
+}

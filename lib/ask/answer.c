@@ -104,7 +104,7 @@ static void put_context(scout_buf *b, const scout_answer_input *in)
     char period[256];
     scout_answer_period_words(in->period, period, sizeof period);
     if (*period) scout_buf_printf(b, " %s", period);
-    if (in->filters && *in->filters) scout_buf_printf(b, " (%s)", in->filters);
+    if (in->filters && *in->filters) scout_buf_printf(b, ", where %s", in->filters);
 }
 
 /* ---------- shapes ---------- */

@@ -184,6 +184,14 @@ static scout_rc step_discover(ask_run *r, scout_err *err)
 static scout_rc step_clarify(ask_run *r, scout_err *err)
 {
     scout_ask_answer *a = r->a;
+    bool any = false;
+    for (size_t i = 0; i < r->disc->n; i++)
+        any |= r->disc->c[i].sig.bound && r->disc->c[i].sig.trust != SCOUT_TIER_DEPRECATED;
+    /* Nothing to offer means the words named nothing scout can answer from. */
+    if (!any)
+        return scout_err_set(err, SCOUT_EUSER,
+                             "no table can answer this question; try other words or `scout "
+                             "search`");
     a->clarify = true;
     a->text = scout_strdup(r->disc->message ? r->disc->message : "which table did you mean?");
     if (!a->text) return nomem(err);
@@ -540,6 +548,16 @@ static char *filters_text(const scout_semantic *q)
     return scout_buf_take(&b);
 }
 
+/* The compiler restates the query's period ("period: last quarter = ...");
+ * an assumption already contained in an earlier one is said once. */
+static bool said_before(const scout_ask_answer *a, const char *note)
+{
+    const char *core = !strncmp(note, "period: ", 8) ? note + 8 : note;
+    for (size_t i = 0; i < a->n_assumptions; i++)
+        if (strstr(a->assumptions[i], core)) return true;
+    return false;
+}
+
 static scout_rc step_answer(ask_run *r, scout_err *err)
 {
     scout_ask_answer *a = r->a;
@@ -556,18 +574,26 @@ static scout_rc step_answer(ask_run *r, scout_err *err)
     free(filters);
     if (!a->text) return nomem(err);
     for (size_t i = 0; i < r->compiled->n_notes; i++)
-        if (push_str(&a->assumptions, &a->n_assumptions, r->compiled->notes[i])) return nomem(err);
+        if (!said_before(a, r->compiled->notes[i]) &&
+            push_str(&a->assumptions, &a->n_assumptions, r->compiled->notes[i]))
+            return nomem(err);
     /* Tables used: the chosen one with its reasons, then joined ones. */
     if (push_table(&a->tables, &a->n_tables, r->chosen->table, r->chosen->why)) return nomem(err);
     for (size_t i = 1; i < r->compiled->n_tables; i++)
         if (push_table(&a->tables, &a->n_tables, r->compiled->tables[i],
                        "joined for a dimension or filter of the question"))
             return nomem(err);
-    for (size_t i = 0; i < r->disc->n; i++) {
-        const scout_candidate *c = &r->disc->c[i];
-        if (c != r->chosen && c->why_not && a->n_rejected < 5)
+    /* Lookalikes and deprecated copies first: "why not that one" matters most
+     * for the table a reader would confuse with the winner. */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->disc->n; i++) {
+            const scout_candidate *c = &r->disc->c[i];
+            bool near = c->lookalike_of || c->sig.trust == SCOUT_TIER_DEPRECATED ||
+                        (c->deprecated_by && !strcmp(c->deprecated_by, r->chosen->table));
+            if (c == r->chosen || !c->why_not || a->n_rejected >= 5 || near != (pass == 0))
+                continue;
             if (push_table(&a->rejected, &a->n_rejected, c->table, c->why_not)) return nomem(err);
-    }
+        }
     /* Every warning lowers confidence: the answer may still be right, but it
      * deserves a second look. */
     for (size_t i = 0; i < a->n_checks; i++) a->confidence *= 0.85;

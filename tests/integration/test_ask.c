@@ -1,0 +1,189 @@
+/* scout ask through the real binary on a small Acme: discovery picks the
+ * source of truth over its deprecated lookalike and says why, --json has the
+ * documented shape, results are stored and resolvable, an ambiguous question
+ * gets a clarification, bad questions are refused without side effects, and
+ * reports are written. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "support/proc.h"
+
+static char *home;
+
+static void acme_home(void)
+{
+    home = test_tmpdir();
+    proc_result r = proc_scoutv("--home", home, "--quiet", "demo", "--scale", "0.02", NULL);
+    cr_assert_eq(r.status, 0, "demo failed: %s", r.err);
+    proc_result_free(&r);
+}
+
+static void remove_home(void)
+{
+    test_rmdir(home);
+    free(home);
+}
+
+static json_t *ask_json(const char *as, const char *question)
+{
+    proc_result r = as ? proc_scoutv("--home", home, "--as", as, "--json", "ask", question, NULL)
+                       : proc_scoutv("--home", home, "--json", "ask", question, NULL);
+    cr_assert_eq(r.status, 0, "ask '%s' failed: %s", question, r.err);
+    json_error_t je;
+    json_t *o = json_loads(r.out, 0, &je);
+    cr_assert_not_null(o, "one JSON object on stdout: %s (%s)", je.text, r.out);
+    proc_result_free(&r);
+    return o;
+}
+
+static size_t count_results(void)
+{
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/results", home);
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strstr(e->d_name, ".json")) n++;
+    closedir(d);
+    return n;
+}
+
+static bool has_event(const json_t *events, const char *type)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(events, i, e)
+    {
+        if (!strcmp(json_string_value(json_object_get(e, "type")), type)) return true;
+    }
+    return false;
+}
+
+Test(ask, revenue_picks_the_source_of_truth_and_says_why_not_v1, .init = acme_home,
+     .fini = remove_home)
+{
+    proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "ask",
+                                "What was our revenue in EMEA last quarter?", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *out = r.out;
+    cr_assert(strstr(out, "Tables:\n  finance.mart.revenue_daily") != NULL, "%s", out);
+    cr_assert(strstr(out, "source of truth") != NULL, "says why: %s", out);
+    const char *v1 = strstr(out, "finance.archive.revenue_daily_v1 — deprecated");
+    cr_assert_not_null(v1, "says why not the lookalike: %s", out);
+    cr_assert(strstr(v1, "ouble-counts refunds") != NULL, "%s", out);
+    cr_assert(strstr(v1, "use finance.mart.revenue_daily") != NULL, "%s", out);
+    cr_assert(strstr(out, "2026-07-01") != NULL, "states the period: %s", out);
+    cr_assert(strstr(out, "$") != NULL, "money has its unit: %s", out);
+    cr_assert(strstr(out, "SQL:") && strstr(out, "Assumptions:") && strstr(out, "Confidence:"),
+              "%s", out);
+    cr_assert(strstr(out, "Result: scout://results/r") != NULL, "%s", out);
+    proc_result_free(&r);
+}
+
+Test(ask, json_shape_and_the_stored_result_resolve, .init = acme_home, .fini = remove_home)
+{
+    json_t *o = ask_json(NULL, "net revenue by region last quarter");
+    const char *keys[] = {"answer", "sql",        "tables",      "result",
+                          "chart",  "confidence", "assumptions", "events"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        cr_assert_not_null(json_object_get(o, keys[i]), "missing %s", keys[i]);
+    cr_assert(json_is_string(json_object_get(o, "answer")));
+    cr_assert(strstr(json_string_value(json_object_get(o, "sql")), "SELECT") != NULL);
+    json_t *t0 = json_array_get(json_object_get(o, "tables"), 0);
+    cr_assert(json_is_string(json_object_get(t0, "name")) &&
+              json_is_string(json_object_get(t0, "why")));
+    double conf = json_number_value(json_object_get(o, "confidence"));
+    cr_assert(conf > 0 && conf <= 1, "confidence %f", conf);
+    json_t *res = json_object_get(o, "result");
+    cr_assert(json_is_array(json_object_get(res, "columns")));
+    cr_assert(json_is_array(json_object_get(res, "rows")));
+    cr_assert_gt(json_integer_value(json_object_get(res, "row_count")), 0);
+    const char *id = json_string_value(json_object_get(res, "id"));
+    cr_assert_not_null(id);
+    char path[700];
+    snprintf(path, sizeof path, "%s/results/%s.json", home, id);
+    json_t *stored = json_load_file(path, 0, NULL);
+    cr_assert_not_null(stored, "the id resolves to a file: %s", path);
+    cr_assert_str_eq(json_string_value(json_object_get(stored, "sql")),
+                     json_string_value(json_object_get(o, "sql")));
+    cr_assert_not_null(json_object_get(stored, "owner"));
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 077, 0, "only its owner may read it");
+    json_decref(stored);
+    json_t *ev = json_object_get(o, "events");
+    cr_assert(has_event(ev, "candidates") && has_event(ev, "table_choice") &&
+              has_event(ev, "sql") && has_event(ev, "result") && has_event(ev, "answer"));
+    cr_assert(json_is_object(json_object_get(o, "chart")), "a Vega-Lite spec for a breakdown");
+    json_decref(o);
+}
+
+Test(ask, an_ambiguous_question_is_asked_back_not_guessed, .init = acme_home, .fini = remove_home)
+{
+    size_t before = count_results();
+    json_t *o = ask_json(NULL, "Total open pipeline");
+    json_t *cl = json_object_get(o, "clarification");
+    cr_assert_not_null(cl, "asks back: %s", json_string_value(json_object_get(o, "answer")));
+    cr_assert_geq(json_array_size(json_object_get(cl, "options")), 2);
+    cr_assert(json_is_null(json_object_get(o, "sql")), "no SQL ran");
+    cr_assert_lt(json_number_value(json_object_get(o, "confidence")), 0.75);
+    cr_assert_eq(count_results(), before, "nothing stored");
+    json_decref(o);
+}
+
+Test(ask, bad_questions_exit_1_with_one_line_and_change_nothing, .init = acme_home,
+     .fini = remove_home)
+{
+    char *garbage = malloc(10241);
+    for (size_t i = 0; i < 10240; i++) garbage[i] = (char)('a' + (i * 7) % 26);
+    garbage[10240] = '\0';
+    const char *bad[] = {"",
+                         "   ",
+                         garbage,
+                         "SELECT * FROM mart.revenue_daily",
+                         "revenue'; DROP TABLE revenue_daily; --",
+                         "zzkx qwvvt plorf"};
+    size_t before = count_results();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        proc_result r = proc_scoutv("--home", home, "ask", bad[i], NULL);
+        cr_assert_eq(r.status, 1, "exit 1 for question %zu: %s", i, r.err);
+        char *nl = strchr(r.err, '\n');
+        cr_assert(nl && nl[1] == '\0', "one line: '%s'", r.err);
+        cr_assert_str_empty(r.out);
+        proc_result_free(&r);
+    }
+    free(garbage);
+    cr_assert_eq(count_results(), before, "no result stored");
+    /* The warehouse is untouched: the table the injection named still answers. */
+    json_t *o = ask_json(NULL, "net revenue by region last quarter");
+    cr_assert_gt(json_integer_value(json_object_get(json_object_get(o, "result"), "row_count")), 0);
+    json_decref(o);
+}
+
+Test(ask, reports_are_written_as_html_and_markdown, .init = acme_home, .fini = remove_home)
+{
+    const char *ext[] = {"html", "md"};
+    for (size_t i = 0; i < 2; i++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/report.%s", home, ext[i]);
+        proc_result r = proc_scoutv("--home", home, "ask", "net revenue by region last quarter",
+                                    "--report", path, NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        proc_result_free(&r);
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f, "%s written", path);
+        char buf[4096];
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+        cr_assert(strstr(buf, "net revenue by region last quarter") != NULL, "question in %s",
+                  ext[i]);
+    }
+}

@@ -533,7 +533,7 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
         /* The cards travel with their candidates: sort an index, then permute both. */
         size_t n = r.d->n;
         scout_candidate tmp[DISCOVER_MAX_CANDIDATES];
-        json_t *cards[DISCOVER_MAX_CANDIDATES];
+        json_t *cards[DISCOVER_MAX_CANDIDATES] = {0};
         memcpy(tmp, r.d->c, n * sizeof *tmp);
         size_t order[DISCOVER_MAX_CANDIDATES];
         for (size_t i = 0; i < n; i++) order[i] = i;

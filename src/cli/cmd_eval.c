@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ask/ask.h"
+#include "base/fsutil.h"
 #include "cli.h"
 #include "eval/eval.h"
 
@@ -47,15 +49,40 @@ static scout_rc parse_eval_args(cli *c, int argc, char **argv, eval_args *a)
 /* The predictor that answers each question: the offline ask pipeline. It is
  * not part of this build yet, and a stand-in that returns made-up SQL would
  * report a meaningless score, so eval refuses to run instead. */
-static scout_rc eval_predictor(cli *c, const scout_eval_suite *s, scout_eval_predict_fn *fn,
-                               void **ud)
+/* The ask pipeline as the eval predictor. A JSONL suite runs against the
+ * home's catalog as the caller; a Spider suite against the throwaway home the
+ * harness indexed for it (then as the predictor's own admin principal). */
+typedef struct eval_pipeline {
+    scout_ask_eval_ctx ctx;
+    scout_principal who;
+    scout_catalog *own_cat; /* the Spider suite's catalog, opened here */
+} eval_pipeline;
+
+static scout_rc eval_predictor(cli *c, const scout_eval_suite *s, const scout_config *cfg,
+                               eval_pipeline *p)
 {
-    (void)s;
-    *fn = NULL;
-    *ud = NULL;
-    return scout_err_set(&c->err, SCOUT_EUSER,
-                         "the offline planner is not available in this build "
-                         "(use --check to run the suite's gold sql only)");
+    memset(p, 0, sizeof *p);
+    const char *home = scout_eval_suite_home(s);
+    if (home) {
+        char *path = scout_path_join(home, "catalog.db");
+        if (!path) return scout_err_set(&c->err, SCOUT_ENOMEM, "out of memory");
+        scout_rc rc = scout_catalog_open(path, &p->own_cat, &c->err);
+        free(path);
+        if (rc) return rc;
+        p->ctx = (scout_ask_eval_ctx){cfg, p->own_cat, NULL, NULL, false};
+        return SCOUT_OK;
+    }
+    scout_rc rc = cli_principal(c, &p->who);
+    if (!rc) rc = cli_open_catalog(c);
+    if (rc) return rc;
+    p->ctx = (scout_ask_eval_ctx){cfg, c->cat, NULL, &p->who, false};
+    return SCOUT_OK;
+}
+
+static void eval_pipeline_done(eval_pipeline *p)
+{
+    scout_ask_eval_ctx_done(&p->ctx);
+    scout_catalog_close(p->own_cat);
 }
 
 static void eval_progress(void *ud, size_t done, size_t total, const scout_eval_case *ec)
@@ -140,12 +167,14 @@ static scout_rc run_eval(cli *c, int argc, char **argv)
     if (!rc && !cfg) rc = cli_load_config(c);
     if (!rc && !cfg) cfg = c->cfg;
     scout_eval_predict_fn fn = NULL;
-    void *ud = NULL;
-    if (!rc && !a.check) rc = eval_predictor(c, s, &fn, &ud);
+    eval_pipeline pipe;
+    memset(&pipe, 0, sizeof pipe);
+    if (!rc && !a.check) rc = eval_predictor(c, s, cfg, &pipe);
+    if (!rc && !a.check) fn = scout_ask_eval_predict;
     scout_eval_opts o = {
         .limit = a.limit, .tag = a.tag, .progress = eval_progress, .progress_ud = c};
     scout_eval_report rep;
-    if (!rc) rc = scout_eval_run(s, cfg, fn, ud, &o, &rep, &c->err);
+    if (!rc) rc = scout_eval_run(s, cfg, fn, fn ? &pipe.ctx : NULL, &o, &rep, &c->err);
     if (!rc) {
         cli_progress_done(c);
         if (a.check)
@@ -159,6 +188,7 @@ static scout_rc run_eval(cli *c, int argc, char **argv)
                                "%zu gold queries failed: the suite needs fixing", rep.suite_errors);
         scout_eval_report_free(&rep);
     }
+    eval_pipeline_done(&pipe);
     scout_eval_suite_free(s);
     return rc;
 }

@@ -10,7 +10,7 @@
 
 static const cli_command *const COMMANDS[] = {
     &cli_cmd_init,   &cli_cmd_demo,   &cli_cmd_index,  &cli_cmd_tables, &cli_cmd_show,
-    &cli_cmd_status, &cli_cmd_memory, &cli_cmd_search, &cli_cmd_eval,
+    &cli_cmd_status, &cli_cmd_memory, &cli_cmd_search, &cli_cmd_eval,   &cli_cmd_ask,
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -9,7 +9,13 @@
  * recall@1/5/10, MRR, p50/p99 query latency, index build time, index size
  * and peak RSS, each phase in its own process. Writes
  * bench/out/retrieval.json. SCOUT_BENCH_TABLES, SCOUT_BENCH_QUESTIONS and
- * SCOUT_BENCH_SEED override 70000, 1200 and 42. */
+ * SCOUT_BENCH_SEED override 70000, 1200 and 42.
+ *
+ * SCOUT_BENCH_DENSE=DIMS adds a dense run: vectors from a hashed bag of
+ * words (no model — labelled so in the JSON), to measure what dense costs
+ * (update time, bytes, load, int8 exact-search and fused-query latency at
+ * this scale). Its recall says nothing about semantic quality. */
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -22,13 +28,61 @@
 #include "catalog/catalog.h"
 #include "common/benchutil.h"
 #include "common/retrieval_gen.h"
+#include "base/hash.h"
+#include "search/dense.h"
 #include "search/search.h"
+#include "search/search_int.h"
 
 typedef struct ctx {
     char dir[256], cat[300], fts[300], qfile[300];
     uint64_t seed;
     size_t tables, questions;
+    size_t dense_dims; /* 0 = no dense run */
 } ctx;
+
+#define DENSE_LABEL "hashed-bow (no model)"
+
+/* ---- the hashed bag-of-words embedder (no model; cost only) ---- */
+
+static scout_rc hb_embed(void *ud, const char *const *texts, size_t n, float *out, size_t dims,
+                         scout_err *err)
+{
+    (void)ud;
+    (void)err;
+    memset(out, 0, n * dims * sizeof *out);
+    for (size_t t = 0; t < n; t++) {
+        float *v = out + t * dims;
+        char w[64];
+        size_t len = 0;
+        for (const char *p = texts[t];; p++) {
+            if (isalnum((unsigned char)*p)) {
+                if (len < sizeof w - 1) w[len++] = (char)tolower((unsigned char)*p);
+                continue;
+            }
+            if (len) {
+                uint64_t h = scout_fnv64(w, len);
+                v[h % dims] += (h >> 40) & 1 ? 1.0f : -1.0f;
+                len = 0;
+            }
+            if (!*p) break;
+        }
+        v[0] += 0.01f;
+    }
+    return SCOUT_OK;
+}
+
+static size_t hb_dims(void *ud)
+{
+    return *(const size_t *)ud;
+}
+
+static const char *hb_model(void *ud)
+{
+    (void)ud;
+    return "hashed-bow";
+}
+
+static const scout_embedder_ops HB_OPS = {hb_embed, hb_dims, hb_model};
 
 static int write_json(const char *dir, const char *name, json_t *o)
 {
@@ -316,6 +370,129 @@ static int phase_fts_query(void *arg)
     return write_json(c->dir, "fts_query.json", metrics_json(&m));
 }
 
+/* ---- phase: dense (optional) ---- */
+
+static int phase_dense_build(void *arg)
+{
+    ctx *c = arg;
+    scout_catalog *cat = NULL;
+    scout_err err = {0};
+    scout_embedder e = {&HB_OPS, &c->dense_dims, 256};
+    scout_dense_update_stats st;
+    sqlite3 *raw = NULL;
+    if (sqlite3_open(c->cat, &raw) != SQLITE_OK) return 1;
+    int64_t before = db_bytes(raw);
+    double t0 = bench_now_s();
+    int rc = scout_catalog_open(c->cat, &cat, &err) || scout_dense_update(cat, &e, &st, &err);
+    double build_s = bench_now_s() - t0;
+    scout_catalog_close(cat);
+    int64_t after = db_bytes(raw);
+    sqlite3_close(raw);
+    if (rc) {
+        fprintf(stderr, "retrieval: dense update: %s\n", err.msg);
+        return 1;
+    }
+    return write_json(c->dir, "dense_build.json",
+                      json_pack("{s:f, s:f, s:I, s:I, s:I}", "build_s", build_s, "embed_s",
+                                st.embed_ms / 1000, "index_bytes", (json_int_t)(after - before),
+                                "embedded", (json_int_t)st.embedded, "embed_calls",
+                                (json_int_t)st.calls));
+}
+
+static double pct(double *v, size_t n, double p)
+{
+    if (!n) return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    size_t i = (size_t)ceil(p * (double)n);
+    return v[i ? i - 1 : 0];
+}
+
+/* The int8 exact scan alone, over every table, top 50: what dense adds to
+ * a query besides the provider call. */
+static int dense_scan(ctx *c, scout_catalog *cat, json_t *qs, json_t *out)
+{
+    sindex ix;
+    memset(&ix, 0, sizeof ix);
+    scout_err err = {0};
+    scout_dense *d = NULL;
+    if (scout_sindex_load(scout_catalog_db(cat), &ix, &err) ||
+        scout_dense_load(cat, &ix, "hashed-bow", c->dense_dims, &d, &err)) {
+        fprintf(stderr, "retrieval: dense load: %s\n", err.msg);
+        return 1;
+    }
+    scout_embedder e = {&HB_OPS, &c->dense_dims, 0};
+    size_t n = json_array_size(qs);
+    double *lat = calloc(n + 1, sizeof *lat);
+    float *v = malloc(c->dense_dims * sizeof *v);
+    int8_t *q = malloc(c->dense_dims);
+    scout_dense_hit hits[50];
+    for (size_t i = 0; lat && v && q && i < n; i++) {
+        const char *text = json_string_value(json_object_get(json_array_get(qs, i), "q"));
+        scout_embed_texts(&e, &text, 1, v, NULL, &err);
+        scout_dense_normalize(v, c->dense_dims);
+        float qs_ = scout_dense_quantize(v, c->dense_dims, q);
+        double t0 = bench_now_s();
+        scout_dense_topk(d, q, qs_, 0, (uint32_t)ix.n_kind[SCOUT_SEARCH_TABLE], NULL, NULL, 50,
+                         hits);
+        lat[i] = (bench_now_s() - t0) * 1000;
+    }
+    scout_dense_info di;
+    scout_dense_info_get(d, &di);
+    json_object_set_new(out, "vectors", json_integer((json_int_t)di.rows));
+    json_object_set_new(out, "dims", json_integer((json_int_t)di.dims));
+    json_object_set_new(out, "memory_bytes", json_integer((json_int_t)di.bytes));
+    json_object_set_new(out, "load_ms", json_real(di.load_ms));
+    json_object_set_new(out, "scan_p50_ms", json_real(pct(lat, n, 0.5)));
+    json_object_set_new(out, "scan_p99_ms", json_real(pct(lat, n, 0.99)));
+    free(lat);
+    free(v);
+    free(q);
+    scout_dense_free(d);
+    scout_sindex_free(&ix);
+    return 0;
+}
+
+static int phase_dense_query(void *arg)
+{
+    ctx *c = arg;
+    json_t *qf = read_json(c->dir, "questions.json");
+    json_t *qs = json_object_get(qf, "questions");
+    scout_catalog *cat = NULL;
+    scout_search *s = NULL;
+    scout_err err = {0};
+    if (scout_catalog_open(c->cat, &cat, &err) || scout_search_open(cat, &s, &err)) {
+        fprintf(stderr, "retrieval: dense open: %s\n", err.msg);
+        return 1;
+    }
+    json_t *out = json_object();
+    if (dense_scan(c, cat, qs, out)) return 1;
+    metrics m = {0};
+    m.lat = calloc(json_array_size(qs) + 1, sizeof *m.lat);
+    m.by_style = json_object();
+    scout_embedder e = {&HB_OPS, &c->dense_dims, 0};
+    scout_search_opts o = {.kinds = 1u << SCOUT_SEARCH_TABLE, .k = 10, .embedder = &e};
+    size_t i;
+    json_t *q;
+    json_array_foreach(qs, i, q)
+    {
+        scout_search_results *r = NULL;
+        double q0 = bench_now_s();
+        scout_rc rc =
+            scout_search_query(s, json_string_value(json_object_get(q, "q")), &o, &r, &err);
+        double ms = (bench_now_s() - q0) * 1000;
+        int rank = rc ? 0 : rank_of(r, json_string_value(json_object_get(q, "a")));
+        record(&m, json_string_value(json_object_get(q, "style")), rank, ms);
+        scout_search_results_free(r);
+    }
+    json_t *fm = metrics_json(&m);
+    json_object_set_new(out, "fused", fm);
+    scout_search_close(s);
+    scout_catalog_close(cat);
+    free(m.lat);
+    json_decref(qf);
+    return write_json(c->dir, "dense_query.json", out);
+}
+
 /* ---- main ---- */
 
 static json_t *engine(json_t *build, json_t *query, int64_t rss_b, int64_t rss_q)
@@ -341,6 +518,8 @@ int main(int argc, char **argv)
     c.tables = env_size("SCOUT_BENCH_TABLES", 70000);
     c.questions = env_size("SCOUT_BENCH_QUESTIONS", 1200);
     c.seed = env_size("SCOUT_BENCH_SEED", 42);
+    c.dense_dims = env_size("SCOUT_BENCH_DENSE", 0);
+    if (c.dense_dims > SCOUT_EMBED_DIMS_MAX) c.dense_dims = SCOUT_EMBED_DIMS_MAX;
     char tmpl[] = "/tmp/scout-retrieval-XXXXXX";
     if (!mkdtemp(tmpl)) return 1;
     snprintf(c.dir, sizeof c.dir, "%s", tmpl);
@@ -366,6 +545,28 @@ int main(int argc, char **argv)
         (json_int_t)c.seed, "columns",
         (json_int_t)json_integer_value(json_object_get(gen, "columns")), "generate_s", gen_s,
         "generate_peak_rss_bytes", (json_int_t)gen_rss, "scout_docs", json_object_get(sb, "docs"));
+    if (c.dense_dims) {
+        double db_s, dq_s;
+        int64_t db_rss, dq_rss;
+        json_t *dense = NULL;
+        if (!bench_run_child(phase_dense_build, &c, &db_s, &db_rss) &&
+            !bench_run_child(phase_dense_query, &c, &dq_s, &dq_rss)) {
+            json_t *dbj = read_json(c.dir, "dense_build.json");
+            dense = read_json(c.dir, "dense_query.json");
+            if (dense && dbj) {
+                json_object_update(dense, dbj);
+                json_object_set_new(dense, "dense_embedder", json_string(DENSE_LABEL));
+                json_object_set_new(dense, "note",
+                                    json_string("cost only: a hashed bag of words is not a "
+                                                "model; its recall says nothing about "
+                                                "semantic quality"));
+                json_object_set_new(dense, "peak_rss_bytes",
+                                    json_integer(db_rss > dq_rss ? db_rss : dq_rss));
+            }
+            json_decref(dbj);
+        }
+        if (dense) json_object_set_new(o, "dense", dense);
+    }
     json_decref(gen);
     json_decref(sb);
     json_decref(sq);

@@ -10,7 +10,9 @@
  *
  * The index is persisted in catalog.db (tables search_docs, search_meta),
  * updated incrementally by scout_search_index_update after `scout index`,
- * and loaded into memory by scout_search_open. */
+ * and loaded into memory by scout_search_open. Optional dense vectors
+ * (search/dense.h, search_vectors) are fused in by reciprocal rank when the
+ * caller passes an embedder in the options. */
 #ifndef SCOUT_SEARCH_H
 #define SCOUT_SEARCH_H
 

@@ -5,8 +5,8 @@ CC      ?= cc
 STD      = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 INCS     = -Ilib -Iexamples -Itests
-DEPS_CFLAGS := $(shell pkg-config --cflags sqlite3 yaml-0.1 jansson 2>/dev/null)
-DEPS_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 jansson 2>/dev/null || echo -lsqlite3 -lyaml -ljansson)
+DEPS_CFLAGS := $(shell pkg-config --cflags sqlite3 yaml-0.1 jansson libcurl libsodium 2>/dev/null)
+DEPS_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 jansson libcurl libsodium 2>/dev/null || echo -lsqlite3 -lyaml -ljansson -lcurl -lsodium)
 LIBS     = $(DEPS_LIBS) -lpg_query -lstemmer -lutf8proc -lm -lpthread
 
 REL_FLAGS  = -O2 -g

@@ -752,7 +752,10 @@ static scout_rc emit_limit(cctx *c, scout_buf *b)
 static scout_rc key_columns(cctx *c)
 {
     scout_rc rc = SCOUT_OK;
-    if (grain_col(c)) rc = add_col(c, grain_col(c), SCOUT_ROLE_TIME, "date", NULL, NULL, NULL);
+    /* Months, quarters and years are text labels ("2026-07", "2026-Q3"). */
+    scout_grain gr = c->q->has_time ? c->q->time.grain : SCOUT_GRAIN_NONE;
+    const char *gtype = gr == SCOUT_GRAIN_DAY || gr == SCOUT_GRAIN_WEEK ? "date" : "text";
+    if (grain_col(c)) rc = add_col(c, grain_col(c), SCOUT_ROLE_TIME, gtype, NULL, NULL, NULL);
     for (size_t i = 0; i < c->q->n_dimensions && rc == SCOUT_OK; i++) {
         const scout_sq_dimension *dm = &c->q->dimensions[i];
         const char *t = scout_joins_column_type(c->g, ref_table(c, &dm->ref), dm->ref.column);

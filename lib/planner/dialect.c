@@ -135,20 +135,35 @@ scout_rc scout_dialect_literal(scout_dialect d, const scout_sq_value *v, scout_b
     return rc == SCOUT_OK ? SCOUT_OK : scout_err_set(err, rc, "sql too long");
 }
 
+/* Buckets are what people read in an answer: a day and a week's Monday as
+ * YYYY-MM-DD, a month as YYYY-MM, a quarter as YYYY-Qn and a year as YYYY.
+ * Every one is text that sorts in time order (docs/semantic-query.md). */
 scout_rc scout_dialect_bucket(scout_dialect d, scout_grain g, const char *x, scout_buf *out)
 {
-    static const char *const pg_unit[] = {"", "day", "week", "month", "quarter", "year"};
-    static const char *const ch_fn[] = {
-        "", "toDate", "toMonday", "toStartOfMonth", "toStartOfQuarter", "toStartOfYear"};
     if (g == SCOUT_GRAIN_NONE) return scout_buf_puts(out, x);
     if (d == SCOUT_DIALECT_POSTGRES) {
+        static const char *const pg_fmt[] = {"", "", "", "YYYY-MM", "YYYY-\"Q\"Q", "YYYY"};
         if (g == SCOUT_GRAIN_DAY) return scout_buf_printf(out, "CAST(%s AS date)", x);
-        return scout_buf_printf(out, "CAST(date_trunc('%s', CAST(%s AS timestamp)) AS date)",
-                                pg_unit[g], x);
+        if (g == SCOUT_GRAIN_WEEK)
+            return scout_buf_printf(out, "CAST(date_trunc('week', CAST(%s AS timestamp)) AS date)",
+                                    x);
+        return scout_buf_printf(out, "to_char(CAST(%s AS timestamp), '%s')", x, pg_fmt[g]);
     }
     if (d == SCOUT_DIALECT_CLICKHOUSE) {
-        if (g == SCOUT_GRAIN_DAY) return scout_buf_printf(out, "toDate(%s)", x);
-        return scout_buf_printf(out, "%s(toDate(%s))", ch_fn[g], x);
+        switch (g) {
+        case SCOUT_GRAIN_DAY:
+            return scout_buf_printf(out, "toDate(%s)", x);
+        case SCOUT_GRAIN_WEEK:
+            return scout_buf_printf(out, "toMonday(toDate(%s))", x);
+        case SCOUT_GRAIN_MONTH:
+            return scout_buf_printf(out, "substring(toString(toDate(%s)), 1, 7)", x);
+        case SCOUT_GRAIN_QUARTER:
+            return scout_buf_printf(
+                out, "concat(toString(toYear(toDate(%s))), '-Q', toString(toQuarter(toDate(%s))))",
+                x, x);
+        default:
+            return scout_buf_printf(out, "toString(toYear(toDate(%s)))", x);
+        }
     }
     switch (g) {
     case SCOUT_GRAIN_DAY:
@@ -158,14 +173,14 @@ scout_rc scout_dialect_bucket(scout_dialect d, scout_grain g, const char *x, sco
     case SCOUT_GRAIN_WEEK:
         return scout_buf_printf(out, "date(%s, 'weekday 0', '-6 days')", x);
     case SCOUT_GRAIN_MONTH:
-        return scout_buf_printf(out, "strftime('%%Y-%%m-01', %s)", x);
+        return scout_buf_printf(out, "strftime('%%Y-%%m', %s)", x);
     case SCOUT_GRAIN_QUARTER:
         return scout_buf_printf(out,
-                                "printf('%%s-%%02d-01', strftime('%%Y', %s), "
-                                "(CAST(strftime('%%m', %s) AS INTEGER) - 1) / 3 * 3 + 1)",
+                                "strftime('%%Y', %s) || '-Q' || "
+                                "((CAST(strftime('%%m', %s) AS INTEGER) + 2) / 3)",
                                 x, x);
     case SCOUT_GRAIN_YEAR:
-        return scout_buf_printf(out, "strftime('%%Y-01-01', %s)", x);
+        return scout_buf_printf(out, "strftime('%%Y', %s)", x);
     default:
         return scout_buf_puts(out, x);
     }

@@ -160,8 +160,6 @@ static bool parse_number(const char *s, size_t len, double *value, bool *money)
             buf[k++] = s[i], digit = true;
         else if (s[i] == '.' && i + 1 < len && isdigit((unsigned char)s[i + 1]))
             buf[k++] = '.';
-        else if (s[i] == ',' && digit && i + 3 < len + 0 && isdigit((unsigned char)s[i + 1]))
-            continue;
         else if (s[i] == ',' && digit && i + 1 < len && isdigit((unsigned char)s[i + 1]))
             continue;
         else
@@ -171,11 +169,11 @@ static bool parse_number(const char *s, size_t len, double *value, bool *money)
     buf[k] = 0;
     double v = strtod(buf, NULL);
     if (i < len) {
+        /* "50k", "2m", "1b": a scaled amount, read as money */
         char suf = (char)tolower((unsigned char)s[i]);
-        if ((suf == 'k' || suf == 'm' || suf == 'b') && i + 1 == len)
-            v *= suf == 'k' ? 1e3 : suf == 'm' ? 1e6 : 1e9, *money = *money || suf != 'k' || true;
-        else if (i < len)
-            return false;
+        if ((suf != 'k' && suf != 'm' && suf != 'b') || i + 1 != len) return false;
+        v *= suf == 'k' ? 1e3 : suf == 'm' ? 1e6 : 1e9;
+        *money = true;
     }
     *value = v;
     return true;
@@ -808,12 +806,14 @@ typedef struct bcol {
     const char *name, *type;
     bool numeric, is_id, is_time;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
+    char phrases[SET_MAX];                             /* each synonym whole: "|stem stem|stem|" */
     json_t *top;                                       /* borrowed from the card */
 } bcol;
 
 typedef struct bmetric {
     const char *name;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX];
+    char phrases[SET_MAX];
 } bmetric;
 
 typedef struct btable {
@@ -849,6 +849,24 @@ static void add_text(scout_text *tx, char *set, const char *text)
     if (!text) return;
     setctx c = {set};
     scout_text_terms(tx, text, strlen(text), 0, add_term, &c);
+}
+
+/* Adds text to set and, whole, to the phrase list: a synonym said in full
+ * ("revenue") tells more than one sharing a word ("invoiced revenue"). */
+static void add_syn(scout_text *tx, char *set, char *phrases, const char *text)
+{
+    if (!text) return;
+    add_text(tx, set, text);
+    char one[SET_MAX] = "";
+    add_text(tx, one, text);
+    size_t have = strlen(phrases), n = strlen(one);
+    while (n > 0 && one[n - 1] == ' ') n--;
+    size_t from = one[0] == ' ' ? 1 : 0;
+    if (n <= from || have + (n - from) + 3 >= SET_MAX) return;
+    if (have == 0) phrases[have++] = '|';
+    memcpy(phrases + have, one + from, n - from);
+    phrases[have + n - from] = '|';
+    phrases[have + n - from + 1] = 0;
 }
 
 static bool in_set(const char *set, const char *stem)
@@ -918,7 +936,7 @@ static bool time_like(const char *name, const char *type)
 /* Synonyms of the table and its metrics live in the catalog's curated layer
  * but are not part of the card's JSON yet; read them directly (read-only). */
 static void load_synonyms(scout_catalog *cat, scout_text *tx, const char *kind, const char *target,
-                          char *set)
+                          char *set, char *phrases)
 {
     sqlite3 *db = scout_catalog_db(cat);
     sqlite3_stmt *st = NULL;
@@ -928,8 +946,13 @@ static void load_synonyms(scout_catalog *cat, scout_text *tx, const char *kind, 
         return;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        add_text(tx, set, (const char *)sqlite3_column_text(st, 0));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(st, 0);
+        if (phrases)
+            add_syn(tx, set, phrases, term);
+        else
+            add_text(tx, set, term);
+    }
     sqlite3_finalize(st);
 }
 
@@ -979,7 +1002,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     char tmp[512];
     split_ident(tmp, jstr(bt->card, "name"), sizeof tmp);
     add_text(tx, bt->names, tmp);
-    load_synonyms(cat, tx, "table", fqname, bt->names);
+    load_synonyms(cat, tx, "table", fqname, bt->names, NULL);
     size_t i;
     json_t *c;
     json_array_foreach(cols, i, c)
@@ -998,7 +1021,9 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         size_t k;
         json_t *s;
         json_array_foreach(json_object_get(c, "synonyms"), k, s)
-            add_text(tx, bc->syns, json_string_value(s));
+        {
+            add_syn(tx, bc->syns, bc->phrases, json_string_value(s));
+        }
         add_text(tx, bc->desc, jstr(c, "description"));
         bc->top = json_object_get(c, "top_values");
     }
@@ -1009,7 +1034,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         split_ident(tmp, m->name, sizeof tmp);
         add_text(tx, m->names, tmp);
         add_text(tx, m->desc, jstr(c, "description"));
-        load_synonyms(cat, tx, "metric", m->name, m->syns);
+        load_synonyms(cat, tx, "metric", m->name, m->syns, m->phrases);
     }
     scout_text_free(tx);
     if (!bt->time_col[0])
@@ -1207,6 +1232,34 @@ static double unmatched_names(const binder *b, const char *names)
     return n;
 }
 
+/* Is one of the synonym phrases said in full by the question's open words? */
+static bool phrase_said(const binder *b, const char *phrases)
+{
+    const char *p = phrases;
+    while (*p == '|' && p[1]) {
+        const char *e = strchr(p + 1, '|');
+        if (!e) break;
+        bool all = true;
+        const char *w = p + 1;
+        while (w < e && all) {
+            const char *we = w;
+            while (we < e && *we != ' ') we++;
+            char stem[WORD_MAX];
+            copy_word(stem, w, (size_t)(we - w));
+            bool found = false;
+            for (size_t i = 0; i < b->q->n && !found; i++)
+                if ((open_tok(b, i) || b->used[i] == U_GRAIN || b->used[i] == B_MEASURE) &&
+                    !strcmp(b->q->t[i].stem, stem))
+                    found = true;
+            all = found;
+            w = we < e ? we + 1 : e;
+        }
+        if (all) return true;
+        p = e;
+    }
+    return false;
+}
+
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
@@ -1217,10 +1270,8 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         if (taken && taken[b->bt->n_cols + m]) continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
-            if (open_tok(b, i) || b->used[i] == U_GRAIN) {
-                s += met_word(&b->bt->mets[m], &q->t[i]);
-                if (tok_in(&q->t[i], b->bt->mets[m].syns) >= 1) syn = 0.1;
-            }
+            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
+        if (phrase_said(b, b->bt->mets[m].phrases)) syn = 0.1;
         if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names);
         if (s > best.score) best = (pick){true, m, s};
     }
@@ -1231,10 +1282,8 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
-            if (open_tok(b, i) || b->used[i] == U_GRAIN) {
-                s += col_word(bc, &q->t[i]);
-                if (tok_in(&q->t[i], bc->syns) >= 1) syn = 0.1;
-            }
+            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);
+        if (phrase_said(b, bc->phrases)) syn = 0.1;
         if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names);
         if (s > best.score + 1e-9) best = (pick){false, c, s};
     }
@@ -1675,6 +1724,21 @@ static scout_rc bind_order(binder *b)
     return SCOUT_OK;
 }
 
+/* A series over a text period column ("2026-07" months) reads in time
+ * order, like a bucketed series, unless the question ranks. */
+static scout_rc order_text_series(binder *b)
+{
+    scout_semantic *s = b->s;
+    if (!b->bt->period_text || s->n_order_by || b->q->rank) return SCOUT_OK;
+    for (size_t i = 0; i < s->n_dimensions; i++) {
+        if (strcmp(s->dimensions[i].ref.column, b->bt->time_col) != 0) continue;
+        if (!(s->order_by = calloc(1, sizeof *s->order_by))) return SCOUT_ENOMEM;
+        s->n_order_by = 1;
+        return (s->order_by[0].key = dupstr(b->bt->time_col)) ? SCOUT_OK : SCOUT_ENOMEM;
+    }
+    return SCOUT_OK;
+}
+
 static void list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -1762,6 +1826,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     }
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);
+    if (rc == SCOUT_OK) rc = order_text_series(&b);
     fit->score = fit_score(&b, fit, nf_ok);
     if (rc == SCOUT_OK) {
         /* Validation derives the measures' output names; the sort key is

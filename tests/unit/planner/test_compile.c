@@ -360,7 +360,7 @@ Test(compile_acme, subscribers_at_month_end_not_summed, .init = acme_setup, .fin
         "\"column\":\"paid_plus_subscribers\",\"as\":\"subs\",\"over_time\":\"last\"}],"
         "\"time\":{\"column\":\"day\",\"start\":\"2026-01-01\",\"end\":\"2026-10-31\","
         "\"grain\":\"month\"}}",
-        "SELECT substr(day, 1, 7) || '-01', paid_plus_subscribers FROM mart.plus_subscribers_daily"
+        "SELECT substr(day, 1, 7), paid_plus_subscribers FROM mart.plus_subscribers_daily"
         " WHERE day IN (SELECT max(day) FROM mart.plus_subscribers_daily WHERE day BETWEEN "
         "'2026-01-01' AND '2026-10-31' GROUP BY substr(day, 1, 7)) ORDER BY day");
 }

@@ -76,6 +76,32 @@ static scout_rc read_positive(parse_ctx *c, const yaml_node_t *n, const char *ke
     return SCOUT_OK;
 }
 
+static scout_rc read_count(parse_ctx *c, const yaml_node_t *n, const char *key, int64_t *out)
+{
+    const char *s = scalar(n);
+    if (!s || !*s) return cfg_fail(c, n, "expected a non-negative integer for", key);
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < 0) return cfg_fail(c, n, "expected a non-negative integer for", key);
+    *out = v;
+    return SCOUT_OK;
+}
+
+/* Prices and budgets: a finite number >= 0 (NaN, inf and hex floats refused). */
+static scout_rc read_amount(parse_ctx *c, const yaml_node_t *n, const char *key, double *out)
+{
+    const char *s = scalar(n);
+    if (!s || !*s || strpbrk(s, "xXnNiI")) return cfg_fail(c, n, "expected a number >= 0 for", key);
+    errno = 0;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v >= 0) || v > 1e12)
+        return cfg_fail(c, n, "expected a number >= 0 for", key);
+    *out = v;
+    return SCOUT_OK;
+}
+
 /* Resolves a path from the file against the config's directory. */
 static scout_rc read_path(parse_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
@@ -227,6 +253,18 @@ static scout_rc read_sources(parse_ctx *c, yaml_node_t *v)
 
 /* ---- llm, limits, users ---- */
 
+static scout_rc read_api(parse_ctx *c, yaml_node_t *v, scout_llm_api *api)
+{
+    const char *s = scalar(v);
+    if (s && !strcmp(s, "chat"))
+        *api = SCOUT_LLM_API_CHAT;
+    else if (s && !strcmp(s, "responses"))
+        *api = SCOUT_LLM_API_RESPONSES;
+    else
+        return cfg_fail(c, v, "expected chat or responses for", "api");
+    return SCOUT_OK;
+}
+
 static scout_rc llm_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
 {
     scout_llm_cfg *llm = t;
@@ -236,6 +274,17 @@ static scout_rc llm_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_nod
     if (!strcmp(key, "timeout_ms")) return read_positive(c, v, key, &llm->timeout_ms);
     if (!strcmp(key, "max_tokens_per_question"))
         return read_positive(c, v, key, &llm->max_tokens_per_question);
+    if (!strcmp(key, "embeddings_model")) return read_string(c, v, key, &llm->embeddings_model);
+    if (!strcmp(key, "api")) return read_api(c, v, &llm->api);
+    if (!strcmp(key, "max_retries")) {
+        scout_rc rc = read_count(c, v, key, &llm->max_retries);
+        if (!rc && llm->max_retries > 10) return cfg_fail(c, v, "at most 10 retries for", key);
+        return rc;
+    }
+    if (!strcmp(key, "price_per_mtok_in")) return read_amount(c, v, key, &llm->price_per_mtok_in);
+    if (!strcmp(key, "price_per_mtok_out")) return read_amount(c, v, key, &llm->price_per_mtok_out);
+    if (!strcmp(key, "max_cost_per_question"))
+        return read_amount(c, v, key, &llm->max_cost_per_question);
     if (!strcmp(key, "api_key"))
         return cfg_fail(c, k, "secrets are not allowed in the file; use api_key_env instead of",
                         key);
@@ -361,6 +410,8 @@ void scout_config_defaults(scout_config *cfg)
     cfg->limits.crawl_sample_rows = 100000;
     cfg->llm.timeout_ms = 120000;
     cfg->llm.max_tokens_per_question = 200000;
+    cfg->llm.api = SCOUT_LLM_API_CHAT;
+    cfg->llm.max_retries = 3;
 }
 
 /* The directory part of an absolute path ("/a/b.yaml" -> "/a"). */
@@ -482,6 +533,7 @@ void scout_config_free(scout_config *cfg)
     free(cfg->llm.base_url);
     free(cfg->llm.model);
     free(cfg->llm.api_key_env);
+    free(cfg->llm.embeddings_model);
     free(cfg->path);
     free(cfg->dir);
     free(cfg);
@@ -551,6 +603,12 @@ const char *scout_config_template(void)
            "#   api_key_env: OPENAI_API_KEY\n"
            "#   timeout_ms: 120000\n"
            "#   max_tokens_per_question: 200000\n"
+           "#   api: chat                  # chat | responses\n"
+           "#   max_retries: 3\n"
+           "#   embeddings_model: text-embedding-3-small\n"
+           "#   price_per_mtok_in: 2.0     # cost per million prompt tokens\n"
+           "#   price_per_mtok_out: 8.0    # cost per million completion tokens\n"
+           "#   max_cost_per_question: 0.5 # 0 = no cost budget\n"
            "\n"
            "# Limits enforced on every query scout runs.\n"
            "limits:\n"

@@ -36,12 +36,23 @@ typedef struct scout_source_cfg {
     char *description;
 } scout_source_cfg;
 
+/* Which OpenAI wire format the endpoint speaks: Chat Completions (OpenAI,
+ * Ollama, vLLM, llama.cpp server, LM Studio, OpenRouter, Azure) or the
+ * newer Responses API (OpenAI). */
+typedef enum { SCOUT_LLM_API_CHAT, SCOUT_LLM_API_RESPONSES } scout_llm_api;
+
 typedef struct scout_llm_cfg {
     char *base_url; /* OpenAI-compatible endpoint; NULL = offline */
     char *model;
     char *api_key_env; /* env var holding the key (default OPENAI_API_KEY) */
     int64_t timeout_ms;
     int64_t max_tokens_per_question;
+    char *embeddings_model;       /* /embeddings model; NULL = no dense retrieval via the llm */
+    scout_llm_api api;            /* default SCOUT_LLM_API_CHAT */
+    int64_t max_retries;          /* retries after a 429/5xx/connect failure (0 = none) */
+    double price_per_mtok_in;     /* currency units per million prompt tokens (0 = unpriced) */
+    double price_per_mtok_out;    /* per million completion tokens */
+    double max_cost_per_question; /* cost budget of one question; 0 = no cost budget */
 } scout_llm_cfg;
 
 typedef struct scout_limits_cfg {

@@ -173,3 +173,42 @@ Test(config, users_carry_email_for_linking_slack_and_docs)
     cr_assert_str_eq(cfg->users[0].email, "bob@acme.test");
     scout_config_free(cfg);
 }
+
+Test(config, llm_provider_keys_load_with_defaults)
+{
+    scout_config *cfg = parse_ok("llm:\n  base_url: http://127.0.0.1:1/v1\n  model: m\n");
+    cr_assert_eq(cfg->llm.api, SCOUT_LLM_API_CHAT, "chat completions is the default wire format");
+    cr_assert_eq(cfg->llm.max_retries, 3);
+    cr_assert_null(cfg->llm.embeddings_model);
+    cr_assert_float_eq(cfg->llm.max_cost_per_question, 0.0, 1e-12, "no cost budget by default");
+    scout_config_free(cfg);
+    cfg = parse_ok("llm:\n  api: responses\n  max_retries: 0\n  embeddings_model: emb-1\n"
+                   "  price_per_mtok_in: 2.5\n  price_per_mtok_out: 10\n"
+                   "  max_cost_per_question: 0.25\n");
+    cr_assert_eq(cfg->llm.api, SCOUT_LLM_API_RESPONSES);
+    cr_assert_eq(cfg->llm.max_retries, 0, "zero retries is allowed");
+    cr_assert_str_eq(cfg->llm.embeddings_model, "emb-1");
+    cr_assert_float_eq(cfg->llm.price_per_mtok_in, 2.5, 1e-12);
+    cr_assert_float_eq(cfg->llm.price_per_mtok_out, 10.0, 1e-12);
+    cr_assert_float_eq(cfg->llm.max_cost_per_question, 0.25, 1e-12);
+    scout_config_free(cfg);
+}
+
+Test(config, llm_provider_keys_are_validated)
+{
+    scout_err err = {0};
+    parse_fail("llm:\n  api: completions\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: expected chat or responses for 'api'");
+    parse_fail("llm:\n  max_retries: -1\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: expected a non-negative integer for 'max_retries'");
+    parse_fail("llm:\n  max_retries: 50\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: at most 10 retries for 'max_retries'");
+    parse_fail("llm:\n  price_per_mtok_in: cheap\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: expected a number >= 0 for 'price_per_mtok_in'");
+    parse_fail("llm:\n  price_per_mtok_out: -3\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: expected a number >= 0 for 'price_per_mtok_out'");
+    parse_fail("llm:\n  max_cost_per_question: nan\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: expected a number >= 0 for 'max_cost_per_question'");
+    parse_fail("llm:\n  embeddings_model: [a, b]\n", &err);
+    cr_assert_str_eq(err.msg, "scout.yaml:2: expected a string for 'embeddings_model'");
+}

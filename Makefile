@@ -14,7 +14,7 @@ ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 
 LIB_SRC   := $(shell find lib examples -name '*.c' | sort)
 CLI_SRC   := $(shell find src/cli -name '*.c' | sort)
-TEST_SRC  := $(shell find tests -name '*.c' -not -path 'tests/fuzz/*' | sort)
+TEST_SRC  := $(shell find tests -name '*.c' -not -path 'tests/fuzz/*' -not -path 'tests/fake_llm/*' | sort)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_COMMON := $(wildcard bench/common/*.c)
 
@@ -57,6 +57,9 @@ build/asan/scout: $(ASAN_CLI_OBJ) build/asan/libscout.a
 build/asan/scout-tests: $(TEST_OBJ) build/asan/libscout.a
 	$(CC) $(ASAN_FLAGS) -o $@ $^ -lcriterion $(LIBS)
 
+build/asan/fake-llm: $(wildcard tests/fake_llm/*.c)
+	@mkdir -p $(dir $@); $(CC) $(STD) $(WARN) $(ASAN_FLAGS) $(DEPS_CFLAGS) -o $@ $^ $(DEPS_LIBS)
+
 build/bench/%: bench/%.c $(BENCH_COMMON) build/rel/libscout.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(STD) $(WARN) $(REL_FLAGS) $(INCS) -Ibench $(DEPS_CFLAGS) -o $@ $^ $(LIBS)
@@ -69,7 +72,7 @@ TEST_ENV = SCOUT_BIN=$(CURDIR)/build/asan/scout SCOUT_FIXTURES=$(CURDIR)/tests/f
 
 # The release binary is built too: -O2 finds warnings -O1 does not, and `make demo` uses it.
 test: setup
-	@$(MAKE) --no-print-directory build/scout build/asan/scout build/asan/scout-tests
+	@$(MAKE) --no-print-directory build/scout build/asan/scout build/asan/scout-tests build/asan/fake-llm
 	$(TEST_ENV) build/asan/scout-tests --jobs 2 $(TEST_ARGS)
 
 # Builds and runs a single test file: make check-one T=tests/unit/base/test_buf.c

@@ -39,6 +39,11 @@ typedef struct sqlite_wh {
     double deadline;  /* scout_now_ms() value after which the statement stops; 0 = none */
     bool timed_out;   /* the progress handler stopped the statement */
     char denied[192]; /* what the authorizer refused last, "" if nothing */
+    /* Optional per-read check (scout_wh_set_read_check), applied only while a
+     * user statement is prepared or stepped, never to this backend's own. */
+    scout_wh_read_check_fn read_check;
+    void *read_ud;
+    bool in_user; /* a user statement is being prepared or run */
 } sqlite_wh;
 
 static const scout_wh_dialect sqlite_dialect = {
@@ -231,6 +236,49 @@ static bool pragma_is_readable(const char *name)
     return false;
 }
 
+static bool checking(const sqlite_wh *wh)
+{
+    return wh->read_check && wh->in_user;
+}
+
+/* The denial message names nothing: whoever reads it may not be allowed to
+ * know the table exists. The caller of the check knows what was refused. */
+static int checked_read(sqlite_wh *wh, const char *db, const char *table, const char *column)
+{
+    if (!checking(wh)) return SQLITE_OK;
+    if (table && wh->read_check(wh->read_ud, db ? db : "main", table, column ? column : ""))
+        return SQLITE_OK;
+    snprintf(wh->denied, sizeof wh->denied,
+             "read refused: the query reads data the asker's grants do not cover");
+    return SQLITE_DENY;
+}
+
+/* Pragmas that take a table name show its columns, indexes or keys, so
+ * under a read check they need the table to be readable; pragmas that list
+ * every table or attached file are refused outright. An unqualified table
+ * is checked in every schema of the source, since the engine may find it in
+ * any of them. */
+static bool pragma_allowed_checked(sqlite_wh *wh, const char *name, const char *arg, const char *db)
+{
+    static const char *const per_table[] = {"table_info", "table_xinfo", "index_list",
+                                            "foreign_key_list"};
+    static const char *const listing[] = {"table_list", "database_list", "index_info",
+                                          "index_xinfo"};
+    for (size_t i = 0; i < sizeof listing / sizeof listing[0]; i++)
+        if (strcasecmp(name, listing[i]) == 0) return false;
+    bool table_arg = false;
+    for (size_t i = 0; i < sizeof per_table / sizeof per_table[0]; i++)
+        if (strcasecmp(name, per_table[i]) == 0) table_arg = true;
+    if (!table_arg) return true;
+    if (!arg) return false;
+    if (db) return wh->read_check(wh->read_ud, db, arg, "");
+    const scout_source_cfg *src = wh->base.src;
+    if (wh->has_main && !wh->read_check(wh->read_ud, "main", arg, "")) return false;
+    for (size_t i = 0; src && i < src->n_schemas; i++)
+        if (!wh->read_check(wh->read_ud, src->schemas[i].name, arg, "")) return false;
+    return true;
+}
+
 /* Refuses what would change the connection rather than the data: the engine
  * already refuses writes, but ATTACH would let a query read any file on disk,
  * a transaction left open would pin a read lock, and pragmas can switch
@@ -254,7 +302,16 @@ static int authorize(void *ud, int op, const char *a, const char *b, const char 
         snprintf(wh->denied, sizeof wh->denied,
                  "transaction control is not allowed: each query runs on its own");
         return SQLITE_DENY;
+    case SQLITE_READ:
+        return checked_read(wh, db, a, b);
     case SQLITE_PRAGMA:
+        if (checking(wh) && a && !pragma_allowed_checked(wh, a, b, db)) {
+            snprintf(wh->denied, sizeof wh->denied,
+                     "PRAGMA %s is not allowed here: it would show schema you may not be able "
+                     "to read",
+                     a);
+            return SQLITE_DENY;
+        }
         if (a && (pragma_is_introspection(a) || (!b && pragma_is_readable(a)))) return SQLITE_OK;
         snprintf(wh->denied, sizeof wh->denied,
                  "PRAGMA %s is not allowed: the warehouse is read-only and only schema "
@@ -682,6 +739,9 @@ static scout_rc sqlite_query(scout_wh *base, const char *sql, const scout_wh_lim
     memset(stats, 0, sizeof *stats);
     double t0 = scout_now_ms();
     sqlite3_stmt *st = NULL;
+    /* The read check also covers re-preparation inside sqlite3_step (after a
+     * schema change), so it stays on until the statement is finalized. */
+    wh->in_user = true;
     scout_rc rc = prepare_user(wh, sql, &st, err);
     if (!rc) rc = call_header(st, sqlite3_column_count(st), on_header, ud, err);
     if (!rc) {
@@ -702,6 +762,7 @@ static scout_rc sqlite_query(scout_wh *base, const char *sql, const scout_wh_lim
         wh->deadline = 0;
     }
     sqlite3_finalize(st);
+    wh->in_user = false;
     stats->elapsed_ms = scout_now_ms() - t0;
     return rc;
 }
@@ -876,6 +937,16 @@ static const scout_wh_dialect *sqlite_dialect_of(scout_wh *wh)
     return &sqlite_dialect;
 }
 
+static scout_rc sqlite_set_read_check(scout_wh *base, scout_wh_read_check_fn fn, void *ud,
+                                      scout_err *err)
+{
+    (void)err;
+    sqlite_wh *wh = (sqlite_wh *)base;
+    wh->read_check = fn;
+    wh->read_ud = fn ? ud : NULL;
+    return SCOUT_OK;
+}
+
 const scout_wh_ops scout_wh_sqlite_ops = {
     .kind = "sqlite",
     .open = sqlite_open,
@@ -884,4 +955,5 @@ const scout_wh_ops scout_wh_sqlite_ops = {
     .fingerprint = sqlite_fingerprint,
     .dialect = sqlite_dialect_of,
     .close = sqlite_close,
+    .set_read_check = sqlite_set_read_check,
 };

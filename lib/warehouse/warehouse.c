@@ -79,6 +79,16 @@ scout_rc scout_wh_fingerprint(scout_wh *wh, const char *schema, const char *tabl
     return wh->ops->fingerprint(wh, schema, table, out, err);
 }
 
+scout_rc scout_wh_set_read_check(scout_wh *wh, scout_wh_read_check_fn fn, void *ud, scout_err *err)
+{
+    if (wh->ops->set_read_check) return wh->ops->set_read_check(wh, fn, ud, err);
+    if (!fn) return SCOUT_OK;
+    return scout_err_set(err, SCOUT_EDENIED,
+                         "source '%s' cannot check per-user grants inside the engine; configure "
+                         "per-user credentials for it (docs/security.md)",
+                         wh->src && wh->src->name ? wh->src->name : "?");
+}
+
 const scout_wh_dialect *scout_wh_dialect_of(scout_wh *wh)
 {
     return wh->ops->dialect(wh);

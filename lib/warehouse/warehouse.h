@@ -89,6 +89,15 @@ typedef struct scout_wh_dialect {
 
 typedef struct scout_wh scout_wh; /* an open connection; backends extend it */
 
+/* Decides, while a statement is being prepared, whether it may read column of
+ * schema.table. column is "" when the statement touches the table without
+ * reading a column (count(*)); a rowid read names the rowid alias or "ROWID".
+ * Views and triggers are expanded by the engine, so the check sees the
+ * underlying tables. Returns true to allow. Must not call back into the
+ * connection. */
+typedef bool (*scout_wh_read_check_fn)(void *ud, const char *schema, const char *table,
+                                       const char *column);
+
 typedef struct scout_wh_ops {
     const char *kind;
     scout_rc (*open)(const scout_source_cfg *src, scout_wh **out, scout_err *err);
@@ -103,6 +112,10 @@ typedef struct scout_wh_ops {
                             scout_err *err);
     const scout_wh_dialect *(*dialect)(scout_wh *wh);
     void (*close)(scout_wh *wh);
+    /* Optional: installs (fn non-NULL) or removes (fn NULL) a per-read check
+     * applied to every later query on this connection. Backends that cannot
+     * enforce reads inside the engine leave it NULL. */
+    scout_rc (*set_read_check)(scout_wh *wh, scout_wh_read_check_fn fn, void *ud, scout_err *err);
 } scout_wh_ops;
 
 /* Every connection starts with this header so the wrappers can dispatch. */
@@ -133,6 +146,14 @@ scout_rc scout_wh_query(scout_wh *wh, const char *sql, const scout_wh_limits *li
 scout_rc scout_wh_fingerprint(scout_wh *wh, const char *schema, const char *table, char **out,
                               scout_err *err);
 const scout_wh_dialect *scout_wh_dialect_of(scout_wh *wh);
+
+/* Installs fn (with ud, borrowed until removed) as the connection's read
+ * check for later scout_wh_query calls; fn NULL removes it, restoring the
+ * unchecked behaviour. A read the check refuses fails the query with
+ * SCOUT_EDENIED and a message that names no table. A backend without
+ * in-engine enforcement refuses to install one (SCOUT_EDENIED), so a caller
+ * can never believe reads are checked when they are not. */
+scout_rc scout_wh_set_read_check(scout_wh *wh, scout_wh_read_check_fn fn, void *ud, scout_err *err);
 
 /* Appends the dialect-quoted identifier (quotes doubled) to buf-like output:
  * writes at most n bytes into dst, returns SCOUT_ELIMIT if it does not fit. */

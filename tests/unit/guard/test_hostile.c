@@ -1,0 +1,362 @@
+/* hostile input: SQL an attacker (or a confused model) would send, run
+ * through the same guard the ask pipeline uses — statement policy, then the
+ * read-only warehouse under limits, every outcome audited. Each case must be
+ * refused (or stopped by a limit) with a clear reason, leave a record in the
+ * audit log, and leave the warehouse files byte-for-byte unchanged. Reading
+ * ungranted tables and other users' scratch are the grants tests' job. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guard/audit.h"
+#include "guard/policy.h"
+#include "support/fixtures.h"
+#include "warehouse/warehouse.h"
+
+typedef enum {
+    E_POLICY,  /* the policy refuses it with rule */
+    E_TIMEOUT, /* allowed, stopped by the time limit */
+    E_LIMIT    /* allowed, stopped by the row or byte limit */
+} expect;
+
+typedef struct hcase {
+    const char *sql;
+    expect want;
+    const char *rule; /* E_POLICY: the deciding rule */
+    bool engine_too;  /* sent straight to the warehouse, the engine refuses it as well */
+} hcase;
+
+static const hcase CASES[] = {
+    /* writes outside scratch */
+    {"drop table orders", E_POLICY, "write", true},
+    {"DROP TABLE IF EXISTS orders", E_POLICY, "write", true},
+    {"delete from orders", E_POLICY, "write", true},
+    {"delete from orders where 1 = 1", E_POLICY, "write", true},
+    {"update orders set amount = 0", E_POLICY, "write", true},
+    {"insert into orders values (99, 1)", E_POLICY, "write", true},
+    {"insert or replace into orders values (1, 0)", E_POLICY, "write", true},
+    {"replace into orders values (1, 0)", E_POLICY, "write", true},
+    {"insert into orders values (1, 1) on conflict do update set amount = 0", E_POLICY, "write",
+     true},
+    {"create table evil (a)", E_POLICY, "write", true},
+    {"create table evil as select * from orders", E_POLICY, "write", true},
+    {"create view v as select 1", E_POLICY, "write", true},
+    {"create index i on orders(amount)", E_POLICY, "write", true},
+    /* The trigger body's ';' reads as a second statement: refused either way. */
+    {"create trigger t after insert on orders begin delete from orders; end", E_POLICY,
+     "multiple_statements", false},
+    {"create temp table t as select 1", E_POLICY, "write", true},
+    {"alter table orders add column x", E_POLICY, "write", true},
+    {"alter table orders rename to o2", E_POLICY, "write", true},
+    {"vacuum", E_POLICY, "write", true},
+    {"vacuum into '/tmp/scout-hostile-copy.db'", E_POLICY, "write", true},
+    {"reindex", E_POLICY, "write", false}, /* SQLite runs it read-only as a no-op */
+    {"analyze", E_POLICY, "write", true},
+    {"with x as (select 1) delete from orders", E_POLICY, "write", true},
+    {"with x as (select 1) insert into orders select 5, 5", E_POLICY, "write", true},
+    {"insert into main.orders select * from orders", E_POLICY, "write", true},
+    /* attach of other files */
+    {"attach database '/tmp/scout-hostile-other.db' as o", E_POLICY, "attach", true},
+    {"attach '/etc/passwd' as p", E_POLICY, "attach", true},
+    {"ATTACH DATABASE ':memory:' AS m", E_POLICY, "attach", true},
+    {"attach 'file:/tmp/scout-hostile-x.db?mode=rwc' as x", E_POLICY, "attach", true},
+    {"detach database main", E_POLICY, "attach", true},
+    /* pragma writes */
+    {"pragma query_only = 0", E_POLICY, "pragma", true},
+    {"pragma writable_schema = 1", E_POLICY, "pragma", true},
+    {"pragma journal_mode = delete", E_POLICY, "pragma", true},
+    {"PRAGMA main.user_version = 7", E_POLICY, "pragma", true},
+    {"pragma foreign_keys = off", E_POLICY, "pragma", true},
+    {"pragma trusted_schema = 1", E_POLICY, "pragma", true},
+    /* extensions and file access */
+    {"select load_extension('/tmp/evil.so')", E_POLICY, "dangerous_function", true},
+    {"SELECT LOAD_EXTENSION('libevil', 'init')", E_POLICY, "dangerous_function", true},
+    {"select readfile('/etc/passwd')", E_POLICY, "dangerous_function", true},
+    {"select writefile('/tmp/scout-hostile-pwn', 'x')", E_POLICY, "dangerous_function", true},
+    /* The one-argument form leaks a pointer; the engine allows it. */
+    {"select fts3_tokenizer('simple')", E_POLICY, "dangerous_function", false},
+    {"select edit('x', 'vi')", E_POLICY, "dangerous_function", true},
+    {"select * from fsdir('/')", E_POLICY, "dangerous_function", true},
+    {"select 1 union select load_extension('x')", E_POLICY, "dangerous_function", true},
+    /* multi-statement smuggling */
+    {"select 1; drop table orders", E_POLICY, "multiple_statements", true},
+    {"select 1;drop table orders;", E_POLICY, "multiple_statements", true},
+    {"select * from orders; delete from orders", E_POLICY, "multiple_statements", true},
+    {"select ';'; delete from orders", E_POLICY, "multiple_statements", true},
+    {"select 1 /* comment */ ; update orders set amount = 0", E_POLICY, "multiple_statements",
+     true},
+    {"select 1 -- x\n; delete from orders", E_POLICY, "multiple_statements", true},
+    {"select 1;\n\n pragma query_only=0", E_POLICY, "multiple_statements", true},
+    {"sElEcT 1; DrOp TaBlE orders", E_POLICY, "multiple_statements", true},
+    /* comment and quoting tricks */
+    {"/* select */ drop table orders", E_POLICY, "write", true},
+    {"-- select\ndrop table orders", E_POLICY, "write", true},
+    {"select '\\'; drop table orders; --'", E_POLICY, "multiple_statements", true},
+    {"select 1 /* ; */ ; delete from orders", E_POLICY, "multiple_statements", true},
+    {"select 1 where 1 = 1 /*; drop */ ; drop table orders", E_POLICY, "multiple_statements", true},
+    {"select [x;];drop table orders", E_POLICY, "multiple_statements", true},
+    {"select `a`;delete from orders", E_POLICY, "multiple_statements", true},
+    {"select 'unterminated; drop table orders", E_POLICY, "syntax", true},
+    {"select \"x\";/**/delete/**/from/**/orders", E_POLICY, "multiple_statements", true},
+    {"(select 1) ; drop table orders", E_POLICY, "multiple_statements", true},
+    /* engine catalog probing */
+    {"select * from sqlite_master", E_POLICY, "catalog_probe", false},
+    {"select sql from sqlite_schema where name = 'orders'", E_POLICY, "catalog_probe", false},
+    {"select * from main.sqlite_master", E_POLICY, "catalog_probe", false},
+    {"select * from \"sqlite_master\"", E_POLICY, "catalog_probe", false},
+    {"select * from [SQLITE_MASTER]", E_POLICY, "catalog_probe", false},
+    {"select * from 'sqlite_master'", E_POLICY, "catalog_probe", false},
+    {"select * from sqlite_temp_master", E_POLICY, "catalog_probe", false},
+    {"select name from (select * from sqlite_schema)", E_POLICY, "catalog_probe", false},
+    {"with x as (select * from sqlite_master) select * from x", E_POLICY, "catalog_probe", false},
+    {"select * from pragma_table_info('orders')", E_POLICY, "catalog_probe", false},
+    {"select * from pragma_database_list", E_POLICY, "catalog_probe", false},
+    {"select * from sqlite_dbpage", E_POLICY, "catalog_probe", false},
+    /* transactions */
+    {"begin immediate", E_POLICY, "not_a_query", true},
+    {"commit", E_POLICY, "not_a_query", true},
+    {"savepoint a", E_POLICY, "not_a_query", true},
+    /* endless queries */
+    {"with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c",
+     E_TIMEOUT, NULL, false},
+    {"with c(x) as (select 1 union all select x + 1 from c) select max(x) from c", E_TIMEOUT, NULL,
+     false},
+    {"select count(*) from orders a, orders b, orders c, orders d, orders e", E_TIMEOUT, NULL,
+     false},
+    /* oversized results */
+    {"with recursive c(x) as (select 1 union all select x + 1 from c) select x from c", E_LIMIT,
+     NULL, false},
+    {"select * from orders a, orders b, orders c", E_LIMIT, NULL, false},
+    {"select randomblob(2000000)", E_LIMIT, NULL, false},
+    {"select a.note || b.note from orders a, orders b", E_LIMIT, NULL, false},
+};
+
+#define N_CASES (sizeof CASES / sizeof CASES[0])
+
+static char dir[96], wh_path[160], other_path[160], audit_path[160];
+
+static void exec_or_fail(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, &msg), SQLITE_OK, "%s", msg ? msg : "");
+}
+
+static void make_db(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    exec_or_fail(db, sql);
+    sqlite3_close(db);
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/scout-hostile-%d", (int)getpid());
+    test_rm_rf(dir);
+    cr_assert_eq(mkdir(dir, 0700), 0);
+    snprintf(wh_path, sizeof wh_path, "%s/wh.db", dir);
+    snprintf(other_path, sizeof other_path, "%s/other.db", dir);
+    snprintf(audit_path, sizeof audit_path, "%s/audit.db", dir);
+    make_db(wh_path, "CREATE TABLE orders (id INTEGER PRIMARY KEY, amount REAL, note TEXT);"
+                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)"
+                     " INSERT INTO orders SELECT i, i * 1.5, printf('%0500d', i) FROM n;"
+                     "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
+                     "INSERT INTO customers VALUES (1, 'ada'), (2, 'bob');");
+    make_db(other_path, "CREATE TABLE secrets (s TEXT); INSERT INTO secrets VALUES ('k');");
+    cr_assert_geq(sodium_init(), 0);
+}
+
+static void teardown(void)
+{
+    test_rm_rf(dir);
+}
+
+/* SHA-256 of a file's bytes, hex. */
+static void file_sum(const char *path, char out[65])
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot read %s", path);
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[8192], h[32];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) crypto_hash_sha256_update(&st, buf, n);
+    fclose(f);
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* What the guard did with one statement. */
+typedef struct outcome {
+    scout_rc rc;
+    scout_policy_decision d;
+    char reason[SCOUT_ERR_MSG_MAX];
+    int64_t audit_id;
+} outcome;
+
+/* The guard as the ask pipeline wires it: policy first (a refusal is
+ * audited and nothing runs), then the read-only warehouse under limits, then
+ * the outcome audited before anything would be shown. */
+static outcome guarded(scout_wh *wh, scout_audit *log, const char *sql)
+{
+    outcome o = {0};
+    scout_err err = {0};
+    scout_audit_entry e = {.user = "mallory",
+                           .session = "hostile",
+                           .source = "acme",
+                           .kind = "sql",
+                           .text = sql,
+                           .rows = -1};
+    o.rc = scout_policy_check(sql, scout_wh_dialect_of(wh)->name, NULL, &o.d, &err);
+    if (o.rc == SCOUT_OK) {
+        scout_wh_limits lim = {.max_rows = 1000, .max_bytes = 1 << 20, .timeout_ms = 300};
+        scout_wh_qstats st = {0};
+        o.rc = scout_wh_query(wh, sql, &lim, NULL, NULL, NULL, &st, &err);
+        e.duration_ms = st.elapsed_ms;
+        e.rows = st.rows;
+    }
+    e.allowed = o.rc != SCOUT_EDENIED;
+    e.status = o.rc == SCOUT_OK         ? "ok"
+               : o.rc == SCOUT_EDENIED  ? "denied"
+               : o.rc == SCOUT_ELIMIT   ? "limit"
+               : o.rc == SCOUT_ETIMEOUT ? "timeout"
+                                        : "error";
+    e.reason = o.rc ? err.msg : o.d.reason;
+    snprintf(o.reason, sizeof o.reason, "%s", e.reason);
+    scout_err aerr = {0};
+    cr_assert_eq(scout_audit_record(log, &e, &o.audit_id, &aerr), SCOUT_OK, "%s", aerr.msg);
+    return o;
+}
+
+typedef struct last_row {
+    bool found;
+    bool allowed;
+    char text[SCOUT_AUDIT_TEXT_MAX], status[32], reason[SCOUT_AUDIT_FIELD_MAX];
+} last_row;
+
+static int take_last(void *ud, const scout_audit_row *r)
+{
+    last_row *l = ud;
+    l->found = true;
+    l->allowed = r->allowed;
+    snprintf(l->text, sizeof l->text, "%s", r->text);
+    snprintf(l->status, sizeof l->status, "%s", r->status);
+    snprintf(l->reason, sizeof l->reason, "%s", r->reason);
+    return 0;
+}
+
+static void check_audited(scout_audit *log, const hcase *c, const outcome *o)
+{
+    last_row l = {0};
+    scout_audit_filter f = {.user = "mallory", .limit = 1};
+    cr_assert_eq(scout_audit_list(log, &f, take_last, &l, NULL), SCOUT_OK);
+    cr_assert(l.found, "%s: no audit record", c->sql);
+    cr_assert_str_eq(l.text, c->sql);
+    cr_assert_str_eq(l.reason, o->reason);
+    const char *want = c->want == E_POLICY ? "denied" : c->want == E_LIMIT ? "limit" : "timeout";
+    cr_assert_str_eq(l.status, want, "%s: audited as %s (%s)", c->sql, l.status, l.reason);
+    cr_assert_eq(l.allowed, c->want != E_POLICY);
+    scout_audit_report rep;
+    cr_assert_eq(scout_audit_verify(log, &rep, NULL), SCOUT_OK);
+    cr_assert(rep.ok, "%s", rep.reason);
+}
+
+static void check_outcome(const hcase *c, const outcome *o)
+{
+    switch (c->want) {
+    case E_POLICY:
+        cr_assert_eq(o->rc, SCOUT_EDENIED, "%s: not denied (%s)", c->sql, o->reason);
+        cr_assert(!o->d.allow);
+        cr_assert_str_eq(o->d.rule, c->rule, "%s: rule %s: %s", c->sql, o->d.rule, o->reason);
+        /* A clear reason: says what is not allowed, not an engine error code. */
+        cr_assert(strstr(o->reason, "not allowed") || strstr(o->reason, "read-only") ||
+                      strstr(o->reason, "cannot be checked"),
+                  "%s: unclear reason: %s", c->sql, o->reason);
+        break;
+    case E_TIMEOUT:
+        cr_assert(o->d.allow && o->d.recursive == (strstr(c->sql, "with") != NULL));
+        cr_assert_eq(o->rc, SCOUT_ETIMEOUT, "%s: %s", c->sql, o->reason);
+        cr_assert(strstr(o->reason, "time limit"), "%s", o->reason);
+        break;
+    case E_LIMIT:
+        cr_assert_eq(o->rc, SCOUT_ELIMIT, "%s: %s", c->sql, o->reason);
+        cr_assert(strstr(o->reason, "limit"), "%s", o->reason);
+        break;
+    }
+}
+
+/* Without the policy in front, the read-only engine must refuse it too. */
+static void check_engine(scout_wh *wh, const hcase *c)
+{
+    scout_err err = {0};
+    scout_rc rc = scout_wh_query(wh, c->sql, NULL, NULL, NULL, NULL, NULL, &err);
+    cr_assert_neq(rc, SCOUT_OK, "%s: the engine ran it", c->sql);
+}
+
+/* Workers are separate processes with their own address layout, so the
+ * parameters are indexes into CASES, never pointers. */
+ParameterizedTestParameters(hostile, is_refused_audited_and_harmless)
+{
+    static size_t idx[N_CASES];
+    for (size_t i = 0; i < N_CASES; i++) idx[i] = i;
+    return cr_make_param_array(size_t, idx, N_CASES);
+}
+
+ParameterizedTest(size_t *ci, hostile, is_refused_audited_and_harmless, .init = setup,
+                  .fini = teardown)
+{
+    const hcase *c = &CASES[*ci];
+    char before[65], after[65], other_before[65], other_after[65];
+    file_sum(wh_path, before);
+    file_sum(other_path, other_before);
+    scout_source_cfg src = {.name = "acme", .kind = SCOUT_SOURCE_SQLITE, .path = wh_path};
+    scout_wh *wh = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_wh_open(&src, &wh, &err), SCOUT_OK, "%s", err.msg);
+    scout_audit *log = NULL;
+    cr_assert_eq(scout_audit_open(audit_path, &log, &err), SCOUT_OK, "%s", err.msg);
+
+    outcome o = guarded(wh, log, c->sql);
+    check_outcome(c, &o);
+    check_audited(log, c, &o);
+    if (c->engine_too) check_engine(wh, c);
+
+    scout_audit_close(log);
+    scout_wh_close(wh);
+    file_sum(wh_path, after);
+    file_sum(other_path, other_after);
+    cr_assert_str_eq(before, after, "%s changed the warehouse", c->sql);
+    cr_assert_str_eq(other_before, other_after, "%s changed another file", c->sql);
+    struct stat st;
+    cr_assert_neq(stat("/tmp/scout-hostile-pwn", &st), 0, "writefile wrote a file");
+    cr_assert_neq(stat("/tmp/scout-hostile-copy.db", &st), 0, "vacuum into wrote a file");
+}
+
+Test(hostile, the_suite_is_big_enough)
+{
+    cr_assert_geq(N_CASES, 60);
+}
+
+/* The same guard lets ordinary questions through and audits them as allowed. */
+Test(hostile, ordinary_queries_still_run, .init = setup, .fini = teardown)
+{
+    scout_source_cfg src = {.name = "acme", .kind = SCOUT_SOURCE_SQLITE, .path = wh_path};
+    scout_wh *wh = NULL;
+    scout_audit *log = NULL;
+    cr_assert_eq(scout_wh_open(&src, &wh, NULL), SCOUT_OK);
+    cr_assert_eq(scout_audit_open(audit_path, &log, NULL), SCOUT_OK);
+    outcome o = guarded(wh, log, "select count(*), sum(amount) from orders where note <> ';'");
+    cr_assert_eq(o.rc, SCOUT_OK, "%s", o.reason);
+    char *dec = test_db_text(audit_path, "SELECT decision || '/' || status || '/' || n_rows FROM "
+                                         "audit ORDER BY id DESC LIMIT 1");
+    cr_assert_str_eq(dec, "allow/ok/1");
+    free(dec);
+    scout_audit_close(log);
+    scout_wh_close(wh);
+}

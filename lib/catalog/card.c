@@ -215,6 +215,7 @@ static scout_rc load_relations(scout_catalog *cat, const char *fq, int64_t id, j
     static const char *const FK[] = {"column", "to_fqname", "to_column"};
     static const char *const REF[] = {"fqname", "column", "to_column"};
     static const char *const CAV[] = {"severity", "column", "text", "origin"};
+    static const char *const DEF[] = {"condition", "reason"};
     static const char *const LIN[] = {"fqname", "kind"};
     static const char *const JK[] = {"column", "other_fqname", "other_column", "cardinality",
                                      "origin"};
@@ -234,6 +235,11 @@ static scout_rc load_relations(scout_catalog *cat, const char *fq, int64_t id, j
                        " ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1"
                        " ELSE 2 END, id",
                        0, fq, CAV, 4, err);
+    if (!rc)
+        rc = load_list(cat, card, "default_filters",
+                       "SELECT condition, reason FROM curated_filters WHERE fqname = ?1"
+                       " ORDER BY rowid",
+                       0, fq, DEF, 2, err);
     if (!rc)
         rc = load_list(cat, card, "upstream",
                        "SELECT from_fqname, MIN(kind) FROM lineage_edges WHERE to_fqname = ?1"
@@ -610,6 +616,26 @@ static void line_caveats(scout_buf *line, const json_t *card, size_t max)
     }
 }
 
+/* "always filtered: is_test = 0 (internal test accounts)": every answer
+ * from this table applies it, so a reader must see it. */
+static void line_default_filters(scout_buf *line, const json_t *card, size_t max)
+{
+    const json_t *df = json_object_get(card, "default_filters"), *f;
+    size_t idx;
+    if (!json_array_size(df) || !max) return;
+    scout_buf_puts(line, "always filtered: ");
+    for (idx = 0; idx < json_array_size(df) && (f = json_array_get(df, idx)); idx++) {
+        if (idx) scout_buf_puts(line, "; ");
+        put_clipped(line, jstr(f, "condition") ? jstr(f, "condition") : "", 120);
+        if (jstr(f, "reason")) {
+            scout_buf_puts(line, " (");
+            put_clipped(line, jstr(f, "reason"), 120);
+            scout_buf_putc(line, ')');
+        }
+    }
+    scout_buf_putc(line, '\n');
+}
+
 static void line_description(scout_buf *line, const json_t *card, size_t max)
 {
     const char *d = jstr(card, "description");
@@ -730,6 +756,7 @@ static void card_short(scout_buf *out, const json_t *card)
     scout_buf_free(&line);
     /* Most useful first: a later line only gets what the earlier ones left. */
     add_list_fitting(out, card, line_description, SHORT_DESC_MAX);
+    add_list_fitting(out, card, line_default_filters, 1);
     add_list_fitting(out, card, line_caveats, 2);
     add_list_fitting(out, card, line_said, 2);
     add_list_fitting(out, card, line_grain, 1);
@@ -915,6 +942,7 @@ static void card_full(scout_buf *out, const json_t *card)
     full_pairs(out, card, "upstream", "upstream", "fqname", NULL, NULL);
     full_pairs(out, card, "downstream", "downstream", "fqname", NULL, NULL);
     full_pairs(out, card, "caveats", "caveats", "text", NULL, NULL);
+    full_pairs(out, card, "default_filters", "always filtered", "condition", NULL, NULL);
     full_code(out, card);
     full_said(out, card);
     full_history(out, card);

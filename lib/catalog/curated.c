@@ -14,6 +14,7 @@
  * 'curated', which is how a re-import finds and replaces them. */
 #include "catalog/curated.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <jansson.h>
@@ -52,7 +53,13 @@ const char scout_curated_schema[] = "CREATE TABLE IF NOT EXISTS curated_tables (
                                     "  data_type TEXT,"
                                     "  pk_hint INTEGER NOT NULL DEFAULT 0,"
                                     "  origin_path TEXT,"
-                                    "  PRIMARY KEY (fqname, column_name));";
+                                    "  PRIMARY KEY (fqname, column_name));"
+                                    "CREATE TABLE IF NOT EXISTS curated_filters ("
+                                    "  fqname TEXT NOT NULL,"
+                                    "  condition TEXT NOT NULL,"
+                                    "  reason TEXT,"
+                                    "  origin_path TEXT,"
+                                    "  PRIMARY KEY (fqname, condition));";
 
 #define CURATED_FILE_MAX ((size_t)8 << 20)
 
@@ -207,7 +214,7 @@ static scout_rc forget_previous(importer *im, scout_err *err)
         " FROM curated_columns c, tables t"
         " WHERE t.id = columns.table_id AND c.fqname = t.fqname"
         "   AND c.column_name = columns.name COLLATE NOCASE;"
-        "DELETE FROM curated_tables; DELETE FROM curated_columns;"
+        "DELETE FROM curated_tables; DELETE FROM curated_columns; DELETE FROM curated_filters;"
         "DELETE FROM metrics WHERE origin IN ('dbt','curated');"
         "DELETE FROM verified_queries WHERE origin IN ('dbt','curated');"
         "DELETE FROM caveats WHERE origin IN ('dbt','curated');"
@@ -649,11 +656,149 @@ static scout_rc curated_table_key(importer *im, const char *fq, const char *k, c
     return rc;
 }
 
+/* ---------- default filters ---------- */
+
+static const char *skip_space(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n') p++;
+    return p;
+}
+
+/* Case-insensitive keyword at p followed by a non-identifier byte. */
+static const char *keyword(const char *p, const char *kw)
+{
+    size_t n = strlen(kw);
+    if (strncasecmp(p, kw, n) != 0) return NULL;
+    char c = p[n];
+    if (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return NULL;
+    return p + n;
+}
+
+static const char *parse_ident(const char *p, char *out, size_t cap)
+{
+    size_t n = 0;
+    if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return NULL;
+    while (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+           (*p >= '0' && *p <= '9')) {
+        if (n + 1 >= cap) return NULL;
+        out[n++] = *p++;
+    }
+    out[n] = 0;
+    return p;
+}
+
+static const char *parse_op(const char *p, char *op, size_t cap)
+{
+    static const char *const OPS[][2] = {{"!=", "!="}, {"<>", "!="}, {"<=", "<="}, {">=", ">="},
+                                         {"=", "="},   {"<", "<"},   {">", ">"}};
+    for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
+        if (!strncmp(p, OPS[i][0], strlen(OPS[i][0]))) {
+            snprintf(op, cap, "%s", OPS[i][1]);
+            return p + strlen(OPS[i][0]);
+        }
+    return NULL;
+}
+
+/* A single-quoted string ('' is a quote) or a number; true/false as 1/0. */
+static const char *parse_literal(const char *p, scout_curated_filter *f)
+{
+    size_t n = 0;
+    const char *e;
+    if (*p == '\'') {
+        for (p++; *p; p++) {
+            if (*p == '\'' && p[1] != '\'') break;
+            if (*p == '\'') p++;
+            if (n + 1 >= sizeof f->value) return NULL;
+            f->value[n++] = *p;
+        }
+        if (*p != '\'') return NULL;
+        f->value[n] = 0;
+        f->kind = 3;
+        return p + 1;
+    }
+    if ((e = keyword(p, "true")) || (e = keyword(p, "false"))) {
+        snprintf(f->value, sizeof f->value, "%d", tolower((unsigned char)*p) == 't');
+        f->kind = 1;
+        return e;
+    }
+    bool dot = false;
+    if (*p == '-') f->value[n++] = *p++;
+    while ((*p >= '0' && *p <= '9') || (*p == '.' && !dot)) {
+        dot = dot || *p == '.';
+        if (n + 1 >= sizeof f->value) return NULL;
+        f->value[n++] = *p++;
+    }
+    f->value[n] = 0;
+    if (n == 0 || (n == 1 && f->value[0] == '-') || f->value[n - 1] == '.') return NULL;
+    f->kind = dot ? 2 : 1;
+    return p;
+}
+
+bool scout_curated_filter_parse(const char *cond, scout_curated_filter *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *p = cond ? parse_ident(skip_space(cond), out->column, sizeof out->column) : NULL;
+    if (!p) return false;
+    p = skip_space(p);
+    const char *e = keyword(p, "is");
+    if (e) {
+        e = skip_space(e);
+        const char *not = keyword(e, "not");
+        if (not ) e = skip_space(not );
+        if (!(e = keyword(e, "null"))) return false;
+        snprintf(out->op, sizeof out->op, "%s", not ? "is not null" : "is null");
+        return *skip_space(e) == 0;
+    }
+    if (!(p = parse_op(p, out->op, sizeof out->op))) return false;
+    if (!(p = parse_literal(skip_space(p), out))) return false;
+    return *skip_space(p) == 0;
+}
+
+/* default_filters: ["is_test = 0", {condition: "...", reason: "..."}] */
+static scout_rc add_default_filter(importer *im, const char *fq, const yaml_node_t *n)
+{
+    static const char *const KEYS[] = {"condition", "reason", NULL};
+    const char *cond = scalar(n), *reason = NULL;
+    scout_rc rc = SCOUT_OK;
+    const yaml_node_t *cn = n;
+    if (!cond) {
+        if ((rc = check_keys(im, n, "a default filter", KEYS))) return rc;
+        cn = map_get(im, n, "condition");
+        const yaml_node_t *r = map_get(im, n, "reason");
+        if (!cn) return bad(im, n, "default filter needs 'condition'");
+        if ((rc = want_str(im, cn, "condition", &cond))) return rc;
+        if (r && (rc = want_str(im, r, "reason", &reason))) return rc;
+    }
+    scout_curated_filter f;
+    if (!scout_curated_filter_parse(cond, &f))
+        return bad(im, cn,
+                   "default filter '%s' must be 'column op value' or 'column is [not] null'", cond);
+    if ((rc = check_column(im, cn, fq, f.column))) return rc;
+    const char *a[] = {fq, cond, reason, im->file};
+    rc = run(im,
+             "INSERT INTO curated_filters (fqname, condition, reason, origin_path)"
+             " VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET reason = excluded.reason",
+             a, 4, im->err);
+    if (!rc) im->st->records++;
+    return rc;
+}
+
+static scout_rc add_default_filters(importer *im, const char *fq, const yaml_node_t *n)
+{
+    scout_rc rc = want_seq(im, n, "default_filters");
+    for (yaml_node_item_t *it = rc ? NULL : n->data.sequence.items.start;
+         !rc && it < n->data.sequence.items.top; it++)
+        rc = add_default_filter(im, fq, node_at(im, *it));
+    return rc;
+}
+
 static scout_rc curated_table(importer *im, const yaml_node_t *n)
 {
-    static const char *const KEYS[] = {"table",           "description", "owner",   "tags",
-                                       "synonyms",        "caveats",     "columns", "deprecated",
-                                       "source_of_truth", NULL};
+    static const char *const KEYS[] = {
+        "table",           "description",     "owner",   "tags",
+        "synonyms",        "caveats",         "columns", "deprecated",
+        "source_of_truth", "default_filters", NULL};
     scout_rc rc = check_keys(im, n, "a table", KEYS);
     const yaml_node_t *tn = rc ? NULL : map_get(im, n, "table");
     const char *ref = NULL;
@@ -678,6 +823,8 @@ static scout_rc curated_table(importer *im, const yaml_node_t *n)
             free(json);
         } else if (!strcmp(k, "caveats")) {
             rc = add_caveats(im, fq, NULL, v);
+        } else if (!strcmp(k, "default_filters")) {
+            rc = add_default_filters(im, fq, v);
         } else if (!strcmp(k, "deprecated")) {
             rc = curated_deprecated(im, fq, v);
         } else if (!strcmp(k, "columns")) {

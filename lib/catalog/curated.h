@@ -28,4 +28,18 @@ scout_rc scout_curated_import(scout_catalog *cat, const scout_config *cfg,
  * last import get their descriptions, owners and trust tiers. */
 scout_rc scout_curated_apply(scout_catalog *cat, scout_err *err);
 
+/* A table's default filter ("always exclude test accounts"), as curated:
+ * `column op literal` or `column IS [NOT] NULL`, the only shapes accepted so
+ * it can be applied as a structured filter (never pasted as SQL text). */
+typedef struct scout_curated_filter {
+    char column[128];
+    char op[16]; /* "=", "!=", "<", "<=", ">", ">=", "is null", "is not null" */
+    int kind;    /* 0 none (null tests), 1 integer, 2 real, 3 string */
+    char value[256];
+} scout_curated_filter;
+
+/* Parses one condition; false (out unspecified) when it is not one of the
+ * accepted shapes or does not fit the buffers. */
+bool scout_curated_filter_parse(const char *cond, scout_curated_filter *out);
+
 #endif

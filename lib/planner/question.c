@@ -17,6 +17,7 @@
 
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
+#include "catalog/curated.h"
 #include "search/text.h"
 
 #define MAX_TOKENS   400
@@ -534,6 +535,22 @@ static void add_dim(scout_question *q, size_t from, size_t to)
     claim(q, from, to, U_DIM);
 }
 
+/* "top 5 countries by revenue", "bottom 3 regions by net revenue": after a
+ * ranking the noun before "by" is what is ranked (the dimension) and the
+ * words after it name the measure, which binding finds among open words. */
+static bool rank_noun_dim(scout_question *q, size_t by)
+{
+    size_t k = by;
+    while (k > 0 && by - k < 4 && q->t[k - 1].used != U_RANK) {
+        if (q->t[k - 1].used != U_FREE && q->t[k - 1].used != U_STOP) return false;
+        k--;
+    }
+    if (k == 0 || k == by || q->t[k - 1].used != U_RANK) return false;
+    add_dim(q, k, by);
+    q->t[by].used = U_FILLER;
+    return true;
+}
+
 /* "by region", "per cohort", "across geographies and customer cohorts", "for
  * each plan", "broken down by kind of event", "region by region". */
 static void find_dims(scout_question *q)
@@ -552,6 +569,7 @@ static void find_dims(scout_question *q)
             continue;
         }
         if (!s) continue;
+        if (tok_is(q, i, "by") && rank_noun_dim(q, i)) continue;
         if (tok_is(q, s, "kind") || tok_is(q, s, "type")) {
             if (tok_is(q, s + 1, "of")) s += 2; /* "by kind of event" → event */
         }
@@ -1739,6 +1757,48 @@ static scout_rc order_text_series(binder *b)
     return SCOUT_OK;
 }
 
+/* The table's curated default filters ("always exclude test accounts"),
+ * each applied as a structured filter and said as an assumption, unless the
+ * question already filters that column itself. */
+static scout_rc bind_default_filters(binder *b)
+{
+    scout_semantic *s = b->s;
+    const json_t *df = json_object_get(b->bt->card, "default_filters"), *f;
+    const char *owner = jstr(b->bt->card, "owner");
+    size_t idx;
+    json_array_foreach(df, idx, f)
+    {
+        scout_curated_filter cf;
+        const char *cond = jstr((json_t *)f, "condition"), *why = jstr((json_t *)f, "reason");
+        if (!scout_curated_filter_parse(cond, &cf)) continue;
+        bool said = false;
+        for (size_t i = 0; i < s->n_filters; i++)
+            if (!strcmp(s->filters[i].ref.column, cf.column)) said = true;
+        int op = -1;
+        for (int o = SCOUT_OP_EQ; o <= SCOUT_OP_IS_NOT_NULL; o++)
+            if (!strcmp(scout_semantic_op_name((scout_op)o), cf.op)) op = o;
+        if (said || op < 0) continue;
+        bool null_test = op == SCOUT_OP_IS_NULL || op == SCOUT_OP_IS_NOT_NULL;
+        scout_rc rc = push_filter(s, cf.column, (scout_op)op, null_test ? 0 : 1);
+        if (rc != SCOUT_OK) return rc;
+        scout_sq_value *v = &s->filters[s->n_filters - 1].values[0];
+        if (cf.kind == 3) {
+            v->kind = SCOUT_VAL_KIND_STRING;
+            if (!(v->s = dupstr(cf.value))) return SCOUT_ENOMEM;
+        } else if (cf.kind == 2) {
+            v->kind = SCOUT_VAL_KIND_REAL, v->d = strtod(cf.value, NULL);
+        } else if (cf.kind == 1) {
+            v->kind = SCOUT_VAL_KIND_INT, v->i = strtoll(cf.value, NULL, 10);
+        }
+        char a[600];
+        snprintf(a, sizeof a, "excluding %s (%s), as curated%s%s", why[0] ? why : "by default",
+                 cond, owner[0] ? " by " : "", owner);
+        if ((rc = push_assumption(s, a)) != SCOUT_OK) return rc;
+        note(&b->why, "default filter %s%s", cond, NULL);
+    }
+    return SCOUT_OK;
+}
+
 static void list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -1808,6 +1868,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         rc = bind_values(&b, &members);
     }
     if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
     scout_grain grain = q->grain;

@@ -352,3 +352,80 @@ Test(curated, acme_deprecated_revenue_points_to_its_replacement, .timeout = 180)
     scout_config_free(cfg);
     scout_catalog_close(cat);
 }
+
+static void write_yaml(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(curated, default_filters_are_strict_stored_and_on_the_card)
+{
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/ctx", g_dir);
+    write_yaml(dir, "a_good.yaml",
+               "version: 1\ntables:\n  - table: wh.main.orders\n    default_filters:\n"
+               "      - \"status != 'refunded'\"\n"
+               "      - {condition: \"amount > 0\", reason: zero-amount test orders}\n");
+    write_yaml(dir, "b_injection.yaml",
+               "version: 1\ntables:\n  - table: wh.main.customers\n    default_filters:\n"
+               "      - \"country = 'SE'; drop table customers\"\n");
+    write_yaml(dir, "c_unknown_column.yaml",
+               "version: 1\ntables:\n  - table: wh.main.customers\n    default_filters:\n"
+               "      - {condition: \"is_test = 0\", reason: test accounts}\n");
+    g_cur_v[0] = dir;
+    scout_catalog *cat = open_cat();
+    crawl(cat);
+    scout_layer_stats st = import(cat);
+    cr_assert_eq(st.errors, 2);
+    expect_contains("SELECT error FROM context_files WHERE path LIKE '%b_injection.yaml'",
+                    "must be 'column op value'");
+    expect_contains("SELECT error FROM context_files WHERE path LIKE '%c_unknown_column.yaml'",
+                    "unknown column 'is_test'");
+    expect("SELECT count(*) FROM curated_filters WHERE fqname = 'wh.main.customers'", "0");
+    expect("SELECT group_concat(condition, ' | ') FROM (SELECT condition FROM curated_filters"
+           " WHERE fqname = 'wh.main.orders' ORDER BY rowid)",
+           "status != 'refunded' | amount > 0");
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_err err = {0};
+    cr_assert_eq(scout_catalog_card_text(cat, "wh.main.orders", SCOUT_CARD_SHORT, NULL, &b, &err),
+                 SCOUT_OK, "%s", err.msg);
+    cr_assert(strstr(scout_buf_cstr(&b),
+                     "always filtered: status != 'refunded'; amount > 0 (zero-amount test orders)"),
+              "%s", scout_buf_cstr(&b));
+    scout_buf_free(&b);
+    scout_catalog_close(cat);
+}
+
+Test(curated, default_filter_conditions_parse_into_column_op_value)
+{
+    scout_curated_filter f;
+    cr_assert(scout_curated_filter_parse(" is_test = 0 ", &f));
+    cr_assert_str_eq(f.column, "is_test");
+    cr_assert_str_eq(f.op, "=");
+    cr_assert_eq(f.kind, 1);
+    cr_assert(scout_curated_filter_parse("status <> 'it''s'", &f));
+    cr_assert_str_eq(f.op, "!=");
+    cr_assert_str_eq(f.value, "it's");
+    cr_assert_eq(f.kind, 3);
+    cr_assert(scout_curated_filter_parse("deleted_at IS NOT NULL", &f));
+    cr_assert_str_eq(f.op, "is not null");
+    cr_assert(scout_curated_filter_parse("score >= -1.5", &f));
+    cr_assert_eq(f.kind, 2);
+    const char *bad[] = {"",
+                         "is_test",
+                         "is_test = 0 or 1 = 1",
+                         "is_test = 0; drop table x",
+                         "is_test = (select 1)",
+                         "status = 'open",
+                         "1 = 1",
+                         "is_test is maybe null",
+                         NULL};
+    for (size_t i = 0; bad[i]; i++)
+        cr_assert(!scout_curated_filter_parse(bad[i], &f), "accepted '%s'", bad[i]);
+}

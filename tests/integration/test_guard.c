@@ -1,0 +1,158 @@
+/* Guardrail commands through the real binary on a tiny home: a restricted
+ * finance source, an admin (the OS user running the tests) and two people.
+ * Tokens are printed once and stored only hashed; grants change what a user
+ * may read; non-admins cannot grant; and (once ask runs through the guard)
+ * a user without finance access is refused without the table being named.
+ * Tests skip themselves while the guard commands are not registered in
+ * main.c yet. */
+#include <criterion/criterion.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support/proc.h"
+
+static char *home;
+
+static void make_db(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void setup(void)
+{
+    home = test_tmpdir();
+    char path[600], yaml[2048];
+    snprintf(path, sizeof path, "%s/fin.db", home);
+    make_db(path, "CREATE TABLE revenue_daily(day TEXT, region TEXT, revenue REAL);"
+                  "INSERT INTO revenue_daily VALUES ('2026-01-01', 'EMEA', 10);");
+    snprintf(path, sizeof path, "%s/prod.db", home);
+    make_db(path, "CREATE TABLE signups(day TEXT, n INT); INSERT INTO signups VALUES "
+                  "('2026-01-01', 3);");
+    struct passwd *pw = getpwuid(geteuid());
+    cr_assert_not_null(pw);
+    snprintf(yaml, sizeof yaml,
+             "sources:\n"
+             "  - {name: finance, kind: sqlite, path: fin.db, restricted: true}\n"
+             "  - {name: product, kind: sqlite, path: prod.db}\n"
+             "users:\n"
+             "  - {name: %s, admin: true}\n"
+             "  - {name: raj, email: raj@x.io, groups: [finance]}\n"
+             "  - {name: sofia, email: sofia@x.io, groups: [growth]}\n",
+             pw->pw_name);
+    snprintf(path, sizeof path, "%s/scout.yaml", home);
+    test_write_file(path, yaml);
+}
+
+static void teardown(void)
+{
+    test_rmdir(home);
+    free(home);
+}
+
+/* Skips the test while main.c does not know the guard commands. */
+static void need_commands(void)
+{
+    proc_result r = proc_scoutv("--home", home, "users", "list", NULL);
+    bool missing = strstr(r.err, "unknown command") != NULL;
+    proc_result_free(&r);
+    if (missing) cr_skip_test("guard commands are not registered in main.c yet");
+}
+
+static proc_result ok(const char *const *args)
+{
+    proc_result r = proc_scout(args);
+    cr_assert_eq(r.status, 0, "%s: %s", args[2], r.err);
+    return r;
+}
+
+Test(guard_cli, token_is_printed_once_and_never_stored, .init = setup, .fini = teardown)
+{
+    need_commands();
+    proc_result r = ok((const char *[]){"--home", home, "users", "token", "sofia", NULL});
+    char tok[64] = "";
+    cr_assert_eq(sscanf(r.out, "%63s", tok), 1);
+    cr_assert_eq(strncmp(tok, "sct_", 4), 0, "%s", r.out);
+    cr_assert(strstr(r.err, "shown once"), "%s", r.err);
+    proc_result_free(&r);
+
+    r = ok((const char *[]){"--home", home, "users", "tokens", "sofia", NULL});
+    cr_assert_null(strstr(r.out, tok + 4), "listing shows the secret");
+    cr_assert(strstr(r.out, "tok_"), "%s", r.out);
+    proc_result_free(&r);
+
+    char db[600];
+    snprintf(db, sizeof db, "%s/catalog.db", home);
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+    cr_assert_eq(sqlite3_prepare_v2(h, "SELECT length(hash) FROM guard_tokens", -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_eq(sqlite3_column_int(st, 0), 32, "a 32-byte digest, not the token");
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+}
+
+Test(guard_cli, grants_open_a_restricted_source_to_a_group, .init = setup, .fini = teardown)
+{
+    need_commands();
+    proc_result r = ok((const char *[]){"--home", home, "grants", "--check",
+                                        "finance.main.revenue_daily", "--user", "raj", NULL});
+    cr_assert(strstr(r.out, "raj may not read"), "restricted by default: %s", r.out);
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "grant", "finance", "--group", "finance", NULL});
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "grants", "--check", "finance.main.revenue_daily",
+                            "--user", "raj", NULL});
+    cr_assert(strstr(r.out, "raj may read"), "%s", r.out);
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "grants", "--check", "finance.main.revenue_daily",
+                            "--user", "sofia", NULL});
+    cr_assert(strstr(r.out, "sofia may not read"), "%s", r.out);
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "--json", "grants", NULL});
+    cr_assert(strstr(r.out, "\"subject\": \"finance\""), "%s", r.out);
+    proc_result_free(&r);
+}
+
+Test(guard_cli, only_admins_grant, .init = setup, .fini = teardown)
+{
+    need_commands();
+    proc_result r =
+        proc_scoutv("--home", home, "--as", "sofia", "grant", "finance", "--user", "sofia", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "needs a scout admin"), "%s", r.err);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "sofia", "users", "token", NULL);
+    cr_assert_eq(r.status, 0, "anyone may make their own token: %s", r.err);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "sofia", "users", "token", "raj", NULL);
+    cr_assert_eq(r.status, 1, "but not someone else's");
+    proc_result_free(&r);
+}
+
+/* Enable once lib/ask/ask.c runs its SQL through scout_guard_query. */
+Test(guard_cli, ask_without_finance_access_is_refused_without_naming_the_table, .init = setup,
+     .fini = teardown, .disabled = true)
+{
+    need_commands();
+    proc_result r = ok((const char *[]){"--home", home, "index", NULL});
+    proc_result_free(&r);
+    r = ok(
+        (const char *[]){"--home", home, "grant", "finance", "--contact", "#finance-data", NULL});
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "sofia", "ask", "total revenue by region", NULL);
+    cr_assert_neq(r.status, 0, "%s", r.out);
+    cr_assert(strstr(r.out, "access") || strstr(r.err, "access"), "%s%s", r.out, r.err);
+    cr_assert(strstr(r.out, "#finance-data") || strstr(r.err, "#finance-data"));
+    cr_assert_null(strstr(r.out, "revenue_daily"), "names the table: %s", r.out);
+    cr_assert_null(strstr(r.err, "revenue_daily"), "names the table: %s", r.err);
+    proc_result_free(&r);
+}

@@ -104,3 +104,34 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: `make fuzz` builds each tests/fuzz/*.c as a libFuzzer target
+# (clang, address + undefined sanitizers, the library instrumented for
+# coverage) and runs each for FUZZ_SECONDS. tests/fuzz/NAME.dict, when
+# present, is the target's dictionary; the corpus grows in build/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_WARN     = $(filter-out -Werror,$(WARN))
+FUZZ_SRC     := $(wildcard tests/fuzz/*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+
+.PHONY: fuzz
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(STD) $(FUZZ_WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(INCS) $(DEPS_CFLAGS) -c $< -o $@
+
+build/fuzz/libscout.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libscout.a
+	$(FUZZ_CC) $(STD) $(FUZZ_WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(INCS) $(DEPS_CFLAGS) $< build/fuzz/libscout.a -o $@ $(LIBS)
+
+fuzz: setup
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
+	  d=tests/fuzz/$$n.dict; dict=$$( [ -f $$d ] && echo -dict=$$d ); \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 $$dict build/fuzz/corpus/$$n || exit 1; \
+	done

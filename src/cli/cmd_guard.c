@@ -418,7 +418,7 @@ static scout_rc check_source(guard_cmd *g, const char *object)
 static scout_rc run_grant(cli *c, int argc, char **argv)
 {
     guard_cmd g;
-    grant_args a;
+    grant_args a = {0};
     scout_rc rc = guard_open(c, "grant", &g);
     if (!rc) rc = parse_grant_args(&g, argc, argv, &a);
     if (!rc) rc = need_admin(&g, "granting access");
@@ -452,7 +452,7 @@ const cli_command cli_cmd_grant = {
 static scout_rc run_revoke(cli *c, int argc, char **argv)
 {
     guard_cmd g;
-    grant_args a;
+    grant_args a = {0};
     scout_rc rc = guard_open(c, "revoke", &g);
     if (!rc) rc = parse_grant_args(&g, argc, argv, &a);
     if (!rc) rc = need_admin(&g, "revoking access");

@@ -79,6 +79,7 @@ typedef struct acc {
     bool done; /* the stream said it was complete */
     const scout_llm_request *req;
     bool delivered; /* a delta reached the caller: the call can no longer be retried */
+    bool quiet;     /* rebuilding from a final object: the caller saw these deltas already */
 } acc;
 
 static void acc_init(acc *a, const scout_llm_request *req, size_t max_text)
@@ -113,7 +114,7 @@ static void acc_clear(acc *a)
 static void emit(acc *a, scout_llm_delta_kind kind, size_t index, const char *id, const char *name,
                  const char *text, size_t len)
 {
-    if (!a->req->on_delta) return;
+    if (!a->req->on_delta || a->quiet) return;
     scout_llm_delta d = {kind, index, id, name, text, len};
     a->delivered = true;
     a->req->on_delta(a->req->delta_ud, &d);
@@ -989,6 +990,7 @@ static scout_rc responses_event(void *ud, const char *event, const char *data, s
     else if (!strcmp(type, "response.completed") || !strcmp(type, "response.incomplete")) {
         /* The final object is authoritative; deltas were for display. */
         acc_clear(s->a);
+        s->a->quiet = s->a->delivered; /* a server that sent no deltas still gets them shown */
         rc = responses_object(s->o, s->a, json_object_get(ev, "response"), err);
         s->a->done = true;
     } else if (!strcmp(type, "response.failed") || !strcmp(type, "error"))

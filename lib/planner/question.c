@@ -887,6 +887,30 @@ static void add_syn(scout_text *tx, char *set, char *phrases, const char *text)
     phrases[have + n - from + 1] = 0;
 }
 
+/* Adds the identifier's parts that mix letters and digits ("p95" of p95_ms)
+ * as written: text normalisation splits them, but people type them whole. */
+static void add_mixed_parts(char *set, const char *ident)
+{
+    const char *p = ident;
+    while (*p) {
+        const char *e = p;
+        bool alpha = false, digit = false;
+        while (*e && *e != '_') {
+            alpha = alpha || isalpha((unsigned char)*e);
+            digit = digit || isdigit((unsigned char)*e);
+            e++;
+        }
+        size_t n = (size_t)(e - p), have = strlen(set);
+        if (alpha && digit && n < WORD_MAX && have + n + 3 < SET_MAX) {
+            if (have == 0) set[have++] = ' ';
+            for (size_t i = 0; i < n; i++) set[have + i] = (char)tolower((unsigned char)p[i]);
+            set[have + n] = ' ';
+            set[have + n + 1] = 0;
+        }
+        p = *e ? e + 1 : e;
+    }
+}
+
 static bool in_set(const char *set, const char *stem)
 {
     if (!stem[0] || !set[0]) return false;
@@ -1036,6 +1060,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         if (bc->is_time) bc->numeric = false;
         split_ident(tmp, bc->name, sizeof tmp);
         add_text(tx, bc->names, tmp);
+        add_mixed_parts(bc->names, bc->name);
         size_t k;
         json_t *s;
         json_array_foreach(json_object_get(c, "synonyms"), k, s)
@@ -1250,6 +1275,15 @@ static double unmatched_names(const binder *b, const char *names)
     return n;
 }
 
+/* The word itself, or its spelled-out abbreviation ("rev" → revenue). */
+static bool said_as(const qtok *t, const char *stem)
+{
+    if (!strcmp(t->stem, stem)) return true;
+    for (int r = 0; r < t->n_rel; r++)
+        if (t->relw[r] >= 1.0 && !strcmp(t->rel[r], stem)) return true;
+    return false;
+}
+
 /* Is one of the synonym phrases said in full by the question's open words? */
 static bool phrase_said(const binder *b, const char *phrases)
 {
@@ -1267,7 +1301,7 @@ static bool phrase_said(const binder *b, const char *phrases)
             bool found = false;
             for (size_t i = 0; i < b->q->n && !found; i++)
                 if ((open_tok(b, i) || b->used[i] == U_GRAIN || b->used[i] == B_MEASURE) &&
-                    !strcmp(b->q->t[i].stem, stem))
+                    said_as(&b->q->t[i], stem))
                     found = true;
             all = found;
             w = we < e ? we + 1 : e;

@@ -73,6 +73,7 @@ scout_rc cli_print_index_report(cli *c, const cli_index_result *res);
 
 /* Commands. */
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_index, cli_cmd_tables, cli_cmd_show,
-    cli_cmd_status, cli_cmd_memory, cli_cmd_search, cli_cmd_eval, cli_cmd_ask;
+    cli_cmd_status, cli_cmd_memory, cli_cmd_search, cli_cmd_eval, cli_cmd_ask, cli_cmd_users,
+    cli_cmd_groups, cli_cmd_grant, cli_cmd_revoke, cli_cmd_grants, cli_cmd_audit;
 
 #endif

@@ -96,7 +96,8 @@ typedef struct scout_llm_reply {
     size_t n_tool_calls;
     char *finish_reason; /* "stop", "tool_calls", "length", ... as the provider said; never NULL */
     scout_llm_usage usage;
-    int attempts; /* HTTP attempts made (1 = no retry) */
+    bool usage_estimated; /* the provider reported no usage: ~4 bytes per token was assumed */
+    int attempts;         /* HTTP attempts made (1 = no retry) */
 } scout_llm_reply;
 
 /* The provider interface. cancel is the handle's flag: providers check it

@@ -1015,6 +1015,20 @@ static scout_rc parse_whole(openai *o, acc *a, const scout_buf *body, scout_err 
     return rc;
 }
 
+/* Some servers (older local ones, some proxies) report no usage. Budgets
+ * must still bind, so a rough count (about 4 bytes per token) stands in and
+ * the reply says it is an estimate. */
+static void estimate_usage(scout_llm_reply *r, size_t request_bytes)
+{
+    if (r->usage.prompt_tokens || r->usage.completion_tokens) return;
+    size_t out = strlen(r->text);
+    for (size_t i = 0; i < r->n_tool_calls; i++)
+        out += strlen(r->tool_calls[i].name) + strlen(r->tool_calls[i].arguments);
+    r->usage.prompt_tokens = (int64_t)(request_bytes + 3) / 4;
+    r->usage.completion_tokens = (int64_t)(out + 3) / 4;
+    r->usage_estimated = true;
+}
+
 static scout_rc openai_chat(void *ud, const scout_llm_request *req, const atomic_bool *cancel,
                             scout_llm_reply *out, scout_err *err)
 {
@@ -1044,6 +1058,7 @@ static scout_rc openai_chat(void *ud, const scout_llm_request *req, const atomic
     if (!rc && p.was_sse && !a.done && !(chat && a.finish[0]))
         rc = scout_err_set(err, SCOUT_EIO, "llm: stream ended before the reply was complete");
     if (!rc) rc = acc_to_reply(&a, p.attempts, out, err);
+    if (!rc) estimate_usage(out, strlen(body));
     if (rc) scout_llm_reply_free(out);
     acc_free(&a);
     scout_buf_free(&p.reply);

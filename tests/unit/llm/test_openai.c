@@ -537,3 +537,22 @@ Test(llm, embeddings_endpoint_serves_the_search_embedder, .timeout = 30)
     json_decref(reqs);
     fake_server_stop(&f);
 }
+
+Test(llm, missing_usage_is_estimated_so_budgets_still_bind, .timeout = 30)
+{
+    fake_server f;
+    scout_llm_reply r;
+    scout_err err = {0};
+    scout_rc rc = one_call("{\"steps\":[{\"raw\":\"data: {\\\"choices\\\":[{\\\"delta\\\":"
+                           "{\\\"content\\\":\\\"twelve bytes\\\"},\\\"finish_reason\\\":"
+                           "\\\"stop\\\"}]}\\n\\n\"}]}",
+                           (opts){0}, true, &r, &err, &f);
+    cr_assert_eq(rc, SCOUT_OK, "a stream without [DONE] but with a finish_reason is whole: %s",
+                 err.msg);
+    cr_assert_str_eq(r.text, "twelve bytes");
+    cr_assert(r.usage_estimated);
+    cr_assert_eq(r.usage.completion_tokens, 3);
+    cr_assert_gt(r.usage.prompt_tokens, 10, "the request's size stands in for prompt tokens");
+    scout_llm_reply_free(&r);
+    fake_server_stop(&f);
+}

@@ -31,7 +31,8 @@ typedef struct openai {
     char *model;
     char *api_key; /* NULL when the variable is unset: local servers need none */
     char *embeddings_model;
-    bool azure; /* Azure wants the key in an api-key header */
+    bool azure;  /* Azure wants the key in an api-key header */
+    bool openai; /* api.openai.com: newer models refuse max_tokens */
     int64_t timeout_ms;
     int max_retries;
     scout_openai_tuning t;
@@ -751,7 +752,10 @@ static scout_rc build_body(const openai *o, const scout_llm_request *req, char *
         json_object_set_new(root, "stream_options", json_pack("{s:b}", "include_usage", 1));
     if (!chat) json_object_set_new(root, "store", json_false()); /* keep data off the provider */
     if (req->max_output_tokens > 0)
-        json_object_set_new(root, chat ? "max_tokens" : "max_output_tokens",
+        json_object_set_new(root,
+                            !chat       ? "max_output_tokens"
+                            : o->openai ? "max_completion_tokens"
+                                        : "max_tokens", /* what the compatible servers know */
                             json_integer(req->max_output_tokens));
     if (!rc) {
         *out = json_dumps(root, JSON_COMPACT);
@@ -1249,6 +1253,7 @@ scout_rc scout_openai_open(const scout_llm_cfg *cfg, const scout_llm_ops **ops, 
     size_t n = strlen(o->base_url);
     while (n && o->base_url[n - 1] == '/') o->base_url[--n] = '\0';
     o->azure = strstr(o->base_url, ".azure.com") != NULL;
+    o->openai = strstr(o->base_url, "://api.openai.com") != NULL;
     *ops = cfg->api == SCOUT_LLM_API_RESPONSES ? &RESPONSES_OPS : &CHAT_OPS;
     *ud = o;
     return SCOUT_OK;

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/fsutil.h"
 #include "cli.h"
+#include "guard/grants.h"
 
 /* First line of a scout.yaml written by `scout demo`: lets a re-run replace
  * its own config while never clobbering one a person wrote. */
@@ -152,6 +153,19 @@ static scout_rc print_demo_summary(cli *c, const scout_acme_stats *as, const cli
     return rc;
 }
 
+/* Acme's finance source is restricted (default-deny): the finance team and
+ * the executives may read it, and everyone else is told where to ask. */
+static scout_rc grant_demo_access(cli *c)
+{
+    static const char *const READERS[] = {"finance", "exec"};
+    for (size_t i = 0; i < sizeof READERS / sizeof READERS[0]; i++) {
+        scout_rc rc = scout_grants_set(c->cat, SCOUT_GRANT_GROUP, READERS[i], "finance", false,
+                                       "demo", &c->err);
+        if (rc) return rc;
+    }
+    return scout_grants_set_contact(c->cat, "finance", "#finance-data", &c->err);
+}
+
 static scout_rc run_demo(cli *c, int argc, char **argv)
 {
     scout_acme_opts opts = {SCOUT_ACME_DEFAULT_SEED, 1.0, demo_phase, c};
@@ -171,6 +185,7 @@ static scout_rc run_demo(cli *c, int argc, char **argv)
     if (rc) return rc;
     cli_index_result res;
     rc = cli_run_index(c, SCOUT_LAYERS_ALL, &res);
+    if (!rc) rc = grant_demo_access(c);
     return rc ? rc : print_demo_summary(c, &as, &res);
 }
 
@@ -181,7 +196,9 @@ const cli_command cli_cmd_demo = {
     "Generates Acme, a realistic company with finance, subscriptions, product,\n"
     "engineering and sales data (two years, over 2 million rows, many lookalike\n"
     "tables), its dbt project, docs, Slack export, dashboards and query log, into\n"
-    "HOME/acme; writes HOME/scout.yaml for it and indexes it. Deterministic:\n"
+    "HOME/acme; writes HOME/scout.yaml for it and indexes it. The finance source\n"
+    "is restricted: the finance and exec groups are granted it (ask #finance-data).\n"
+    "Deterministic:\n"
     "the same seed gives the same data.\n"
     "  --seed N    random seed (default 42)\n"
     "  --scale X   size factor (default 1.0; 0.02 is a quick small company)\n",

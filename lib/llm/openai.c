@@ -321,6 +321,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
         x->cb_rc = scout_sse_feed(&x->sse, p, n, &x->cb_err);
         return x->cb_rc ? 0 : n;
     }
+    if (x->body_over) return n;
     if (scout_buf_append(&x->body, p, n)) {
         if (x->status >= 200 && x->status < 300) {
             x->cb_rc = scout_err_set(&x->cb_err, SCOUT_ELIMIT, "llm: reply larger than %zu bytes",
@@ -601,8 +602,11 @@ static scout_rc post_json(openai *o, post *p, const atomic_bool *cancel, scout_e
         rc = err ? err->code : SCOUT_EIO;
         bool delivered = p->a && p->a->delivered;
         if (out == XF_FAIL || attempt > o->max_retries || delivered) {
-            if (attempt > 1 && err)
-                scout_err_prefix(err, "llm: gave up after %d attempts", attempt);
+            if (attempt > 1 && err) {
+                char first[SCOUT_ERR_MSG_MAX];
+                snprintf(first, sizeof first, "%s", err->msg);
+                scout_err_set(err, rc, "%.400s (gave up after %d attempts)", first, attempt);
+            }
             break;
         }
         if (p->a) acc_clear(p->a);

@@ -247,8 +247,8 @@ Test(llm, retries_are_bounded_and_the_error_names_status_and_message, .timeout =
     scout_rc rc =
         one_call(scout_buf_cstr(&script), (opts){SCOUT_LLM_API_CHAT, 0, 2, 0}, false, &r, &err, &f);
     cr_assert_eq(rc, SCOUT_EIO);
-    cr_assert_str_eq(
-        err.msg, "llm: gave up after 3 attempts: llm: http 503 from /chat/completions: try later");
+    cr_assert_str_eq(err.msg,
+                     "llm: http 503 from /chat/completions: try later (gave up after 3 attempts)");
     json_t *reqs = fake_server_requests(&f);
     cr_assert_eq(json_array_size(reqs), 3);
     json_decref(reqs);

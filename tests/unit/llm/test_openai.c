@@ -22,6 +22,7 @@ typedef struct opts {
     int64_t timeout_ms;
     int max_retries;
     size_t max_reply_bytes;
+    int64_t idle_ms;
 } opts;
 
 /* A client for the fake server; short backoff so retry tests stay fast. */
@@ -40,7 +41,7 @@ static scout_llm *client(const fake_server *f, opts o)
     void *ud = NULL;
     scout_err err = {0};
     cr_assert_eq(scout_openai_open(&cfg, &ops, &ud, &err), SCOUT_OK, "%s", err.msg);
-    scout_openai_tuning t = {10, 50, 0, 0, o.max_reply_bytes};
+    scout_openai_tuning t = {10, 50, 0, o.idle_ms, o.max_reply_bytes};
     scout_openai_tune(ud, &t);
     scout_llm *llm = scout_llm_new(ops, ud);
     cr_assert_not_null(llm);
@@ -98,7 +99,7 @@ static void run_tool_call(scout_llm_api api, bool stream)
     scout_buf script = SCOUT_BUF_INIT;
     scout_buf_printf(&script, "{\"steps\":[%s]}", TOOL_STEP);
     fake_server_start(&f, scout_buf_cstr(&script));
-    scout_llm *llm = client(&f, (opts){api, 0, 0, 0});
+    scout_llm *llm = client(&f, (opts){api, 0, 0, 0, 0});
     scout_llm_tool tools[1] = {TOOLS[0]};
     tools[0].parameters = TOOL_SCHEMA;
     scout_llm_request req = request();
@@ -205,7 +206,7 @@ Test(llm, server_error_then_success_is_retried, .timeout = 30)
     scout_err err = {0};
     scout_rc rc = one_call("{\"steps\":[{\"status\":500,\"body\":\"{\\\"error\\\":{\\\"message\\\":"
                            "\\\"overloaded\\\"}}\"},{\"text\":\"ok\"}]}",
-                           (opts){SCOUT_LLM_API_CHAT, 0, 2, 0}, true, &r, &err, &f);
+                           (opts){SCOUT_LLM_API_CHAT, 0, 2, 0, 0}, true, &r, &err, &f);
     cr_assert_eq(rc, SCOUT_OK, "%s", err.msg);
     cr_assert_str_eq(r.text, "ok");
     cr_assert_eq(r.attempts, 2);
@@ -225,7 +226,7 @@ Test(llm, rate_limit_waits_for_retry_after, .timeout = 30)
     scout_rc rc = one_call("{\"steps\":[{\"status\":429,\"headers\":{\"Retry-After\":\"1\"},"
                            "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"slow down\\\"}}\"},"
                            "{\"text\":\"ok\"}]}",
-                           (opts){SCOUT_LLM_API_RESPONSES, 0, 1, 0}, false, &r, &err, &f);
+                           (opts){SCOUT_LLM_API_RESPONSES, 0, 1, 0, 0}, false, &r, &err, &f);
     int64_t took = mono_ms() - t0;
     cr_assert_eq(rc, SCOUT_OK, "%s", err.msg);
     cr_assert_eq(r.attempts, 2);
@@ -244,8 +245,8 @@ Test(llm, retries_are_bounded_and_the_error_names_status_and_message, .timeout =
         "{\"status\":503,\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"try later\\\"}}\"}";
     scout_buf script = SCOUT_BUF_INIT;
     scout_buf_printf(&script, "{\"steps\":[%s,%s,%s,{\"text\":\"never\"}]}", e503, e503, e503);
-    scout_rc rc =
-        one_call(scout_buf_cstr(&script), (opts){SCOUT_LLM_API_CHAT, 0, 2, 0}, false, &r, &err, &f);
+    scout_rc rc = one_call(scout_buf_cstr(&script), (opts){SCOUT_LLM_API_CHAT, 0, 2, 0, 0}, false,
+                           &r, &err, &f);
     cr_assert_eq(rc, SCOUT_EIO);
     cr_assert_str_eq(err.msg,
                      "llm: http 503 from /chat/completions: try later (gave up after 3 attempts)");
@@ -263,7 +264,7 @@ Test(llm, a_slow_server_times_out, .timeout = 30)
     scout_err err = {0};
     int64_t t0 = mono_ms();
     scout_rc rc = one_call("{\"steps\":[{\"delay_ms\":5000,\"text\":\"late\"}]}",
-                           (opts){SCOUT_LLM_API_CHAT, 700, 0, 0}, true, &r, &err, &f);
+                           (opts){SCOUT_LLM_API_CHAT, 700, 0, 0, 0}, true, &r, &err, &f);
     int64_t took = mono_ms() - t0;
     cr_assert_eq(rc, SCOUT_ETIMEOUT, "%s", err.msg);
     cr_assert(strstr(err.msg, "within 700 ms") || strstr(err.msg, "nothing for 700 ms"), "%s",
@@ -343,11 +344,11 @@ Test(llm, malformed_json_is_a_clear_error, .timeout = 60)
         "{\"steps\":[{\"raw\":\"{\\\"choices\\\":[{\\\"message\\\":{\\\"content\\\":7}}]}\"}]}",
         (opts){0}, false, SCOUT_EIO, "message content is not a string");
     expect_error("{\"steps\":[{\"raw\":\"{\\\"output\\\": {}}\"}]}",
-                 (opts){SCOUT_LLM_API_RESPONSES, 0, 0, 0}, false, SCOUT_EIO,
+                 (opts){SCOUT_LLM_API_RESPONSES, 0, 0, 0, 0}, false, SCOUT_EIO,
                  "response has no output list");
     expect_error("{\"steps\":[{\"raw\":\"data: {\\\"type\\\":\\\"response.output_text.delta\\\","
                  "\\\"delta\\\":[1]}\\n\\n\"}]}",
-                 (opts){SCOUT_LLM_API_RESPONSES, 0, 0, 0}, true, SCOUT_EIO,
+                 (opts){SCOUT_LLM_API_RESPONSES, 0, 0, 0, 0}, true, SCOUT_EIO,
                  "delta is not a string");
 }
 
@@ -356,15 +357,15 @@ Test(llm, truncated_stream_is_refused, .timeout = 30)
     expect_error("{\"steps\":[{\"text\":\"half an answ\",\"truncate\":true}]}", (opts){0}, true,
                  SCOUT_EIO, "stream ended before the reply was complete");
     expect_error("{\"steps\":[{\"text\":\"half\",\"truncate\":true}]}",
-                 (opts){SCOUT_LLM_API_RESPONSES, 0, 0, 0}, true, SCOUT_EIO,
+                 (opts){SCOUT_LLM_API_RESPONSES, 0, 0, 0, 0}, true, SCOUT_EIO,
                  "stream ended before the reply was complete");
 }
 
 Test(llm, oversized_reply_is_capped, .timeout = 60)
 {
     const char *big = "{\"steps\":[{\"pad_bytes\":300000,\"chunk\":4096}]}";
-    expect_error(big, (opts){0, 0, 0, 100000}, false, SCOUT_ELIMIT, "larger than 100000 bytes");
-    expect_error(big, (opts){0, 0, 0, 100000}, true, SCOUT_ELIMIT, "larger than 100000 bytes");
+    expect_error(big, (opts){0, 0, 0, 100000, 0}, false, SCOUT_ELIMIT, "larger than 100000 bytes");
+    expect_error(big, (opts){0, 0, 0, 100000, 0}, true, SCOUT_ELIMIT, "larger than 100000 bytes");
 }
 
 Test(llm, api_key_never_appears_in_errors, .timeout = 30)
@@ -465,7 +466,7 @@ static void check_history_shape(scout_llm_api api)
 {
     fake_server f;
     fake_server_start(&f, "{\"steps\":[{\"text\":\"done\"}]}");
-    scout_llm *llm = client(&f, (opts){api, 0, 0, 0});
+    scout_llm *llm = client(&f, (opts){api, 0, 0, 0, 0});
     scout_llm_tool_call call = {"call_9", "search", "{\"q\":\"x\"}"};
     scout_llm_msg msgs[] = {{SCOUT_LLM_USER, "q", NULL, 0, NULL},
                             {SCOUT_LLM_ASSISTANT, NULL, &call, 1, NULL},
@@ -554,5 +555,20 @@ Test(llm, missing_usage_is_estimated_so_budgets_still_bind, .timeout = 30)
     cr_assert_eq(r.usage.completion_tokens, 3);
     cr_assert_gt(r.usage.prompt_tokens, 10, "the request's size stands in for prompt tokens");
     scout_llm_reply_free(&r);
+    fake_server_stop(&f);
+}
+
+Test(llm, a_stream_that_stalls_fails_on_the_read_timeout, .timeout = 30)
+{
+    fake_server f;
+    scout_llm_reply r;
+    scout_err err = {0};
+    int64_t t0 = mono_ms();
+    scout_rc rc = one_call("{\"steps\":[{\"text\":\"abc\",\"chunk\":1,\"gap_ms\":4000}]}",
+                           (opts){SCOUT_LLM_API_CHAT, 20000, 0, 0, 600}, true, &r, &err, &f);
+    int64_t took = mono_ms() - t0;
+    cr_assert_eq(rc, SCOUT_ETIMEOUT, "%s", err.msg);
+    cr_assert_str_eq(err.msg, "llm: /chat/completions sent nothing for 600 ms");
+    cr_assert_lt(took, 3000, "the 20 s total limit was not waited for (%lld ms)", (long long)took);
     fake_server_stop(&f);
 }

@@ -138,6 +138,31 @@ Test(search, a_synonym_finds_the_table)
     cr_assert(n >= 1 && n <= 3, "cases ~ tickets: %d", n);
 }
 
+Test(search, initials_of_the_question_find_a_table_named_by_them)
+{
+    /* "dau", "wau": the words of the question spell the table's name. */
+    cr_assert_eq(rank_for("daily active users", "product.analytics.dau"), 1);
+    cr_assert_eq(rank_for("weekly active users trend", "product.analytics.wau"), 1);
+    /* A real word is never taken as initials ("open pipeline emea na"). */
+    scout_search_results *r = ask("compare open pipeline in EMEA and NA", 0, NULL);
+    cr_assert_str_not_empty(scout_search_results_terms(r));
+    cr_assert_null(strstr(scout_search_results_terms(r), "emea→open"), "%s",
+                   scout_search_results_terms(r));
+    scout_search_results_free(r);
+}
+
+Test(search, a_period_is_not_required_but_a_grain_is)
+{
+    /* "last month" is a period any dated table can apply: the invoices table
+     * must not lose to tables that merely mention months. */
+    cr_assert_leq(
+        rank_for("How many invoices did we send last month?", "finance.mart.fct_invoices"), 2);
+    /* "monthly" is a grain: the monthly table beats the daily one. */
+    int m = rank_for("monthly revenue", "finance.mart.revenue_monthly");
+    int d = rank_for("monthly revenue", "finance.mart.revenue_daily");
+    cr_assert(m >= 1 && (d == 0 || m < d), "monthly %d, daily %d", m, d);
+}
+
 /* ---- permissions ---- */
 
 static bool hide_revenue_daily(void *ud, const char *fq)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "guard/identity.h"
 
 scout_rc cli_load_config(cli *c)
 {
@@ -78,24 +79,51 @@ static const char *os_user(void)
     return u && *u ? u : "unknown";
 }
 
+/* Looks name up in the identity store (users from scout.yaml plus those added
+ * with `scout users add`, with every group they belong to). *found is false
+ * when the name is unknown; a disabled user is an error. */
+static scout_rc lookup_user(cli *c, const char *name, scout_identity_user **out, bool *found)
+{
+    *out = NULL;
+    *found = false;
+    scout_err e = {0};
+    scout_rc rc = scout_identity_user_get(c->ident, name, out, &e);
+    if (rc == SCOUT_ENOTFOUND) return SCOUT_OK;
+    if (rc) return scout_err_set(&c->err, rc, "%s", e.msg);
+    *found = true;
+    return SCOUT_OK;
+}
+
 scout_rc cli_principal(cli *c, scout_principal *p)
 {
     memset(p, 0, sizeof *p);
     scout_rc rc = scout_path_exists(c->home.config) ? cli_load_config(c) : SCOUT_OK;
+    if (!rc) rc = cli_open_catalog(c);
+    if (!rc && !c->ident) rc = scout_identity_open(c->cat, c->cfg, &c->ident, &c->err);
     if (rc) return rc;
     const char *me = os_user();
-    scout_principal self;
-    bool self_known = scout_principal_from_config(c->cfg, me, &self, NULL) == SCOUT_OK;
+    scout_identity_user *self = NULL;
+    bool self_known;
+    rc = lookup_user(c, me, &self, &self_known);
+    if (rc) return rc;
+    bool self_admin = self_known && scout_identity_user_principal(self)->admin;
     if (!c->as_user) {
+        c->user = self;
         if (self_known)
-            *p = self;
+            *p = *scout_identity_user_principal(self);
         else
             p->user = me;
         return SCOUT_OK;
     }
+    scout_identity_user_free(self);
     /* root owns every file of the home anyway; anyone else must be a scout admin. */
-    if (geteuid() != 0 && !(self_known && self.admin))
+    if (geteuid() != 0 && !self_admin)
         return scout_err_set(&c->err, SCOUT_EDENIED,
                              "--as is only allowed to scout admins ('%s' is not one)", me);
-    return scout_principal_from_config(c->cfg, c->as_user, p, &c->err);
+    bool known;
+    rc = lookup_user(c, c->as_user, &c->user, &known);
+    if (rc) return rc;
+    if (!known) return scout_err_set(&c->err, SCOUT_ENOTFOUND, "unknown user '%s'", c->as_user);
+    *p = *scout_identity_user_principal(c->user);
+    return SCOUT_OK;
 }

@@ -11,18 +11,21 @@
 #include "base/home.h"
 #include "catalog/catalog.h"
 #include "catalog/layers.h"
+#include "guard/identity.h"
 #include "search/search.h"
 
 typedef struct cli {
     const char *home_flag; /* --home, or NULL */
-    const char *as_user;   /* --as: act as this configured user (admins only) */
+    const char *as_user;   /* --as: act as this user (root and admins only) */
     bool json;             /* --json: machine-readable output on stdout */
     bool quiet;            /* --quiet: only results and errors */
     bool verbose;          /* --verbose: debug diagnostics */
     scout_home home;
-    scout_config *cfg;  /* loaded lazily by cli_load_config */
-    scout_catalog *cat; /* opened lazily by cli_open_catalog */
-    scout_err err;      /* the failure a command returns */
+    scout_config *cfg;         /* loaded lazily by cli_load_config */
+    scout_catalog *cat;        /* opened lazily by cli_open_catalog */
+    scout_identity *ident;     /* opened by cli_principal */
+    scout_identity_user *user; /* the resolved asker (owned), NULL if not a known user */
+    scout_err err;             /* the failure a command returns */
 } cli;
 
 typedef struct cli_command {

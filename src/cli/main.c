@@ -101,6 +101,8 @@ static int finish(cli *c, scout_rc rc)
         const char *msg = c->err.msg[0] ? c->err.msg : scout_rc_name(rc);
         fprintf(stderr, "scout: %s\n", msg);
     }
+    scout_identity_user_free(c->user);
+    scout_identity_close(c->ident);
     if (c->cat) scout_catalog_close(c->cat);
     scout_config_free(c->cfg);
     scout_home_free(&c->home);

@@ -18,11 +18,21 @@
 
 double scout_discover_score(const scout_discover_signals *s)
 {
-    if (!s->bound) return 0;
-    double v = 0.55 * s->fit + 0.3 * s->search_rel;
-    if (!s->has_measure) v -= 0.15;
+    /* A table the question cannot be bound to may still be what it is about
+     * (a lookup the planner cannot express): it keeps its search evidence so
+     * the candidates stay in relevance order, but with no fit and no measure
+     * it stays below any table that answers reasonably well. */
+    double fit = s->bound ? s->fit : 0;
+    /* Fit leads, search close behind: many tables bind a question perfectly
+     * (fit 1.0 is common), and the search score carries what the fit does
+     * not see — the question's words in the name, description, values and
+     * synonyms — plus the trust, layer and usage priors. The source-of-truth
+     * lift is therefore small: it breaks ties search left, and must not
+     * carry a trusted table of another subject past the one asked about. */
+    double v = 0.5 * fit + 0.4 * s->search_rel;
+    if (!s->has_measure) v -= 0.08;
     if (s->needs_time && !s->has_time) v -= 0.15;
-    if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.12;
+    if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
      * never win against a live one, so the penalty exceeds any fit gap. */
     if (s->trust == SCOUT_TIER_DEPRECATED) v -= 0.45;
@@ -433,6 +443,15 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* The inputs of the score, so a surprising choice can be explained. */
+static json_t *signals_json(const scout_discover_signals *s)
+{
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:f}", "search_rel",
+                     round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure,
+                     "needs_time", s->needs_time, "has_time", s->has_time, "staging", s->staging,
+                     "stale_days", s->stale_days);
+}
+
 json_t *scout_discovery_candidates_json(const scout_discovery *d)
 {
     json_t *arr = json_array();
@@ -448,6 +467,7 @@ json_t *scout_discovery_candidates_json(const scout_discovery *d)
         if (c->why_not) json_object_set_new(o, "why_not", json_string(c->why_not));
         if (c->lookalike_of) json_object_set_new(o, "lookalike_of", json_string(c->lookalike_of));
         if (c->freshness) json_object_set_new(o, "freshness", json_string(c->freshness));
+        json_object_set_new(o, "signals", signals_json(&c->sig));
         json_array_append_new(arr, o);
     }
     return json_pack("{s:o}", "candidates", arr);

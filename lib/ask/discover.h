@@ -38,9 +38,11 @@ typedef struct scout_discover_signals {
     double stale_days;      /* days behind the freshest candidate; < 0 = unknown */
 } scout_discover_signals;
 
-/* The score of one candidate, 0..1. Unbound → 0. Fit dominates; search rank
- * breaks near-ties; a source of truth is lifted, a deprecated table pushed
- * far down, staging copies and stale tables a little. */
+/* The score of one candidate, 0..1. Fit leads, search relevance close
+ * behind; a missing measure or period costs; a source of truth is lifted a
+ * little (search already ranks it up), a deprecated table pushed far down,
+ * staging copies and stale tables a little. Unbound → search evidence only
+ * (fit 0, no measure): at most 0.32, below any table that answers well. */
 double scout_discover_score(const scout_discover_signals *s);
 
 /* One candidate. Everything is owned by the discovery. */

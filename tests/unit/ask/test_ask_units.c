@@ -47,10 +47,18 @@ Test(discover, source_of_truth_wins_a_tie)
     cr_assert_gt(scout_discover_score(&sot), scout_discover_score(&other));
 }
 
-Test(discover, a_table_that_cannot_bind_scores_zero)
+Test(discover, a_table_that_cannot_bind_stays_below_one_that_answers)
 {
-    scout_discover_signals s = good();
+    /* Unbound keeps only its search evidence: ranked among the candidates,
+     * never above a table that answers the question reasonably well. */
+    scout_discover_signals s = good(), fits = good();
     s.bound = false;
+    s.has_measure = false;
+    fits.fit = 0.8;
+    fits.search_rel = 0.3;
+    cr_assert_lt(scout_discover_score(&s), scout_discover_score(&fits));
+    cr_assert_gt(scout_discover_score(&s), 0);
+    s.search_rel = 0;
     cr_assert_eq(scout_discover_score(&s), 0);
 }
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/fsutil.h"
@@ -136,13 +137,51 @@ static int doubtful(const sdoc *d, const sdoc *best)
            d->layer == LAYER_ARCHIVE || best->trust == TRUST_SOT;
 }
 
+/* ASCII case-insensitive substring search. */
+static int has_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (!strncasecmp(hay, needle, n)) return 1;
+    return 0;
+}
+
+static int fq_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.';
+}
+
+/* A description that says the table replicates another catalogued one
+ * ("Replica of product.raw.subscriptions (synced nightly)") names the
+ * original: the copy is the second choice wherever both match. */
+static int32_t replica_of(const sindex *ix, const sdoc *d, uint32_t self)
+{
+    static const char *const says[] = {"replica", "copy of", "mirror of", "synced from",
+                                       "cloned from"};
+    const char *s = d->snippet;
+    int said = 0;
+    for (size_t i = 0; s && i < sizeof says / sizeof says[0]; i++) said |= has_ci(s, says[i]);
+    while (said && *s) {
+        size_t n = 0;
+        while (fq_char(s[n])) n++;
+        size_t m = n; /* a sentence's full stop is not part of the name */
+        while (m && s[m - 1] == '.') m--;
+        uint32_t t = m && memchr(s, '.', m) ? scout_strmap_get(ix->tables, s, m) : UINT32_MAX;
+        if (t != UINT32_MAX && t != self) return (int32_t)t;
+        s += n ? n : 1;
+    }
+    return -1;
+}
+
 static void link_tables(sindex *ix)
 {
     scout_strmap *base = scout_strmap_new(), *exact = scout_strmap_new();
     for (uint32_t i = 0; i < ix->n_docs; i++) {
         sdoc *d = &ix->docs[i];
-        d->replaced_by = d->lookalike_of = d->twin = -1;
+        d->replaced_by = d->lookalike_of = d->twin = d->replica_of = -1;
         if (d->kind != SCOUT_SEARCH_TABLE) continue;
+        d->replica_of = replica_of(ix, d, i);
         if (d->replaced_name) {
             uint32_t r = scout_strmap_get(ix->tables, d->replaced_name, strlen(d->replaced_name));
             if (r != UINT32_MAX && r != i) d->replaced_by = (int32_t)r;
@@ -193,6 +232,7 @@ static void compute_priors(sindex *ix)
         double lf = layer_f[d->layer];
         if (d->copy && lf > 0.6) lf = 0.6;
         p *= lf;
+        if (d->replica_of >= 0) p *= 0.85;
         double u = 1.0 + 0.05 * log1p((double)d->usage) + 0.05 * log1p((double)d->users);
         p *= u > 1.4 ? 1.4 : u;
         long dn = day_number(d->fresh);

@@ -1021,8 +1021,10 @@ static void why_signals(qrun *r, rhit *h, const cand *c)
     if (d->stale) CAVEAT(h, "stale: latest data %s", d->fresh);
     const char *look = readable_name(r, d->lookalike_of);
     if (look) CAVEAT(h, "lookalike of %s (better trusted)", look);
+    const char *orig = readable_name(r, d->replica_of);
+    if (orig) CAVEAT(h, "replica of %s (its description says so), ranked below it (x0.85)", orig);
     const char *twin = d->kind == SCOUT_SEARCH_TABLE ? readable_name(r, d->twin) : NULL;
-    if (twin && !look) CAVEAT(h, "same name as %s: compare before choosing", twin);
+    if (twin && !look && !orig) CAVEAT(h, "same name as %s: compare before choosing", twin);
     if (c->memory >= 0) WHY(h, "memory: \"%s\" (x%.2g)", r->s->ix.docs[c->memory].title, c->mult);
     const char *lin = readable_name(r, c->lineage);
     if (lin) WHY(h, "lineage: next to %s (x1.05)", lin);

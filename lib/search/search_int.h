@@ -88,6 +88,7 @@ typedef struct sdoc {
     int32_t replaced_by;  /* doc index of the replacement, or -1 */
     int32_t lookalike_of; /* doc index of the better-trusted table of the same base name, or -1 */
     int32_t twin;         /* another table with exactly the same name elsewhere, or -1 */
+    int32_t replica_of;   /* the table its description says it copies, or -1 */
     float prior;          /* product of the static signals */
     int64_t usage, users;
     char *key, *title, *snippet, *uri, *reason, *replaced_name, *fresh;

@@ -163,6 +163,24 @@ Test(search, a_period_is_not_required_but_a_grain_is)
     cr_assert(m >= 1 && (d == 0 || m < d), "monthly %d, daily %d", m, d);
 }
 
+Test(search, a_replica_ranks_below_the_table_it_copies)
+{
+    /* finance.raw.subscriptions: "Replica of product.raw.subscriptions". */
+    int orig = rank_for("active subscriptions by plan", "product.raw.subscriptions");
+    int copy = rank_for("active subscriptions by plan", "finance.raw.subscriptions");
+    cr_assert(orig >= 1 && (copy == 0 || orig < copy), "original %d, replica %d", orig, copy);
+    scout_search_results *r = ask("active subscriptions by plan", 0, NULL);
+    bool said = false;
+    for (size_t i = 0; i < scout_search_results_count(r); i++) {
+        const scout_search_hit *h = scout_search_results_hit(r, i);
+        for (size_t j = 0; strcmp(h->key, "finance.raw.subscriptions") == 0 && j < h->n_caveats;
+             j++)
+            said |= strstr(h->caveats[j], "replica of product.raw.subscriptions") != NULL;
+    }
+    scout_search_results_free(r);
+    cr_assert(said || copy == 0, "the replica says what it copies");
+}
+
 /* ---- permissions ---- */
 
 static bool hide_revenue_daily(void *ud, const char *fq)

@@ -25,8 +25,11 @@ struct scout_search {
     /* Per-query scratch, sized to the documents (reused across queries). */
     float *acc, *gbest;
     uint32_t *mask, *touched, *gtouched;
-    uint8_t *allowed;   /* 0 unknown, 1 readable, 2 hidden */
-    scout_dense *dense; /* vectors of the last embedder's model, loaded on first use */
+    uint8_t *allowed;        /* 0 unknown, 1 readable, 2 hidden */
+    scout_dense *dense;      /* vectors of the last embedder's model, loaded on first use */
+    scout_strmap *codenames; /* folded codename → index into meanings */
+    char **meanings;         /* what each codename stands for ("export") */
+    size_t n_codenames;
 };
 
 static const char *const KIND_NAMES[SCOUT_SEARCH_KIND_COUNT] = {"tables", "docs", "queries",
@@ -73,6 +76,42 @@ static scout_rc ensure_built(scout_catalog *cat, sqlite3 *db, scout_err *err)
     return built ? SCOUT_OK : scout_search_index_update(cat, NULL, err);
 }
 
+/* Codenames the knowledge layer learned from public docs ("Lighthouse" →
+ * "export"): a question that uses one means the thing it stands for. A
+ * catalog without the knowledge layer simply has none. */
+static scout_rc load_codenames(scout_search *s, sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT DISTINCT lower(k.term), k.meaning FROM knowledge_codenames k"
+                           " JOIN knowledge_chunks c ON c.id = k.chunk_id WHERE c.acl_public = 1"
+                           " ORDER BY 1 LIMIT 10000",
+                           -1, &st, NULL) != SQLITE_OK)
+        return SCOUT_OK;
+    scout_rc rc = (s->codenames = scout_strmap_new()) ? SCOUT_OK : SCOUT_ENOMEM;
+    size_t cap = 0;
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(st, 0);
+        const char *meaning = (const char *)sqlite3_column_text(st, 1);
+        if (!term || !meaning || !*term || strlen(term) > SCOUT_TERM_MAX) continue;
+        if (scout_strmap_get(s->codenames, term, strlen(term)) != UINT32_MAX) continue;
+        if (s->n_codenames == cap) {
+            cap = cap ? cap * 2 : 16;
+            char **nm = realloc(s->meanings, cap * sizeof *nm);
+            if (!nm) rc = SCOUT_ENOMEM;
+            if (!nm) break;
+            s->meanings = nm;
+        }
+        s->meanings[s->n_codenames] = scout_strdup(meaning);
+        if (!s->meanings[s->n_codenames] ||
+            scout_strmap_put(s->codenames, term, strlen(term), (uint32_t)s->n_codenames))
+            rc = SCOUT_ENOMEM;
+        s->n_codenames += s->meanings[s->n_codenames] != NULL;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 scout_rc scout_search_open(scout_catalog *cat, scout_search **out, scout_err *err)
 {
     *out = NULL;
@@ -84,6 +123,8 @@ scout_rc scout_search_open(scout_catalog *cat, scout_search **out, scout_err *er
     s->cat = cat;
     rc = scout_search_lang_open(db, &s->t, &s->syn, err);
     if (!rc) rc = scout_sindex_load(db, &s->ix, err);
+    if (!rc && load_codenames(s, db))
+        rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory loading codenames");
     if (!rc) {
         size_t n = s->ix.n_docs ? s->ix.n_docs : 1;
         s->acc = calloc(n, sizeof *s->acc);
@@ -116,6 +157,9 @@ void scout_search_close(scout_search *s)
     free(s->gtouched);
     free(s->allowed);
     scout_dense_free(s->dense);
+    for (size_t i = 0; i < s->n_codenames; i++) free(s->meanings[i]);
+    free(s->meanings);
+    scout_strmap_free(s->codenames);
     free(s);
 }
 
@@ -253,7 +297,8 @@ typedef struct qgroup {
 /* What a soft group's match is worth next to a required one's. */
 #define SOFT_WEIGHT 0.6
 
-#define ORIGIN_ACRONYM 3 /* after the scout_syn_origin values */
+#define ORIGIN_ACRONYM  3 /* after the scout_syn_origin values */
+#define ORIGIN_CODENAME 4
 
 #define ACRONYM_MIN 3 /* words whose initials may spell a name: 3 or 4 */
 #define ACRONYM_MAX 4
@@ -267,6 +312,7 @@ typedef struct qparse {
     char initial[ACRONYM_MAX]; /* and their first letters */
     int n_run;
     int period_lead; /* the previous word was a number or "last", "this", ... */
+    char via[SCOUT_TERM_MAX + 8];
 } qparse;
 
 static void add_alt(qgroup *g, const sindex *ix, const char *stem, double w, int origin,
@@ -401,6 +447,24 @@ static void push_run(qparse *q, int gi, const scout_term *t)
 
 static int on_term(void *ud, const scout_term *t);
 
+static int on_meaning(void *ud, const scout_term *t)
+{
+    qparse *q = ud;
+    add_alt(&q->g[q->n], &q->s->ix, t->stem, 0.9, ORIGIN_CODENAME, q->via);
+    return 0;
+}
+
+/* "Lighthouse" → the words of what it stands for, as alternatives. */
+static void expand_codename(qparse *q, const scout_term *t)
+{
+    const scout_search *s = q->s;
+    uint32_t i = s->codenames ? scout_strmap_get(s->codenames, t->word, t->word_len) : UINT32_MAX;
+    if (i == UINT32_MAX) return;
+    const char *m = s->meanings[i];
+    scout_strlcpy(q->via, m, sizeof q->via);
+    scout_text_terms(s->t, m, strlen(m), 0, on_meaning, q);
+}
+
 /* Stop words are seen too (SCOUT_TEXT_KEEP_STOP), only to read periods. */
 static int on_word(void *ud, const scout_term *t)
 {
@@ -430,6 +494,7 @@ static int on_term(void *ud, const scout_term *t)
     add_alt(g, &q->s->ix, t->stem, 1.0, -1, NULL);
     q->known = g->n_alts > 0;
     if (!t->numeric) scout_synonyms_expand(q->s->syn, t->word, t->stem, !q->known, on_syn, q);
+    expand_codename(q, t);
     q->n++;
     push_run(q, q->n - 1, t);
     return 0;
@@ -956,7 +1021,7 @@ static void why_values(scout_search *s, rhit *h, const sdoc *d, const char *stem
     }
 }
 
-static const char *ORIGIN_NAMES[] = {"abbreviation", "synonym", "wordnet", "acronym"};
+static const char *ORIGIN_NAMES[] = {"abbreviation", "synonym", "wordnet", "acronym", "codename"};
 
 static void why_terms(qrun *r, rhit *h, uint32_t doc)
 {

@@ -163,6 +163,17 @@ Test(search, a_period_is_not_required_but_a_grain_is)
     cr_assert(m >= 1 && (d == 0 || m < d), "monthly %d, daily %d", m, d);
 }
 
+Test(search, a_codename_from_the_docs_means_what_it_stands_for)
+{
+    /* docs: "Lighthouse is the internal codename of the export feature". */
+    scout_search_results *r = ask("Lighthouse usage by platform", 0, NULL);
+    cr_assert_not_null(strstr(scout_search_results_terms(r), "lighthouse→export"), "%s",
+                       scout_search_results_terms(r));
+    scout_search_results_free(r);
+    cr_assert_leq(rank_for("Lighthouse usage by platform", "product.analytics.feature_usage_daily"),
+                  5);
+}
+
 Test(search, a_replica_ranks_below_the_table_it_copies)
 {
     /* finance.raw.subscriptions: "Replica of product.raw.subscriptions". */

@@ -334,7 +334,7 @@ static scout_rc load_people_layers(scout_catalog *cat, const char *fq, const sco
 static scout_rc load_code_layers(scout_catalog *cat, const char *fq, json_t *card, scout_err *err)
 {
     static const char *const SIM[] = {"fqname", "score", "reason"};
-    static const char *const MET[] = {"name", "expression", "description"};
+    static const char *const MET[] = {"name", "expression", "description", "time_column"};
     static const char *const CANON[] = {"sql", "dashboard", "runs", "users"};
     static const char *const MODEL[] = {"path", "parse_error", "filters"};
     static const char *const USE[] = {"query_count", "user_count", "last_queried_at"};
@@ -344,9 +344,9 @@ static scout_rc load_code_layers(scout_catalog *cat, const char *fq, json_t *car
                             0, fq, SIM, 3, err);
     if (!rc)
         rc = load_list(cat, card, "metrics",
-                       "SELECT name, expression, description FROM metrics"
+                       "SELECT name, expression, description, time_column FROM metrics"
                        " WHERE table_fqname = ?1 ORDER BY name",
-                       0, fq, MET, 3, err);
+                       0, fq, MET, 4, err);
     if (!rc)
         rc = load_list(cat, card, "canonical_queries",
                        "SELECT q.example_sql, q.dashboard, q.run_count, q.user_count"

@@ -420,6 +420,21 @@ static scout_rc emit_where(cctx *c, const char *start, const char *end,
 
 /* ---- SELECT lists ---- */
 
+/* A rate from its parts: the sums divide, so a month's error rate weighs
+ * each day by its requests (an average of daily rates would not). NULL when
+ * the denominator sums to 0; the same text in every dialect. */
+static scout_rc emit_ratio(cctx *c, const scout_sq_measure *m, scout_buf *b)
+{
+    const char *t = ref_table(c, &m->ref);
+    scout_rc rc = scout_buf_puts(b, "CASE WHEN SUM(");
+    if (rc == SCOUT_OK) rc = colref(c, t, m->per, b);
+    if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") = 0 THEN NULL ELSE 1.0 * SUM(");
+    if (rc == SCOUT_OK) rc = colref(c, t, m->ref.column, b);
+    if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") / SUM(");
+    if (rc == SCOUT_OK) rc = colref(c, t, m->per, b);
+    return bufrc(c, rc == SCOUT_OK ? scout_buf_puts(b, ") END") : rc);
+}
+
 static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
 {
     static const char *const fn[] = {"SUM", "AVG", "COUNT", "COUNT", "MIN", "MAX"};
@@ -430,6 +445,7 @@ static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
         return bufrc(c, scout_buf_puts(b, jm.expression)); /* curated: verbatim */
     }
     if (m->agg == SCOUT_AGG_COUNT && !m->ref.column) return bufrc(c, scout_buf_puts(b, "COUNT(*)"));
+    if (m->agg == SCOUT_AGG_RATIO) return emit_ratio(c, m, b);
     scout_rc rc = scout_buf_printf(b, "%s(%s", fn[m->agg],
                                    m->agg == SCOUT_AGG_COUNT_DISTINCT ? "DISTINCT " : "");
     if (rc == SCOUT_OK) rc = colref(c, ref_table(c, &m->ref), m->ref.column, b);

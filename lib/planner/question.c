@@ -821,7 +821,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
 #define SET_MAX 1024
 
 typedef struct bcol {
-    const char *name, *type;
+    const char *name, *type, *max;
     bool numeric, is_id, is_time;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
     char phrases[SET_MAX];                             /* each synonym whole: "|stem stem|stem|" */
@@ -829,14 +829,14 @@ typedef struct bcol {
 } bcol;
 
 typedef struct bmetric {
-    const char *name;
+    const char *name, *time_col; /* time_col: the curated time column, "" if none */
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX];
     char phrases[SET_MAX];
 } bmetric;
 
 typedef struct btable {
     json_t *card;
-    const char *fqname, *freshness, *time_col, *trust;
+    const char *fqname, *freshness, *time_col, *trust, *grain;
     bcol *cols;
     size_t n_cols;
     bmetric *mets;
@@ -1033,6 +1033,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     bt->freshness = jstr(bt->card, "freshness");
     bt->time_col = jstr(bt->card, "freshness_column");
     bt->trust = jstr(bt->card, "trust");
+    bt->grain = jstr(bt->card, "grain");
     json_t *cols = json_object_get(bt->card, "columns");
     json_t *mets = json_object_get(bt->card, "metrics");
     bt->cols = calloc(json_array_size(cols) + 1, sizeof *bt->cols);
@@ -1052,6 +1053,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         bcol *bc = &bt->cols[bt->n_cols++];
         bc->name = jstr(c, "name");
         bc->type = jstr(c, "type");
+        bc->max = jstr(c, "max");
         size_t nl = strlen(bc->name);
         bc->is_id = !strcmp(bc->name, "id") || (nl > 3 && !strcmp(bc->name + nl - 3, "_id"));
         bc->numeric = numeric_type(bc->type) || (!bc->type[0] && numeric_text(jstr(c, "min")) &&
@@ -1074,6 +1076,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     {
         bmetric *m = &bt->mets[bt->n_mets++];
         m->name = jstr(c, "name");
+        m->time_col = jstr(c, "time_column");
         split_ident(tmp, m->name, sizeof tmp);
         add_text(tx, m->names, tmp);
         add_text(tx, m->desc, jstr(c, "description"));
@@ -1312,6 +1315,14 @@ static bool phrase_said(const binder *b, const char *phrases)
     return false;
 }
 
+/* A 0/1 flag column ("is_open", "is_won"): the word after "is_", else NULL.
+ * A flag filters ("open deals"); it is not a quantity to add up. */
+static const char *flag_word(const bcol *c)
+{
+    if (strncmp(c->name, "is_", 3) != 0 || !c->name[3] || strchr(c->name + 3, '_')) return NULL;
+    return c->name + 3;
+}
+
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
@@ -1330,7 +1341,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
     for (size_t c = 0; c < b->bt->n_cols; c++) {
         const bcol *bc = &b->bt->cols[c];
         if ((taken && taken[c]) || bc->is_time || (!bc->numeric && !ids_too) ||
-            (bc->is_id && !ids_too))
+            (bc->is_id && !ids_too) || flag_word(bc))
             continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
@@ -1359,7 +1370,7 @@ static void claim_measure(binder *b, pick p)
 static int measure_nature(const bcol *c)
 {
     static const char *const levels[] = {"subscrib", "balanc", "outstand", "backlog", "headcount",
-                                         "mrr",      "arr",    "open",     "activ",   "dau",
+                                         "mrr",      "arr",    "open",     "active",  "dau",
                                          "wau",      "mau",    "trialing", NULL};
     static const char *const rates[] = {"rate",   "pct",   "percent", "ratio", "share", "score",
                                         "csat",   "p50",   "p90",     "p95",   "p99",   "avg",
@@ -1448,6 +1459,31 @@ static scout_rc bind_values(binder *b, bool *compare_members)
         if (n > 1 && b->q->cmp == CMP_MEMBERS) {
             *compare_members = true;
             if ((rc = push_dim(s, col)) != SCOUT_OK) return rc;
+        }
+    }
+    return SCOUT_OK;
+}
+
+/* "open deals", "won deals": a flag the question says is on. */
+static scout_rc bind_flags(binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const char *w = flag_word(&b->bt->cols[c]);
+        if (!w) continue;
+        for (size_t i = 0; i < q->n; i++) {
+            if (!open_tok(b, i) || strcmp(q->t[i].w, w) != 0) continue;
+            bool said = false;
+            for (size_t f = 0; f < b->s->n_filters; f++)
+                if (!strcmp(b->s->filters[f].ref.column, b->bt->cols[c].name)) said = true;
+            if (said) break;
+            scout_rc rc = push_filter(b->s, b->bt->cols[c].name, SCOUT_OP_EQ, 1);
+            if (rc != SCOUT_OK) return rc;
+            b->s->filters[b->s->n_filters - 1].values[0].kind = SCOUT_VAL_KIND_INT;
+            b->s->filters[b->s->n_filters - 1].values[0].i = 1;
+            b->used[i] = B_VALUE;
+            note(&b->why, "%s = 1 for '%s'", b->bt->cols[c].name, w);
+            break;
         }
     }
     return SCOUT_OK;
@@ -1555,6 +1591,84 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
     return SCOUT_OK;
 }
 
+/* A pre-aggregated table (a summary per day, type, category...) holds one row
+ * per group, not one per thing: its grain names no identifier, or its name
+ * says it is a daily/weekly/monthly roll-up. Counting its rows counts groups. */
+static bool preaggregated(const btable *bt)
+{
+    if (bt->grain[0]) return !strstr(bt->grain, "_id") && strcmp(bt->grain, "unique: id") != 0;
+    const char *n = strrchr(bt->fqname, '.');
+    n = n ? n + 1 : bt->fqname;
+    static const char *const rollups[] = {"_daily",     "_weekly", "_monthly",
+                                          "_quarterly", "_by_",    NULL};
+    for (size_t i = 0; rollups[i]; i++)
+        if (strstr(n, rollups[i])) return true;
+    return false;
+}
+
+/* Columns that hold a count of things per row (events, tickets, dau): whole
+ * numbers that are neither identifiers, money, times nor rates. */
+static bool count_like(const bcol *c)
+{
+    return c->numeric && !c->is_id && !c->is_time && !money_col(c) && measure_nature(c) != 2 &&
+           !strstr(c->type, "REAL") && !strstr(c->type, "real") && strncmp(c->name, "is_", 3) != 0;
+}
+
+/* How many of the words of set a (" stem stem ") are in set b. */
+static double shared_words(const char *a, const char *b)
+{
+    double n = 0;
+    for (const char *p = a; *p;) {
+        while (*p == ' ') p++;
+        const char *e = strchr(p, ' ');
+        if (!e || e == p) break;
+        char w[WORD_MAX];
+        copy_word(w, p, (size_t)(e - p));
+        if (in_set(b, w)) n += 1;
+        p = e;
+    }
+    return n;
+}
+
+/* The count column of a pre-aggregated table: the one the question or the
+ * table's name says ("subscription_events_daily" → events), else the first. */
+static size_t count_column(const binder *b)
+{
+    size_t best = (size_t)-1;
+    double bs = -1;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (!count_like(bc)) continue;
+        double s = 0;
+        for (size_t i = 0; i < b->q->n; i++) s += tok_in(&b->q->t[i], bc->names);
+        s += 0.5 * shared_words(bc->names, b->bt->names);
+        if (s > bs) bs = s, best = c;
+    }
+    return best;
+}
+
+/* The table's one money column, or (size_t)-1 when it has none or several. */
+static size_t only_money_column(const btable *bt)
+{
+    size_t found = (size_t)-1;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const bcol *bc = &bt->cols[c];
+        if (!bc->numeric || bc->is_id || bc->is_time || !money_col(bc)) continue;
+        if (found != (size_t)-1) return (size_t)-1;
+        found = c;
+    }
+    return found;
+}
+
+/* No measure named on a summary table: its count column, summed. */
+static scout_rc push_count_column(binder *b, size_t c, bool *level)
+{
+    const bcol *bc = &b->bt->cols[c];
+    if (measure_nature(bc) == 1) *level = true;
+    note(&b->why, "summing %s, the table's count per row%s", bc->name, NULL);
+    return push_measure(b->s, SCOUT_AGG_SUM, bc->name, NULL, SCOUT_OVER_SUM);
+}
+
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
@@ -1566,14 +1680,26 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
     *level = false;
+    if (p.score < need && !distinct && preaggregated(b->bt) && count_column(b) != (size_t)-1) {
+        fit->has_measure = count;
+        return push_count_column(b, count_column(b), level);
+    }
     if (p.score < need) {
         if (count || distinct) {
             note(&b->why, "counting rows%s%s", "", NULL);
             fit->has_measure = true;
             return push_measure(s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
         }
+        size_t money = only_money_column(b->bt);
         if (b->bt->n_mets == 1) {
             p = (pick){true, 0, 0.1};
+        } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
+            /* "how much open pipeline", "the biggest open deal": the amount */
+            scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
+            note(&b->missing, "no measure named; using the amount %s", b->bt->cols[money].name,
+                 NULL);
+            fit->has_measure = false;
+            return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
         } else {
             note(&b->missing, "no measure matches the question%s%s", "", NULL);
             fit->has_measure = false;
@@ -1675,6 +1801,77 @@ static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char 
     return SCOUT_OK;
 }
 
+/* Is this a column that records when a row came into being? */
+static bool creation_like(const bcol *c)
+{
+    static const char *const parts[] = {"created", "opened",   "submitted", "start",
+                                        "signup",  "event_ts", NULL};
+    if (!c->is_time) return false;
+    for (size_t i = 0; parts[i]; i++)
+        if (strstr(c->name, parts[i])) return true;
+    return !strcmp(c->name, "ts");
+}
+
+/* The time column a period applies to: one the question names ("resolved
+ * last week" → resolved_at), else the chosen metric's curated time column,
+ * else the card's freshness column. A table's freshness column is its
+ * latest-changing one (tickets: resolved_at), which is not when things
+ * happened: on a table of things counted as they arrive, the creation time
+ * is what "tickets last month" means. */
+static void pick_time_col(binder *b);
+
+static void choose_time_col(binder *b)
+{
+    const char *before = b->bt->time_col;
+    pick_time_col(b);
+    if (before == b->bt->time_col || !before[0]) return;
+    /* Periods are placed relative to the chosen column's own latest date. */
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const char *mx = b->bt->cols[c].max;
+        if (b->bt->cols[c].name == b->bt->time_col && strlen(mx) >= 10 &&
+            isdigit((unsigned char)mx[0]) && mx[4] == '-') {
+            copy_word(b->bt->latest, mx, 10);
+            b->bt->latest[10] = 0;
+        }
+    }
+}
+
+static void pick_time_col(binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (!bc->is_time) continue;
+        for (size_t i = 0; i < q->n; i++) {
+            if (q->t[i].used == U_TIME || q->t[i].used == U_GRAIN || q->t[i].is_num) continue;
+            if (in_set(bc->names, q->t[i].stem) && strcmp(q->t[i].stem, "day") != 0 &&
+                strcmp(q->t[i].stem, "date") != 0 && strcmp(q->t[i].stem, "month") != 0) {
+                b->bt->time_col = bc->name;
+                return;
+            }
+        }
+    }
+    const scout_semantic *s = b->s;
+    for (size_t i = 0; i < s->n_measures; i++) {
+        if (!s->measures[i].metric) continue;
+        for (size_t m = 0; m < b->bt->n_mets; m++)
+            if (!strcmp(b->bt->mets[m].name, s->measures[i].metric) && b->bt->mets[m].time_col[0])
+                for (size_t c = 0; c < b->bt->n_cols; c++)
+                    if (!strcmp(b->bt->cols[c].name, b->bt->mets[m].time_col)) {
+                        b->bt->time_col = b->bt->cols[c].name;
+                        return;
+                    }
+    }
+    if (preaggregated(b->bt)) return;
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (!strcmp(b->bt->cols[c].name, b->bt->time_col) && creation_like(&b->bt->cols[c])) return;
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (creation_like(&b->bt->cols[c])) {
+            b->bt->time_col = b->bt->cols[c].name;
+            return;
+        }
+}
+
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
 {
     const scout_question *q = b->q;
@@ -1717,6 +1914,170 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
     return SCOUT_OK;
 }
 
+/* ---- rates ---- */
+
+/* Points measure m at another column (and denominator); the output name is
+ * derived again at validation. */
+static scout_rc retarget(binder *b, scout_sq_measure *m, scout_agg agg, const char *col,
+                         const char *per)
+{
+    (void)b;
+    char *c = dupstr(col), *p = per ? dupstr(per) : NULL;
+    if (!c || (per && !p)) {
+        free(c);
+        free(p);
+        return SCOUT_ENOMEM;
+    }
+    free(m->ref.column);
+    free(m->per);
+    free(m->as);
+    m->ref.column = c, m->per = p, m->as = NULL;
+    m->agg = agg;
+    m->over_time = SCOUT_OVER_SUM;
+    return SCOUT_OK;
+}
+
+static bool rate_name(const char *name)
+{
+    return strstr(name, "rate") || strstr(name, "ratio") || strstr(name, "share") ||
+           strstr(name, "pct");
+}
+
+/* Do two identifiers share a word start ("conversion_rate" / "converted",
+ * "error_rate" / "errors")? Five letters: stems of one family differ later. */
+static bool share_prefix(const char *a, const char *b)
+{
+    for (const char *p = a; *p;) {
+        size_t n = strcspn(p, "_");
+        if (n >= 5 && strcmp(p, "rate") != 0)
+            for (const char *q = b; *q;) {
+                size_t m = strcspn(q, "_");
+                if (m >= 5 && strncmp(p, q, 5) == 0) return true;
+                q += m + (q[m] == '_');
+            }
+        p += n + (p[n] == '_');
+    }
+    return false;
+}
+
+static size_t col_index(const btable *bt, const char *name)
+{
+    for (size_t c = 0; c < bt->n_cols; c++)
+        if (!strcmp(bt->cols[c].name, name)) return c;
+    return (size_t)-1;
+}
+
+/* Is column col grouped by or filtered to one value? */
+static bool one_value(const scout_semantic *s, const char *col)
+{
+    for (size_t i = 0; i < s->n_dimensions; i++)
+        if (!strcmp(s->dimensions[i].ref.column, col)) return true;
+    for (size_t i = 0; i < s->n_filters; i++)
+        if (s->filters[i].op == SCOUT_OP_EQ && !strcmp(s->filters[i].ref.column, col)) return true;
+    return false;
+}
+
+/* A summary table without a declared grain: its text columns and its time
+ * column make a row, so one row per group means each has one value (the
+ * period a single day, or a daily series). */
+static bool implied_grain_covered(const binder *b)
+{
+    const scout_semantic *s = b->s;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (bc->numeric) continue;
+        if (bc->is_time && s->has_time && s->time.column && !strcmp(s->time.column, bc->name)) {
+            bool day = s->time.grain == SCOUT_GRAIN_DAY ||
+                       (s->time.start && s->time.end && !strcmp(s->time.start, s->time.end));
+            if (!day) return false;
+        } else if (!one_value(s, bc->name)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Does every column of the table's grain have one value per result row
+ * (grouped by, or filtered to one value)? Then a stored rate is the value
+ * of a single row and needs no recomputing. */
+static bool grain_covered(const binder *b)
+{
+    const char *g = b->bt->grain;
+    const scout_semantic *s = b->s;
+    if (!g[0]) return preaggregated(b->bt) && implied_grain_covered(b);
+    for (const char *p = g; *p;) {
+        p += strspn(p, " ,;");
+        if (!strncmp(p, "unique:", 7)) {
+            p += 7;
+            continue;
+        }
+        size_t n = strcspn(p, " ,;");
+        if (!n) break;
+        char col[WORD_MAX];
+        copy_word(col, p, n);
+        if (!one_value(s, col)) return false;
+        p += n;
+    }
+    return true;
+}
+
+/* The denominator of a rate: the count column that bounds the others (most
+ * requests, attempts, trials), other than the numerator. */
+static size_t rate_base(const btable *bt, size_t num)
+{
+    size_t best = (size_t)-1;
+    double bm = -1;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        if (c == num || !count_like(&bt->cols[c]) || measure_nature(&bt->cols[c]) == 1) continue;
+        double mx = strtod(bt->cols[c].max, NULL);
+        if (mx > bm) bm = mx, best = c;
+    }
+    if (best != (size_t)-1 && num != (size_t)-1 && bm < strtod(bt->cols[num].max, NULL))
+        return (size_t)-1;
+    return best;
+}
+
+static bool rate_said(const scout_question *q)
+{
+    static const char *const words[] = {"rate",   "rates",      "share",      "ratio",
+                                        "ratios", "percentage", "proportion", NULL};
+    for (size_t i = 0; i < q->n; i++)
+        if (q->t[i].used != U_TIME && tok_any(q, i, words)) return true;
+    return false;
+}
+
+/* A rate over several rows is the ratio of its parts' sums (failures /
+ * attempts, errors / requests, converted / trials), not an average of
+ * stored rates; one row per group keeps the stored rate as it is. */
+static scout_rc bind_rate(binder *b)
+{
+    scout_sq_measure *m = &b->s->measures[0];
+    if (b->s->n_measures != 1 || !m->ref.column || m->agg == SCOUT_AGG_METRIC) return SCOUT_OK;
+    size_t chosen = col_index(b->bt, m->ref.column), stored = (size_t)-1;
+    if (chosen == (size_t)-1) return SCOUT_OK;
+    bool picked_rate = rate_name(m->ref.column);
+    if (!picked_rate && !rate_said(b->q)) return SCOUT_OK;
+    if (picked_rate) stored = chosen;
+    for (size_t c = 0; c < b->bt->n_cols && stored == (size_t)-1; c++)
+        if (b->bt->cols[c].numeric && rate_name(b->bt->cols[c].name)) stored = c;
+    size_t num = picked_rate ? (size_t)-1 : chosen;
+    if (num != (size_t)-1 &&
+        (!count_like(&b->bt->cols[num]) || rate_base(b->bt, num) == (size_t)-1))
+        num = (size_t)-1; /* the chosen is the base itself ("share of trials") */
+    for (size_t c = 0; c < b->bt->n_cols && num == (size_t)-1 && stored != (size_t)-1; c++)
+        if (count_like(&b->bt->cols[c]) &&
+            share_prefix(b->bt->cols[stored].name, b->bt->cols[c].name))
+            num = c;
+    size_t den = num != (size_t)-1 ? rate_base(b->bt, num) : (size_t)-1;
+    if (stored != (size_t)-1 && (grain_covered(b) || den == (size_t)-1)) {
+        if (chosen == stored && m->agg == SCOUT_AGG_AVG) return SCOUT_OK;
+        return retarget(b, m, SCOUT_AGG_AVG, b->bt->cols[stored].name, NULL);
+    }
+    if (den == (size_t)-1) return SCOUT_OK;
+    note(&b->why, "rate as sum(%s) / sum(%s)", b->bt->cols[num].name, b->bt->cols[den].name);
+    return retarget(b, m, SCOUT_AGG_RATIO, b->bt->cols[num].name, b->bt->cols[den].name);
+}
+
 static scout_rc bind_comparison(binder *b, bool members)
 {
     const scout_question *q = b->q;
@@ -1726,7 +2087,20 @@ static scout_rc bind_comparison(binder *b, bool members)
         note(&b->missing, "a comparison needs a period the table can place%s%s", "", NULL);
         return SCOUT_OK;
     }
-    if (q->cmp == CMP_PREV)
+    scout_timeexpr whole;
+    bool to_date = q->time.kind == SCOUT_TX_THIS_WEEK || q->time.kind == SCOUT_TX_THIS_MONTH ||
+                   q->time.kind == SCOUT_TX_THIS_QUARTER || q->time.kind == SCOUT_TX_THIS_YEAR;
+    if (q->cmp == CMP_PREV && to_date && scout_timeexpr_previous(&q->time, &whole)) {
+        /* "this quarter vs last quarter": the whole previous quarter, as
+         * people read it, not a span of the same length. */
+        char st[11], en[11], label[160];
+        if (!scout_timeexpr_resolve(&whole, b->bt->latest, st, en, label, sizeof label) || !st[0])
+            return SCOUT_OK;
+        s->comparison.type = SCOUT_CMP_PERIOD;
+        if (!(s->comparison.start = dupstr(st)) || !(s->comparison.end = dupstr(en)) ||
+            !(s->comparison.label = dupstr(label)))
+            return SCOUT_ENOMEM;
+    } else if (q->cmp == CMP_PREV)
         s->comparison.type = SCOUT_CMP_PREVIOUS_PERIOD;
     else if (q->cmp == CMP_YEAR)
         s->comparison.type = SCOUT_CMP_PREVIOUS_YEAR;
@@ -1901,6 +2275,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         fit->values_matched = fit->values_wanted = b.n_vals;
         rc = bind_values(&b, &members);
     }
+    if (rc == SCOUT_OK) rc = bind_flags(&b);
     if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
@@ -1912,6 +2287,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
             grain = SCOUT_GRAIN_NONE;
     if (rc == SCOUT_OK) {
         list_unplaced(&b, fit);
+        choose_time_col(&b);
         rc = bind_time(&b, fit, level, grain);
     }
     if (rc == SCOUT_OK && level && b.s->has_time) {
@@ -1919,6 +2295,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         scout_over_time ot = SCOUT_OVER_LAST;
         for (size_t i = 0; i < b.s->n_measures; i++) b.s->measures[i].over_time = ot;
     }
+    if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);
     if (rc == SCOUT_OK) rc = order_text_series(&b);

@@ -15,8 +15,8 @@
 
 #define PATH_MAX_LEN 96
 
-static const char *const AGG_NAMES[] = {"sum", "avg", "count", "count_distinct",
-                                        "min", "max", "metric"};
+static const char *const AGG_NAMES[] = {"sum", "avg", "count",  "count_distinct",
+                                        "min", "max", "metric", "ratio"};
 static const char *const OVER_NAMES[] = {"sum", "last", "first", "avg", "min", "max"};
 static const char *const OP_NAMES[] = {
     "=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "like", "is null", "is not null"};
@@ -137,6 +137,7 @@ void scout_semantic_free(scout_semantic *q)
     for (size_t i = 0; i < q->n_measures; i++) {
         free_ref(&q->measures[i].ref);
         free(q->measures[i].metric);
+        free(q->measures[i].per);
         free(q->measures[i].as);
     }
     free(q->measures);
@@ -341,7 +342,8 @@ static scout_rc parse_ref(pctx *c, json_t *o, const char *path, bool column_requ
 
 static scout_rc parse_measure(pctx *c, json_t *o, const char *path, scout_sq_measure *m)
 {
-    static const char *const keys[] = {"agg", "column", "table", "metric", "as", "over_time", NULL};
+    static const char *const keys[] = {"agg", "column",    "table", "metric",
+                                       "as",  "over_time", "per",   NULL};
     scout_rc rc = get_object(c, o, path);
     if (rc == SCOUT_OK) rc = check_keys(c, o, path, keys);
     int agg = -1, over = 0;
@@ -352,6 +354,8 @@ static scout_rc parse_measure(pctx *c, json_t *o, const char *path, scout_sq_mea
     if (rc == SCOUT_OK) rc = parse_ref(c, o, path, false, &m->ref);
     if (rc == SCOUT_OK)
         rc = get_str(c, o, path, "as", false, true, SCOUT_SEMANTIC_IDENT_MAX, &m->as);
+    if (rc == SCOUT_OK)
+        rc = get_str(c, o, path, "per", false, true, SCOUT_SEMANTIC_IDENT_MAX, &m->per);
     if (rc == SCOUT_OK)
         rc = get_enum(c, o, path, "over_time", OVER_NAMES, COUNT(OVER_NAMES), 0, false, &over);
     if (rc != SCOUT_OK) return rc;
@@ -664,6 +668,12 @@ static char *derive_measure_name(const scout_sq_measure *m)
 {
     if (m->agg == SCOUT_AGG_METRIC) return scout_strdup(m->metric);
     if (!m->ref.column) return scout_strdup("count");
+    if (m->agg == SCOUT_AGG_RATIO && m->per) {
+        size_t n = strlen(m->ref.column) + strlen(m->per) + 6;
+        char *s = malloc(n);
+        if (s) snprintf(s, n, "%s_per_%s", m->ref.column, m->per);
+        return s;
+    }
     size_t n = strlen(AGG_NAMES[m->agg]) + strlen(m->ref.column) + 2;
     char *s = malloc(n);
     if (s) snprintf(s, n, "%s_%s", AGG_NAMES[m->agg], m->ref.column);
@@ -692,6 +702,17 @@ static scout_rc check_measure(vctx *v, size_t i, scout_sq_measure *m)
         bool need = m->agg != SCOUT_AGG_COUNT;
         scout_rc rc = check_ref(v, path, &m->ref, need);
         if (rc != SCOUT_OK) return rc;
+        if (m->agg == SCOUT_AGG_RATIO) {
+            const char *t = m->ref.table ? m->ref.table : v->q->table;
+            subpath(p, path, "per");
+            if (!m->per) return verr(v, p, "required for agg 'ratio'");
+            if (!ident_ok(m->per)) return verr(v, p, "must be a column name");
+            if (v->g && !scout_joins_has_column(v->g, t, m->per))
+                return verr(v, p, "unknown column '%s' in %s", m->per, t);
+        } else if (m->per) {
+            subpath(p, path, "per");
+            return verr(v, p, "only agg 'ratio' takes a denominator");
+        }
     }
     if (!m->as && !(m->as = derive_measure_name(m)))
         return scout_err_set(v->err, SCOUT_ENOMEM, "out of memory validating the semantic query");
@@ -961,6 +982,7 @@ static json_t *measures_json(const scout_semantic *q)
         set_str(o, "agg", AGG_NAMES[m->agg]);
         set_str(o, "metric", m->metric);
         set_ref(o, &m->ref);
+        set_str(o, "per", m->per);
         set_str(o, "as", m->as);
         if (m->over_time != SCOUT_OVER_SUM) set_str(o, "over_time", OVER_NAMES[m->over_time]);
         json_array_append_new(a, o);

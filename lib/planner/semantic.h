@@ -31,7 +31,8 @@ typedef enum {
     SCOUT_AGG_COUNT_DISTINCT,
     SCOUT_AGG_MIN,
     SCOUT_AGG_MAX,
-    SCOUT_AGG_METRIC /* a curated metric: its expression is used verbatim */
+    SCOUT_AGG_METRIC, /* a curated metric: its expression is used verbatim */
+    SCOUT_AGG_RATIO   /* sum(column) / sum(per): a rate recomputed from its parts */
 } scout_agg;
 
 /* How values of one time point are combined over a period, for semi-additive
@@ -105,6 +106,7 @@ typedef struct scout_sq_measure {
     scout_agg agg;
     scout_sq_ref ref; /* column NULL for count(*) and metrics */
     char *metric;     /* METRIC: the curated metric's name */
+    char *per;        /* RATIO: the denominator column, on the same table as ref */
     char *as;         /* output column name; derived when absent in JSON */
     scout_over_time over_time;
 } scout_sq_measure;

@@ -504,6 +504,9 @@ bool scout_timeexpr_previous(const scout_timeexpr *t, scout_timeexpr *out)
 {
     *out = *t;
     switch (t->kind) {
+    case SCOUT_TX_THIS_WEEK:
+        out->kind = SCOUT_TX_LAST_WEEK;
+        return true;
     case SCOUT_TX_THIS_MONTH:
         out->kind = SCOUT_TX_LAST_MONTH;
         return true;

@@ -47,6 +47,8 @@ static const tspec TABLES[] = {
     {"finance.raw.customers", NULL,
      "customer_id:INTEGER:pk country_code:TEXT name:TEXT is_test:INTEGER segment:TEXT"},
     {"finance.raw.countries", NULL, "country_code:TEXT:pk country_name:TEXT region:TEXT"},
+    {"product.eng.error_rates_daily", NULL,
+     "day:TEXT service:TEXT requests:INTEGER errors:INTEGER error_rate:REAL"},
     {"finance.raw.refunds", NULL,
      "refund_id:INTEGER:pk invoice_id:INTEGER amount_usd:REAL reason:TEXT refunded_at:TEXT"},
 };
@@ -155,6 +157,7 @@ static const char *const CASES[] = {
     "top5_countries_growth",
     "refunds_march",
     "p95_by_component_14d",
+    "error_rate_by_service_last_week",
     "plus_subscribers_monthly_last",
     "plus_subscribers_now",
     "avg_daily_subscribers_quarterly",

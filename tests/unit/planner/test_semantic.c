@@ -98,6 +98,14 @@ Test(semantic, errors_name_the_json_path)
     expect_error("{" BASE ",\"measures\":[{\"agg\":\"sum\",\"column\":\"a\"},{\"agg\":\"sum\","
                  "\"column\":\"a\"}]}",
                  false, "measures[1]: duplicate name 'sum_a'; set 'as'");
+    expect_error("{" BASE ",\"measures\":[{\"agg\":\"ratio\",\"column\":\"refunds_usd\"}]}", false,
+                 "measures[0].per: required for agg 'ratio'");
+    expect_error("{" BASE ",\"measures\":[{\"agg\":\"ratio\",\"column\":\"net_revenue_usd\","
+                 "\"per\":\"gros\"}]}",
+                 true, "measures[0].per: unknown column 'gros' in finance.mart.revenue_daily");
+    expect_error("{" BASE ",\"measures\":[{\"agg\":\"sum\",\"column\":\"refunds_usd\","
+                 "\"per\":\"gross_revenue_usd\"}]}",
+                 false, "measures[0].per: only agg 'ratio' takes a denominator");
     expect_error("[1,2]", false, "semantic query: must be a JSON object");
     expect_error("{" BASE "," SUM ",\"version\":2}", false, "version: must be 1");
 }

@@ -314,14 +314,14 @@ static json_t *stored_result(agent_run *r, const query_req *q, json_t *tables, s
     json_object_set_new(out, "link", json_sprintf(SCOUT_RESULT_LINK_PREFIX "%s", id));
     if (q->gated)
         json_array_append_new(json_object_get(r->state, "results"),
-                              json_pack("{s:s, s:s, s:s, s:O, s:i, s:o, s:o}", "id", id, "source",
+                              json_pack("{s:s, s:s, s:s, s:O, s:I, s:o, s:o}", "id", id, "source",
                                         q->source, "sql", q->sql, "tables", tables, "row_count",
                                         (json_int_t)scout_result_nrows(res), "checks", checks,
                                         "numbers", numbers_of(res)));
     else
         json_decref(checks);
     scout_event_emit(&r->ev, SCOUT_EVENT_RESULT,
-                     json_pack("{s:s, s:s++, s:i, s:f, s:b}", "id", id, "link",
+                     json_pack("{s:s, s:s+, s:I, s:f, s:b}", "id", id, "link",
                                SCOUT_RESULT_LINK_PREFIX, id, "row_count",
                                (json_int_t)scout_result_nrows(res), "elapsed_ms", ms, "truncated",
                                scout_result_truncated(res)));
@@ -507,6 +507,10 @@ static json_t *tool_probe(agent_run *r, json_t *args)
 static json_t *tool_make_chart(agent_run *r, json_t *args)
 {
     const char *id = json_string_value(json_object_get(args, "result_id"));
+    json_t *results = json_object_get(r->state, "results");
+    if (!strcmp(id, "last") && json_array_size(results)) /* models often mean the latest */
+        id = json_string_value(
+            json_object_get(json_array_get(results, json_array_size(results) - 1), "id"));
     json_t *stored = NULL;
     scout_result *res = NULL;
     scout_err e = {0};

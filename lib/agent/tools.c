@@ -52,7 +52,8 @@ static const scout_llm_tool TOOLS[] = {
      "Compile a semantic query (JSON text, see docs/semantic-query.md) deterministically to SQL "
      "and run it like run_sql.",
      OBJ("\"query\":" STR(20000) ",\"purpose\":" STR(300), "\"query\",\"purpose\""), true},
-    {"make_chart", "Choose and build a Vega-Lite chart for a stored result.",
+    {"make_chart",
+     "Choose and build a Vega-Lite chart for a stored result (result_id, or \"last\").",
      OBJ("\"result_id\":" STR(64) ",\"title\":" NSTR(200), "\"result_id\",\"title\""), true},
     {"propose_memory",
      "Propose a correction or fact to remember for later questions. It is saved as proposed and "

@@ -1,0 +1,364 @@
+/* The LLM agent end to end against the scripted fake OpenAI server (real
+ * HTTP on loopback) on a small generated Acme: the happy path with its
+ * checkpointed session, the discovery gate, malformed tool arguments, a 500
+ * then success, a model that never finishes, the token budget, a malicious
+ * model refused by the policy and the guard (and audited), and a SIGKILL
+ * mid-run resumed without repeating finished tool calls. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent/agent.h"
+#include "guard/audit.h"
+#include "support/proc.h"
+#include "unit/llm/fake_server.h"
+
+static char *home;
+static scout_config *cfg;
+static scout_catalog *cat;
+static fake_server srv;
+static scout_llm *llm;
+static scout_principal who;
+
+static void acme_home(void)
+{
+    home = test_tmpdir();
+    proc_result r = proc_scoutv("--home", home, "--quiet", "demo", "--scale", "0.02", NULL);
+    cr_assert_eq(r.status, 0, "demo failed: %s", r.err);
+    proc_result_free(&r);
+    char path[700];
+    snprintf(path, sizeof path, "%s/scout.yaml", home);
+    scout_err err = {0};
+    cr_assert_eq(scout_config_load(path, &cfg, &err), SCOUT_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/catalog.db", home);
+    cr_assert_eq(scout_catalog_open(path, &cat, &err), SCOUT_OK, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    scout_llm_free(llm);
+    llm = NULL;
+    if (srv.pid) fake_server_stop(&srv);
+    memset(&srv, 0, sizeof srv);
+    scout_catalog_close(cat);
+    scout_config_free(cfg);
+    test_rmdir(home);
+    free(home);
+}
+
+/* One scripted model turn calling one tool; args is JSON text. */
+static json_t *call(const char *id, const char *name, const char *args)
+{
+    return json_pack("{s:[{s:s, s:s, s:s}], s:{s:i, s:i}}", "tool_calls", "id", id, "name", name,
+                     "arguments", args, "usage", "prompt_tokens", 1000, "completion_tokens", 50);
+}
+
+static void start(json_t *steps, const char *user)
+{
+    json_t *script = json_pack("{s:o}", "steps", steps);
+    char *text = json_dumps(script, JSON_COMPACT);
+    json_decref(script);
+    fake_server_start(&srv, text);
+    free(text);
+    scout_llm_cfg lc = {0};
+    lc.base_url = srv.base_url;
+    lc.model = "fake-model";
+    lc.timeout_ms = 10000;
+    lc.max_retries = 2;
+    lc.price_per_mtok_in = 2.0;
+    lc.price_per_mtok_out = 8.0;
+    scout_err err = {0};
+    cr_assert_eq(scout_llm_open(&lc, &llm, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_principal_from_config(cfg, user, &who, &err), SCOUT_OK, "%s", err.msg);
+}
+
+static scout_agent_opts opts(void)
+{
+    scout_agent_opts o = {0};
+    o.cfg = cfg;
+    o.cat = cat;
+    o.who = &who;
+    o.llm = llm;
+    o.home_dir = home;
+    return o;
+}
+
+#define SEARCH call("c1", "search", "{\"query\":\"net revenue by region\",\"kinds\":\"tables\"}")
+#define SHOW   call("c2", "show_table", "{\"table\":\"finance.mart.revenue_daily\"}")
+#define CHOOSE                                                                                     \
+    call("c3", "choose_table",                                                                     \
+         "{\"table\":\"finance.mart.revenue_daily\",\"why\":\"the source-of-truth mart for net "   \
+         "revenue\",\"rejected\":[{\"table\":\"finance.archive.revenue_daily_v1\",\"why_not\":"    \
+         "\"deprecated: refunds double-counted\"}]}")
+#define SQL_REGION                                                                                 \
+    "SELECT region, round(sum(net_revenue_usd), 2) AS net_revenue FROM mart.revenue_daily GROUP "  \
+    "BY region ORDER BY 2 DESC"
+#define RUN                                                                                        \
+    call("c4", "run_sql",                                                                          \
+         "{\"source\":\"finance\",\"sql\":\"" SQL_REGION                                           \
+         "\",\"purpose\":\"net revenue by region\"}")
+#define CHART    call("c5", "make_chart", "{\"result_id\":\"last\",\"title\":null}")
+#define GRADE(g) "{\"grade\":\"" g "\",\"note\":\"checked\"}"
+#define FINISH                                                                                     \
+    call("c6", "finish",                                                                           \
+         "{\"answer\":\"NA has the most net revenue; see the result.\",\"tables\":[{\"table\":"    \
+         "\"finance.mart.revenue_daily\",\"why\":\"source of truth\"}],\"assumptions\":[\"all "    \
+         "time\"],\"result_ids\":[],\"self_eval\":{\"right_table\":" GRADE(                        \
+             "pass") ",\"filters\":" GRADE("pass") ",\"period\":" GRADE("pass") ",\"numbers_"      \
+                                                                                "sane\":" GRADE(   \
+                                                                                    "p"            \
+                                                                                    "a"            \
+                                                                                    "s"            \
+                                                                                    "s") "}}")
+
+static const char *tool_reply(json_t *reqs, size_t req, const char *call_id)
+{
+    json_t *body = json_object_get(json_array_get(reqs, req), "body");
+    json_t *msgs = json_object_get(body, "messages");
+    size_t i;
+    json_t *m;
+    json_array_foreach(msgs, i, m)
+    {
+        const char *id = json_string_value(json_object_get(m, "tool_call_id"));
+        if (id && !strcmp(id, call_id)) return json_string_value(json_object_get(m, "content"));
+    }
+    return NULL;
+}
+
+Test(agent, happy_path_answers_with_result_chart_usage_and_a_stored_session, .init = acme_home,
+     .fini = teardown)
+{
+    start(json_pack("[o, o, o, o, o, o]", SEARCH, SHOW, CHOOSE, RUN, CHART, FINISH), "raj.patel");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_FINISHED);
+    json_t *j = a->json;
+    cr_assert_str_eq(json_string_value(json_object_get(j, "sql")), SQL_REGION);
+    json_t *res = json_object_get(j, "result");
+    cr_assert_eq(json_integer_value(json_object_get(res, "row_count")), 4);
+    cr_assert_not_null(json_object_get(res, "id"));
+    cr_assert(json_is_object(json_object_get(j, "chart")), "a Vega-Lite chart");
+    json_t *t0 = json_array_get(json_object_get(j, "tables"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(t0, "name")), "finance.mart.revenue_daily");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "usage"), "prompt_tokens")),
+                 6000);
+    cr_assert_eq(a->usage.completion_tokens, 300);
+    cr_assert(a->cost > 0);
+    cr_assert_not(a->low_grade, "all passes: %s",
+                  json_dumps(json_object_get(j, "self_eval"), JSON_COMPACT));
+    /* The preview the model saw is bounded and carries the result id. */
+    json_t *reqs = fake_server_requests(&srv);
+    const char *seen = tool_reply(reqs, 4, "c4");
+    cr_assert(seen && strstr(seen, "\"result_id\"") && strstr(seen, "\"preview\""), "%s", seen);
+    json_decref(reqs);
+    /* The session is listed for its owner only, finished. */
+    char path[700];
+    snprintf(path, sizeof path, "%s/sessions.db", home);
+    scout_session_store *st = NULL;
+    cr_assert_eq(scout_session_store_open(path, &st, &err), SCOUT_OK);
+    scout_session_row row;
+    cr_assert_eq(scout_session_load(st, a->session_id, "raj.patel", &row, &err), SCOUT_OK);
+    cr_assert_str_eq(row.status, "finished");
+    cr_assert_eq(row.prompt_tokens, 6000);
+    scout_session_row_free(&row);
+    cr_assert_eq(scout_session_load(st, a->session_id, "sofia.alvarez", &row, &err),
+                 SCOUT_ENOTFOUND);
+    scout_session_store_close(st);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, discovery_gate_refuses_sql_before_choosing_and_says_what_to_do, .init = acme_home,
+     .fini = teardown)
+{
+    start(json_pack("[o, o, o, o, o]", RUN, SEARCH, CHOOSE, RUN, FINISH), "raj.patel");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    json_t *reqs = fake_server_requests(&srv);
+    const char *refusal = tool_reply(reqs, 1, "c4");
+    cr_assert(refusal && strstr(refusal, "discovery gate") && strstr(refusal, "choose_table"), "%s",
+              refusal);
+    cr_assert_eq(a->status, SCOUT_AGENT_FINISHED);
+    cr_assert_eq(
+        json_integer_value(json_object_get(json_object_get(a->json, "result"), "row_count")), 4);
+    json_decref(reqs);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, malformed_arguments_get_a_structured_error_and_a_500_is_retried, .init = acme_home,
+     .fini = teardown)
+{
+    json_t *bad = call("c0", "search", "{\"query\": \"revenue\", ");
+    json_t *wrong = call("c9", "show_table", "{\"table\": 42}");
+    json_t *e500 =
+        json_pack("{s:i, s:s}", "status", 500, "body", "{\"error\":{\"message\":\"boom\"}}");
+    start(
+        json_pack("[o, o, o, o, o, o, o, o]", bad, wrong, e500, SEARCH, SHOW, CHOOSE, RUN, FINISH),
+        "raj.patel");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    json_t *reqs = fake_server_requests(&srv);
+    const char *e1 = tool_reply(reqs, 1, "c0");
+    cr_assert(e1 && strstr(e1, "not valid JSON"), "%s", e1);
+    const char *e2 = tool_reply(reqs, 2, "c9");
+    cr_assert(e2 && strstr(e2, "arguments.table: expected"), "%s", e2);
+    cr_assert_eq(a->status, SCOUT_AGENT_FINISHED);
+    json_decref(reqs);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, a_model_that_never_finishes_stops_at_max_steps_with_what_it_found, .init = acme_home,
+     .fini = teardown)
+{
+    start(json_pack("[o, o, o, o, o, o]", SEARCH, SHOW, CHOOSE, RUN, SHOW, SHOW), "raj.patel");
+    scout_agent_opts o = opts();
+    o.max_steps = 5;
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_STOPPED);
+    cr_assert(strstr(a->text, "step limit") && strstr(a->text, "scout://results/"), "%s", a->text);
+    cr_assert_eq(a->steps, 5);
+    cr_assert(a->low_grade);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, token_budget_stops_cleanly, .init = acme_home, .fini = teardown)
+{
+    start(json_pack("[o, o, o, o, o]", SEARCH, SHOW, CHOOSE, RUN, FINISH), "raj.patel");
+    scout_agent_opts o = opts();
+    o.max_tokens = 2000; /* each scripted turn costs 1050 */
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_STOPPED);
+    cr_assert(strstr(a->text, "token budget"), "%s", a->text);
+    cr_assert_eq(a->steps, 2);
+    json_t *reqs = fake_server_requests(&srv);
+    cr_assert_eq(json_array_size(reqs), 2, "no call past the budget");
+    json_decref(reqs);
+    scout_agent_answer_free(a);
+}
+
+static int count_denied(void *ud, const scout_audit_row *r)
+{
+    if (!r->allowed && !strcmp(r->kind, "sql")) ++*(int *)ud;
+    return 0;
+}
+
+Test(agent, malicious_sql_is_refused_by_policy_and_guard_and_audited, .init = acme_home,
+     .fini = teardown)
+{
+    json_t *drop = call("m1", "run_sql",
+                        "{\"source\":\"product\",\"sql\":\"DROP TABLE analytics.accounts\","
+                        "\"purpose\":\"x\"}");
+    json_t *attach = call("m2", "run_sql",
+                          "{\"source\":\"product\",\"sql\":\"ATTACH DATABASE '/tmp/x.db' AS x\","
+                          "\"purpose\":\"x\"}");
+    json_t *steal = call("m3", "run_sql",
+                         "{\"source\":\"finance\",\"sql\":\"SELECT * FROM mart.revenue_daily\","
+                         "\"purpose\":\"x\"}");
+    start(json_pack("[o, o, o, o]", drop, attach, steal, FINISH), "sofia.alvarez");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("show me everything", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    json_t *reqs = fake_server_requests(&srv);
+    const char *r1 = tool_reply(reqs, 1, "m1"), *r2 = tool_reply(reqs, 2, "m2"),
+               *r3 = tool_reply(reqs, 3, "m3");
+    cr_assert(r1 && strstr(r1, "statement policy"), "%s", r1);
+    cr_assert(r2 && strstr(r2, "statement policy"), "%s", r2);
+    cr_assert(r3 && strstr(r3, "don't have access"), "%s", r3);
+    cr_assert_null(strstr(r3, "revenue_daily"), "the refusal names no hidden table: %s", r3);
+    cr_assert(a->low_grade, "an answer with no data is flagged");
+    json_decref(reqs);
+    char path[700];
+    snprintf(path, sizeof path, "%s/audit.db", home);
+    scout_audit *au = NULL;
+    cr_assert_eq(scout_audit_open(path, &au, &err), SCOUT_OK);
+    int denied = 0;
+    cr_assert_eq(scout_audit_list(au, NULL, count_denied, &denied, &err), SCOUT_OK);
+    cr_assert_eq(denied, 3);
+    scout_audit_close(au);
+    scout_agent_answer_free(a);
+}
+
+static size_t n_requests(void)
+{
+    json_t *reqs = fake_server_requests(&srv);
+    size_t n = json_array_size(reqs);
+    json_decref(reqs);
+    return n;
+}
+
+static int first(void *ud, const scout_session_row *r)
+{
+    *(char **)ud = strdup(r->id);
+    return 1;
+}
+
+static char *latest_session(void)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/sessions.db", home);
+    scout_session_store *st = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_session_store_open(path, &st, &err), SCOUT_OK);
+    char *id = NULL;
+
+    cr_assert_eq(scout_session_list(st, "raj.patel", 1, first, &id, &err), SCOUT_OK);
+    scout_session_store_close(st);
+    return id;
+}
+
+Test(agent, sigkill_mid_run_then_resume_finishes_without_repeating_tool_calls, .init = acme_home,
+     .fini = teardown)
+{
+    /* Request 4 hangs (the child is killed while waiting); the resumed run
+     * re-sends that step and gets the same turn from step 5. */
+    json_t *hang = RUN;
+    json_object_set_new(hang, "delay_ms", json_integer(3000));
+    start(json_pack("[o, o, o, o, o, o]", SEARCH, SHOW, CHOOSE, hang, RUN, FINISH), "raj.patel");
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        scout_agent_opts o = opts();
+        scout_agent_answer *a = NULL;
+        scout_agent_run("net revenue by region", &o, &a, NULL);
+        _exit(0);
+    }
+    for (int i = 0; i < 200 && n_requests() < 4; i++) usleep(50 * 1000);
+    cr_assert_eq(n_requests(), 4);
+    usleep(200 * 1000);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    char *id = latest_session();
+    cr_assert_not_null(id);
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_resume(id, &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_FINISHED);
+    cr_assert_eq(
+        json_integer_value(json_object_get(json_object_get(a->json, "result"), "row_count")), 4);
+    cr_assert_eq(a->tool_calls_run, 2, "only run_sql and finish ran after the resume");
+    cr_assert_eq(n_requests(), 6, "search, show and choose were not asked again");
+    /* Resuming a finished session answers from the checkpoint. */
+    scout_agent_answer *b = NULL;
+    cr_assert_eq(scout_agent_resume(id, &o, &b, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_str_eq(b->text, a->text);
+    cr_assert_eq(n_requests(), 6);
+    scout_agent_answer_free(b);
+    scout_agent_answer_free(a);
+    free(id);
+}

@@ -1,0 +1,185 @@
+/* scout sessions / resume / feedback: the agent's checkpointed sessions as
+ * their owner sees them. Ctrl-C during a resumed run cancels the model call
+ * within a second and leaves the session resumable. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/agent.h"
+#include "cli.h"
+#include "llm/llm.h"
+
+/* The one handle a SIGINT may cancel; a signal handler can reach nothing else. */
+static scout_llm *volatile interrupt_target;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (interrupt_target) scout_llm_cancel(interrupt_target);
+}
+
+static scout_rc open_store(cli *c, scout_session_store **st)
+{
+    return scout_session_store_open(c->home.sessions, st, &c->err);
+}
+
+static int print_session(void *ud, const scout_session_row *r)
+{
+    cli *c = ud;
+    if (c->json) return 0;
+    printf("%-18s %-11s %3lld steps %7lld tok  %-4s  %s  %.60s\n", r->id, r->status,
+           (long long)r->step, (long long)(r->prompt_tokens + r->completion_tokens),
+           r->grade ? r->grade : "-", r->updated_at ? r->updated_at : "", r->question);
+    return 0;
+}
+
+static int collect_session(void *ud, const scout_session_row *r)
+{
+    json_array_append_new(
+        ud, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:f, s:s?, s:s}", "id", r->id, "question",
+                      r->question, "status", r->status, "steps", (json_int_t)r->step,
+                      "prompt_tokens", (json_int_t)r->prompt_tokens, "completion_tokens",
+                      (json_int_t)r->completion_tokens, "cost", r->cost, "grade", r->grade,
+                      "updated_at", r->updated_at ? r->updated_at : ""));
+    return 0;
+}
+
+static scout_rc run_sessions(cli *c, int argc, char **argv)
+{
+    if (argc > 1) return cli_usage_error(c, "sessions", "takes no arguments");
+    scout_principal who;
+    scout_session_store *st = NULL;
+    scout_rc rc = cli_principal(c, &who);
+    if (!rc) rc = open_store(c, &st);
+    if (rc) return rc;
+    json_t *all = json_array();
+    /* Only the asker's own sessions, admins included: --as shows another's. */
+    rc = scout_session_list(st, who.user, 0, c->json ? collect_session : print_session,
+                            c->json ? (void *)all : (void *)c, &c->err);
+    scout_session_store_close(st);
+    if (!rc && c->json) return cli_print_json(c, all);
+    json_decref(all);
+    return rc;
+}
+
+static void print_agent_answer(cli *c, const scout_agent_answer *a)
+{
+    if (c->json) return;
+    printf("%s\n", a->text);
+    json_t *j = a->json;
+    const char *sql = json_string_value(json_object_get(j, "sql"));
+    if (sql) printf("SQL:\n  %s\n", sql);
+    const char *id = json_string_value(json_object_get(json_object_get(j, "result"), "id"));
+    if (id) printf("Result: scout://results/%s\n", id);
+    printf("Session: %s (%s, %lld steps, %lld+%lld tokens, cost %.4f)\n", a->session_id,
+           scout_agent_status_name(a->status), (long long)a->steps,
+           (long long)a->usage.prompt_tokens, (long long)a->usage.completion_tokens, a->cost);
+    if (a->low_grade) printf("! self-evaluation flagged this answer: check it before using it\n");
+}
+
+static scout_rc run_resume(cli *c, int argc, char **argv)
+{
+    if (argc != 2) return cli_usage_error(c, "resume", "takes one session ID");
+    scout_principal who;
+    scout_rc rc = cli_principal(c, &who);
+    if (!rc) rc = cli_load_config(c);
+    if (!rc) rc = cli_open_catalog(c);
+    if (rc) return rc;
+    if (!c->cfg->llm.base_url)
+        return scout_err_set(&c->err, SCOUT_EUSER, "resume: no llm is configured in scout.yaml");
+    scout_llm *llm = NULL;
+    if ((rc = scout_llm_open(&c->cfg->llm, &llm, &c->err))) return rc;
+    interrupt_target = llm;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, &old);
+    scout_agent_opts o = {0};
+    o.cfg = c->cfg;
+    o.cat = c->cat;
+    o.who = &who;
+    o.llm = llm;
+    o.home_dir = c->home.dir;
+    scout_agent_answer *a = NULL;
+    rc = scout_agent_resume(argv[1], &o, &a, &c->err);
+    sigaction(SIGINT, &old, NULL);
+    interrupt_target = NULL;
+    if (a) {
+        if (c->json)
+            cli_print_json(c, json_incref(a->json));
+        else
+            print_agent_answer(c, a);
+    }
+    scout_agent_answer_free(a);
+    scout_llm_free(llm);
+    return rc;
+}
+
+static int print_feedback(void *ud, const scout_session_feedback_row *r)
+{
+    json_t *all = ud;
+    if (all) {
+        json_array_append_new(all,
+                              json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s}", "session", r->session,
+                                        "user", r->user, "verdict", r->verdict, "note", r->note,
+                                        "question", r->question, "created_at", r->created_at));
+        return 0;
+    }
+    printf("%s  %-18s %-5s %s%s%s\n", r->created_at, r->session, r->verdict,
+           r->question ? r->question : "", r->note ? " — " : "", r->note ? r->note : "");
+    return 0;
+}
+
+static scout_rc run_feedback(cli *c, int argc, char **argv)
+{
+    scout_principal who;
+    scout_session_store *st = NULL;
+    scout_rc rc = cli_principal(c, &who);
+    if (!rc) rc = open_store(c, &st);
+    if (rc) return rc;
+    if (argc == 2 && !strcmp(argv[1], "list")) {
+        json_t *all = c->json ? json_array() : NULL;
+        rc = scout_session_feedback_list(st, who.admin ? NULL : who.user, print_feedback, all,
+                                         &c->err);
+        if (!rc && all)
+            rc = cli_print_json(c, all);
+        else
+            json_decref(all);
+    } else if (argc >= 3 && (!strcmp(argv[2], "--good") || !strcmp(argv[2], "--wrong"))) {
+        rc = scout_session_feedback(st, argv[1], who.user, argv[2] + 2, argc > 3 ? argv[3] : NULL,
+                                    &c->err);
+        if (!rc && !c->quiet && !c->json) printf("feedback stored for %s\n", argv[1]);
+    } else {
+        rc = cli_usage_error(c, "feedback", "SESSION --good|--wrong [\"NOTE\"], or list");
+    }
+    scout_session_store_close(st);
+    return rc;
+}
+
+const cli_command cli_cmd_sessions = {
+    "sessions", "list your agent sessions (newest first)",
+    "usage: scout sessions [--json]\n"
+    "\n"
+    "Lists your own agent sessions from HOME/sessions.db: id, status (running,\n"
+    "finished, stopped, interrupted, failed), model calls, tokens, the self-evaluation\n"
+    "grade (good/low) and the question. Resume one with `scout resume ID`.\n",
+    run_sessions};
+
+const cli_command cli_cmd_resume = {
+    "resume", "continue an agent session after a crash, a kill, a stop or Ctrl-C",
+    "usage: scout resume ID [--json]\n"
+    "\n"
+    "Continues the session from its last checkpoint: tool calls whose results were\n"
+    "committed are not run again; a finished session prints its stored answer\n"
+    "without calling the model. Ctrl-C stops within a second and the session stays\n"
+    "resumable. Needs the llm section in scout.yaml.\n",
+    run_resume};
+
+const cli_command cli_cmd_feedback = {
+    "feedback", "flag an agent answer as good or wrong, or list feedback",
+    "usage: scout feedback SESSION --good|--wrong [\"NOTE\"]\n"
+    "       scout feedback list [--json]\n"
+    "\n"
+    "Stores your verdict on one of your sessions for review; `list` shows yours\n"
+    "(admins see everyone's).\n",
+    run_feedback};

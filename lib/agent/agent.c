@@ -101,7 +101,10 @@ static scout_rc build_request(agent_run *r, scout_llm_msg **msgs_out,
     json_t *ms = messages(r);
     size_t n = json_array_size(ms), n_calls = 0, i;
     json_t *m;
-    json_array_foreach(ms, i, m) n_calls += json_array_size(json_object_get(m, "tool_calls"));
+    json_array_foreach(ms, i, m)
+    {
+        n_calls += json_array_size(json_object_get(m, "tool_calls"));
+    }
     scout_llm_msg *msgs = calloc(n ? n : 1, sizeof *msgs);
     scout_llm_tool_call *calls = calloc(n_calls ? n_calls : 1, sizeof *calls);
     if (!msgs || !calls) {

@@ -421,7 +421,10 @@ static json_t *tool_semantic(agent_run *r, json_t *args)
     size_t n = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(chosen, k, v) if (fqs) fqs[n++] = k;
+    json_object_foreach(chosen, k, v)
+    {
+        if (fqs) fqs[n++] = k;
+    }
     scout_joins_graph *g = NULL;
     scout_semantic *sq = NULL;
     scout_compiled *cc = NULL;
@@ -638,15 +641,18 @@ static bool number_backed(double x, json_t *results)
 {
     size_t i, j;
     json_t *res, *v;
-    json_array_foreach(results, i, res) json_array_foreach(json_object_get(res, "numbers"), j, v)
+    json_array_foreach(results, i, res)
     {
-        double n = json_number_value(v);
-        double tol = fabs(n) * 0.01 + 0.51;
-        if (fabs(x - n) <= tol || fabs(x - n * 100) <= fabs(n * 100) * 0.01 + 0.51) return true;
-        /* "1.2M", "$3.4k" */
-        if (fabs(x * 1e3 - n) <= fabs(n) * 0.05 || fabs(x * 1e6 - n) <= fabs(n) * 0.05 ||
-            fabs(x * 1e9 - n) <= fabs(n) * 0.05)
-            return true;
+        json_array_foreach(json_object_get(res, "numbers"), j, v)
+        {
+            double n = json_number_value(v);
+            double tol = fabs(n) * 0.01 + 0.51;
+            if (fabs(x - n) <= tol || fabs(x - n * 100) <= fabs(n * 100) * 0.01 + 0.51) return true;
+            /* "1.2M", "$3.4k" */
+            if (fabs(x * 1e3 - n) <= fabs(n) * 0.05 || fabs(x * 1e6 - n) <= fabs(n) * 0.05 ||
+                fabs(x * 1e9 - n) <= fabs(n) * 0.05)
+                return true;
+        }
     }
     return false;
 }
@@ -711,8 +717,11 @@ static json_t *cited_tables(agent_run *r, json_t *fin)
     if (json_array_size(out)) return out;
     const char *k;
     json_t *v;
-    json_object_foreach(json_object_get(r->state, "chosen"), k, v) json_array_append_new(
-        out, json_pack("{s:s, s:O}", "name", k, "why", json_object_get(v, "why")));
+    json_object_foreach(json_object_get(r->state, "chosen"), k, v)
+    {
+        json_array_append_new(out,
+                              json_pack("{s:s, s:O}", "name", k, "why", json_object_get(v, "why")));
+    }
     return out;
 }
 
@@ -722,7 +731,9 @@ static json_t *rejected_tables(agent_run *r)
     const char *k;
     json_t *v;
     json_object_foreach(json_object_get(r->state, "chosen"), k, v)
+    {
         json_array_extend(out, json_object_get(v, "rejected"));
+    }
     return out;
 }
 
@@ -800,7 +811,9 @@ static char *stop_text(agent_run *r, scout_agent_status st, const char *err_msg)
     const char *k;
     json_t *v;
     json_object_foreach(json_object_get(r->state, "chosen"), k, v)
+    {
         scout_buf_printf(&b, " Chosen table: %s.", k);
+    }
     return scout_buf_take(&b);
 }
 

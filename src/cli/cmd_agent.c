@@ -77,18 +77,13 @@ static void print_agent_answer(cli *c, const scout_agent_answer *a)
     if (a->low_grade) printf("! self-evaluation flagged this answer: check it before using it\n");
 }
 
-static scout_rc run_resume(cli *c, int argc, char **argv)
+/* Runs the agent (resume when id is set, else ask) with Ctrl-C cancelling the
+ * model stream, and prints its answer. */
+static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, const char *question)
 {
-    if (argc != 2) return cli_usage_error(c, "resume", "takes one session ID");
-    scout_principal who;
-    scout_rc rc = cli_principal(c, &who);
-    if (!rc) rc = cli_load_config(c);
-    if (!rc) rc = cli_open_catalog(c);
-    if (rc) return rc;
-    if (!c->cfg->llm.base_url)
-        return scout_err_set(&c->err, SCOUT_EUSER, "resume: no llm is configured in scout.yaml");
     scout_llm *llm = NULL;
-    if ((rc = scout_llm_open(&c->cfg->llm, &llm, &c->err))) return rc;
+    scout_rc rc = scout_llm_open(&c->cfg->llm, &llm, &c->err);
+    if (rc) return rc;
     interrupt_target = llm;
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
@@ -97,11 +92,11 @@ static scout_rc run_resume(cli *c, int argc, char **argv)
     scout_agent_opts o = {0};
     o.cfg = c->cfg;
     o.cat = c->cat;
-    o.who = &who;
+    o.who = who;
     o.llm = llm;
     o.home_dir = c->home.dir;
     scout_agent_answer *a = NULL;
-    rc = scout_agent_resume(argv[1], &o, &a, &c->err);
+    rc = id ? scout_agent_resume(id, &o, &a, &c->err) : scout_agent_ask(question, &o, &a, &c->err);
     sigaction(SIGINT, &old, NULL);
     interrupt_target = NULL;
     if (a) {
@@ -113,6 +108,24 @@ static scout_rc run_resume(cli *c, int argc, char **argv)
     scout_agent_answer_free(a);
     scout_llm_free(llm);
     return rc;
+}
+
+scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question)
+{
+    return agent_call(c, who, NULL, question);
+}
+
+static scout_rc run_resume(cli *c, int argc, char **argv)
+{
+    if (argc != 2) return cli_usage_error(c, "resume", "takes one session ID");
+    scout_principal who;
+    scout_rc rc = cli_principal(c, &who);
+    if (!rc) rc = cli_load_config(c);
+    if (!rc) rc = cli_open_catalog(c);
+    if (rc) return rc;
+    if (!c->cfg->llm.base_url)
+        return scout_err_set(&c->err, SCOUT_EUSER, "resume: no llm is configured in scout.yaml");
+    return agent_call(c, &who, argv[1], NULL);
 }
 
 static int print_feedback(void *ud, const scout_session_feedback_row *r)

@@ -158,6 +158,9 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
     if (!rc) rc = cli_load_config(c);
     if (!rc) rc = cli_open_catalog(c);
     if (rc) return rc;
+    /* With a model configured the agent answers (the deterministic path still
+     * goes first and is kept when confident); --table and --report stay offline. */
+    if (c->cfg->llm.base_url && !a.table && !a.report) return cli_agent_ask(c, &who, a.question);
     char *table = NULL;
     if (a.table && scout_catalog_resolve(c->cat, a.table, &table, &c->err)) return c->err.code;
     scout_ask_opts o = {0};

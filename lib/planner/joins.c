@@ -500,6 +500,68 @@ static scout_rc load_edges(scout_joins_graph *g, scout_catalog *cat, const char 
     return rc;
 }
 
+/* Has fq an edge on column col already (declared, curated, code or log)? */
+static bool has_edge_on(const scout_joins_graph *g, const char *fq, const char *col)
+{
+    for (size_t i = 0; i < g->n_edges; i++) {
+        const jedge *e = &g->edges[i];
+        if ((!strcmp(e->a, fq) && !strcmp(e->acol, col)) ||
+            (!strcmp(e->b, fq) && !strcmp(e->bcol, col)))
+            return true;
+    }
+    return false;
+}
+
+/* Warehouses often declare nothing: a column <x>_id with no known edge
+ * joins the table of the same source named for <x> (x, xs, dim_x, dim_xs)
+ * whose primary or unique key it is, the same schema first. The naming
+ * convention is the weakest evidence, so such an edge costs the most. */
+static scout_rc infer_named_edges(scout_joins_graph *g, scout_catalog *cat, const char *fq,
+                                  char ***next, size_t *n_next, size_t *cap_next, scout_err *err)
+{
+    static const char sql[] = "SELECT t.fqname FROM tables t JOIN columns c ON c.table_id = t.id"
+                              " JOIN tables me ON me.fqname = ?1"
+                              " WHERE t.source = me.source AND t.fqname <> ?1 AND c.name = ?2"
+                              " AND t.trust <> 'deprecated'"
+                              " AND (c.pk > 0 OR t.grain = 'unique: ' || ?2)"
+                              " AND t.name IN (?3, ?3 || 's', 'dim_' || ?3, 'dim_' || ?3 || 's')"
+                              " ORDER BY t.schema_name = me.schema_name DESC, t.fqname LIMIT 1";
+    const jtable *t = find_table(g, fq);
+    if (!t) return SCOUT_OK;
+    scout_rc rc = SCOUT_OK;
+    for (size_t i = 0; i < t->n_cols && rc == SCOUT_OK; i++) {
+        const char *col = t->cols[i].name;
+        size_t n = strlen(col);
+        const char *key[1] = {col};
+        if (n <= 3 || n > 120 || strcmp(col + n - 3, "_id") != 0 || t->cols[i].pk ||
+            scout_joins_is_unique(g, fq, key, 1) || has_edge_on(g, fq, col))
+            continue;
+        char entity[128];
+        memcpy(entity, col, n - 3);
+        entity[n - 3] = 0;
+        sqlite3_stmt *st = NULL;
+        if ((rc = scout_catalog_prepare(cat, sql, &st, err)) != SCOUT_OK) return rc;
+        sqlite3_bind_text(st, 1, fq, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, col, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, entity, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *other = scout_catalog_col_text(st, 0);
+            rc = scout_joins_add_edge(g, fq, col, other, col, "naming", 0.5,
+                                      "same column name, table named for it", err);
+            if (rc == SCOUT_OK && other) {
+                if (!grow((void **)next, cap_next, *n_next, sizeof **next))
+                    rc = nomem(err);
+                else if (!((*next)[*n_next] = scout_strdup(other)))
+                    rc = nomem(err);
+                else
+                    (*n_next)++;
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
 static scout_rc load_metrics(scout_joins_graph *g, scout_catalog *cat, scout_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -544,6 +606,8 @@ scout_rc scout_joins_load(scout_joins_graph *g, scout_catalog *cat, const char *
             rc = load_table(g, cat, frontier[i], &found, err);
             if (rc == SCOUT_OK && found && h < hops)
                 rc = load_edges(g, cat, frontier[i], &next, &n_next, &cap_next, err);
+            if (rc == SCOUT_OK && found && h < hops)
+                rc = infer_named_edges(g, cat, frontier[i], &next, &n_next, &cap_next, err);
         }
         free_list(frontier, n_front);
         frontier = next;
@@ -555,6 +619,32 @@ scout_rc scout_joins_load(scout_joins_graph *g, scout_catalog *cat, const char *
     free_list(frontier, n_front);
     free_list(next, n_next);
     return rc == SCOUT_OK ? load_metrics(g, cat, err) : rc;
+}
+
+size_t scout_joins_neighbours(const scout_joins_graph *g, const char *fqname,
+                              scout_joins_neighbour *out, size_t max)
+{
+    const jtable *t = find_table(g, fqname);
+    size_t n = 0;
+    for (size_t i = 0; t && i < g->n_edges && n < max; i++) {
+        const jedge *e = &g->edges[i];
+        bool from_a = !strcmp(e->a, fqname);
+        if (!from_a && strcmp(e->b, fqname) != 0) continue;
+        const char *other = from_a ? e->b : e->a, *ocol = from_a ? e->bcol : e->acol;
+        const jtable *o = find_table(g, other);
+        if (!o || !strcmp(other, fqname) || strcmp(o->source, t->source) != 0) continue;
+        size_t k = 0;
+        while (k < n && strcmp(out[k].table, other) != 0) k++;
+        const char *key[1] = {ocol};
+        bool unique = scout_joins_is_unique(g, other, key, 1);
+        if (k < n) {
+            out[k].many_to_one = out[k].many_to_one || unique;
+            continue;
+        }
+        out[n].table = other;
+        out[n++].many_to_one = unique;
+    }
+    return n;
 }
 
 /* ---- planning ---- */

@@ -76,6 +76,17 @@ typedef struct scout_joins_metric {
 /* Fills *m (borrowed) for the metric `name`; false if there is none. */
 bool scout_joins_metric_find(const scout_joins_graph *g, const char *name, scout_joins_metric *m);
 
+/* A table one join away from another, in the same source. */
+typedef struct scout_joins_neighbour {
+    const char *table; /* borrowed from the graph */
+    bool many_to_one;  /* some edge lands on a unique key: joining it repeats no rows */
+} scout_joins_neighbour;
+
+/* Fills out with up to max tables joined to fqname by one edge (declared,
+ * curated, code, query log or naming), in edge order; returns how many. */
+size_t scout_joins_neighbours(const scout_joins_graph *g, const char *fqname,
+                              scout_joins_neighbour *out, size_t max);
+
 /* One join of a plan: `to_table` joined on from_table.from_column =
  * to_table.to_column, where from_table is the base table or an earlier step. */
 typedef struct scout_joins_step {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planner/joins.h"
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
 #include "catalog/curated.h"
@@ -26,6 +27,7 @@
 #define MAX_REL      6
 #define WORD_MAX     64
 #define MAX_MEASURES 3
+#define MAX_NB       6
 
 /* What claimed a word during analysis. */
 enum { U_FREE = 0, U_STOP, U_TIME, U_GRAIN, U_RANK, U_CMP, U_AGG, U_NUM, U_DIM, U_FILLER };
@@ -823,6 +825,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
 typedef struct bcol {
     const char *name, *type, *max;
     bool numeric, is_id, is_time;
+    double null_rate;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
     char phrases[SET_MAX];                             /* each synonym whole: "|stem stem|stem|" */
     json_t *top;                                       /* borrowed from the card */
@@ -1054,6 +1057,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         bc->name = jstr(c, "name");
         bc->type = jstr(c, "type");
         bc->max = jstr(c, "max");
+        bc->null_rate = json_number_value(json_object_get(c, "null_rate"));
         size_t nl = strlen(bc->name);
         bc->is_id = !strcmp(bc->name, "id") || (nl > 3 && !strcmp(bc->name + nl - 3, "_id"));
         bc->numeric = numeric_type(bc->type) || (!bc->type[0] && numeric_text(jstr(c, "min")) &&
@@ -1123,6 +1127,7 @@ static void free_table(btable *bt)
 /* ---- binding: state per table ---- */
 
 typedef struct vmatch {
+    const btable *t; /* the base table or a joined neighbour */
     size_t col;
     char *value; /* the column's value as stored */
     size_t from, to;
@@ -1136,6 +1141,9 @@ typedef struct binder {
     vmatch vals[16];
     size_t n_vals;
     scout_semantic *s;
+    btable nb[MAX_NB]; /* tables one join away, same source */
+    bool nb_m2o[MAX_NB], nb_used[MAX_NB];
+    size_t n_nb;
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -1207,15 +1215,27 @@ static size_t value_at(const binder *b, size_t i, const char *value)
     return k - i;
 }
 
-static void find_values(binder *b)
+/* Does the word name something on the base table (a column or metric)? */
+static bool names_base(const binder *b, const qtok *t)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (col_word(&b->bt->cols[c], t) >= 0.5) return true;
+    for (size_t m = 0; m < b->bt->n_mets; m++)
+        if (met_word(&b->bt->mets[m], t) >= 0.5) return true;
+    return tok_in(t, b->bt->names) >= 0.5;
+}
+
+static void find_values_in(binder *b, const btable *bt)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n && b->n_vals < 16; i++) {
         if (q->t[i].is_num) continue;
+        /* a joined table's values only for words the base table leaves over */
+        if (bt != b->bt && (!open_tok(b, i) || names_base(b, &q->t[i]))) continue;
         size_t best_len = 0, best_col = 0;
         const char *best_val = NULL;
-        for (size_t c = 0; c < b->bt->n_cols; c++) {
-            const bcol *bc = &b->bt->cols[c];
+        for (size_t c = 0; c < bt->n_cols; c++) {
+            const bcol *bc = &bt->cols[c];
             if (bc->is_time) continue;
             size_t k;
             json_t *tv;
@@ -1240,10 +1260,19 @@ static void find_values(binder *b)
          * event type vs refunds_usd) still filters: the question's noun
          * decides at measure time, so only claim unambiguous words. */
         vmatch *m = &b->vals[b->n_vals++];
-        m->col = best_col, m->value = (char *)best_val, m->from = i, m->to = i + best_len;
+        m->t = bt, m->col = best_col, m->value = (char *)best_val, m->from = i,
+        m->to = i + best_len;
         for (size_t k = i; k < i + best_len; k++) b->used[k] = B_VALUE;
         i += best_len - 1;
     }
+}
+
+/* Values on the base table first; words it leaves over may be values of a
+ * joined table ("billing tickets" on CSAT responses: tickets.category). */
+static void find_values(binder *b)
+{
+    find_values_in(b, b->bt);
+    for (size_t j = 0; j < b->n_nb; j++) find_values_in(b, &b->nb[j]);
 }
 
 typedef struct pick {
@@ -1431,6 +1460,14 @@ static scout_rc push_assumption(scout_semantic *s, const char *text)
     return (a[s->n_assumptions++] = dupstr(text)) ? SCOUT_OK : SCOUT_ENOMEM;
 }
 
+/* Points ref at a joined table and remembers that its default filters apply. */
+static scout_rc use_neighbour(binder *b, const btable *t, scout_sq_ref *ref)
+{
+    for (size_t j = 0; j < b->n_nb; j++)
+        if (&b->nb[j] == t) b->nb_used[j] = true;
+    return (ref->table = dupstr(t->fqname)) ? SCOUT_OK : SCOUT_ENOMEM;
+}
+
 /* Value filters: one column with several values becomes IN (and, when the
  * question compares them, a dimension so each member gets its row). */
 static scout_rc bind_values(binder *b, bool *compare_members)
@@ -1441,22 +1478,24 @@ static scout_rc bind_values(binder *b, bool *compare_members)
     for (size_t i = 0; i < b->n_vals; i++) {
         if (done[i]) continue;
         size_t n = 0;
+        const btable *vt = b->vals[i].t;
         for (size_t j = i; j < b->n_vals; j++)
-            if (b->vals[j].col == b->vals[i].col && !done[j]) n++;
-        const char *col = b->bt->cols[b->vals[i].col].name;
+            if (b->vals[j].col == b->vals[i].col && b->vals[j].t == vt && !done[j]) n++;
+        const char *col = vt->cols[b->vals[i].col].name;
         scout_rc rc = push_filter(s, col, n > 1 ? SCOUT_OP_IN : SCOUT_OP_EQ, n);
         if (rc != SCOUT_OK) return rc;
         scout_sq_filter *f = &s->filters[s->n_filters - 1];
+        if (vt != b->bt && (rc = use_neighbour(b, vt, &f->ref)) != SCOUT_OK) return rc;
         size_t k = 0;
         for (size_t j = i; j < b->n_vals; j++) {
-            if (b->vals[j].col != b->vals[i].col || done[j]) continue;
+            if (b->vals[j].col != b->vals[i].col || b->vals[j].t != vt || done[j]) continue;
             done[j] = true;
             f->values[k].kind = SCOUT_VAL_KIND_STRING;
             if (!(f->values[k++].s = dupstr(b->vals[j].value))) return SCOUT_ENOMEM;
             note(&b->why, "%s holds '%s'", col, b->vals[j].value);
             /* note() takes (fmt, a, c): reorder for readability */
         }
-        if (n > 1 && b->q->cmp == CMP_MEMBERS) {
+        if (n > 1 && b->q->cmp == CMP_MEMBERS && vt == b->bt) {
             *compare_members = true;
             if ((rc = push_dim(s, col)) != SCOUT_OK) return rc;
         }
@@ -1489,22 +1528,126 @@ static scout_rc bind_flags(binder *b)
     return SCOUT_OK;
 }
 
-static size_t best_column(binder *b, size_t from, size_t to, bool numeric_only, double *score)
+/* "converted leads", "assigned tickets": a past participle naming a column
+ * that is empty until it happens (converted_account_id) means it is set. */
+static scout_rc bind_presence(binder *b)
 {
     const scout_question *q = b->q;
+    for (size_t i = 0; i < q->n; i++) {
+        size_t wl = strlen(q->t[i].w);
+        if (!open_tok(b, i) || wl < 5 || strcmp(q->t[i].w + wl - 2, "ed") != 0) continue;
+        for (size_t c = 0; c < b->bt->n_cols; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            if (bc->is_time || bc->null_rate <= 0 || strncmp(bc->name, q->t[i].w, wl) != 0 ||
+                bc->name[wl] != '_')
+                continue;
+            scout_rc rc = push_filter(b->s, bc->name, SCOUT_OP_IS_NOT_NULL, 0);
+            if (rc != SCOUT_OK) return rc;
+            b->used[i] = B_VALUE;
+            note(&b->why, "%s is set for '%s'", bc->name, q->t[i].w);
+            break;
+        }
+    }
+    return SCOUT_OK;
+}
+
+static size_t best_column_in(const scout_question *q, const btable *bt, size_t from, size_t to,
+                             bool numeric_only, const bool *skip, double *score)
+{
     size_t best = (size_t)-1;
     double bs = 0;
-    for (size_t c = 0; c < b->bt->n_cols; c++) {
-        const bcol *bc = &b->bt->cols[c];
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const bcol *bc = &bt->cols[c];
         if (numeric_only && !bc->numeric) continue;
+        if (skip && bc->is_id) continue; /* a joined table's keys are not its labels */
         double s = 0;
-        for (size_t i = from; i < to && i < q->n; i++) s += col_word(bc, &q->t[i]);
+        for (size_t i = from; i < to && i < q->n; i++)
+            if (!skip || !skip[i - from]) s += col_word(bc, &q->t[i]);
         /* dimensions are usually text; identifiers and times less so */
         if (s > 0 && !numeric_only && !bc->numeric && !bc->is_time) s += 0.1;
         if (s > bs) bs = s, best = c;
     }
     *score = bs;
     return best;
+}
+
+static size_t best_column(binder *b, size_t from, size_t to, bool numeric_only, double *score)
+{
+    return best_column_in(b->q, b->bt, from, to, numeric_only, NULL, score);
+}
+
+/* The column people read as a row's name: name, title, <table>_name. */
+static size_t label_column(const btable *bt)
+{
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const char *n = bt->cols[c].name;
+        size_t l = strlen(n);
+        if (bt->cols[c].numeric || bt->cols[c].is_time) continue;
+        if (!strcmp(n, "name") || !strcmp(n, "title") || (l > 5 && !strcmp(n + l - 5, "_name")))
+            return c;
+    }
+    return (size_t)-1;
+}
+
+/* A dimension on a many-to-one joined table: the phrase's words that name
+ * the table ("customer" of dim_customers) count a little, the rest must
+ * name a column ("segment"); a phrase that only names the table ("per
+ * campaign") means its label column. Returns the neighbour or -1. */
+static size_t neighbour_dim(const binder *b, span sp, double base, size_t *col)
+{
+    size_t best = (size_t)-1;
+    double bs = base;
+    for (size_t j = 0; j < b->n_nb; j++) {
+        if (!b->nb_m2o[j]) continue;
+        const btable *nt = &b->nb[j];
+        bool skip[MAX_TOKENS] = {false};
+        size_t n_table = 0, n = sp.to - sp.from;
+        for (size_t i = sp.from; i < sp.to; i++)
+            if (tok_in(&b->q->t[i], nt->names) >= 0.5) skip[i - sp.from] = true, n_table++;
+        double sc = 0;
+        size_t c = (size_t)-1;
+        if (n_table == n)
+            c = label_column(nt), sc = c == (size_t)-1 ? 0 : 0.9 + 0.3 * (double)n_table;
+        else {
+            c = best_column_in(b->q, nt, sp.from, sp.to, false, skip, &sc);
+            if (sc < 0.5) continue;
+            sc += 0.3 * (double)n_table;
+        }
+        if (c != (size_t)-1 && sc > bs + 1e-9) bs = sc, best = j, *col = c;
+    }
+    return best;
+}
+
+/* "by country" when the table holds both: the readable name, not the code. */
+static size_t prefer_name(const btable *bt, size_t c)
+{
+    const char *n = bt->cols[c].name;
+    size_t l = strlen(n);
+    if (l < 6 || strcmp(n + l - 5, "_code") != 0) return c;
+    char want[WORD_MAX];
+    snprintf(want, sizeof want, "%.*s_name", (int)(l - 5), n);
+    for (size_t k = 0; k < bt->n_cols; k++)
+        if (!strcmp(bt->cols[k].name, want)) return k;
+    return c;
+}
+
+static scout_rc bind_neighbour_dim(binder *b, span sp, size_t nb, size_t col)
+{
+    const btable *nt = &b->nb[nb];
+    col = prefer_name(nt, col);
+    scout_semantic *s = b->s;
+    for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
+    for (size_t i = 0; i < s->n_dimensions; i++)
+        if (s->dimensions[i].ref.table && !strcmp(s->dimensions[i].ref.table, nt->fqname) &&
+            !strcmp(s->dimensions[i].ref.column, nt->cols[col].name))
+            return SCOUT_OK;
+    scout_sq_dimension *d = realloc(s->dimensions, (s->n_dimensions + 1) * sizeof *d);
+    if (!d) return SCOUT_ENOMEM;
+    s->dimensions = d;
+    d = &s->dimensions[s->n_dimensions++];
+    memset(d, 0, sizeof *d);
+    if (!(d->ref.column = dupstr(nt->cols[col].name))) return SCOUT_ENOMEM;
+    return use_neighbour(b, nt, &d->ref);
 }
 
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
@@ -1515,10 +1658,19 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         double sc;
         size_t c = best_column(b, sp.from, sp.to, false, &sc);
         fit->dims_wanted++;
+        size_t ncol = 0, nb = neighbour_dim(b, sp, c == (size_t)-1 || sc < 0.25 ? 0.4 : sc, &ncol);
         char phrase[128] = "";
         for (size_t i = sp.from; i < sp.to; i++) {
             size_t l = strlen(phrase);
             snprintf(phrase + l, sizeof phrase - l, "%s%s", l ? " " : "", q->t[i].w);
+        }
+        if (nb != (size_t)-1) {
+            ncol = prefer_name(&b->nb[nb], ncol);
+            scout_rc rc = bind_neighbour_dim(b, sp, nb, ncol);
+            if (rc != SCOUT_OK) return rc;
+            fit->dims_matched++;
+            note(&b->why, "dimension %s for '%s' (joined)", b->nb[nb].cols[ncol].name, phrase);
+            continue;
         }
         if (c == (size_t)-1 || sc < 0.25) {
             /* The phrase may name the table's rows ("per account") or a
@@ -1526,6 +1678,7 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             note(&b->missing, "no column for '%s'%s", phrase, NULL);
             continue;
         }
+        c = prefer_name(b->bt, c);
         const bcol *bc = &b->bt->cols[c];
         for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
         if (bc->is_time && !strcmp(bc->name, b->bt->time_col)) {
@@ -2168,11 +2321,19 @@ static scout_rc order_text_series(binder *b)
 /* The table's curated default filters ("always exclude test accounts"),
  * each applied as a structured filter and said as an assumption, unless the
  * question already filters that column itself. */
-static scout_rc bind_default_filters(binder *b)
+/* Two table refs name the same table (NULL is the base table). */
+static bool same_table(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+static scout_rc table_default_filters(binder *b, const btable *bt)
 {
     scout_semantic *s = b->s;
-    const json_t *df = json_object_get(b->bt->card, "default_filters"), *f;
-    const char *owner = jstr(b->bt->card, "owner");
+    const json_t *df = json_object_get(bt->card, "default_filters"), *f;
+    const char *owner = jstr(bt->card, "owner");
+    const char *tref = bt == b->bt ? NULL : bt->fqname;
     size_t idx;
     json_array_foreach(df, idx, f)
     {
@@ -2181,7 +2342,9 @@ static scout_rc bind_default_filters(binder *b)
         if (!scout_curated_filter_parse(cond, &cf)) continue;
         bool said = false;
         for (size_t i = 0; i < s->n_filters; i++)
-            if (!strcmp(s->filters[i].ref.column, cf.column)) said = true;
+            if (!strcmp(s->filters[i].ref.column, cf.column) &&
+                same_table(s->filters[i].ref.table, tref))
+                said = true;
         int op = -1;
         for (int o = SCOUT_OP_EQ; o <= SCOUT_OP_IS_NOT_NULL; o++)
             if (!strcmp(scout_semantic_op_name((scout_op)o), cf.op)) op = o;
@@ -2189,6 +2352,7 @@ static scout_rc bind_default_filters(binder *b)
         bool null_test = op == SCOUT_OP_IS_NULL || op == SCOUT_OP_IS_NOT_NULL;
         scout_rc rc = push_filter(s, cf.column, (scout_op)op, null_test ? 0 : 1);
         if (rc != SCOUT_OK) return rc;
+        if (tref && !(s->filters[s->n_filters - 1].ref.table = dupstr(tref))) return SCOUT_ENOMEM;
         scout_sq_value *v = &s->filters[s->n_filters - 1].values[0];
         if (cf.kind == 3) {
             v->kind = SCOUT_VAL_KIND_STRING;
@@ -2205,6 +2369,41 @@ static scout_rc bind_default_filters(binder *b)
         note(&b->why, "default filter %s%s", cond, NULL);
     }
     return SCOUT_OK;
+}
+
+/* The base table's curated default filters, and those of every joined
+ * table the query reads: a dimension table that always excludes test
+ * accounts excludes them from a join too. */
+static scout_rc bind_default_filters(binder *b)
+{
+    scout_rc rc = table_default_filters(b, b->bt);
+    for (size_t j = 0; j < b->n_nb && rc == SCOUT_OK; j++)
+        if (b->nb_used[j]) rc = table_default_filters(b, &b->nb[j]);
+    return rc;
+}
+
+/* Cards of the tables one join away in the same source (declared FKs, join
+ * keys, naming), for dimensions and values the base table lacks. A table
+ * the asker cannot read is skipped; failures only mean no joins. */
+static void load_neighbours(binder *b, scout_catalog *cat, const scout_principal *who)
+{
+    scout_joins_graph *g = NULL;
+    scout_err e = {0};
+    const char *base[1] = {b->bt->fqname};
+    if (scout_joins_graph_new(&g, &e) != SCOUT_OK) return;
+    if (scout_joins_load(g, cat, base, 1, 1, &e) == SCOUT_OK) {
+        scout_joins_neighbour nbs[MAX_NB];
+        size_t n = scout_joins_neighbours(g, b->bt->fqname, nbs, MAX_NB);
+        for (size_t j = 0; j < n; j++) {
+            btable *nt = &b->nb[b->n_nb];
+            if (load_table(cat, nbs[j].table, who, nt, &e) != SCOUT_OK) {
+                free_table(nt);
+                continue;
+            }
+            b->nb_m2o[b->n_nb++] = nbs[j].many_to_one;
+        }
+    }
+    scout_joins_graph_free(g);
 }
 
 static void list_unplaced(binder *b, scout_question_fit *fit)
@@ -2260,6 +2459,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     }
     binder b = {.q = q, .bt = &bt};
     for (size_t i = 0; i < q->n; i++) b.used[i] = q->t[i].used;
+    load_neighbours(&b, cat, who);
     scout_buf_init(&b.why, 4096);
     scout_buf_init(&b.missing, 4096);
     b.s = calloc(1, sizeof *b.s);
@@ -2276,6 +2476,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         rc = bind_values(&b, &members);
     }
     if (rc == SCOUT_OK) rc = bind_flags(&b);
+    if (rc == SCOUT_OK) rc = bind_presence(&b);
     if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
@@ -2322,6 +2523,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     scout_buf_free(&b.why);
     scout_buf_free(&b.missing);
     free_table(&bt);
+    for (size_t j = 0; j < b.n_nb; j++) free_table(&b.nb[j]);
     if (rc == SCOUT_OK && !fit->has_measure && fit->dims_matched == 0 && fit->values_matched == 0 &&
         !fit->has_time) {
         rc = scout_err_set(err, SCOUT_ENOTFOUND, "nothing in the question matches %s", fqname);

@@ -754,15 +754,17 @@ static void card_short(scout_buf *out, const json_t *card)
     put_trust_detail(&line, card);
     add_if_fits(out, scout_estimate_tokens(scout_buf_cstr(out)), &line);
     scout_buf_free(&line);
-    /* Most useful first: a later line only gets what the earlier ones left. */
+    /* Most useful first: a later line only gets what the earlier ones left.
+     * What people said comes after the shape of the data (keys, time,
+     * dimensions): a reader needs both, and excerpts are long. */
     add_list_fitting(out, card, line_description, SHORT_DESC_MAX);
     add_list_fitting(out, card, line_default_filters, 1);
     add_list_fitting(out, card, line_caveats, 2);
-    add_list_fitting(out, card, line_said, 2);
     add_list_fitting(out, card, line_grain, 1);
     add_list_fitting(out, card, line_keys, 4);
     add_list_fitting(out, card, line_time, 1);
     add_list_fitting(out, card, line_dims, SHORT_DIMS);
+    add_list_fitting(out, card, line_said, 2);
     add_list_fitting(out, card, line_filters, 200);
     add_list_fitting(out, card, line_fks, 6);
     add_list_fitting(out, card, line_join_keys, 4);

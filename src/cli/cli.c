@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "guard/grants.h"
 #include "guard/identity.h"
 
 scout_rc cli_load_config(cli *c)
@@ -113,6 +114,9 @@ scout_rc cli_principal(cli *c, scout_principal *p)
             *p = *scout_identity_user_principal(self);
         else
             p->user = me;
+        /* root can read every file of the home and the warehouses anyway, so on
+         * the CLI it acts as a scout admin (and --as lets it act as anyone). */
+        if (geteuid() == 0) p->admin = true;
         return SCOUT_OK;
     }
     scout_identity_user_free(self);
@@ -126,4 +130,24 @@ scout_rc cli_principal(cli *c, scout_principal *p)
     if (!known) return scout_err_set(&c->err, SCOUT_ENOTFOUND, "unknown user '%s'", c->as_user);
     *p = *scout_identity_user_principal(c->user);
     return SCOUT_OK;
+}
+
+scout_rc cli_grants(cli *c, struct scout_grants **out)
+{
+    scout_rc rc = SCOUT_OK;
+    if (!c->grants) {
+        if (!c->cfg && scout_path_exists(c->home.config)) rc = cli_load_config(c);
+        if (!rc) rc = cli_open_catalog(c);
+        if (!rc) rc = scout_grants_load(c->cat, c->cfg, &c->grants, &c->err);
+    }
+    *out = c->grants;
+    return rc;
+}
+
+scout_rc cli_can_read(cli *c, const scout_principal *who, const char *fqname, bool *ok)
+{
+    scout_grants *g = NULL;
+    scout_rc rc = cli_grants(c, &g);
+    *ok = !rc && scout_grants_can_read_table(g, who, fqname);
+    return rc;
 }

@@ -21,11 +21,12 @@ typedef struct cli {
     bool quiet;            /* --quiet: only results and errors */
     bool verbose;          /* --verbose: debug diagnostics */
     scout_home home;
-    scout_config *cfg;         /* loaded lazily by cli_load_config */
-    scout_catalog *cat;        /* opened lazily by cli_open_catalog */
-    scout_identity *ident;     /* opened by cli_principal */
-    scout_identity_user *user; /* the resolved asker (owned), NULL if not a known user */
-    scout_err err;             /* the failure a command returns */
+    scout_config *cfg;           /* loaded lazily by cli_load_config */
+    scout_catalog *cat;          /* opened lazily by cli_open_catalog */
+    scout_identity *ident;       /* opened by cli_principal */
+    scout_identity_user *user;   /* the resolved asker (owned), NULL if not a known user */
+    struct scout_grants *grants; /* loaded by cli_grants */
+    scout_err err;               /* the failure a command returns */
 } cli;
 
 typedef struct cli_command {
@@ -44,6 +45,12 @@ scout_rc cli_open_catalog(cli *c);
 /* Who is running the command: the OS user, or --as USER when the OS user
  * is root or a scout admin. Loads the config if it exists. p borrows from c. */
 scout_rc cli_principal(cli *c, scout_principal *p);
+
+/* The grants snapshot (loaded once per command). Borrowed from c. */
+scout_rc cli_grants(cli *c, struct scout_grants **out);
+
+/* May the asker read fqname? Loads the grants on first use. */
+scout_rc cli_can_read(cli *c, const scout_principal *who, const char *fqname, bool *ok);
 
 /* Prints a JSON value to stdout (indented, newline-terminated) and frees it. */
 scout_rc cli_print_json(cli *c, json_t *v);

@@ -138,7 +138,8 @@ const cli_command cli_cmd_index = {
 
 typedef struct tables_ctx {
     cli *c;
-    json_t *arr; /* --json */
+    const scout_principal *who; /* only tables they may read are listed */
+    json_t *arr;                /* --json */
     size_t n;
 } tables_ctx;
 
@@ -157,6 +158,8 @@ static void format_count(int64_t n, char *out, size_t size)
 static int table_row(void *ud, const scout_table_summary *t)
 {
     tables_ctx *tc = ud;
+    bool ok = false;
+    if (cli_can_read(tc->c, tc->who, t->fqname, &ok) || !ok) return 0;
     tc->n++;
     if (tc->arr) {
         json_array_append_new(
@@ -177,9 +180,10 @@ static scout_rc run_tables(cli *c, int argc, char **argv)
 {
     if (argc > 2) return cli_usage_error(c, "tables", "takes at most one PATTERN");
     const char *pattern = argc == 2 ? argv[1] : NULL;
-    scout_rc rc = cli_open_catalog(c);
+    scout_principal who;
+    scout_rc rc = cli_principal(c, &who);
     if (rc) return rc;
-    tables_ctx tc = {c, c->json ? json_array() : NULL, 0};
+    tables_ctx tc = {c, &who, c->json ? json_array() : NULL, 0};
     if (!c->json && !c->quiet) printf("%-52s %8s %5s  %s\n", "TABLE", "ROWS", "COLS", "FRESHNESS");
     rc = scout_catalog_list_tables(c->cat, pattern, table_row, &tc, &c->err);
     if (rc) {
@@ -228,6 +232,15 @@ static scout_rc run_show(cli *c, int argc, char **argv)
     char *fq = NULL;
     if (!rc) rc = scout_catalog_resolve(c->cat, ref, &fq, &c->err);
     if (rc) return rc;
+    /* A table the asker may not read is reported exactly like a missing one. */
+    bool ok = false;
+    rc = cli_can_read(c, &me, fq, &ok);
+    if (!rc && !ok)
+        rc = scout_err_set(&c->err, SCOUT_ENOTFOUND, "table '%s' is not in the catalog", ref);
+    if (rc) {
+        free(fq);
+        return rc;
+    }
     scout_buf out = SCOUT_BUF_INIT;
     if (c->json)
         rc = scout_catalog_card_json(c->cat, fq, &me, &out, &c->err);

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "cli.h"
+#include "guard/grants.h"
 #include "search/search.h"
 
 static void print_hit(size_t rank, const scout_search_hit *h)
@@ -78,8 +79,15 @@ static scout_rc run_search(cli *c, int argc, char **argv)
     if (!rc) rc = cli_open_catalog(c);
     if (rc) return rc;
     o.who = &who;
-    /* The default policy: every table, knowledge chunks by their ACLs. The
-     * guardrails module will pass the asker's grants here. */
+    /* Grants prune before ranking: a table the asker may not read, its docs and
+     * its queries never reach the results. */
+    scout_grants *g = NULL;
+    scout_grants_scope scope;
+    scout_search_policy pol;
+    if (!rc) rc = cli_grants(c, &g);
+    if (rc) return rc;
+    pol = scout_grants_search_policy(g, &who, &scope);
+    o.policy = &pol;
     scout_search *s = NULL;
     scout_search_results *res = NULL;
     rc = scout_search_open(c->cat, &s, &c->err);

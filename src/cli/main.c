@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "guard/grants.h"
 #include "cli.h"
 
 static const cli_command *const COMMANDS[] = {
@@ -101,6 +102,7 @@ static int finish(cli *c, scout_rc rc)
         const char *msg = c->err.msg[0] ? c->err.msg : scout_rc_name(rc);
         fprintf(stderr, "scout: %s\n", msg);
     }
+    scout_grants_free(c->grants);
     scout_identity_user_free(c->user);
     scout_identity_close(c->ident);
     if (c->cat) scout_catalog_close(c->cat);

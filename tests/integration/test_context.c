@@ -72,6 +72,12 @@ Test(context, status_counts_every_layer, .init = acme_home, .fini = remove_home)
 Test(context, private_slack_and_finance_docs_reach_only_their_readers, .init = acme_home,
      .fini = remove_home)
 {
+    /* Reading the finance tables is not being in #finance-data: grant the
+     * outsider the source, and the private channel must still stay hidden. */
+    proc_result g =
+        proc_scoutv("--home", home, "grant", "finance", "--user", "sofia.alvarez", NULL);
+    cr_assert_eq(g.status, 0, "%s", g.err);
+    proc_result_free(&g);
     char *member =
         scout_out("raj.patel", "show", "finance.archive.revenue_daily_v1", "--full", NULL);
     char *outsider =
@@ -141,4 +147,25 @@ Test(context, as_is_refused_for_unknown_users, .init = acme_home, .fini = remove
     cr_assert_eq(r.status, 1);
     cr_assert(strstr(r.err, "unknown user 'mallory'") != NULL, "%s", r.err);
     proc_result_free(&r);
+}
+
+Test(context, restricted_tables_are_invisible_without_a_grant, .init = acme_home,
+     .fini = remove_home)
+{
+    /* sofia.alvarez is in growth, not finance: the restricted finance source
+     * does not exist for her — not in lists, cards or search. */
+    char *list = scout_out("sofia.alvarez", "tables", "revenue", NULL, NULL);
+    cr_assert(strstr(list, "finance.") == NULL, "%s", list);
+    free(list);
+    proc_result r = proc_scoutv("--home", home, "--as", "sofia.alvarez", "show",
+                                "finance.mart.revenue_daily", NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "is not in the catalog") != NULL, "same as a missing table: %s", r.err);
+    proc_result_free(&r);
+    char *hits = scout_out("sofia.alvarez", "search", "net revenue by region", NULL, NULL);
+    cr_assert(strstr(hits, "finance.") == NULL, "%s", hits);
+    free(hits);
+    list = scout_out("raj.patel", "tables", "revenue", NULL, NULL);
+    cr_assert(strstr(list, "finance.mart.revenue_daily") != NULL, "a finance reader sees it");
+    free(list);
 }

@@ -11,6 +11,10 @@
 #include "ask/answer.h"
 #include "base/buf.h"
 #include "base/fsutil.h"
+#include "guard/audit.h"
+#include "guard/grants.h"
+#include "guard/guard.h"
+#include "guard/policy.h"
 #include "planner/compile.h"
 #include "planner/dialect.h"
 #include "planner/joins.h"
@@ -21,6 +25,9 @@
 #define ASK_NULL_HEAVY 0.5 /* share of NULL cells that makes a column worth a warning */
 #define ASK_JOIN_HOPS  2
 #define ASK_CHECK_ROWS 100000 /* cap for the re-runs that look for an emptying filter */
+/* Below this confidence in the best table the asker may read, discovery looks
+ * at every table to tell "you lack access" apart from "nothing fits". */
+#define ASK_ACCESS_CONFIDENCE 0.75
 
 /* ---------- question checks ---------- */
 
@@ -121,6 +128,10 @@ typedef struct ask_run {
     scout_compiled *compiled;
     char *empty_filter;
     long long empty_rows;
+    const scout_grants *grants; /* o->grants or own_grants */
+    scout_grants *own_grants;
+    scout_grants_scope scope; /* backs policy */
+    scout_search_policy policy;
 } ask_run;
 
 static scout_rc nomem(scout_err *err)
@@ -167,7 +178,7 @@ static scout_rc step_discover(ask_run *r, scout_err *err)
     d.search = r->search;
     d.question = r->a->question;
     d.who = o->who;
-    d.policy = o->policy;
+    d.policy = o->policy ? o->policy : &r->policy;
     d.k = o->k;
     d.force_table = o->force_table;
     d.events = &r->ev;
@@ -288,6 +299,55 @@ static scout_wh_limits limits_of(const scout_config *cfg)
     return l;
 }
 
+/* ---------- guardrails ---------- */
+
+/* Records one action in the audit log (when one is open). A failure to
+ * record is an error: nothing may be shown that is not on record. */
+static scout_rc audit_action(ask_run *r, const char *kind, const char *text, double ms,
+                             int64_t rows, scout_rc outcome, const char *reason, scout_err *err)
+{
+    if (!r->o->audit) return SCOUT_OK;
+    scout_audit_entry e = {0};
+    e.user = r->o->who && r->o->who->user ? r->o->who->user : "unknown";
+    e.source = r->a->source;
+    e.kind = kind;
+    e.text = text;
+    e.duration_ms = ms;
+    e.rows = rows;
+    e.allowed = outcome != SCOUT_EDENIED;
+    e.status = !outcome                    ? "ok"
+               : outcome == SCOUT_EDENIED  ? "denied"
+               : outcome == SCOUT_ELIMIT   ? "limit"
+               : outcome == SCOUT_ETIMEOUT ? "timeout"
+                                           : "error";
+    e.reason = reason;
+    scout_err aerr = {0};
+    if (scout_audit_record(r->o->audit, &e, NULL, &aerr))
+        return scout_err_set(err, SCOUT_EIO, "cannot write the audit log: %s", aerr.msg);
+    return SCOUT_OK;
+}
+
+/* Every statement run for an answer goes through here: the statement policy,
+ * then the asker's grants inside the engine, then the audit record. */
+static scout_rc guarded_query(ask_run *r, const char *sql, const scout_wh_limits *wl,
+                              scout_result *res, scout_wh_qstats *st, scout_err *err)
+{
+    scout_wh_qstats local = {0};
+    if (!st) st = &local;
+    scout_policy_decision d;
+    scout_err perr = {0};
+    scout_rc rc = scout_policy_check(sql, scout_wh_dialect_of(r->wh)->name, NULL, &d, &perr);
+    if (rc) {
+        if (err) *err = perr;
+    } else {
+        rc = scout_guard_query(r->grants, r->o->who, r->wh, sql, wl, scout_result_on_header,
+                               scout_result_on_row, res, st, NULL, err);
+    }
+    const char *reason = rc ? (err ? err->msg : scout_rc_name(rc)) : d.reason;
+    scout_rc arc = audit_action(r, "sql", sql, st->elapsed_ms, rc ? -1 : st->rows, rc, reason, err);
+    return arc ? arc : rc;
+}
+
 static scout_rc step_execute(ask_run *r, scout_err *err)
 {
     const scout_limits_cfg *lim = &r->o->cfg->limits;
@@ -300,8 +360,7 @@ static scout_rc step_execute(ask_run *r, scout_err *err)
     scout_event_status(&r->ev, "running the query on %s", r->a->source);
     scout_wh_limits wl = limits_of(r->o->cfg);
     scout_wh_qstats st = {0};
-    rc = scout_wh_query(r->wh, r->a->sql, &wl, scout_result_on_header, scout_result_on_row, res,
-                        &st, err);
+    rc = guarded_query(r, r->a->sql, &wl, res, &st, err);
     if (rc == SCOUT_ELIMIT) {
         /* The rows so far are kept and the answer says it is partial. */
         scout_result_mark_truncated(res);
@@ -341,8 +400,7 @@ static long long rows_with(ask_run *r, const scout_semantic *variant)
     scout_wh_limits wl = limits_of(r->o->cfg);
     long long n = -1;
     if (res && describe_columns(res, cc, NULL) == SCOUT_OK) {
-        scout_rc rc = scout_wh_query(r->wh, cc->sql, &wl, scout_result_on_header,
-                                     scout_result_on_row, res, NULL, NULL);
+        scout_rc rc = guarded_query(r, cc->sql, &wl, res, NULL, NULL);
         if (rc == SCOUT_OK || rc == SCOUT_ELIMIT) n = (long long)scout_result_nrows(res);
         int m = scout_result_find_role(res, SCOUT_RESULT_ROLE_MEASURE, -1);
         double v;
@@ -612,6 +670,7 @@ static void run_cleanup(ask_run *r)
 {
     scout_compile_free(r->compiled);
     scout_wh_close(r->wh);
+    scout_grants_free(r->own_grants);
     scout_joins_graph_free(r->graph);
     scout_discovery_free(r->disc);
     if (r->own_search) scout_search_close(r->search);
@@ -620,9 +679,54 @@ static void run_cleanup(ask_run *r)
     scout_event_stream_free(&r->ev);
 }
 
+/* When the tables the asker may read do not answer the question well, looks
+ * at every table: if one the asker may not read would, the honest answer is
+ * "you don't have access; ask X" — naming whom to ask, never the table. */
+static scout_rc step_access(ask_run *r, scout_err *err)
+{
+    const scout_ask_opts *o = r->o;
+    if (o->force_table || o->policy || !r->search || (o->who && o->who->admin)) return SCOUT_OK;
+    if (!r->q) return SCOUT_OK;
+    if (r->chosen && r->disc->confidence >= ASK_ACCESS_CONFIDENCE) return SCOUT_OK;
+    double mine = r->disc ? r->disc->confidence : 0;
+    scout_discover_opts d = {0};
+    d.cat = o->cat;
+    d.search = r->search;
+    d.question = r->a->question;
+    d.who = o->who;
+    d.k = o->k;
+    scout_discovery *all = NULL;
+    scout_rc rc = scout_discover_run(&d, r->q, &all, err);
+    if (rc) return rc;
+    const scout_candidate *best = scout_discovery_chosen(all);
+    if (best && best->query && all->confidence > mine &&
+        !scout_grants_can_read_table(r->grants, o->who, best->table)) {
+        char source[128];
+        size_t n = strcspn(best->table, ".");
+        snprintf(source, sizeof source, "%.*s", (int)(n < 127 ? n : 127), best->table);
+        const char *contact = scout_grants_contact(r->grants, source, NULL, NULL);
+        rc = scout_err_set(err, SCOUT_EDENIED,
+                           "you don't have access to the data this question needs (source "
+                           "'%s'); ask %s for access",
+                           source, contact ? contact : "a scout admin");
+        audit_action(r, "question", r->a->question, 0, -1, SCOUT_EDENIED, err->msg, NULL);
+    }
+    scout_discovery_free(all);
+    return rc;
+}
+
 static scout_rc run_steps(ask_run *r, scout_err *err)
 {
     scout_rc rc = step_discover(r, err);
+    /* "Nothing here" for this asker may mean "nothing you may read": say so. */
+    if (!rc || rc == SCOUT_EUSER) {
+        scout_err aerr = {0};
+        scout_rc arc = step_access(r, &aerr);
+        if (arc) {
+            if (err) *err = aerr;
+            return arc;
+        }
+    }
     if (rc) return rc;
     if (!r->chosen) return step_clarify(r, err);
     if (!r->chosen->query)
@@ -639,20 +743,42 @@ static scout_rc run_steps(ask_run *r, scout_err *err)
     return rc;
 }
 
+/* The asker's grants: the caller's snapshot, or one loaded for this call; and
+ * the search policy discovery prunes with (unless the caller gave one). */
+static scout_rc load_guard(ask_run *r, scout_err *err)
+{
+    r->grants = r->o->grants;
+    if (!r->grants) {
+        scout_rc rc = scout_grants_load(r->o->cat, r->o->cfg, &r->own_grants, err);
+        if (rc) return rc;
+        r->grants = r->own_grants;
+    }
+    r->policy = scout_grants_search_policy(r->grants, r->o->who, &r->scope);
+    return SCOUT_OK;
+}
+
 scout_rc scout_ask_run(const char *question, const scout_ask_opts *o, scout_ask_answer **out,
                        scout_err *err)
 {
     *out = NULL;
     double t0 = scout_now_ms();
-    scout_rc rc = scout_ask_check_question(question, err);
-    if (rc) return rc;
     ask_run r = {0};
     r.o = o;
     r.empty_rows = -1;
     r.a = calloc(1, sizeof *r.a);
-    if (!r.a || !(r.a->question = scout_strdup(question))) {
+    if (!r.a || !(r.a->question = scout_strdup(question ? question : ""))) {
         scout_ask_answer_free(r.a);
         return nomem(err);
+    }
+    /* The question is on record before anything is looked up, refused or not. */
+    scout_rc rc = scout_ask_check_question(question, err);
+    scout_rc arc = audit_action(&r, "question", r.a->question, 0, -1, rc ? SCOUT_EDENIED : SCOUT_OK,
+                                rc ? err->msg : NULL, err);
+    if (!rc && arc) rc = arc;
+    if (!rc) rc = load_guard(&r, err);
+    if (rc) {
+        scout_ask_answer_free(r.a);
+        return rc;
     }
     rc = scout_event_stream_init(&r.ev, o->on_event, o->event_ud, o->keep_events, err);
     if (!rc) {

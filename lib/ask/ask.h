@@ -35,6 +35,12 @@ typedef struct scout_ask_opts {
     scout_event_fn on_event;           /* live events; may be NULL */
     void *event_ud;
     bool keep_events; /* put every event in the answer (for --json) */
+    /* Guardrails: the asker's grants (NULL = loaded from the catalog for this
+     * call) prune discovery and are enforced inside the engine on every
+     * statement; audit (NULL = none) records the question and every statement
+     * with the decision before anything is shown. */
+    const struct scout_grants *grants;
+    struct scout_audit *audit;
 } scout_ask_opts;
 
 /* A table with a reason. Strings owned by the answer. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "guard/audit.h"
 #include "guard/grants.h"
 #include "guard/identity.h"
 
@@ -149,5 +150,17 @@ scout_rc cli_can_read(cli *c, const scout_principal *who, const char *fqname, bo
     scout_grants *g = NULL;
     scout_rc rc = cli_grants(c, &g);
     *ok = !rc && scout_grants_can_read_table(g, who, fqname);
+    return rc;
+}
+
+scout_rc cli_audit(cli *c, struct scout_audit **out)
+{
+    scout_rc rc = SCOUT_OK;
+    if (!c->audit) {
+        char path[4096];
+        rc = scout_audit_path(c->home.dir, path, sizeof path, &c->err);
+        if (!rc) rc = scout_audit_open(path, &c->audit, &c->err);
+    }
+    *out = c->audit;
     return rc;
 }

@@ -26,6 +26,7 @@ typedef struct cli {
     scout_identity *ident;       /* opened by cli_principal */
     scout_identity_user *user;   /* the resolved asker (owned), NULL if not a known user */
     struct scout_grants *grants; /* loaded by cli_grants */
+    struct scout_audit *audit;   /* opened by cli_audit */
     scout_err err;               /* the failure a command returns */
 } cli;
 
@@ -48,6 +49,9 @@ scout_rc cli_principal(cli *c, scout_principal *p);
 
 /* The grants snapshot (loaded once per command). Borrowed from c. */
 scout_rc cli_grants(cli *c, struct scout_grants **out);
+
+/* The home's audit log (opened once per command). Borrowed from c. */
+scout_rc cli_audit(cli *c, struct scout_audit **out);
 
 /* May the asker read fqname? Loads the grants on first use. */
 scout_rc cli_can_read(cli *c, const scout_principal *who, const char *fqname, bool *ok);

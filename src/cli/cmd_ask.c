@@ -171,6 +171,14 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
     o.force_table = table;
     o.on_event = a.events ? print_event : NULL;
     o.keep_events = c->json;
+    struct scout_grants *grants = NULL;
+    rc = cli_audit(c, &o.audit);
+    if (!rc) rc = cli_grants(c, &grants);
+    o.grants = grants;
+    if (rc) {
+        free(table);
+        return rc;
+    }
     scout_ask_answer *ans = NULL;
     rc = scout_ask_run(a.question, &o, &ans, &c->err);
     char line[64];

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "guard/audit.h"
 #include "guard/grants.h"
 #include "cli.h"
 
@@ -103,6 +104,7 @@ static int finish(cli *c, scout_rc rc)
         fprintf(stderr, "scout: %s\n", msg);
     }
     scout_grants_free(c->grants);
+    scout_audit_close(c->audit);
     scout_identity_user_free(c->user);
     scout_identity_close(c->ident);
     if (c->cat) scout_catalog_close(c->cat);

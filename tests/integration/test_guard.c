@@ -138,9 +138,8 @@ Test(guard_cli, only_admins_grant, .init = setup, .fini = teardown)
     proc_result_free(&r);
 }
 
-/* Enable once lib/ask/ask.c runs its SQL through scout_guard_query. */
 Test(guard_cli, ask_without_finance_access_is_refused_without_naming_the_table, .init = setup,
-     .fini = teardown, .disabled = true)
+     .fini = teardown)
 {
     need_commands();
     proc_result r = ok((const char *[]){"--home", home, "index", NULL});

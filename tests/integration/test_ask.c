@@ -187,3 +187,21 @@ Test(ask, reports_are_written_as_html_and_markdown, .init = acme_home, .fini = r
                   ext[i]);
     }
 }
+
+Test(ask, every_question_and_statement_is_on_record, .init = acme_home, .fini = remove_home)
+{
+    proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "ask",
+                                "net revenue in EMEA last quarter", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--json", "audit", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\"question\"") != NULL, "the question is audited: %s", r.out);
+    cr_assert(strstr(r.out, "net revenue in EMEA last quarter") != NULL);
+    cr_assert(strstr(r.out, "\"sql\"") != NULL, "the statement is audited: %s", r.out);
+    cr_assert(strstr(r.out, "raj.patel") != NULL, "as the asker");
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "audit", "verify", NULL);
+    cr_assert_eq(r.status, 0, "the chain verifies: %s%s", r.out, r.err);
+    proc_result_free(&r);
+}

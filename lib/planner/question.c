@@ -1184,6 +1184,20 @@ static const struct {
                {"europe", "EMEA"},
                {"asia", "APAC"}};
 
+/* The noun of an action names the verb stored as a value: "cancellations"
+ * → cancel, "subscriptions" → subscribe. The noun ends in -tions (a
+ * singular "subscription" names a thing, as in "subscription refunds") and
+ * starts with all of the verb but its last two letters (verbs of five
+ * letters or more, so short codes never match this way). */
+static bool names_the_act(const char *noun, const char *verb)
+{
+    size_t nl = strlen(noun), vl = strlen(verb);
+    if (nl < 7 || noun[nl - 1] != 's') return false; /* counted acts are plural */
+    nl--;
+    if (vl < 5 || nl < 6 || strncmp(noun + nl - 4, "tion", 4) != 0) return false;
+    return nl > vl && strncmp(noun, verb, vl - 2) == 0;
+}
+
 /* Does the value's word sequence occur at token i? Returns words matched. */
 static size_t value_at(const binder *b, size_t i, const char *value)
 {
@@ -1204,7 +1218,8 @@ static size_t value_at(const binder *b, size_t i, const char *value)
             /* plural: "calls" names the value "call" */
             size_t tl = strlen(q->t[k].w);
             if (!(tl == strlen(w) + 1 && q->t[k].w[tl - 1] == 's' &&
-                  strncmp(w, q->t[k].w, tl - 1) == 0))
+                  strncmp(w, q->t[k].w, tl - 1) == 0) &&
+                !names_the_act(q->t[k].w, w))
                 return 0;
         }
         /* Two-letter codes ("NA", "IN", "US") only when written in capitals. */

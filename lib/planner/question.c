@@ -845,6 +845,7 @@ typedef struct btable {
     bmetric *mets;
     size_t n_mets;
     char names[SET_MAX]; /* table name, synonyms */
+    char desc[SET_MAX];  /* its description: what it holds ("currently open tickets") */
     char latest[11];
     int period_text; /* 7: months as "YYYY-MM" text; 8: quarters as "YYYY-Qn" */
 } btable;
@@ -863,6 +864,21 @@ static int add_term(void *ud, const scout_term *t)
     set[have + t->stem_len] = ' ';
     set[have + t->stem_len + 1] = 0;
     return 0;
+}
+
+/* The head of a description, which says what a row is ("Currently open
+ * tickets with age in days"): up to the first clause break, at most six
+ * words. The rest often names neighbours ("... from paid invoices"). */
+static void desc_head(char *dst, const char *desc, size_t cap)
+{
+    size_t n = 0, words = 0;
+    for (; desc && desc[n] && n + 1 < cap; n++) {
+        char ch = desc[n];
+        if (ch == ':' || ch == ',' || ch == ';' || ch == '.' || ch == '(') break;
+        if (ch == ' ' && ++words >= 6) break;
+        dst[n] = ch;
+    }
+    dst[n] = 0;
 }
 
 static void add_text(scout_text *tx, char *set, const char *text)
@@ -1049,6 +1065,8 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     split_ident(tmp, jstr(bt->card, "name"), sizeof tmp);
     add_text(tx, bt->names, tmp);
     load_synonyms(cat, tx, "table", fqname, bt->names, NULL);
+    desc_head(tmp, jstr(bt->card, "description"), sizeof tmp);
+    add_text(tx, bt->desc, tmp);
     size_t i;
     json_t *c;
     json_array_foreach(cols, i, c)
@@ -1837,12 +1855,51 @@ static scout_rc push_count_column(binder *b, size_t c, bool *level)
     return push_measure(b->s, SCOUT_AGG_SUM, bc->name, NULL, SCOUT_OVER_SUM);
 }
 
+/* Do tokens from..from+len-1 spell name by their initials ("daily active
+ * users" → dau)? Each word must still be open, or a grain word ("daily"). */
+static bool spells_by_initials(const binder *b, size_t from, const char *name, size_t len)
+{
+    if (from + len > b->q->n) return false;
+    for (size_t k = 0; k < len; k++) {
+        const qtok *t = &b->q->t[from + k];
+        int u = b->used[from + k];
+        if (t->is_num || (!open_tok(b, from + k) && u != U_GRAIN) || t->w[0] != name[k])
+            return false;
+    }
+    return true;
+}
+
+/* A numeric column named by the initials of 3-4 of the question's words
+ * (dau, wau, mau): people say the words, the table keeps the acronym. The
+ * words are claimed as the measure; (size_t)-1 when none. */
+static size_t acronym_measure(binder *b)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        size_t len = strlen(bc->name);
+        if (!bc->numeric || bc->is_id || bc->is_time || len < 3 || len > 4) continue;
+        bool alpha = true;
+        for (size_t k = 0; k < len; k++)
+            if (!islower((unsigned char)bc->name[k])) alpha = false;
+        for (size_t i = 0; alpha && i + len <= b->q->n; i++) {
+            if (!spells_by_initials(b, i, bc->name, len)) continue;
+            /* "daily" stays the grain too: "daily active users last week"
+             * is a series of days */
+            for (size_t k = i; k < i + len; k++) b->used[k] = B_MEASURE;
+            return c;
+        }
+    }
+    return (size_t)-1;
+}
+
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
     scout_semantic *s = b->s;
     bool distinct = q->agg_set && q->agg == SCOUT_AGG_COUNT_DISTINCT;
+    size_t acro = acronym_measure(b);
     pick p = best_measure(b, distinct, NULL);
+    if (acro != (size_t)-1 && p.score < 1.0) p = (pick){false, acro, 1.0};
     bool count = q->agg_set && q->agg == SCOUT_AGG_COUNT;
     /* "how many invoices": counting rows, unless a column is named for it. */
     double need = count ? 0.85 : 0.25;
@@ -2426,6 +2483,10 @@ static void list_unplaced(binder *b, scout_question_fit *fit)
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n; i++) {
         if (!open_tok(b, i) || q->t[i].is_num) continue;
+        /* "ticket count", "number of deals": the aggregate, said as a noun */
+        if (!strcmp(q->t[i].w, "count") || !strcmp(q->t[i].w, "number") ||
+            !strcmp(q->t[i].w, "total"))
+            continue;
         double t = tok_in(&q->t[i], b->bt->names);
         if (t >= 0.5) {
             b->used[i] = B_TABLE;
@@ -2435,8 +2496,13 @@ static void list_unplaced(binder *b, scout_question_fit *fit)
         for (size_t c = 0; c < b->bt->n_cols && !any; c++)
             if (col_word(&b->bt->cols[c], &q->t[i]) >= 0.9) any = true;
         if (any) continue; /* names a column we did not need: harmless */
+        /* the description says the table holds it ("currently open tickets") */
+        if (tok_in(&q->t[i], b->bt->desc) >= 1.0) continue;
         note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
-        if (i > 0 && isupper((unsigned char)q->t[i].orig[0])) fit->values_wanted++;
+        if (i > 0 && isupper((unsigned char)q->t[i].orig[0]))
+            fit->values_wanted++;
+        else
+            fit->unplaced++;
     }
 }
 
@@ -2448,6 +2514,10 @@ static double fit_score(const binder *b, const scout_question_fit *fit, size_t n
     want += (double)fit->dims_wanted + (double)fit->values_wanted + (double)q->n_nf;
     have += (double)fit->dims_matched + (double)fit->values_matched + (double)nf_ok;
     if (q->has_time || q->grain) want += 1, have += fit->has_time ? 1 : 0;
+    /* A word the table knows nothing of ("invoices" asked of revenue_daily)
+     * counts half a need: it is often a verb ("signed", "send") every
+     * candidate misses alike, but a missed noun should sink a lookalike. */
+    want += 0.5 * (double)fit->unplaced;
     double sc = want > 0 ? have / want : 0;
     if (!strcmp(b->bt->trust, "deprecated")) sc *= 0.7;
     return sc > 1 ? 1 : sc < 0 ? 0 : sc;
@@ -2498,9 +2568,14 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */
-    for (size_t i = 0; i < q->n; i++)
+    bool grain_left = false;
+    for (size_t i = 0; i < q->n; i++) {
         if (b.used[i] == U_GRAIN + 100 || (b.used[i] == B_COLUMN && q->t[i].used == U_GRAIN))
             grain = SCOUT_GRAIN_NONE;
+        else if (b.used[i] == U_GRAIN)
+            grain_left = true; /* "monthly active users by month": "by month" stays */
+    }
+    if (grain_left) grain = q->grain;
     if (rc == SCOUT_OK) {
         list_unplaced(&b, fit);
         choose_time_col(&b);

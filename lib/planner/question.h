@@ -36,6 +36,7 @@ typedef struct scout_question_fit {
     bool has_time;    /* the question's period can be applied (time column) */
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
+    size_t unplaced; /* lowercase words nothing in the table matches */
     char *why; /* "measure net_revenue_usd (metric net_revenue); region holds 'EMEA'; time day" */
     char *missing; /* what it lacks, NULL if nothing: "no column holds 'Android'" */
 } scout_question_fit;

@@ -322,6 +322,38 @@ Test(question_acme, fit_ranks_the_table_holding_the_value_above_its_lookalike)
     scout_question_free(q);
 }
 
+static double fit_of(const char *question, const char *table)
+{
+    scout_question_fit fit;
+    char *j = bind_json(question, table, &fit);
+    double sc = fit.score;
+    scout_question_fit_free(&fit);
+    free(j);
+    return sc;
+}
+
+Test(question_acme, initials_of_the_question_words_name_an_acronym_column)
+{
+    /* dau/mau: the words name the measure, and "daily"/"by month" stay the grain */
+    BOUND("Daily active users over the last 7 days", "product.analytics.dau", "\"column\":\"dau\"",
+          "\"grain\":\"day\"");
+    BOUND("monthly active users by month this year", "product.analytics.mau", "\"column\":\"mau\"",
+          "\"dimensions\":[{\"column\":\"month\"");
+    /* the acronym is the measure the question names, so nothing is missing */
+    cr_expect_eq(fit_of("monthly active users by month this year", "product.analytics.mau"), 1.0);
+}
+
+Test(question_acme, a_noun_the_table_knows_nothing_of_lowers_its_fit)
+{
+    const char *q = "How many invoices over $1,000 did we send last month?";
+    double inv = fit_of(q, "finance.mart.fct_invoices"),
+           rd = fit_of(q, "finance.mart.revenue_daily");
+    cr_expect_gt(inv, rd, "fct_invoices %.2f vs revenue_daily %.2f", inv, rd);
+    /* the description says what every row is: "currently open tickets" */
+    const char *t = "How many open tickets are older than 7 days?";
+    cr_expect_eq(fit_of(t, "crm.support.ticket_backlog"), 1.0);
+}
+
 Test(question_acme, injected_text_stays_a_value_or_unplaced)
 {
     scout_question_fit fit;

@@ -298,6 +298,9 @@ static scout_rc limits_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_
     if (!strcmp(key, "max_bytes")) return read_positive(c, v, key, &l->max_bytes);
     if (!strcmp(key, "timeout_ms")) return read_positive(c, v, key, &l->timeout_ms);
     if (!strcmp(key, "crawl_sample_rows")) return read_positive(c, v, key, &l->crawl_sample_rows);
+    if (!strcmp(key, "scratch_ttl_hours")) return read_positive(c, v, key, &l->scratch_ttl_hours);
+    if (!strcmp(key, "max_concurrent_queries_per_user"))
+        return read_positive(c, v, key, &l->max_concurrent_queries_per_user);
     return cfg_fail(c, k, "unknown key", key);
 }
 
@@ -408,6 +411,8 @@ void scout_config_defaults(scout_config *cfg)
     cfg->limits.max_bytes = 16 << 20;
     cfg->limits.timeout_ms = 30000;
     cfg->limits.crawl_sample_rows = 100000;
+    cfg->limits.scratch_ttl_hours = 24;
+    cfg->limits.max_concurrent_queries_per_user = 4;
     cfg->llm.timeout_ms = 120000;
     cfg->llm.max_tokens_per_question = 200000;
     cfg->llm.api = SCOUT_LLM_API_CHAT;
@@ -616,6 +621,8 @@ const char *scout_config_template(void)
            "  max_bytes: 16777216\n"
            "  timeout_ms: 30000\n"
            "  crawl_sample_rows: 100000\n"
+           "  scratch_ttl_hours: 24\n"
+           "  max_concurrent_queries_per_user: 4\n"
            "\n"
            "# People who may ask questions, their groups, and who administers scout.\n"
            "# users:\n"

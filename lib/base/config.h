@@ -56,10 +56,12 @@ typedef struct scout_llm_cfg {
 } scout_llm_cfg;
 
 typedef struct scout_limits_cfg {
-    int64_t max_rows;          /* rows returned by one query */
-    int64_t max_bytes;         /* bytes of result data returned by one query */
-    int64_t timeout_ms;        /* wall time of one query */
-    int64_t crawl_sample_rows; /* rows sampled per table for column statistics */
+    int64_t max_rows;                        /* rows returned by one query */
+    int64_t max_bytes;                       /* bytes of result data returned by one query */
+    int64_t timeout_ms;                      /* wall time of one query */
+    int64_t crawl_sample_rows;               /* rows sampled per table for column statistics */
+    int64_t scratch_ttl_hours;               /* a scratch file not written for this long is wiped */
+    int64_t max_concurrent_queries_per_user; /* queries one user may run at once */
 } scout_limits_cfg;
 
 typedef struct scout_user_cfg {

@@ -9,7 +9,8 @@ typedef struct guard_ctx {
     const scout_grants *g;
     const scout_principal *who;
     const char *source;
-    scout_guard_denied first; /* the first refused read */
+    const char *scratch_owner; /* "" when the connection has no scratch */
+    scout_guard_denied first;  /* the first refused read */
 } guard_ctx;
 
 /* Engine tables and table-valued functions that describe the schema itself:
@@ -36,6 +37,13 @@ static void record(guard_ctx *c, const char *schema, const char *table, const ch
 static bool guard_read(void *ud, const char *schema, const char *table, const char *column)
 {
     guard_ctx *c = ud;
+    /* The scratch schema is attached only on its owner's connection; should
+     * another principal's check ever run there, it still reads nothing. */
+    if (c->scratch_owner[0] && strcmp(schema, SCOUT_WH_SCRATCH_SCHEMA) == 0) {
+        if (c->who && c->who->user && strcmp(c->who->user, c->scratch_owner) == 0) return true;
+        record(c, schema, table, column, false);
+        return false;
+    }
     if (engine_internal(table)) {
         record(c, schema, table, column, true);
         return false;
@@ -74,7 +82,10 @@ scout_rc scout_guard_query(const scout_grants *g, const scout_principal *who, sc
 {
     if (denied) memset(denied, 0, sizeof *denied);
     if (who && who->admin) return scout_wh_query(wh, sql, lim, on_header, on_row, ud, stats, err);
-    guard_ctx c = {.g = g, .who = who, .source = wh->src && wh->src->name ? wh->src->name : ""};
+    guard_ctx c = {.g = g,
+                   .who = who,
+                   .source = wh->src && wh->src->name ? wh->src->name : "",
+                   .scratch_owner = wh->scratch_owner};
     scout_rc rc = scout_wh_set_read_check(wh, guard_read, &c, err);
     if (rc) return rc;
     rc = scout_wh_query(wh, sql, lim, on_header, on_row, ud, stats, err);

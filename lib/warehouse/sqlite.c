@@ -44,6 +44,10 @@ typedef struct sqlite_wh {
     scout_wh_read_check_fn read_check;
     void *read_ud;
     bool in_user; /* a user statement is being prepared or run */
+    /* A per-user scratch file is attached read-write (attach_scratch); the
+     * authorizer then lets writes reach that schema and no other. */
+    bool scratch;
+    bool scratch_write; /* the statement being prepared writes into scratch */
 } sqlite_wh;
 
 static const scout_wh_dialect sqlite_dialect = {
@@ -129,7 +133,7 @@ static scout_rc prepare_internal(sqlite_wh *wh, const char *sql, sqlite3_stmt **
 /* Percent-encodes everything but unreserved characters and '/', so '?', '#',
  * '%' and spaces in a path cannot be read as URI syntax. An absolute path gets
  * an empty authority ("file:///...") so a leading "//" is never a host name. */
-static scout_rc build_ro_uri(scout_buf *b, const char *path)
+static scout_rc build_uri(scout_buf *b, const char *path, const char *query)
 {
     static const char hex[] = "0123456789ABCDEF";
     scout_buf_init(b, SQLITE_WH_SQL_MAX);
@@ -144,9 +148,14 @@ static scout_rc build_ro_uri(scout_buf *b, const char *path)
             rc = scout_buf_append(b, e, 3);
         }
     }
-    if (!rc) rc = scout_buf_puts(b, "?mode=ro");
+    if (!rc) rc = scout_buf_puts(b, query);
     if (rc) scout_buf_free(b);
     return rc;
+}
+
+static scout_rc build_ro_uri(scout_buf *b, const char *path)
+{
+    return build_uri(b, path, "?mode=ro");
 }
 
 /* A missing file must be reported, never created; read-only opening already
@@ -164,10 +173,15 @@ static scout_rc check_db_file(const char *what, const char *path, scout_err *err
 
 static scout_rc open_main(sqlite_wh *wh, const scout_source_cfg *src, scout_err *err)
 {
-    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+    /* The connection may later attach a read-write scratch file, and SQLite
+     * never lets an ATTACH exceed the open flags, so the connection is opened
+     * read-write while every warehouse file is opened through a mode=ro URI:
+     * the engine still refuses to write any of them. */
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI;
     if (!src->path) {
         /* Attached schemas need a main database to hang off; an empty
-         * in-memory one is invisible and, opened read-only, unwritable. */
+         * in-memory one is invisible, holds no warehouse data, and writes to
+         * it are refused like any other (query_only, then the authorizer). */
         if (sqlite3_open_v2(":memory:", &wh->db, flags, NULL) != SQLITE_OK)
             return scout_err_set(err, SCOUT_ESQL, "cannot open in-memory database");
         return SCOUT_OK;
@@ -284,12 +298,71 @@ static bool pragma_allowed_checked(sqlite_wh *wh, const char *name, const char *
  * a transaction left open would pin a read lock, and pragmas can switch
  * query_only off. Data writes are refused after prepare (stmt_readonly), where
  * the message can be clearer and virtual-table internals are not disturbed. */
+/* With a scratch file attached the connection is no longer query_only, so
+ * the authorizer decides every write: only tables and indexes in the scratch
+ * schema may be created, changed or dropped. The warehouse files are opened
+ * mode=ro as well, so the engine would refuse those writes anyway; temp,
+ * views, triggers and virtual tables are refused outright (a trigger or view
+ * could outlive the statement that made it). Only user statements are
+ * judged: this backend's own never write. Returns -1 for "not a write". */
+static int authorize_write(sqlite_wh *wh, int op, const char *a, const char *db)
+{
+    const char *target = NULL;
+    switch (op) {
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_DROP_TABLE:
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_DROP_INDEX:
+        target = db;
+        break;
+    case SQLITE_ALTER_TABLE:
+        target = a; /* the engine passes the database name first here */
+        break;
+    case SQLITE_CREATE_TEMP_INDEX:
+    case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+    case SQLITE_CREATE_TEMP_VIEW:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_CREATE_VTABLE:
+    case SQLITE_DROP_TEMP_INDEX:
+    case SQLITE_DROP_TEMP_TABLE:
+    case SQLITE_DROP_TEMP_TRIGGER:
+    case SQLITE_DROP_TEMP_VIEW:
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_DROP_VTABLE:
+    case SQLITE_ANALYZE:
+        break;
+    default:
+        return -1;
+    }
+    /* The engine asks about UPDATE of its schema table while merely reading
+     * it (pragma table-valued functions); a real write there needs
+     * writable_schema, which DEFENSIVE and the pragma rule refuse. */
+    if (op == SQLITE_UPDATE && a && !strcmp(a, "sqlite_master")) return SQLITE_OK;
+    if (target && strcmp(target, SCOUT_WH_SCRATCH_SCHEMA) == 0) {
+        wh->scratch_write = true;
+        return SQLITE_OK;
+    }
+    snprintf(wh->denied, sizeof wh->denied,
+             "the warehouse is read-only: writes are allowed only to tables in your scratch "
+             "schema (" SCOUT_WH_SCRATCH_SCHEMA ".<table>)");
+    return SQLITE_DENY;
+}
+
 static int authorize(void *ud, int op, const char *a, const char *b, const char *db,
                      const char *trigger)
 {
     sqlite_wh *wh = ud;
-    (void)db;
     (void)trigger;
+    if (wh->scratch && wh->in_user) {
+        int w = authorize_write(wh, op, a, db);
+        if (w >= 0) return w;
+    }
     switch (op) {
     case SQLITE_ATTACH:
     case SQLITE_DETACH:
@@ -499,11 +572,15 @@ static scout_rc list_schema(sqlite_wh *wh, const char *schema, table_list *tl, s
 static scout_rc list_schema_names(sqlite_wh *wh, char ***names, size_t *n, scout_err *err)
 {
     static const char *sql = "SELECT name FROM pragma_database_list WHERE name <> 'temp' "
-                             "AND (name <> 'main' OR ?1) ORDER BY name";
+                             "AND (name <> 'main' OR ?1) AND (name <> ?2 OR NOT ?3) ORDER BY name";
     sqlite3_stmt *st = NULL;
     scout_rc rc = prepare_internal(wh, sql, &st, err);
     if (rc) return rc;
     sqlite3_bind_int(st, 1, wh->has_main);
+    /* A user's scratch tables are theirs, never part of the warehouse a
+     * catalog crawl or a listing describes. */
+    sqlite3_bind_text(st, 2, SCOUT_WH_SCRATCH_SCHEMA, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, wh->scratch);
     size_t cap = 0;
     bool bad = false;
     int s;
@@ -590,6 +667,7 @@ static scout_rc refused(sqlite_wh *wh, scout_err *err)
 static scout_rc prepare_user(sqlite_wh *wh, const char *sql, sqlite3_stmt **out, scout_err *err)
 {
     wh->denied[0] = '\0';
+    wh->scratch_write = false;
     const char *tail = NULL;
     int s = sqlite3_prepare_v2(wh->db, sql, -1, out, &tail);
     if (s == SQLITE_AUTH) return refused(wh, err);
@@ -599,7 +677,10 @@ static scout_rc prepare_user(sqlite_wh *wh, const char *sql, sqlite3_stmt **out,
     if (!only_trailing_noise(tail))
         rc = scout_err_set(err, SCOUT_EDENIED,
                            "multiple statements are not allowed: send one statement at a time");
-    else if (!sqlite3_stmt_readonly(*out))
+    /* A writing statement may run only when the authorizer saw it write into
+     * scratch (and refused every other target); statements that write without
+     * asking the authorizer (VACUUM INTO) stay refused. */
+    else if (!sqlite3_stmt_readonly(*out) && !(wh->scratch && wh->scratch_write))
         rc = scout_err_set(err, SCOUT_EDENIED,
                            "the warehouse is read-only: statements that change data or schema "
                            "(INSERT, UPDATE, DELETE, CREATE, DROP, ...) are refused");
@@ -797,13 +878,16 @@ static scout_rc hash_rows(sqlite_wh *wh, const char *sql, uint64_t *h, scout_err
  * main file was configured), so an unknown one is "not found", not an SQL error. */
 static scout_rc check_schema(sqlite_wh *wh, const char *schema, scout_err *err)
 {
-    static const char *sql = "SELECT 1 FROM pragma_database_list WHERE name = ?1 "
-                             "AND name <> 'temp' AND (name <> 'main' OR ?2)";
+    static const char *sql =
+        "SELECT 1 FROM pragma_database_list WHERE name = ?1 "
+        "AND name <> 'temp' AND (name <> 'main' OR ?2) AND (name <> ?3 OR NOT ?4)";
     sqlite3_stmt *st = NULL;
     scout_rc rc = prepare_internal(wh, sql, &st, err);
     if (rc) return rc;
     sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, wh->has_main);
+    sqlite3_bind_text(st, 3, SCOUT_WH_SCRATCH_SCHEMA, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, wh->scratch);
     int s = sqlite3_step(st);
     if (s == SQLITE_DONE)
         rc = scout_err_set(err, SCOUT_ENOTFOUND, "no schema %s in this source", schema);
@@ -947,6 +1031,195 @@ static scout_rc sqlite_set_read_check(scout_wh *base, scout_wh_read_check_fn fn,
     return SCOUT_OK;
 }
 
+/* ---- cost ------------------------------------------------------------- */
+
+/* Cursors numbered beyond this are not followed (a plan that large is
+ * estimated from the ones below it). */
+#define SQLITE_WH_COST_CURSORS 256
+#define SQLITE_WH_COST_LOOPS   64
+
+typedef struct cost_cursor {
+    bool table; /* opened on a b-tree of the database (not a sorter or temp) */
+    int db, root;
+    double rows; /* resolved after the plan was read; -1 = not yet */
+} cost_cursor;
+
+typedef struct cost_loop {
+    int start, end, cursor; /* a full scan: Rewind/Last at start, loop exits to end */
+} cost_loop;
+
+typedef struct cost_plan {
+    cost_cursor cur[SQLITE_WH_COST_CURSORS];
+    cost_loop loop[SQLITE_WH_COST_LOOPS];
+    int n_loops;
+} cost_plan;
+
+/* Records one bytecode instruction: which b-tree each cursor reads, and
+ * every full scan (Rewind/Last over such a cursor, the loop's exit in p2). */
+static void plan_op(cost_plan *p, int addr, const char *op, int p1, int p2, int p3)
+{
+    if (p1 < 0 || p1 >= SQLITE_WH_COST_CURSORS) return;
+    if (!strcmp(op, "OpenRead") || !strcmp(op, "OpenWrite")) {
+        p->cur[p1] = (cost_cursor){.table = true, .db = p3, .root = p2, .rows = -1};
+    } else if ((!strcmp(op, "Rewind") || !strcmp(op, "Last")) && p->cur[p1].table &&
+               p->n_loops < SQLITE_WH_COST_LOOPS && p2 > addr) {
+        p->loop[p->n_loops++] = (cost_loop){.start = addr, .end = p2, .cursor = p1};
+    }
+}
+
+/* Reads the statement's bytecode (EXPLAIN, prepared as the user's statement
+ * so the read check applies) into p. */
+static scout_rc read_plan(sqlite_wh *wh, const char *sql, cost_plan *p, scout_err *err)
+{
+    scout_buf b;
+    scout_buf_init(&b, (size_t)512 << 10);
+    if (scout_buf_puts(&b, "EXPLAIN ") || scout_buf_puts(&b, sql)) {
+        scout_buf_free(&b);
+        return scout_err_set(err, SCOUT_ELIMIT, "statement too long to estimate");
+    }
+    sqlite3_stmt *st = NULL;
+    wh->in_user = true;
+    scout_rc rc = prepare_user(wh, b.data, &st, err);
+    int s = SQLITE_DONE;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *op = (const char *)sqlite3_column_text(st, 1);
+        plan_op(p, sqlite3_column_int(st, 0), op ? op : "", sqlite3_column_int(st, 2),
+                sqlite3_column_int(st, 3), sqlite3_column_int(st, 4));
+    }
+    if (!rc && s != SQLITE_DONE) rc = step_error(wh, s, &(scout_wh_limits){0}, err);
+    sqlite3_finalize(st);
+    wh->in_user = false;
+    scout_buf_free(&b);
+    return rc;
+}
+
+/* Rows behind a b-tree: the table's count(*) (an index counts as its
+ * table). Unknown b-trees count as 1 row: they cannot make a plan look
+ * cheaper than it is by more than the rows they hide. */
+static double btree_rows(sqlite_wh *wh, int db, int root)
+{
+    sqlite3_stmt *st = NULL;
+    if (prepare_internal(wh, "SELECT name FROM pragma_database_list WHERE seq = ?1", &st, NULL))
+        return 1;
+    sqlite3_bind_int(st, 1, db);
+    char *schema = NULL;
+    bool bad = false;
+    if (sqlite3_step(st) == SQLITE_ROW) schema = col_dup(st, 0, true, &bad);
+    sqlite3_finalize(st);
+    if (!schema) return 1;
+    scout_buf q;
+    double rows = 1;
+    if (build_sql(&q, "SELECT tbl_name FROM ", schema, "sqlite_schema", " WHERE rootpage = ?1")) {
+        free(schema);
+        return 1;
+    }
+    if (!prepare_internal(wh, q.data, &st, NULL)) {
+        sqlite3_bind_int(st, 1, root);
+        char *table = sqlite3_step(st) == SQLITE_ROW ? col_dup(st, 0, true, &bad) : NULL;
+        sqlite3_finalize(st);
+        int64_t n = 0, maxrowid = 0;
+        bool has_rowid = false;
+        if (table && !table_counts(wh, schema, table, &n, &maxrowid, &has_rowid, NULL) && n > 1)
+            rows = (double)n;
+        free(table);
+    }
+    scout_buf_free(&q);
+    free(schema);
+    return rows;
+}
+
+/* Each full scan multiplies the work of the full scans whose loops contain
+ * it: nested loops without an index are what make a query quadratic. */
+static void plan_work(sqlite_wh *wh, cost_plan *p, scout_wh_cost *out)
+{
+    cost_loop *stack[SQLITE_WH_COST_LOOPS];
+    double work[SQLITE_WH_COST_LOOPS];
+    int depth = 0;
+    for (int i = 0; i < p->n_loops; i++) {
+        cost_loop *l = &p->loop[i];
+        while (depth > 0 && stack[depth - 1]->end <= l->start) depth--;
+        cost_cursor *c = &p->cur[l->cursor];
+        if (c->rows < 0) c->rows = btree_rows(wh, c->db, c->root);
+        double w = (depth ? work[depth - 1] : 1) * c->rows;
+        out->full_scans++;
+        if (depth) out->nested_scans++;
+        if (w > out->work) out->work = w;
+        stack[depth] = l;
+        work[depth++] = w;
+    }
+}
+
+static scout_rc sqlite_explain_cost(scout_wh *base, const char *sql, scout_wh_cost *out,
+                                    scout_err *err)
+{
+    sqlite_wh *wh = (sqlite_wh *)base;
+    cost_plan *p = calloc(1, sizeof *p);
+    if (!p) return oom(err);
+    scout_rc rc = read_plan(wh, sql, p, err);
+    if (!rc) plan_work(wh, p, out);
+    free(p);
+    return rc;
+}
+
+/* ---- scratch ---------------------------------------------------------- */
+
+static scout_rc exec_internal(sqlite_wh *wh, const char *sql, scout_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(wh->db, sql, NULL, NULL, &msg) == SQLITE_OK) return SCOUT_OK;
+    scout_err_set(err, SCOUT_ESQL, "scratch: %s", msg ? msg : sqlite3_errmsg(wh->db));
+    sqlite3_free(msg);
+    return SCOUT_ESQL;
+}
+
+static scout_rc scratch_attach_file(sqlite_wh *wh, const char *path, scout_err *err)
+{
+    scout_buf uri;
+    /* mode=rw: the file must already exist (scratch.c creates it 0600);
+     * the engine never creates one here with the process umask. */
+    if (build_uri(&uri, path, "?mode=rw")) return oom(err);
+    sqlite3_stmt *st = NULL;
+    scout_rc rc = prepare_internal(wh, "ATTACH DATABASE ?1 AS " SCOUT_WH_SCRATCH_SCHEMA, &st, err);
+    if (!rc) {
+        sqlite3_bind_text(st, 1, uri.data, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = scout_err_set(err, SCOUT_ESQL, "scratch (%s): cannot attach: %s", path,
+                               sqlite3_errmsg(wh->db));
+    }
+    sqlite3_finalize(st);
+    scout_buf_free(&uri);
+    return rc;
+}
+
+/* Attaches the scratch file with the authorizer lifted for this backend's
+ * own ATTACH and PRAGMA, then drops query_only: from here the authorizer
+ * (writes only into scratch) and the mode=ro warehouse files keep the
+ * warehouse unwritable. On failure the connection is left query_only. */
+static scout_rc sqlite_attach_scratch(scout_wh *base, const char *path, scout_err *err)
+{
+    sqlite_wh *wh = (sqlite_wh *)base;
+    const scout_source_cfg *src = wh->base.src;
+    for (size_t i = 0; src && i < src->n_schemas; i++)
+        if (src->schemas[i].name && !strcmp(src->schemas[i].name, SCOUT_WH_SCRATCH_SCHEMA))
+            return scout_err_set(err, SCOUT_EUSER,
+                                 "scratch: source '%s' already has a schema named '%s'",
+                                 src->name ? src->name : "?", SCOUT_WH_SCRATCH_SCHEMA);
+    scout_rc rc = check_db_file("scratch", path, err);
+    if (rc) return rc;
+    int n = (int)(src ? src->n_schemas : 0);
+    sqlite3_set_authorizer(wh->db, NULL, NULL);
+    sqlite3_limit(wh->db, SQLITE_LIMIT_ATTACHED, n + 1);
+    rc = scratch_attach_file(wh, path, err);
+    if (!rc) rc = exec_internal(wh, "PRAGMA " SCOUT_WH_SCRATCH_SCHEMA ".journal_mode=DELETE", err);
+    if (!rc) rc = exec_internal(wh, "PRAGMA query_only=0", err);
+    if (!rc)
+        wh->scratch = true;
+    else
+        sqlite3_limit(wh->db, SQLITE_LIMIT_ATTACHED, n);
+    sqlite3_set_authorizer(wh->db, authorize, wh);
+    return rc;
+}
+
 const scout_wh_ops scout_wh_sqlite_ops = {
     .kind = "sqlite",
     .open = sqlite_open,
@@ -956,4 +1229,6 @@ const scout_wh_ops scout_wh_sqlite_ops = {
     .dialect = sqlite_dialect_of,
     .close = sqlite_close,
     .set_read_check = sqlite_set_read_check,
+    .attach_scratch = sqlite_attach_scratch,
+    .explain_cost = sqlite_explain_cost,
 };

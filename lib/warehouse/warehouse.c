@@ -1,5 +1,6 @@
 #include "warehouse/warehouse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,29 @@ scout_rc scout_wh_set_read_check(scout_wh *wh, scout_wh_read_check_fn fn, void *
                          "source '%s' cannot check per-user grants inside the engine; configure "
                          "per-user credentials for it (docs/security.md)",
                          wh->src && wh->src->name ? wh->src->name : "?");
+}
+
+scout_rc scout_wh_attach_scratch(scout_wh *wh, const char *path, const char *owner, scout_err *err)
+{
+    if (!owner || !owner[0] || strlen(owner) >= sizeof wh->scratch_owner)
+        return scout_err_set(err, SCOUT_EUSER, "scratch: a scratch area needs its owner's name");
+    if (wh->scratch_owner[0])
+        return scout_err_set(err, SCOUT_EUSER, "scratch: this connection already has one");
+    if (!wh->ops->attach_scratch)
+        return scout_err_set(err, SCOUT_EUSER, "source '%s' has no scratch area support",
+                             wh->src && wh->src->name ? wh->src->name : "?");
+    scout_rc rc = wh->ops->attach_scratch(wh, path, err);
+    if (rc) return rc;
+    snprintf(wh->scratch_owner, sizeof wh->scratch_owner, "%s", owner);
+    return SCOUT_OK;
+}
+
+scout_rc scout_wh_explain_cost(scout_wh *wh, const char *sql, scout_wh_cost *out, scout_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!wh->ops->explain_cost)
+        return scout_err_set(err, SCOUT_ENOTFOUND, "this source cannot estimate query cost");
+    return wh->ops->explain_cost(wh, sql, out, err);
 }
 
 const scout_wh_dialect *scout_wh_dialect_of(scout_wh *wh)

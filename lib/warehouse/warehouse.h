@@ -98,6 +98,19 @@ typedef struct scout_wh scout_wh; /* an open connection; backends extend it */
 typedef bool (*scout_wh_read_check_fn)(void *ud, const char *schema, const char *table,
                                        const char *column);
 
+/* The schema name a per-user scratch file is attached under. */
+#define SCOUT_WH_SCRATCH_SCHEMA "scratch"
+
+/* What a statement would cost, estimated from the engine's plan before it
+ * runs. work is the largest product of full-scan row counts along one
+ * nest of loops (a full scan of 1.2M rows is 1.2e6; a cross join of two
+ * 40k-row tables without an index is 1.6e9); index searches count as 1. */
+typedef struct scout_wh_cost {
+    double work;
+    int full_scans;   /* full table/index scans in the plan */
+    int nested_scans; /* full scans running inside another full scan */
+} scout_wh_cost;
+
 typedef struct scout_wh_ops {
     const char *kind;
     scout_rc (*open)(const scout_source_cfg *src, scout_wh **out, scout_err *err);
@@ -116,12 +129,20 @@ typedef struct scout_wh_ops {
      * applied to every later query on this connection. Backends that cannot
      * enforce reads inside the engine leave it NULL. */
     scout_rc (*set_read_check)(scout_wh *wh, scout_wh_read_check_fn fn, void *ud, scout_err *err);
+    /* Optional: attaches an existing file read-write as schema
+     * SCOUT_WH_SCRATCH_SCHEMA; the warehouse schemas stay read-only. */
+    scout_rc (*attach_scratch)(scout_wh *wh, const char *path, scout_err *err);
+    /* Optional: estimates a statement's work before it runs (see scout_wh_cost). */
+    scout_rc (*explain_cost)(scout_wh *wh, const char *sql, scout_wh_cost *out, scout_err *err);
 } scout_wh_ops;
 
 /* Every connection starts with this header so the wrappers can dispatch. */
 struct scout_wh {
     const scout_wh_ops *ops;
     const scout_source_cfg *src; /* borrowed from the config */
+    /* Whose scratch file is attached ("" when none): the guard lets only
+     * this user read the scratch schema. */
+    char scratch_owner[128];
 };
 
 /* Opens a read-only connection to the configured source (backend chosen by
@@ -154,6 +175,22 @@ const scout_wh_dialect *scout_wh_dialect_of(scout_wh *wh);
  * in-engine enforcement refuses to install one (SCOUT_EDENIED), so a caller
  * can never believe reads are checked when they are not. */
 scout_rc scout_wh_set_read_check(scout_wh *wh, scout_wh_read_check_fn fn, void *ud, scout_err *err);
+
+/* Attaches path (an existing SQLite file) read-write as schema
+ * SCOUT_WH_SCRATCH_SCHEMA on this connection only, for owner. Afterwards
+ * statements may write into scratch.* (and nowhere else: the warehouse
+ * files stay opened read-only and the engine's authorizer refuses writes to
+ * any other schema); reads of scratch are allowed only when the read check
+ * is owner's (scout_guard_query). At most one scratch per connection; a
+ * source with a configured schema named "scratch" cannot have one. A
+ * backend without scratch support returns SCOUT_EUSER. path and owner are
+ * copied/used during the call only. */
+scout_rc scout_wh_attach_scratch(scout_wh *wh, const char *path, const char *owner, scout_err *err);
+
+/* Estimates sql's work from the engine's plan without running it (reads are
+ * checked as for scout_wh_query). A backend that cannot estimate returns
+ * SCOUT_ENOTFOUND and leaves *out zeroed; callers then skip the check. */
+scout_rc scout_wh_explain_cost(scout_wh *wh, const char *sql, scout_wh_cost *out, scout_err *err);
 
 /* Appends the dialect-quoted identifier (quotes doubled) to buf-like output:
  * writes at most n bytes into dst, returns SCOUT_ELIMIT if it does not fit. */

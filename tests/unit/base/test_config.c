@@ -40,6 +40,8 @@ Test(config, full_file_loads_with_paths_resolved_against_its_directory)
                                  "  model: m\n"
                                  "limits:\n"
                                  "  max_rows: 500\n"
+                                 "  scratch_ttl_hours: 2\n"
+                                 "  max_concurrent_queries_per_user: 1\n"
                                  "users:\n"
                                  "  - name: alice\n"
                                  "    groups: [finance, exec]\n"
@@ -53,6 +55,8 @@ Test(config, full_file_loads_with_paths_resolved_against_its_directory)
     cr_assert_eq(cfg->sources[1].kind, SCOUT_SOURCE_POSTGRES);
     cr_assert_eq(cfg->limits.max_rows, 500);
     cr_assert_eq(cfg->limits.timeout_ms, 30000, "unset limits keep their defaults");
+    cr_assert_eq(cfg->limits.scratch_ttl_hours, 2);
+    cr_assert_eq(cfg->limits.max_concurrent_queries_per_user, 1);
     cr_assert_str_eq(cfg->llm.model, "m");
     cr_assert_eq(cfg->users[0].n_groups, 2);
     cr_assert_str_eq(cfg->users[0].groups[1], "exec");
@@ -128,6 +132,8 @@ Test(config, empty_file_gives_defaults)
     scout_config *cfg = parse_ok("");
     cr_assert_eq(cfg->n_sources, 0);
     cr_assert_eq(cfg->limits.max_rows, 10000);
+    cr_assert_eq(cfg->limits.scratch_ttl_hours, 24);
+    cr_assert_eq(cfg->limits.max_concurrent_queries_per_user, 4);
     scout_config_free(cfg);
 }
 

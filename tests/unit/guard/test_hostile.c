@@ -360,3 +360,210 @@ Test(hostile, ordinary_queries_still_run, .init = setup, .fini = teardown)
     scout_audit_close(log);
     scout_wh_close(wh);
 }
+
+/* ---- scratch: each user's writable area --------------------------------- */
+
+#include <time.h>
+#include <utime.h>
+
+#include "catalog/catalog.h"
+#include "guard/grants.h"
+#include "guard/guard.h"
+#include "guard/scratch.h"
+
+static const scout_principal alice = {"alice", NULL, NULL, 0, false};
+static const scout_principal bob = {"bob", NULL, NULL, 0, false};
+
+typedef struct scratch_env {
+    scout_source_cfg src;
+    scout_config cfg;
+    scout_catalog *cat;
+    scout_grants *g;
+} scratch_env;
+
+static void env_open(scratch_env *e)
+{
+    memset(e, 0, sizeof *e);
+    e->src = (scout_source_cfg){.name = "acme", .kind = SCOUT_SOURCE_SQLITE, .path = wh_path};
+    e->cfg.sources = &e->src;
+    e->cfg.n_sources = 1;
+    char cat_path[200];
+    snprintf(cat_path, sizeof cat_path, "%s/catalog.db", dir);
+    scout_err err = {0};
+    cr_assert_eq(scout_catalog_open(cat_path, &e->cat, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_grants_load(e->cat, &e->cfg, &e->g, &err), SCOUT_OK, "%s", err.msg);
+}
+
+static void env_close(scratch_env *e)
+{
+    scout_grants_free(e->g);
+    scout_catalog_close(e->cat);
+}
+
+/* A connection for one user, with that user's scratch attached. */
+static scout_wh *user_conn(scratch_env *e, const char *user)
+{
+    scout_wh *wh = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_wh_open(&e->src, &wh, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_scratch_open(wh, dir, user, &err), SCOUT_OK, "%s", err.msg);
+    return wh;
+}
+
+static int64_t first_int;
+static int take_int(void *ud, int n, const scout_value *v)
+{
+    (void)ud;
+    first_int = n > 0 ? v[0].i : -1;
+    return 0;
+}
+
+/* Policy (with the scratch hook) then the guard, as the ask pipeline runs it. */
+static scout_rc run_as(scratch_env *e, scout_wh *wh, const scout_principal *who, const char *sql,
+                       scout_err *err)
+{
+    scout_policy_opts po = {.scratch_schema = SCOUT_SCRATCH_SCHEMA};
+    scout_policy_decision d;
+    scout_rc rc = scout_policy_check(sql, "sqlite", &po, &d, err);
+    if (rc) return rc;
+    first_int = -1;
+    return scout_guard_query(e->g, who, wh, sql, NULL, NULL, take_int, NULL, NULL, NULL, err);
+}
+
+Test(hostile_scratch, owner_writes_and_reads_scratch_and_the_file_is_private, .init = setup,
+     .fini = teardown)
+{
+    char before[65], after[65];
+    file_sum(wh_path, before);
+    scratch_env e;
+    env_open(&e);
+    scout_wh *wh = user_conn(&e, "alice");
+    scout_err err = {0};
+    cr_assert_eq(run_as(&e, wh, &alice,
+                        "create table scratch.big as select id, amount from orders where id > 90",
+                        &err),
+                 SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(run_as(&e, wh, &alice, "insert into scratch.big values (1000, 1)", &err), SCOUT_OK,
+                 "%s", err.msg);
+    cr_assert_eq(run_as(&e, wh, &alice, "select count(*) from scratch.big", &err), SCOUT_OK, "%s",
+                 err.msg);
+    cr_assert_eq(first_int, 11);
+    /* Scratch tables are never part of the warehouse's listing. */
+    scout_wh_table *t = NULL;
+    size_t n = 0;
+    cr_assert_eq(scout_wh_list_tables(wh, &t, &n, &err), SCOUT_OK, "%s", err.msg);
+    for (size_t i = 0; i < n; i++) cr_assert_str_neq(t[i].schema, "scratch");
+    scout_wh_tables_free(t, n);
+    scout_wh_close(wh);
+    char path[512];
+    cr_assert_eq(scout_scratch_path(dir, "alice", path, sizeof path, NULL), SCOUT_OK);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0600, "scratch file mode %o", st.st_mode & 0777);
+    file_sum(wh_path, after);
+    cr_assert_str_eq(before, after, "a scratch write changed the warehouse");
+    env_close(&e);
+}
+
+Test(hostile_scratch, another_user_cannot_read_it, .init = setup, .fini = teardown)
+{
+    scratch_env e;
+    env_open(&e);
+    scout_err err = {0};
+    scout_wh *wa = user_conn(&e, "alice");
+    cr_assert_eq(run_as(&e, wa, &alice, "create table scratch.mine as select 42 as x", &err),
+                 SCOUT_OK, "%s", err.msg);
+    /* bob on alice's connection (should never happen): the read check refuses. */
+    cr_assert_eq(run_as(&e, wa, &bob, "select x from scratch.mine", &err), SCOUT_EDENIED);
+    scout_wh_close(wa);
+    /* bob's own connection has his own, empty scratch: alice's table is not there. */
+    scout_wh *wb = user_conn(&e, "bob");
+    scout_rc rc = run_as(&e, wb, &bob, "select x from scratch.mine", &err);
+    cr_assert_neq(rc, SCOUT_OK, "bob read alice's scratch");
+    cr_assert(strstr(err.msg, "no such table"), "%s", err.msg);
+    /* Nor can he attach her file. */
+    char path[512];
+    scout_scratch_path(dir, "alice", path, sizeof path, NULL);
+    char sql[700];
+    snprintf(sql, sizeof sql, "attach '%s' as a", path);
+    cr_assert_eq(scout_wh_query(wb, sql, NULL, NULL, NULL, NULL, NULL, &err), SCOUT_EDENIED);
+    scout_wh_close(wb);
+    /* A name that would leave the scratch directory is refused. */
+    cr_assert_eq(scout_scratch_path(dir, "../alice", path, sizeof path, &err), SCOUT_EUSER);
+    env_close(&e);
+}
+
+static const char *const outside_scratch[] = {
+    "insert into orders values (500, 1, 'x')",
+    "insert into main.orders select * from scratch.t",
+    "delete from orders",
+    "update orders set amount = 0",
+    "drop table orders",
+    "create table evil as select 1",
+    "create temp table evil as select 1",
+    "create table scratch.t2 as select 1; drop table orders",
+    "create view scratch.v as select * from orders",
+    "create trigger scratch.tr after insert on scratch.t begin delete from orders; end",
+    "alter table orders rename to o2",
+    "vacuum into '/tmp/scout-hostile-copy.db'",
+    "attach database '/tmp/scout-hostile-other.db' as o",
+    "pragma query_only = 1",
+};
+
+/* With scratch attached the connection is writable, but only into scratch:
+ * both the policy and (sent directly) the engine refuse everything else. */
+Test(hostile_scratch, writes_outside_scratch_still_fail, .init = setup, .fini = teardown)
+{
+    char before[65], after[65];
+    file_sum(wh_path, before);
+    scratch_env e;
+    env_open(&e);
+    scout_wh *wh = user_conn(&e, "alice");
+    scout_err err = {0};
+    cr_assert_eq(run_as(&e, wh, &alice, "create table scratch.t as select * from orders", &err),
+                 SCOUT_OK, "%s", err.msg);
+    for (size_t i = 0; i < sizeof outside_scratch / sizeof outside_scratch[0]; i++) {
+        const char *sql = outside_scratch[i];
+        cr_assert_neq(run_as(&e, wh, &alice, sql, &err), SCOUT_OK, "policy let through: %s", sql);
+        scout_rc rc = scout_wh_query(wh, sql, NULL, NULL, NULL, NULL, NULL, &err);
+        cr_assert_neq(rc, SCOUT_OK, "engine ran: %s", sql);
+    }
+    scout_wh_close(wh);
+    file_sum(wh_path, after);
+    cr_assert_str_eq(before, after, "the warehouse changed");
+    struct stat st;
+    cr_assert_neq(stat("/tmp/scout-hostile-copy.db", &st), 0, "vacuum into wrote a file");
+    env_close(&e);
+}
+
+Test(hostile_scratch, gc_wipes_only_expired_files, .init = setup, .fini = teardown)
+{
+    scratch_env e;
+    env_open(&e);
+    scout_wh *wa = user_conn(&e, "alice");
+    scout_wh *wb = user_conn(&e, "bob");
+    scout_wh_close(wa);
+    scout_wh_close(wb);
+    char pa[512], pb[512];
+    scout_scratch_path(dir, "alice", pa, sizeof pa, NULL);
+    scout_scratch_path(dir, "bob", pb, sizeof pb, NULL);
+    /* alice last wrote 25 hours ago; bob just now. */
+    time_t old = time(NULL) - 25 * 3600;
+    struct utimbuf ub = {old, old};
+    cr_assert_eq(utime(pa, &ub), 0);
+    scout_scratch_gc_report rep;
+    scout_err err = {0};
+    cr_assert_eq(scout_scratch_gc(dir, 24, &rep, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(rep.removed, 1);
+    cr_assert_eq(rep.kept, 1);
+    struct stat st;
+    cr_assert_neq(stat(pa, &st), 0, "expired scratch kept");
+    cr_assert_eq(stat(pb, &st), 0, "live scratch wiped");
+    /* A shorter TTL wipes bob's too once it is older than that. */
+    old = time(NULL) - 2 * 3600;
+    ub = (struct utimbuf){old, old};
+    cr_assert_eq(utime(pb, &ub), 0);
+    cr_assert_eq(scout_scratch_gc(dir, 1, &rep, &err), SCOUT_OK);
+    cr_assert_eq(rep.removed, 1);
+    env_close(&e);
+}

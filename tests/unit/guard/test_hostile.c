@@ -567,3 +567,88 @@ Test(hostile_scratch, gc_wipes_only_expired_files, .init = setup, .fini = teardo
     cr_assert_eq(rep.removed, 1);
     env_close(&e);
 }
+
+/* ---- per-user limits ---------------------------------------------------- */
+
+#include <sys/wait.h>
+
+#include "guard/limits.h"
+
+Test(hostile_limits, concurrent_queries_per_user_are_capped_across_processes, .init = setup,
+     .fini = teardown)
+{
+    scout_audit *log = NULL;
+    cr_assert_eq(scout_audit_open(audit_path, &log, NULL), SCOUT_OK);
+    scout_slot_req req = {.home = dir,
+                          .user = "mallory",
+                          .max = 2,
+                          .audit = log,
+                          .session = "s",
+                          .source = "acme",
+                          .text = "select 1"};
+    scout_query_slot a, b, c;
+    scout_err err = {0};
+    cr_assert_eq(scout_limits_acquire(&req, &a, &err), SCOUT_OK, "%s", err.msg);
+    /* A second process holds the other slot. */
+    int ready[2], done[2];
+    cr_assert_eq(pipe(ready), 0);
+    cr_assert_eq(pipe(done), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        scout_slot_req r2 = req;
+        r2.audit = NULL;
+        scout_query_slot s;
+        char ch = scout_limits_acquire(&r2, &s, NULL) == SCOUT_OK ? 'y' : 'n';
+        (void)!write(ready[1], &ch, 1);
+        (void)!read(done[0], &ch, 1);
+        _exit(0);
+    }
+    char ch = 0;
+    cr_assert_eq(read(ready[0], &ch, 1), 1);
+    cr_assert_eq(ch, 'y');
+    cr_assert_eq(scout_limits_acquire(&req, &c, &err), SCOUT_ELIMIT);
+    cr_assert(strstr(err.msg, "too many queries running for mallory (limit 2"), "%s", err.msg);
+    char *st = test_db_text(audit_path, "SELECT decision || '/' || status || '/' || user FROM "
+                                        "audit ORDER BY id DESC LIMIT 1");
+    cr_assert_str_eq(st, "deny/limit/mallory");
+    free(st);
+    /* Another user is not affected; the child's death frees its slot. */
+    scout_slot_req other = req;
+    other.user = "alice";
+    cr_assert_eq(scout_limits_acquire(&other, &b, &err), SCOUT_OK, "%s", err.msg);
+    scout_limits_release(&b);
+    cr_assert_eq(write(done[1], "x", 1), 1);
+    waitpid(pid, NULL, 0);
+    cr_assert_eq(scout_limits_acquire(&req, &c, &err), SCOUT_OK, "%s", err.msg);
+    scout_limits_release(&c);
+    scout_limits_release(&a);
+    scout_audit_close(log);
+}
+
+Test(hostile_limits, cost_precheck_refuses_nested_full_scans_but_not_aggregates, .init = setup,
+     .fini = teardown)
+{
+    scout_source_cfg src = {.name = "acme", .kind = SCOUT_SOURCE_SQLITE, .path = wh_path};
+    scout_wh *wh = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_wh_open(&src, &wh, &err), SCOUT_OK, "%s", err.msg);
+    scout_wh_cost cost;
+    /* orders has 100 rows: one full scan costs 100. */
+    cr_assert_eq(
+        scout_limits_check_cost(wh, "select count(*), sum(amount) from orders", 1e5, &cost, &err),
+        SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(cost.work, 100);
+    cr_assert_eq(cost.nested_scans, 0);
+    /* Five nested scans: 100^5 rows of work. */
+    cr_assert_eq(scout_limits_check_cost(
+                     wh, "select count(*) from orders a, orders b, orders c, orders d, orders e", 0,
+                     &cost, &err),
+                 SCOUT_EDENIED);
+    cr_assert(strstr(err.msg, "query too expensive"), "%s", err.msg);
+    cr_assert_geq(cost.nested_scans, 2);
+    /* A primary-key lookup is not a scan. */
+    cr_assert_eq(scout_limits_check_cost(wh, "select * from orders where id = 3", 1, &cost, &err),
+                 SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(cost.full_scans, 0);
+    scout_wh_close(wh);
+}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "acme/acme_int.h"
+#include "base/date.h"
 #include "base/fsutil.h"
 #include "base/hash.h"
 
@@ -73,47 +74,19 @@ double acme_rng_normal(acme_rng *r)
 
 /* ---- Calendar -------------------------------------------------------------- */
 
-/* Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static int64_t epoch_day0(void)
 {
-    return days_from_civil(2024, 11, 25);
+    return scout_days_from_civil(2024, 11, 25);
 }
 
 int acme_day_index(int y, int m, int d)
 {
-    return (int)(days_from_civil(y, m, d) - epoch_day0());
+    return (int)(scout_days_from_civil(y, m, d) - epoch_day0());
 }
 
 void acme_day_str(int day, char out[11])
 {
-    int y, m, d;
-    char tmp[40];
-    civil_from_days(epoch_day0() + day, &y, &m, &d);
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
-    scout_strlcpy(out, tmp, 11);
+    scout_date_format(epoch_day0() + day, out);
 }
 
 void acme_ts_str(int day, int sec, char out[20])

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "base/buf.h"
 #include "base/fsutil.h"
 
@@ -414,18 +415,6 @@ scout_rc scout_audit_verify(scout_audit *a, scout_audit_report *rep, scout_err *
 
 /* ---------- --since ---------- */
 
-/* Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm), so
- * parsing never depends on the local time zone. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static bool parse_relative(const char *s, int64_t now, int64_t *out)
 {
     char *end = NULL;
@@ -451,6 +440,6 @@ scout_rc scout_audit_parse_since(const char *s, int64_t now, int64_t *out, scout
         sec > 60)
         return scout_err_set(err, SCOUT_EUSER,
                              "--since: expected 30m, 24h, 7d, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS");
-    *out = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000;
+    *out = ((scout_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000;
     return SCOUT_OK;
 }

@@ -258,6 +258,27 @@ static scout_rc run_pending(agent_run *r)
     return SCOUT_OK;
 }
 
+/* Answers every call of the last reply that has no result as skipped. */
+static scout_rc close_pending(agent_run *r)
+{
+    json_t *ms = messages(r);
+    size_t at = last_assistant(ms);
+    if (at == (size_t)-1) return SCOUT_OK;
+    json_t *calls = json_object_get(json_array_get(ms, at), "tool_calls");
+    size_t i;
+    json_t *c;
+    json_array_foreach(calls, i, c)
+    {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        if (!id || has_result(ms, at + 1, id)) continue;
+        scout_rc rc =
+            add_message(r, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", id,
+                                     "content", "{\"skipped\":\"the user interrupted\"}"));
+        if (rc) return rc;
+    }
+    return SCOUT_OK;
+}
+
 /* ---- the loop ---- */
 
 static const char *budget_exceeded(agent_run *r, char *why, size_t n)
@@ -409,26 +430,45 @@ scout_rc scout_agent_run(const char *question, const scout_agent_opts *o, scout_
     return rc;
 }
 
+/* Loads session id (owned by o->who; admins any) into r with its counters. */
+static scout_rc load_run(agent_run *r, const char *id, const scout_agent_opts *o,
+                         scout_session_row *row, scout_err *err)
+{
+    scout_rc rc = open_run(r, o, err);
+    if (!rc) rc = scout_session_load(r->store, id, o->who->admin ? NULL : o->who->user, row, err);
+    if (rc) return rc;
+    snprintf(r->id, sizeof r->id, "%s", row->id);
+    r->question = row->question;
+    row->question = NULL;
+    r->state = json_incref(row->state);
+    r->steps = row->step;
+    r->usage.prompt_tokens = row->prompt_tokens;
+    r->usage.completion_tokens = row->completion_tokens;
+    r->cost = row->cost;
+    return SCOUT_OK;
+}
+
+/* A follow-up is a new question: it gets the per-question allowance on top
+ * of what the session has already used. */
+static void fresh_allowance(agent_run *r)
+{
+    if (r->max_tokens > 0) r->max_tokens += r->usage.prompt_tokens + r->usage.completion_tokens;
+    if (r->max_cost > 0) r->max_cost += r->cost;
+    r->max_steps += (size_t)r->steps;
+}
+
 scout_rc scout_agent_resume(const char *id, const scout_agent_opts *o, scout_agent_answer **out,
                             scout_err *err)
 {
     *out = NULL;
     agent_run r = {0};
-    scout_rc rc = open_run(&r, o, err);
     scout_session_row row = {0};
-    if (!rc) rc = scout_session_load(r.store, id, o->who->admin ? NULL : o->who->user, &row, err);
+    scout_rc rc = load_run(&r, id, o, &row, err);
     if (rc) {
+        scout_session_row_free(&row);
         close_run(&r);
         return rc;
     }
-    snprintf(r.id, sizeof r.id, "%s", row.id);
-    r.question = row.question;
-    row.question = NULL;
-    r.state = json_incref(row.state);
-    r.steps = row.step;
-    r.usage.prompt_tokens = row.prompt_tokens;
-    r.usage.completion_tokens = row.completion_tokens;
-    r.cost = row.cost;
     bool done = !strcmp(row.status, "finished") && row.answer;
     if (done) {
         /* A finished session is answered from its checkpoint: no model call. */
@@ -448,6 +488,42 @@ scout_rc scout_agent_resume(const char *id, const scout_agent_opts *o, scout_age
         json_object_set_new(r.state, "stop_reason", json_null());
         json_object_set_new(r.state, "invalid_streak", json_integer(0));
         if (r.steps >= (int64_t)r.max_steps) r.max_steps += (size_t)r.steps;
+        rc = loop(&r);
+        rc = end_run(&r, rc, out);
+    }
+    scout_session_row_free(&row);
+    close_run(&r);
+    return rc;
+}
+
+scout_rc scout_agent_continue(const char *id, const char *message, const scout_agent_opts *o,
+                              scout_agent_answer **out, scout_err *err)
+{
+    *out = NULL;
+    scout_rc rc = scout_ask_check_question(message, err);
+    if (rc) return rc;
+    agent_run r = {0};
+    scout_session_row row = {0};
+    rc = load_run(&r, id, o, &row, err);
+    if (!rc) {
+        /* The earlier turns stay in the messages: that is the context a
+         * follow-up ("and by plan?") or a redirection needs. Seen and chosen
+         * tables stay too, so the gate does not make the model rediscover. */
+        json_object_set_new(r.state, "finish", json_null());
+        json_object_set_new(r.state, "stop_reason", json_null());
+        json_object_set_new(r.state, "invalid_streak", json_integer(0));
+        json_decref(r.final);
+        r.final = NULL;
+        r.grade = NULL;
+        /* A tool call an interrupt left unanswered is answered as skipped
+         * first: the API needs every call answered before the next user turn. */
+        rc = close_pending(&r);
+    }
+    if (!rc) rc = add_message(&r, json_pack("{s:s, s:s}", "role", "user", "content", message));
+    if (!rc) rc = agent_audit(&r, "question", NULL, message, true, NULL, -1, 0);
+    if (!rc) {
+        fresh_allowance(&r);
+        scout_event_status(&r.ev, "session %s continues", r.id);
         rc = loop(&r);
         rc = end_run(&r, rc, out);
     }

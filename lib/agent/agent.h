@@ -90,6 +90,15 @@ scout_rc scout_agent_run(const char *question, const scout_agent_opts *o, scout_
 scout_rc scout_agent_resume(const char *id, const scout_agent_opts *o, scout_agent_answer **out,
                             scout_err *err);
 
+/* Continues session id (owned by o->who) with a new user turn: a follow-up
+ * question after an answer ("and by plan?") or the user's redirection after
+ * an interrupt. The earlier turns, seen and chosen tables stay in context;
+ * tool calls an interrupt left unanswered are marked skipped; the follow-up
+ * gets a fresh per-question step, token and cost allowance. Returns like
+ * scout_agent_run, in the same session. */
+scout_rc scout_agent_continue(const char *id, const char *message, const scout_agent_opts *o,
+                              scout_agent_answer **out, scout_err *err);
+
 /* The deterministic path first: when it answers with confidence >=
  * o->threshold (and !o->deep) that answer is returned (status OFFLINE, no
  * tokens); otherwise, with o->llm set, the agent answers. Without a model

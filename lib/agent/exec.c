@@ -817,6 +817,12 @@ static char *stop_text(agent_run *r, scout_agent_status st, const char *err_msg)
     return scout_buf_take(&b);
 }
 
+/* A new reference to v, or an empty array (pack with "o": no leak either way). */
+static json_t *or_empty(json_t *v)
+{
+    return v ? json_incref(v) : json_array();
+}
+
 json_t *agent_build_answer(agent_run *r, scout_agent_status st, const char *err_msg,
                            scout_agent_answer *a)
 {
@@ -848,14 +854,12 @@ json_t *agent_build_answer(agent_run *r, scout_agent_status st, const char *err_
             json_pack("{s:s, s:f}", "text", a->text ? a->text : "", "confidence", confidence));
     json_t *chart = json_object_get(r->state, "chart");
     json_t *o = json_pack(
-        "{s:s, s:s, s:O, s:O, s:o, s:o, s:o, s:O, s:f, s:O, s:O, s:O}", "question", r->question,
+        "{s:s, s:s, s:O, s:O, s:o, s:o, s:o, s:O, s:f, s:o, s:o, s:o}", "question", r->question,
         "answer", a->text ? a->text : "", "sql", sql ? sql : json_null(), "source",
         json_is_object(result) ? json_object_get(result, "source") : json_null(), "tables", tables,
         "rejected", rejected_tables(r), "result", result, "chart", chart ? chart : json_null(),
-        "confidence", confidence, "assumptions",
-        json_object_get(fin, "assumptions") ? json_object_get(fin, "assumptions") : json_array(),
-        "checks", checks ? checks : json_array(), "events",
-        scout_event_stream_log(&r->ev) ? (json_t *)scout_event_stream_log(&r->ev) : json_array());
+        "confidence", confidence, "assumptions", or_empty(json_object_get(fin, "assumptions")),
+        "checks", or_empty(checks), "events", or_empty((json_t *)scout_event_stream_log(&r->ev)));
     if (!o) return NULL;
     json_object_set_new(o, "session", json_string(r->id));
     json_object_set_new(o, "status", json_string(scout_agent_status_name(st)));

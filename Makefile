@@ -7,7 +7,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 INCS     = -Ilib -Iexamples -Itests
 DEPS_CFLAGS := $(shell pkg-config --cflags sqlite3 yaml-0.1 jansson libcurl libsodium 2>/dev/null)
 DEPS_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 jansson libcurl libsodium 2>/dev/null || echo -lsqlite3 -lyaml -ljansson -lcurl -lsodium)
-LIBS     = $(DEPS_LIBS) -lpg_query -lstemmer -lutf8proc -lm -lpthread
+LIBS     = $(DEPS_LIBS) -lpg_query -lstemmer -lutf8proc -ledit -lm -lpthread
 
 REL_FLAGS  = -O2 -g
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all

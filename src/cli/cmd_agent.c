@@ -18,6 +18,15 @@ static void on_sigint(int sig)
     if (interrupt_target) scout_llm_cancel(interrupt_target);
 }
 
+/* Streamed model text, shown live on stderr (stdout keeps the answer). The
+ * stream is always requested: it is what Ctrl-C can cut within a second. */
+static void on_delta(void *ud, const scout_llm_delta *d)
+{
+    const cli *c = ud;
+    if (c->json || c->quiet || d->kind != SCOUT_LLM_DELTA_TEXT || !d->len) return;
+    fwrite(d->text, 1, d->len, stderr);
+}
+
 static scout_rc open_store(cli *c, scout_session_store **st)
 {
     return scout_session_store_open(c->home.sessions, st, &c->err);
@@ -95,6 +104,8 @@ static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, c
     o.who = who;
     o.llm = llm;
     o.home_dir = c->home.dir;
+    o.on_delta = on_delta;
+    o.delta_ud = c;
     scout_agent_answer *a = NULL;
     rc = id ? scout_agent_resume(id, &o, &a, &c->err) : scout_agent_ask(question, &o, &a, &c->err);
     sigaction(SIGINT, &old, NULL);

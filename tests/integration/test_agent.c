@@ -24,6 +24,8 @@ static scout_catalog *cat;
 static fake_server srv;
 static scout_llm *llm;
 static scout_principal who;
+static long llm_timeout_ms = 10000; /* tests of timeouts lower these before start() */
+static int llm_retries = 2;
 
 static void acme_home(void)
 {
@@ -49,6 +51,8 @@ static void teardown(void)
     scout_config_free(cfg);
     test_rmdir(home);
     free(home);
+    llm_timeout_ms = 10000;
+    llm_retries = 2;
 }
 
 /* One scripted model turn calling one tool; args is JSON text. */
@@ -68,8 +72,8 @@ static void start(json_t *steps, const char *user)
     scout_llm_cfg lc = {0};
     lc.base_url = srv.base_url;
     lc.model = "fake-model";
-    lc.timeout_ms = 10000;
-    lc.max_retries = 2;
+    lc.timeout_ms = llm_timeout_ms;
+    lc.max_retries = llm_retries;
     lc.price_per_mtok_in = 2.0;
     lc.price_per_mtok_out = 8.0;
     scout_err err = {0};
@@ -361,4 +365,144 @@ Test(agent, sigkill_mid_run_then_resume_finishes_without_repeating_tool_calls, .
     scout_agent_answer_free(b);
     scout_agent_answer_free(a);
     free(id);
+}
+
+/* ---- follow-ups, timeouts, cost budget, memory ---- */
+
+#define SQL_COUNT "SELECT count(*) AS n FROM mart.revenue_daily"
+#define RUN_FOLLOW                                                                                 \
+    call("c7", "run_sql",                                                                          \
+         "{\"source\":\"finance\",\"sql\":\"" SQL_COUNT "\",\"purpose\":\"the follow-up\"}")
+#define FINISH_FOLLOW                                                                              \
+    call("c8", "finish",                                                                           \
+         "{\"answer\":\"Split as asked.\",\"tables\":[{\"table\":\"finance.mart.revenue_daily\","  \
+         "\"why\":\"same table\"}],\"assumptions\":[],\"result_ids\":[],\"self_eval\":{\"right_"   \
+         "table\":" GRADE("pass") ",\"filters\":" GRADE("pass") ",\"period\":" GRADE(              \
+             "pass") ",\"numbers_sane\":" GRADE("pass") "}}")
+
+static bool request_mentions(size_t req, const char *text)
+{
+    json_t *reqs = fake_server_requests(&srv);
+    char *body = json_dumps(json_object_get(json_array_get(reqs, req), "body"), JSON_COMPACT);
+    bool found = body && strstr(body, text);
+    free(body);
+    json_decref(reqs);
+    return found;
+}
+
+Test(agent, a_follow_up_continues_the_same_session_with_its_context, .init = acme_home,
+     .fini = teardown)
+{
+    start(json_pack("[o, o, o, o, o, o, o]", SEARCH, SHOW, CHOOSE, RUN, FINISH, RUN_FOLLOW,
+                    FINISH_FOLLOW),
+          "raj.patel");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL, *b = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_agent_continue(a->session_id, "and by plan?", &o, &b, &err), SCOUT_OK, "%s",
+                 err.msg);
+    cr_assert_str_eq(b->session_id, a->session_id, "the same session");
+    cr_assert_eq(b->status, SCOUT_AGENT_FINISHED);
+    cr_assert_str_eq(b->text, "Split as asked.");
+    /* The follow-up request carries the first question and its tool results. */
+    cr_assert(request_mentions(5, "net revenue by region") && request_mentions(5, "and by plan?"));
+    cr_assert(request_mentions(5, "NA has the most net revenue"));
+    json_t *reqs = fake_server_requests(&srv);
+    const char *r7 = tool_reply(reqs, 6, "c7");
+    cr_assert(r7 && strstr(r7, "\"result_id\""), "the chosen table is still chosen: %s", r7);
+    json_decref(reqs);
+    cr_assert_str_eq(json_string_value(json_object_get(b->json, "sql")), SQL_COUNT);
+    cr_assert_eq(b->steps, 7);
+    scout_agent_answer_free(b);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, a_timed_out_model_call_is_retried_and_a_dead_model_leaves_a_resumable_session,
+     .init = acme_home, .fini = teardown)
+{
+    llm_timeout_ms = 300;
+    llm_retries = 0;
+    json_t *slow[3];
+    for (int i = 0; i < 3; i++) {
+        slow[i] = SEARCH;
+        json_object_set_new(slow[i], "delay_ms", json_integer(700));
+    }
+    /* Three slow replies: the first question's call and its two agent retries time out. */
+    start(json_pack("[o, o, o, o, o, o, o, o]", slow[0], slow[1], slow[2], SEARCH, SHOW, CHOOSE,
+                    RUN, FINISH),
+          "raj.patel");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL, *b = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_ETIMEOUT, "%s",
+                 err.msg);
+    cr_assert(strstr(err.msg, "300 ms"), "the timeout is named: %s", err.msg);
+    cr_assert_not_null(a);
+    cr_assert_eq(a->status, SCOUT_AGENT_FAILED);
+    cr_assert_str_eq(json_string_value(json_object_get(a->json, "status")), "failed");
+    /* The server answers one connection at a time: let it finish the last slow reply. */
+    usleep(900 * 1000);
+    cr_assert_eq(n_requests(), 3, "the call and two retries");
+    cr_assert_eq(scout_agent_resume(a->session_id, &o, &b, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(b->status, SCOUT_AGENT_FINISHED);
+    cr_assert_str_eq(b->session_id, a->session_id);
+    scout_agent_answer_free(b);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, the_cost_budget_from_the_config_stops_cleanly, .init = acme_home, .fini = teardown)
+{
+    start(json_pack("[o, o, o, o, o]", SEARCH, SHOW, CHOOSE, RUN, FINISH), "raj.patel");
+    /* 1000 prompt tokens at 2/M plus 50 completion at 8/M: 0.0024 a turn. */
+    cfg->llm.max_cost_per_question = 0.005;
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_STOPPED);
+    cr_assert(strstr(a->text, "cost budget"), "%s", a->text);
+    cr_assert_eq(a->steps, 3);
+    cr_assert(a->cost >= 0.005 && a->cost < 0.008, "%f", a->cost);
+    cr_assert_eq(n_requests(), 3, "no call past the budget");
+    cr_assert_str_eq(json_string_value(json_object_get(a->json, "stop_reason")),
+                     "cost budget reached (0.0072 of 0.0050)");
+    scout_agent_answer_free(a);
+}
+
+#define MEMORY_TEXT "net revenue excludes the internal test accounts since 2025"
+#define PROPOSE                                                                                    \
+    call("c10", "propose_memory",                                                                  \
+         "{\"text\":\"" MEMORY_TEXT "\",\"scope\":\"global\",\"tables\":[\"finance.mart.revenue_"  \
+         "daily\"]}")
+#define SHOW2 call("c11", "show_table", "{\"table\":\"finance.mart.revenue_daily\"}")
+
+Test(agent, a_proposed_memory_is_used_only_after_the_user_confirms_it, .init = acme_home,
+     .fini = teardown)
+{
+    start(json_pack("[o, o, o, o, o]", PROPOSE, SHOW2, FINISH, SHOW2, FINISH), "raj.patel");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL, *b = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    json_t *ids = json_object_get(a->json, "memories_proposed");
+    cr_assert_eq(json_array_size(ids), 1);
+    json_t *reqs = fake_server_requests(&srv);
+    const char *before = tool_reply(reqs, 2, "c11");
+    cr_assert(before && !strstr(before, MEMORY_TEXT), "unconfirmed, so unused: %s", before);
+    json_decref(reqs);
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_array_get(ids, 0)));
+    proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "memory", "edit", id,
+                                "--status", "active", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    proc_result_free(&r);
+    cr_assert_eq(scout_agent_run("net revenue by region again", &o, &b, &err), SCOUT_OK, "%s",
+                 err.msg);
+    reqs = fake_server_requests(&srv);
+    const char *after = tool_reply(reqs, 4, "c11");
+    cr_assert(after && strstr(after, MEMORY_TEXT), "confirmed, so used: %s", after);
+    json_decref(reqs);
+    scout_agent_answer_free(b);
+    scout_agent_answer_free(a);
 }

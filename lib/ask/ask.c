@@ -14,6 +14,7 @@
 #include "guard/audit.h"
 #include "guard/grants.h"
 #include "guard/guard.h"
+#include "guard/limits.h"
 #include "guard/policy.h"
 #include "planner/compile.h"
 #include "planner/dialect.h"
@@ -327,6 +328,34 @@ static scout_rc audit_action(ask_run *r, const char *kind, const char *text, dou
     return SCOUT_OK;
 }
 
+/* Runs an allowed statement within the asker's concurrent-query slots and the
+ * cost pre-check, under their grants inside the engine. Refusals here are
+ * audited by guarded_query like every other outcome (so no audit log is
+ * handed to the limits module: one record per statement). */
+static scout_rc limited_query(ask_run *r, const char *sql, const scout_wh_limits *wl,
+                              scout_result *res, scout_wh_qstats *st, scout_err *err)
+{
+    const scout_principal *who = r->o->who;
+    scout_query_slot slot = {-1};
+    scout_rc rc = SCOUT_OK;
+    if (r->o->home_dir) {
+        scout_slot_req req = {r->o->home_dir,
+                              who && who->user ? who->user : "unknown",
+                              r->o->cfg->limits.max_concurrent_queries_per_user,
+                              NULL,
+                              NULL,
+                              r->a->source,
+                              sql};
+        rc = scout_limits_acquire(&req, &slot, err);
+    }
+    if (!rc) rc = scout_limits_check_cost(r->wh, sql, 0, NULL, err);
+    if (!rc)
+        rc = scout_guard_query(r->grants, who, r->wh, sql, wl, scout_result_on_header,
+                               scout_result_on_row, res, st, NULL, err);
+    scout_limits_release(&slot);
+    return rc;
+}
+
 /* Every statement run for an answer goes through here: the statement policy,
  * then the asker's grants inside the engine, then the audit record. */
 static scout_rc guarded_query(ask_run *r, const char *sql, const scout_wh_limits *wl,
@@ -340,8 +369,7 @@ static scout_rc guarded_query(ask_run *r, const char *sql, const scout_wh_limits
     if (rc) {
         if (err) *err = perr;
     } else {
-        rc = scout_guard_query(r->grants, r->o->who, r->wh, sql, wl, scout_result_on_header,
-                               scout_result_on_row, res, st, NULL, err);
+        rc = limited_query(r, sql, wl, res, st, err);
     }
     const char *reason = rc ? (err ? err->msg : scout_rc_name(rc)) : d.reason;
     scout_rc arc = audit_action(r, "sql", sql, st->elapsed_ms, rc ? -1 : st->rows, rc, reason, err);

@@ -41,6 +41,7 @@ typedef struct scout_ask_opts {
      * with the decision before anything is shown. */
     const struct scout_grants *grants;
     struct scout_audit *audit;
+    const char *home_dir; /* HOME: per-user concurrent-query slots (NULL = no slot limit) */
 } scout_ask_opts;
 
 /* A table with a reason. Strings owned by the answer. */

@@ -175,6 +175,7 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
     rc = cli_audit(c, &o.audit);
     if (!rc) rc = cli_grants(c, &grants);
     o.grants = grants;
+    o.home_dir = c->home.dir;
     if (rc) {
         free(table);
         return rc;

@@ -23,14 +23,18 @@ double scout_discover_score(const scout_discover_signals *s)
      * the candidates stay in relevance order, but with no fit and no measure
      * it stays below any table that answers reasonably well. */
     double fit = s->bound ? s->fit : 0;
-    /* Fit leads, search close behind: many tables bind a question perfectly
+    /* Fit leads, search behind: many tables bind a question perfectly
      * (fit 1.0 is common), and the search score carries what the fit does
      * not see — the question's words in the name, description, values and
      * synonyms — plus the trust, layer and usage priors. The source-of-truth
      * lift is therefore small: it breaks ties search left, and must not
      * carry a trusted table of another subject past the one asked about. */
-    double v = 0.5 * fit + 0.4 * s->search_rel;
+    double v = 0.6 * fit + 0.3 * s->search_rel;
     if (!s->has_measure) v -= 0.08;
+    /* The question names a curated metric this table defines ("net
+     * revenue" → revenue_daily's net_revenue): the experts' own answer
+     * beats a same-named column summed on a cohort or segment rollup. */
+    if (s->by_metric) v += 0.1;
     if (s->needs_time && !s->has_time) v -= 0.15;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
@@ -248,6 +252,7 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.bound = c->query != NULL;
     c->sig.fit = c->fit.score;
     c->sig.has_measure = c->fit.has_measure;
+    c->sig.by_metric = c->fit.by_metric;
     c->sig.has_time = c->fit.has_time;
     c->sig.needs_time = c->query && c->query->has_time;
     if (c->query && c->query->has_time && !c->fit.has_time) c->sig.needs_time = true;
@@ -446,10 +451,10 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:f}", "search_rel",
-                     round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure,
-                     "needs_time", s->needs_time, "has_time", s->has_time, "staging", s->staging,
-                     "stale_days", s->stale_days);
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f}", "search_rel",
+                     round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
+                     s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
+                     s->staging, "stale_days", s->stale_days);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)

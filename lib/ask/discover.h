@@ -30,6 +30,7 @@ typedef struct scout_discover_signals {
     bool bound;             /* the question could be bound to the table at all */
     double fit;             /* 0..1: share of the question's needs met (the binding) */
     bool has_measure;       /* measure column or curated metric found */
+    bool by_metric;         /* the measure is a curated metric the question names */
     bool needs_time;        /* the question names a period or a grain */
     bool has_time;          /* and the table can apply it */
     double search_rel;      /* search score / best search score, 0..1 (0 = not a hit) */
@@ -38,11 +39,12 @@ typedef struct scout_discover_signals {
     double stale_days;      /* days behind the freshest candidate; < 0 = unknown */
 } scout_discover_signals;
 
-/* The score of one candidate, 0..1. Fit leads, search relevance close
- * behind; a missing measure or period costs; a source of truth is lifted a
- * little (search already ranks it up), a deprecated table pushed far down,
- * staging copies and stale tables a little. Unbound → search evidence only
- * (fit 0, no measure): at most 0.32, below any table that answers well. */
+/* The score of one candidate, 0..1. Fit leads (0.6), search relevance
+ * behind (0.3); a curated metric the question names lifts (0.1); a missing
+ * measure or period costs; a source of truth is lifted a little (search
+ * already ranks it up), a deprecated table pushed far down, staging copies
+ * and stale tables a little. Unbound → search evidence only (fit 0, no
+ * measure): at most 0.22, below any table that answers well. */
 double scout_discover_score(const scout_discover_signals *s);
 
 /* One candidate. Everything is owned by the discovery. */

@@ -833,6 +833,7 @@ typedef struct bcol {
 
 typedef struct bmetric {
     const char *name, *time_col; /* time_col: the curated time column, "" if none */
+    bool money;                  /* sums an amount (sum(x_usd)): not an answer to "how many" */
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX];
     char phrases[SET_MAX];
 } bmetric;
@@ -1099,6 +1100,8 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         bmetric *m = &bt->mets[bt->n_mets++];
         m->name = jstr(c, "name");
         m->time_col = jstr(c, "time_column");
+        const char *ex = jstr(c, "expression");
+        m->money = ex && !strncmp(ex, "sum(", 4) && (strstr(ex, "_usd") || strstr(ex, "amount"));
         split_ident(tmp, m->name, sizeof tmp);
         add_text(tx, m->names, tmp);
         add_text(tx, m->desc, jstr(c, "description"));
@@ -1391,8 +1394,10 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
 {
     pick best = {false, 0, 0};
     const scout_question *q = b->q;
+    bool count = q->agg_set && q->agg == SCOUT_AGG_COUNT;
     for (size_t m = 0; m < b->bt->n_mets; m++) {
         if (taken && taken[b->bt->n_cols + m]) continue;
+        if (count && b->bt->mets[m].money) continue; /* "how many refunds" counts them */
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
@@ -1733,6 +1738,17 @@ static bool money_col(const bcol *c)
            strstr(c->name, "arr");
 }
 
+static bool preaggregated(const btable *bt);
+static bool count_like(const bcol *c);
+
+static void set_number(scout_sq_value *v, double x)
+{
+    if (x == floor(x) && fabs(x) < 9e15)
+        v->kind = SCOUT_VAL_KIND_INT, v->i = (int64_t)x;
+    else
+        v->kind = SCOUT_VAL_KIND_REAL, v->d = x;
+}
+
 static scout_rc bind_numeric(binder *b, size_t *matched)
 {
     const scout_question *q = b->q;
@@ -1764,13 +1780,21 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++)
             if (col_word(bc, &q->t[k]) >= 0.5 && (open_tok(b, k) || b->used[k] == U_GRAIN))
                 b->used[k] = B_COLUMN;
+        /* "deals over $50k", "requests slower than 500 ms" hold for each
+         * thing; a summary row's amount is a group's total or average, so
+         * the threshold would filter groups. A count per row ("at least 3
+         * opportunities") still compares what the row counts. */
+        if (preaggregated(b->bt) && !count_like(bc)) {
+            note(&b->missing, "'%s' is a per-item threshold; %s holds summary rows",
+                 q->t[nf->at].orig, b->bt->fqname);
+            scout_rc rc = push_filter(b->s, bc->name, nf->op, 1);
+            if (rc != SCOUT_OK) return rc;
+            set_number(&b->s->filters[b->s->n_filters - 1].values[0], nf->value);
+            continue;
+        }
         scout_rc rc = push_filter(b->s, bc->name, nf->op, 1);
         if (rc != SCOUT_OK) return rc;
-        scout_sq_value *v = &b->s->filters[b->s->n_filters - 1].values[0];
-        if (nf->value == floor(nf->value) && fabs(nf->value) < 9e15)
-            v->kind = SCOUT_VAL_KIND_INT, v->i = (int64_t)nf->value;
-        else
-            v->kind = SCOUT_VAL_KIND_REAL, v->d = nf->value;
+        set_number(&b->s->filters[b->s->n_filters - 1].values[0], nf->value);
         note(&b->why, "%s compared with the question's number%s", bc->name, NULL);
         (*matched)++;
     }
@@ -1932,6 +1956,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         }
     }
     fit->has_measure = p.score >= need;
+    fit->by_metric = fit->has_measure && p.metric;
     bool taken[512] = {false};
     for (int k = 0; k < MAX_MEASURES; k++) {
         claim_measure(b, p);

@@ -33,6 +33,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
 typedef struct scout_question_fit {
     double score;     /* 0..1: share of the question's needs this table meets */
     bool has_measure; /* a measure column or curated metric matched */
+    bool by_metric;   /* that measure is a curated metric the question names */
     bool has_time;    /* the question's period can be applied (time column) */
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;

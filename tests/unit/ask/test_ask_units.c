@@ -47,6 +47,16 @@ Test(discover, source_of_truth_wins_a_tie)
     cr_assert_gt(scout_discover_score(&sot), scout_discover_score(&other));
 }
 
+Test(discover, the_table_defining_a_named_curated_metric_beats_a_rollup_found_first)
+{
+    /* "monthly net revenue": a cohort rollup sums a net_revenue_usd column
+     * and tops search; the table defining the metric net_revenue wins. */
+    scout_discover_signals metric = good(), rollup = good();
+    metric.by_metric = true;
+    metric.search_rel = 0.7;
+    cr_assert_gt(scout_discover_score(&metric), scout_discover_score(&rollup));
+}
+
 Test(discover, a_table_that_cannot_bind_stays_below_one_that_answers)
 {
     /* Unbound keeps only its search evidence: ranked among the candidates,

@@ -354,6 +354,37 @@ Test(question_acme, a_noun_the_table_knows_nothing_of_lowers_its_fit)
     cr_expect_eq(fit_of(t, "crm.support.ticket_backlog"), 1.0);
 }
 
+Test(question_acme, a_per_item_threshold_does_not_fit_a_summary_table)
+{
+    const char *q = "How many open deals over $50k are there in EMEA?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.mart.pipeline_by_stage", &fit);
+    cr_expect(fit.missing && strstr(fit.missing, "per-item threshold"), "missing: %s",
+              fit.missing ? fit.missing : "-");
+    double summary = fit.score;
+    scout_question_fit_free(&fit);
+    free(j);
+    double rows = fit_of(q, "crm.mart.opportunities_enriched");
+    cr_expect_gt(rows, summary, "opportunities_enriched %.2f vs pipeline_by_stage %.2f", rows,
+                 summary);
+}
+
+Test(question_acme, how_many_counts_instead_of_summing_a_money_metric)
+{
+    /* revenue_daily's metric refunds sums refunds_usd: not a count */
+    scout_question_fit fit;
+    char *j =
+        bind_json("How many refunds did we issue in October?", "finance.mart.revenue_daily", &fit);
+    cr_expect(!fit.by_metric, "%s", j);
+    cr_expect(strstr(j, "\"metric\":\"refunds\"") == NULL, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json("monthly net revenue this year", "finance.mart.revenue_daily", &fit);
+    cr_expect(fit.by_metric, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
 Test(question_acme, injected_text_stays_a_value_or_unplaced)
 {
     scout_question_fit fit;

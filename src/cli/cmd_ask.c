@@ -151,8 +151,8 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
 {
     ask_args a;
     scout_rc rc = parse_ask_args(c, argc, argv, &a);
-    /* Refuse a bad question before touching anything (catalog, warehouse, results). */
-    if (!rc) rc = scout_ask_check_question(a.question, &c->err);
+    /* A bad question is refused by the pipeline after it is recorded in the audit
+     * log (hostile text is on record too); nothing else is touched. */
     scout_principal who;
     if (!rc) rc = cli_principal(c, &who);
     if (!rc) rc = cli_load_config(c);
@@ -160,7 +160,11 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
     if (rc) return rc;
     /* With a model configured the agent answers (the deterministic path still
      * goes first and is kept when confident); --table and --report stay offline. */
-    if (c->cfg->llm.base_url && !a.table && !a.report) return cli_agent_ask(c, &who, a.question);
+    if (c->cfg->llm.base_url && !a.table && !a.report) {
+        /* Bad text never reaches a model. */
+        rc = scout_ask_check_question(a.question, &c->err);
+        return rc ? rc : cli_agent_ask(c, &who, a.question);
+    }
     char *table = NULL;
     if (a.table && scout_catalog_resolve(c->cat, a.table, &table, &c->err)) return c->err.code;
     scout_ask_opts o = {0};

@@ -15,6 +15,7 @@ static const cli_command *const COMMANDS[] = {
     &cli_cmd_status, &cli_cmd_memory,   &cli_cmd_search, &cli_cmd_eval,     &cli_cmd_ask,
     &cli_cmd_users,  &cli_cmd_groups,   &cli_cmd_grant,  &cli_cmd_revoke,   &cli_cmd_grants,
     &cli_cmd_audit,  &cli_cmd_sessions, &cli_cmd_resume, &cli_cmd_feedback, &cli_cmd_scratch,
+    &cli_cmd_chat,
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

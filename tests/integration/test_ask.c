@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/hash.h"
 #include "support/proc.h"
 
 static char *home;
@@ -203,5 +204,59 @@ Test(ask, every_question_and_statement_is_on_record, .init = acme_home, .fini = 
     proc_result_free(&r);
     r = proc_scoutv("--home", home, "audit", "verify", NULL);
     cr_assert_eq(r.status, 0, "the chain verifies: %s%s", r.out, r.err);
+    proc_result_free(&r);
+}
+
+/* FNV-1a over every warehouse file of the demo home: a change to any byte of
+ * any schema file changes it. */
+static uint64_t warehouse_checksum(void)
+{
+    static const char *const FILES[] = {
+        "finance/raw.db", "finance/staging.db",   "finance/mart.db", "finance/archive.db",
+        "product/raw.db", "product/analytics.db", "product/eng.db",  "product/sandbox.db",
+        "crm/raw.db",     "crm/mart.db",          "crm/support.db"};
+    uint64_t h = SCOUT_FNV64_INIT;
+    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/acme/warehouse/%s", home, FILES[i]);
+        FILE *f = fopen(path, "rb");
+        cr_assert_not_null(f, "missing %s", path);
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) h = scout_fnv64_update(h, buf, n);
+        fclose(f);
+    }
+    return h;
+}
+
+Test(ask, injection_in_questions_changes_nothing_and_is_on_record, .init = acme_home,
+     .fini = remove_home)
+{
+    static const char *const HOSTILE[] = {
+        "net revenue in EMEA'; DROP TABLE mart.revenue_daily; --",
+        "select * from finance.raw.customers",
+        "ATTACH DATABASE '/tmp/evil.db' AS evil",
+        "revenue by region\"); DELETE FROM raw.invoices; --",
+        "net revenue where region = 'EMEA' OR 1=1; UPDATE mart.revenue_daily SET region = 'x'",
+        "PRAGMA writable_schema = 1",
+        "revenue by region; load_extension('/tmp/x.so')",
+    };
+    uint64_t before = warehouse_checksum();
+    for (size_t i = 0; i < sizeof HOSTILE / sizeof HOSTILE[0]; i++) {
+        proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "ask", HOSTILE[i], NULL);
+        cr_assert(r.status == 0 || r.status == 1, "'%s' must end cleanly, got %d: %s", HOSTILE[i],
+                  r.status, r.err);
+        if (r.status == 1)
+            cr_assert(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "one line: %s", r.err);
+        proc_result_free(&r);
+    }
+    cr_assert_eq(warehouse_checksum(), before, "the warehouse is unchanged");
+    proc_result r = proc_scoutv("--home", home, "--json", "audit", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "DROP TABLE mart.revenue_daily") != NULL,
+              "a question that reached the pipeline is on record: %s", r.out);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "audit", "verify", NULL);
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     proc_result_free(&r);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "base/fsutil.h"
 #include "planner/joins.h"
 
@@ -44,75 +45,28 @@ const char *scout_semantic_grain_name(scout_grain g)
 
 /* ---- dates ---- */
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int days_in_month(int64_t y, int64_t m)
-{
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : dm[m - 1];
-}
-
-static bool parse_date(const char *s, int64_t *y, int64_t *m, int64_t *d)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
-    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    *m = (s[5] - '0') * 10 + (s[6] - '0');
-    *d = (s[8] - '0') * 10 + (s[9] - '0');
-    return *y >= 1 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= days_in_month(*y, *m);
-}
-
-static void format_date(int64_t y, int64_t m, int64_t d, char out[11])
-{
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", (int)(y % 10000), (int)(m % 100), (int)(d % 100));
-    memcpy(out, tmp, 11);
-}
-
 bool scout_semantic_date_add_days(const char *date, int64_t days, char out[11])
 {
-    int64_t y, m, d;
-    if (!parse_date(date, &y, &m, &d)) return false;
-    civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+    int y, m, d;
+    if (!scout_date_parse(date, &y, &m, &d)) return false;
+    int64_t z = scout_days_from_civil(y, m, d) + days;
+    scout_civil_from_days(z, &y, &m, &d);
     if (y < 1 || y > 9999) return false;
-    format_date(y, m, d, out);
+    scout_date_format(z, out);
     return true;
 }
 
 bool scout_semantic_date_add_months(const char *date, int64_t months, char out[11])
 {
-    int64_t y, m, d;
-    if (!parse_date(date, &y, &m, &d)) return false;
-    int64_t total = y * 12 + (m - 1) + months;
-    y = total / 12;
-    m = total % 12 + 1;
-    if (y < 1 || y > 9999) return false;
-    if (d > days_in_month(y, m)) d = days_in_month(y, m); /* Mar 31 - 1 month = Feb 28/29 */
-    format_date(y, m, d, out);
+    int y, m, d;
+    if (!scout_date_parse(date, &y, &m, &d)) return false;
+    int64_t total = (int64_t)y * 12 + (m - 1) + months;
+    if (total < 12 || total >= 12 * 10000) return false;
+    y = (int)(total / 12);
+    m = (int)(total % 12 + 1);
+    if (d > scout_days_in_month(y, m))
+        d = scout_days_in_month(y, m); /* Mar 31 - 1 month = Feb 28/29 */
+    scout_date_format(scout_days_from_civil(y, m, d), out);
     return true;
 }
 
@@ -753,8 +707,8 @@ static scout_rc check_filter(vctx *v, size_t i, const scout_sq_filter *f)
 
 static scout_rc check_date(vctx *v, const char *path, const char *s)
 {
-    int64_t y, m, d;
-    if (s && !parse_date(s, &y, &m, &d))
+    int y, m, d;
+    if (s && !scout_date_parse(s, &y, &m, &d))
         return verr(v, path, "'%.16s' is not a YYYY-MM-DD date", s);
     return SCOUT_OK;
 }

@@ -5,56 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
+
 /* ---- calendar arithmetic on proleptic Gregorian days ---- */
 
-/* Days since 1970-01-01 (Howard Hinnant's algorithm): exact for any year we
- * will see and free of the C library's time zones. */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int month_days(int y, int m)
-{
-    static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : md[m - 1];
-}
-
-static void fmt_day(long z, char out[11])
-{
-    int y, m, d;
-    civil_from_days(z, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-}
-
+/* A date at the start of s ("2026-11-24" or "2026-11-24 10:00:00"): latest
+ * values of timestamp columns count by their day. */
 static bool parse_date(const char *s, int *y, int *m, int *d)
 {
-    if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-') return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
-    *y = atoi(s);
-    *m = atoi(s + 5);
-    *d = atoi(s + 8);
-    return *m >= 1 && *m <= 12 && *d >= 1 && *d <= month_days(*y, *m);
+    char day[11];
+    if (!s || strlen(s) < 10) return false;
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    return scout_date_parse(day, y, m, d);
 }
 
 /* ---- words ---- */
@@ -322,7 +285,7 @@ bool scout_timeexpr_match(const char *const *w, size_t n, size_t at, scout_timee
 
 static long ymd(int y, int m, int d)
 {
-    return days_from_civil(y, m, d);
+    return (long)scout_days_from_civil(y, m, d);
 }
 
 static bool span(const scout_timeexpr *t, int ly, int lm, int ld, long *s, long *e)
@@ -361,7 +324,7 @@ static bool span(const scout_timeexpr *t, int ly, int lm, int ld, long *s, long 
         return true;
     case SCOUT_TX_LAST_MONTH: {
         int py = lm == 1 ? ly - 1 : ly, pm = lm == 1 ? 12 : lm - 1;
-        *s = ymd(py, pm, 1), *e = ymd(py, pm, month_days(py, pm));
+        *s = ymd(py, pm, 1), *e = ymd(py, pm, scout_days_in_month(py, pm));
         return true;
     }
     case SCOUT_TX_THIS_QUARTER:
@@ -369,7 +332,7 @@ static bool span(const scout_timeexpr *t, int ly, int lm, int ld, long *s, long 
         return true;
     case SCOUT_TX_LAST_QUARTER: {
         int py = cq == 0 ? ly - 1 : ly, pq = cq == 0 ? 3 : cq - 1;
-        *s = ymd(py, pq * 3 + 1, 1), *e = ymd(py, pq * 3 + 3, month_days(py, pq * 3 + 3));
+        *s = ymd(py, pq * 3 + 1, 1), *e = ymd(py, pq * 3 + 3, scout_days_in_month(py, pq * 3 + 3));
         return true;
     }
     case SCOUT_TX_THIS_YEAR:
@@ -389,32 +352,32 @@ static bool span(const scout_timeexpr *t, int ly, int lm, int ld, long *s, long 
     case SCOUT_TX_QUARTER: {
         /* Without a year: the latest such quarter that has started in the data. */
         int y = t->y ? t->y : (t->q - 1 <= cq ? ly : ly - 1);
-        *s = ymd(y, t->q * 3 - 2, 1), *e = ymd(y, t->q * 3, month_days(y, t->q * 3));
+        *s = ymd(y, t->q * 3 - 2, 1), *e = ymd(y, t->q * 3, scout_days_in_month(y, t->q * 3));
         return true;
     }
     case SCOUT_TX_MONTH: {
         int y = t->y ? t->y : (t->m <= lm ? ly : ly - 1);
-        *s = ymd(y, t->m, 1), *e = ymd(y, t->m, month_days(y, t->m));
+        *s = ymd(y, t->m, 1), *e = ymd(y, t->m, scout_days_in_month(y, t->m));
         return true;
     }
     case SCOUT_TX_SINCE: {
         int y = t->y ? t->y : (t->m <= lm ? ly : ly - 1);
-        if (t->d > month_days(y, t->m)) return false;
+        if (t->d > scout_days_in_month(y, t->m)) return false;
         *s = ymd(y, t->m, t->d ? t->d : 1), *e = latest;
         return true;
     }
     case SCOUT_TX_RANGE: {
         int y = t->y ? t->y : (t->m <= lm ? ly : ly - 1);
         int y2 = t->y2 ? t->y2 : y;
-        if (t->d > month_days(y, t->m)) return false;
+        if (t->d > scout_days_in_month(y, t->m)) return false;
         *s = ymd(y, t->m, t->d ? t->d : 1);
-        *e = ymd(y2, t->m2, t->d2 ? t->d2 : month_days(y2, t->m2));
-        if (t->d2 > month_days(y2, t->m2)) return false;
+        *e = ymd(y2, t->m2, t->d2 ? t->d2 : scout_days_in_month(y2, t->m2));
+        if (t->d2 > scout_days_in_month(y2, t->m2)) return false;
         return *s <= *e;
     }
     case SCOUT_TX_DAY: {
         int y = t->y ? t->y : (t->m <= lm ? ly : ly - 1);
-        if (t->d > month_days(y, t->m)) return false;
+        if (t->d > scout_days_in_month(y, t->m)) return false;
         *s = *e = ymd(y, t->m, t->d);
         return true;
     }
@@ -479,8 +442,8 @@ bool scout_timeexpr_resolve(const scout_timeexpr *t, const char *latest, char st
     long s, e;
     if (!span(t, ly, lm, ld, &s, &e)) return false;
     if (t->end_of) s = e;
-    fmt_day(s, start);
-    fmt_day(e, end);
+    scout_date_format(s, start);
+    scout_date_format(e, end);
     if (label_cap) {
         char what[64];
         describe(t, what, sizeof what);

@@ -36,6 +36,9 @@ double scout_discover_score(const scout_discover_signals *s)
      * beats a same-named column summed on a cohort or segment rollup. */
     if (s->by_metric) v += 0.1;
     if (s->needs_time && !s->has_time) v -= 0.15;
+    /* A sum rolls up from days to months; an average or a distinct count
+     * does not, so a table kept at the asked grain wins for those. */
+    if (s->averages_finer) v -= 0.15;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
      * never win against a live one, so the penalty exceeds any fit gap. */
@@ -236,6 +239,8 @@ static void read_card_facts(scout_candidate *c, const json_t *card)
     c->sig.staging = scout_discover_is_staging(c->table);
 }
 
+static bool averages_finer(const scout_semantic *q);
+
 static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_err *err)
 {
     scout_candidate *c = &r->d->c[i];
@@ -256,7 +261,33 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.has_time = c->fit.has_time;
     c->sig.needs_time = c->query && c->query->has_time;
     if (c->query && c->query->has_time && !c->fit.has_time) c->sig.needs_time = true;
+    c->sig.averages_finer = averages_finer(c->query);
     return SCOUT_OK;
+}
+
+/* The grain a time column is kept at, read from its name ("week_start",
+ * "revenue_month"); anything else (day, date, ts) is daily or finer. */
+static scout_grain column_grain(const char *col)
+{
+    if (!col) return SCOUT_GRAIN_DAY;
+    if (ci_contains(col, "year")) return SCOUT_GRAIN_YEAR;
+    if (ci_contains(col, "quarter")) return SCOUT_GRAIN_QUARTER;
+    if (ci_contains(col, "month")) return SCOUT_GRAIN_MONTH;
+    if (ci_contains(col, "week")) return SCOUT_GRAIN_WEEK;
+    return SCOUT_GRAIN_DAY;
+}
+
+/* The bound query asks for a grain coarser than the table keeps and one of
+ * its measures cannot be added up across the finer rows. */
+static bool averages_finer(const scout_semantic *q)
+{
+    if (!q || !q->has_time || q->time.grain == SCOUT_GRAIN_NONE ||
+        column_grain(q->time.column) >= q->time.grain)
+        return false;
+    for (size_t i = 0; i < q->n_measures; i++)
+        if (q->measures[i].agg == SCOUT_AGG_AVG || q->measures[i].agg == SCOUT_AGG_COUNT_DISTINCT)
+            return true;
+    return false;
 }
 
 static void stale_days(scout_discovery *d)
@@ -451,10 +482,10 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f}", "search_rel",
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b}", "search_rel",
                      round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
                      s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
-                     s->staging, "stale_days", s->stale_days);
+                     s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)

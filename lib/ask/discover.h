@@ -37,6 +37,8 @@ typedef struct scout_discover_signals {
     scout_trust_tier trust; /* curated/derived tier */
     bool staging;           /* raw/staging/tmp/backfill/archive layer by name */
     double stale_days;      /* days behind the freshest candidate; < 0 = unknown */
+    bool averages_finer;    /* averages or distinct counts per grain from finer rows
+                               (weekly p95 as the mean of daily p95s): not the same number */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance

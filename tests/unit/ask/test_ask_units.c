@@ -57,6 +57,16 @@ Test(discover, the_table_defining_a_named_curated_metric_beats_a_rollup_found_fi
     cr_assert_gt(scout_discover_score(&metric), scout_discover_score(&rollup));
 }
 
+Test(discover, an_average_at_the_asked_grain_beats_averaging_finer_rows)
+{
+    /* "weekly p95": a weekly table keeps the week's p95; the mean of a daily
+     * table's p95s is another number even when search ranks it first. */
+    scout_discover_signals weekly = good(), daily = good();
+    weekly.search_rel = 0.74;
+    daily.averages_finer = true;
+    cr_assert_gt(scout_discover_score(&weekly), scout_discover_score(&daily));
+}
+
 Test(discover, a_table_that_cannot_bind_stays_below_one_that_answers)
 {
     /* Unbound keeps only its search evidence: ranked among the candidates,

@@ -39,6 +39,8 @@ double scout_discover_score(const scout_discover_signals *s)
     /* A sum rolls up from days to months; an average or a distinct count
      * does not, so a table kept at the asked grain wins for those. */
     if (s->averages_finer) v -= 0.15;
+    /* Weeks cannot be split into days: the grain asked is not there. */
+    if (s->grain_too_coarse) v -= 0.15;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
      * never win against a live one, so the penalty exceeds any fit gap. */
@@ -240,6 +242,7 @@ static void read_card_facts(scout_candidate *c, const json_t *card)
 }
 
 static bool averages_finer(const scout_semantic *q);
+static bool grain_too_coarse(const scout_semantic *q);
 
 static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_err *err)
 {
@@ -262,6 +265,7 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.needs_time = c->query && c->query->has_time;
     if (c->query && c->query->has_time && !c->fit.has_time) c->sig.needs_time = true;
     c->sig.averages_finer = averages_finer(c->query);
+    c->sig.grain_too_coarse = grain_too_coarse(c->query);
     return SCOUT_OK;
 }
 
@@ -288,6 +292,12 @@ static bool averages_finer(const scout_semantic *q)
         if (q->measures[i].agg == SCOUT_AGG_AVG || q->measures[i].agg == SCOUT_AGG_COUNT_DISTINCT)
             return true;
     return false;
+}
+
+static bool grain_too_coarse(const scout_semantic *q)
+{
+    return q && q->has_time && q->time.grain != SCOUT_GRAIN_NONE &&
+           column_grain(q->time.column) > q->time.grain;
 }
 
 static void stale_days(scout_discovery *d)
@@ -482,10 +492,11 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b}", "search_rel",
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b}", "search_rel",
                      round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
                      s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
-                     s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer);
+                     s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
+                     "grain_too_coarse", s->grain_too_coarse);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)

@@ -39,6 +39,8 @@ typedef struct scout_discover_signals {
     double stale_days;      /* days behind the freshest candidate; < 0 = unknown */
     bool averages_finer;    /* averages or distinct counts per grain from finer rows
                                (weekly p95 as the mean of daily p95s): not the same number */
+    bool grain_too_coarse;  /* the question asks for a finer grain than the table keeps
+                               ("for each day" of a weekly table) */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance

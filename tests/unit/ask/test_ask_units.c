@@ -67,6 +67,16 @@ Test(discover, an_average_at_the_asked_grain_beats_averaging_finer_rows)
     cr_assert_gt(scout_discover_score(&weekly), scout_discover_score(&daily));
 }
 
+Test(discover, a_table_coarser_than_the_asked_grain_loses_to_one_that_keeps_it)
+{
+    /* "for each day of the last two weeks": a weekly table cannot split its
+     * weeks, however well search ranks it. */
+    scout_discover_signals daily = good(), weekly = good();
+    daily.search_rel = 0.76;
+    weekly.grain_too_coarse = true;
+    cr_assert_gt(scout_discover_score(&daily), scout_discover_score(&weekly));
+}
+
 Test(discover, a_table_that_cannot_bind_stays_below_one_that_answers)
 {
     /* Unbound keeps only its search evidence: ranked among the candidates,

@@ -39,6 +39,9 @@ double scout_discover_score(const scout_discover_signals *s)
     /* A sum rolls up from days to months; an average or a distinct count
      * does not, so a table kept at the asked grain wins for those. */
     if (s->averages_finer) v -= 0.15;
+    /* "How many users": counting the users beats summing a count kept on
+     * a rollup of something else (users per feature counts a user twice). */
+    if (s->counts_items) v += 0.05;
     /* Weeks cannot be split into days: the grain asked is not there. */
     if (s->grain_too_coarse) v -= 0.15;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
@@ -231,8 +234,25 @@ static void gather_lookalikes(disc_run *r)
     }
 }
 
+/* One row per item: the card's grain is a single unique key ("unique:
+ * opportunity_id"), or the table's primary key is one column. */
+static bool item_grain(const json_t *card)
+{
+    const char *g = jstr(card, "grain");
+    const char *u = g ? strstr(g, "unique:") : NULL;
+    if (u) return !strchr(u, ',');
+    size_t i, pk = 0;
+    const json_t *col;
+    json_array_foreach(json_object_get(card, "columns"), i, col)
+    {
+        if (json_integer_value(json_object_get(col, "pk")) > 0) pk++;
+    }
+    return pk == 1;
+}
+
 static void read_card_facts(scout_candidate *c, const json_t *card)
 {
+    c->item_grain = item_grain(card);
     c->sig.trust = tier_of(jstr(card, "trust"));
     c->trust_reason = scout_strdup(jstr(card, "trust_reason"));
     c->deprecated_by = scout_strdup(jstr(card, "deprecated_by"));
@@ -266,6 +286,9 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     if (c->query && c->query->has_time && !c->fit.has_time) c->sig.needs_time = true;
     c->sig.averages_finer = averages_finer(c->query);
     c->sig.grain_too_coarse = grain_too_coarse(c->query);
+    c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
+                          c->query->measures[0].agg == SCOUT_AGG_COUNT &&
+                          !c->query->measures[0].ref.column;
     return SCOUT_OK;
 }
 
@@ -492,11 +515,11 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b}", "search_rel",
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b}", "search_rel",
                      round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
                      s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
                      s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
-                     "grain_too_coarse", s->grain_too_coarse);
+                     "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)

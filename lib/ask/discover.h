@@ -41,6 +41,8 @@ typedef struct scout_discover_signals {
                                (weekly p95 as the mean of daily p95s): not the same number */
     bool grain_too_coarse;  /* the question asks for a finer grain than the table keeps
                                ("for each day" of a weekly table) */
+    bool counts_items;      /* counts the rows of a one-row-per-item table (its card's grain
+                               is a single unique key): "how many users" from the users */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance
@@ -65,6 +67,7 @@ typedef struct scout_candidate {
     char *freshness;        /* latest date, or NULL */
     char *doc;              /* a doc or thread that explains the tier, "heading (uri)" */
     char *lookalike_of;     /* set when added as a lookalike of a leader */
+    bool item_grain;        /* one row per item (single unique key), from the card */
     char *why;              /* one line: why it fits (winner) */
     char *why_not;          /* one line: why it was not chosen (others); NULL for the winner */
 } scout_candidate;

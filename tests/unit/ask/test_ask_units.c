@@ -77,6 +77,16 @@ Test(discover, a_table_coarser_than_the_asked_grain_loses_to_one_that_keeps_it)
     cr_assert_gt(scout_discover_score(&daily), scout_discover_score(&weekly));
 }
 
+Test(discover, counting_the_items_beats_summing_a_count_kept_on_a_rollup)
+{
+    /* "How many users are on the enterprise plan?": the users table counts
+     * each user once; users per feature and plan counts them per feature. */
+    scout_discover_signals users = good(), rollup = good();
+    users.search_rel = 0.84;
+    users.counts_items = true;
+    cr_assert_gt(scout_discover_score(&users), scout_discover_score(&rollup));
+}
+
 Test(discover, a_table_that_cannot_bind_stays_below_one_that_answers)
 {
     /* Unbound keeps only its search evidence: ranked among the candidates,

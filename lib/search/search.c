@@ -363,14 +363,6 @@ static const char *const PERIOD_LEADS[] = {
     "current", "last", "next", "past", "previous", "prior", "same", "this", "to",
 };
 
-/* Sorted: grain adjectives ("monthly net revenue", "daily trial starts").
- * Any table with a date as fine or finer can roll up to the grain, so a
- * daily source of truth must not lose to a monthly rollup for lacking the
- * word; where a name carries it, it still scores. */
-static const char *const GRAIN_WORDS[] = {
-    "annual", "annually", "daily", "hourly", "monthly", "nightly", "quarterly", "weekly", "yearly",
-};
-
 static int cmp_word(const void *k, const void *e)
 {
     return strcmp((const char *)k, *(const char *const *)e);
@@ -396,8 +388,7 @@ static int in_list(const scout_term *t, const char *const *list, size_t n)
  * name is evidence), but a table is not required to contain them. */
 static int is_soft(const qparse *q, const scout_term *t)
 {
-    if (t->numeric || in_list(t, PERIOD_WORDS, sizeof PERIOD_WORDS / sizeof PERIOD_WORDS[0]) ||
-        in_list(t, GRAIN_WORDS, sizeof GRAIN_WORDS / sizeof GRAIN_WORDS[0]))
+    if (t->numeric || in_list(t, PERIOD_WORDS, sizeof PERIOD_WORDS / sizeof PERIOD_WORDS[0]))
         return 1;
     return q->period_lead && in_list(t, TIME_UNITS, sizeof TIME_UNITS / sizeof TIME_UNITS[0]);
 }

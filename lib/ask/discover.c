@@ -34,7 +34,7 @@ double scout_discover_score(const scout_discover_signals *s)
     /* The question names a curated metric this table defines ("net
      * revenue" → revenue_daily's net_revenue): the experts' own answer
      * beats a same-named column summed on a cohort or segment rollup. */
-    if (s->by_metric) v += 0.1;
+    if (s->by_metric) v += 0.12;
     if (s->needs_time && !s->has_time) v -= 0.15;
     /* A sum rolls up from days to months; an average or a distinct count
      * does not, so a table kept at the asked grain wins for those. */

@@ -46,7 +46,7 @@ typedef struct scout_discover_signals {
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance
- * behind (0.3); a curated metric the question names lifts (0.1); a missing
+ * behind (0.3); a curated metric the question names lifts (0.12); a missing
  * measure or period costs; a source of truth is lifted a little (search
  * already ranks it up), a deprecated table pushed far down, staging copies
  * and stale tables a little. Unbound → search evidence only (fit 0, no

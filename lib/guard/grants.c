@@ -269,6 +269,17 @@ static int level_of(const char *schema, const char *table, const char *column)
     return column[0] ? 4 : table[0] ? 3 : schema[0] ? 2 : 1;
 }
 
+/* Room for one more element in a doubling array: returns the (possibly
+ * moved) array, or NULL when out of memory (arr is then left as it was). */
+static void *grow(void *arr, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    if (n < *cap) return arr;
+    size_t nc = *cap ? *cap * 2 : first;
+    void *p = realloc(arr, nc * elem);
+    if (p) *cap = nc;
+    return p;
+}
+
 static scout_rc load_rules(scout_catalog *cat, scout_grants *g, scout_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -280,16 +291,12 @@ static scout_rc load_rules(scout_catalog *cat, scout_grants *g, scout_err *err)
     size_t cap = 0;
     bool bad = false;
     while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-        if (g->n_rules == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            rule *r = realloc(g->rules, nc * sizeof *r);
-            if (!r) {
-                bad = true;
-                break;
-            }
-            g->rules = r;
-            cap = nc;
+        rule *grown = grow(g->rules, &cap, g->n_rules, sizeof *grown, 16);
+        if (!grown) {
+            bad = true;
+            break;
         }
+        g->rules = grown;
         rule *r = &g->rules[g->n_rules++];
         memset(r, 0, sizeof *r);
         r->is_group = !strcmp(scout_catalog_col_text(st, 0), "group");
@@ -314,16 +321,12 @@ static scout_rc load_contacts(scout_catalog *cat, scout_grants *g, scout_err *er
     size_t cap = 0;
     bool bad = false;
     while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-        if (g->n_contacts == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            contact_rule *c = realloc(g->contacts, nc * sizeof *c);
-            if (!c) {
-                bad = true;
-                break;
-            }
-            g->contacts = c;
-            cap = nc;
+        contact_rule *grown = grow(g->contacts, &cap, g->n_contacts, sizeof *grown, 8);
+        if (!grown) {
+            bad = true;
+            break;
         }
+        g->contacts = grown;
         contact_rule *c = &g->contacts[g->n_contacts++];
         memset(c, 0, sizeof *c);
         c->source = dup_col(st, 0, &bad);

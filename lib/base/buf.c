@@ -161,3 +161,16 @@ scout_rc scout_write_file_atomic(const char *path, const void *data, size_t len,
     scout_buf_free(&tmp);
     return SCOUT_OK;
 }
+
+bool scout_array_grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap) return true;
+    size_t nc = *cap ? *cap * 2 : 8;
+    if (elem == 0 || nc < *cap || nc > SIZE_MAX / elem) return false;
+    char *p = realloc(*arr, nc * elem);
+    if (!p) return false;
+    memset(p + *cap * elem, 0, (nc - *cap) * elem);
+    *arr = p;
+    *cap = nc;
+    return true;
+}

@@ -6,6 +6,7 @@
 #define SCOUT_BASE_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -56,6 +57,12 @@ char *scout_buf_take(scout_buf *b);
 /* Reads a whole file into b (replacing its contents); fails with SCOUT_ELIMIT
  * when the file is larger than the buffer's maximum, SCOUT_EIO when unreadable. */
 scout_rc scout_buf_read_file(scout_buf *b, const char *path, scout_err *err);
+
+/* Makes room for element n of a doubling array of elem-byte items: when n
+ * reaches *cap, reallocates *arr (first 8, then twice the size), zero-fills the
+ * new slots and updates *cap. false (and *arr untouched) when out of memory or
+ * the size would overflow. */
+bool scout_array_grow(void **arr, size_t *cap, size_t n, size_t elem);
 
 /* Writes len bytes to path atomically (temp file + fsync + rename), so a
  * crash never leaves a half-written file. */

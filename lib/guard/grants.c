@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "base/fsutil.h"
 
 #define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
@@ -269,17 +270,6 @@ static int level_of(const char *schema, const char *table, const char *column)
     return column[0] ? 4 : table[0] ? 3 : schema[0] ? 2 : 1;
 }
 
-/* Room for one more element in a doubling array: returns the (possibly
- * moved) array, or NULL when out of memory (arr is then left as it was). */
-static void *grow(void *arr, size_t *cap, size_t n, size_t elem, size_t first)
-{
-    if (n < *cap) return arr;
-    size_t nc = *cap ? *cap * 2 : first;
-    void *p = realloc(arr, nc * elem);
-    if (p) *cap = nc;
-    return p;
-}
-
 static scout_rc load_rules(scout_catalog *cat, scout_grants *g, scout_err *err)
 {
     sqlite3_stmt *st = NULL;
@@ -291,12 +281,10 @@ static scout_rc load_rules(scout_catalog *cat, scout_grants *g, scout_err *err)
     size_t cap = 0;
     bool bad = false;
     while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-        rule *grown = grow(g->rules, &cap, g->n_rules, sizeof *grown, 16);
-        if (!grown) {
+        if (!scout_array_grow((void **)&g->rules, &cap, g->n_rules, sizeof *g->rules)) {
             bad = true;
             break;
         }
-        g->rules = grown;
         rule *r = &g->rules[g->n_rules++];
         memset(r, 0, sizeof *r);
         r->is_group = !strcmp(scout_catalog_col_text(st, 0), "group");
@@ -321,12 +309,10 @@ static scout_rc load_contacts(scout_catalog *cat, scout_grants *g, scout_err *er
     size_t cap = 0;
     bool bad = false;
     while (!bad && sqlite3_step(st) == SQLITE_ROW) {
-        contact_rule *grown = grow(g->contacts, &cap, g->n_contacts, sizeof *grown, 8);
-        if (!grown) {
+        if (!scout_array_grow((void **)&g->contacts, &cap, g->n_contacts, sizeof *g->contacts)) {
             bad = true;
             break;
         }
-        g->contacts = grown;
         contact_rule *c = &g->contacts[g->n_contacts++];
         memset(c, 0, sizeof *c);
         c->source = dup_col(st, 0, &bad);

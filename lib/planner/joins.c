@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/fsutil.h"
 #include "catalog/catalog.h"
 
@@ -51,18 +52,6 @@ struct scout_joins_graph {
     jmetric *metrics;
     size_t n_metrics, cap_metrics;
 };
-
-/* Grows *arr (element size sz) so one more element fits. */
-static bool grow(void **arr, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap) return true;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *p = realloc(*arr, nc * sz);
-    if (!p) return false;
-    *arr = p;
-    *cap = nc;
-    return true;
-}
 
 static scout_rc nomem(scout_err *err)
 {
@@ -170,7 +159,7 @@ static scout_rc add_key_text(jtable *t, const char *text, scout_err *err)
     }
     free(copy);
     if (k.n == 0) return SCOUT_OK;
-    if (!grow((void **)&t->keys, &t->cap_keys, t->n_keys, sizeof *t->keys)) {
+    if (!scout_array_grow((void **)&t->keys, &t->cap_keys, t->n_keys, sizeof *t->keys)) {
         free_key(&k);
         return nomem(err);
     }
@@ -202,7 +191,7 @@ scout_rc scout_joins_add_table(scout_joins_graph *g, const char *fqname, const c
                                scout_err *err)
 {
     if (find_table(g, fqname)) return SCOUT_OK;
-    if (!grow((void **)&g->tables, &g->cap_tables, g->n_tables, sizeof *g->tables))
+    if (!scout_array_grow((void **)&g->tables, &g->cap_tables, g->n_tables, sizeof *g->tables))
         return nomem(err);
     jtable *t = &g->tables[g->n_tables];
     memset(t, 0, sizeof *t);
@@ -226,7 +215,8 @@ scout_rc scout_joins_add_column(scout_joins_graph *g, const char *fqname, const 
     jtable *t = find_table(g, fqname);
     if (!t) return scout_err_set(err, SCOUT_ENOTFOUND, "unknown table '%s'", fqname);
     if (find_column(t, column)) return SCOUT_OK;
-    if (!grow((void **)&t->cols, &t->cap_cols, t->n_cols, sizeof *t->cols)) return nomem(err);
+    if (!scout_array_grow((void **)&t->cols, &t->cap_cols, t->n_cols, sizeof *t->cols))
+        return nomem(err);
     jcolumn *c = &t->cols[t->n_cols];
     c->name = scout_strdup(column);
     c->type = scout_strdup(type ? type : "");
@@ -316,7 +306,8 @@ scout_rc scout_joins_add_edge(scout_joins_graph *g, const char *left_fq, const c
         free(old.evidence);
         return SCOUT_OK;
     }
-    if (!grow((void **)&g->edges, &g->cap_edges, g->n_edges, sizeof *g->edges)) return nomem(err);
+    if (!scout_array_grow((void **)&g->edges, &g->cap_edges, g->n_edges, sizeof *g->edges))
+        return nomem(err);
     scout_rc rc = set_edge(&g->edges[g->n_edges], left_fq, left_col, right_fq, right_col, origin,
                            confidence, evidence, cost, err);
     if (rc == SCOUT_OK) g->n_edges++;
@@ -356,7 +347,7 @@ scout_rc scout_joins_add_metric(scout_joins_graph *g, const char *name, const ch
 {
     for (size_t i = 0; i < g->n_metrics; i++)
         if (strcmp(g->metrics[i].name, name) == 0) return SCOUT_OK;
-    if (!grow((void **)&g->metrics, &g->cap_metrics, g->n_metrics, sizeof *g->metrics))
+    if (!scout_array_grow((void **)&g->metrics, &g->cap_metrics, g->n_metrics, sizeof *g->metrics))
         return nomem(err);
     jmetric *m = &g->metrics[g->n_metrics++];
     memset(m, 0, sizeof *m);
@@ -488,7 +479,7 @@ static scout_rc load_edges(scout_joins_graph *g, scout_catalog *cat, const char 
                                   sqlite3_column_double(st, 5), scout_catalog_col_text(st, 6), err);
         const char *other = a && strcmp(a, fq) == 0 ? b : a;
         if (rc == SCOUT_OK && other) {
-            if (!grow((void **)next, cap_next, *n_next, sizeof **next))
+            if (!scout_array_grow((void **)next, cap_next, *n_next, sizeof **next))
                 rc = nomem(err);
             else if (!((*next)[*n_next] = scout_strdup(other)))
                 rc = nomem(err);
@@ -549,7 +540,7 @@ static scout_rc infer_named_edges(scout_joins_graph *g, scout_catalog *cat, cons
             rc = scout_joins_add_edge(g, fq, col, other, col, "naming", 0.5,
                                       "same column name, table named for it", err);
             if (rc == SCOUT_OK && other) {
-                if (!grow((void **)next, cap_next, *n_next, sizeof **next))
+                if (!scout_array_grow((void **)next, cap_next, *n_next, sizeof **next))
                     rc = nomem(err);
                 else if (!((*next)[*n_next] = scout_strdup(other)))
                     rc = nomem(err);
@@ -592,7 +583,7 @@ scout_rc scout_joins_load(scout_joins_graph *g, scout_catalog *cat, const char *
     size_t n_front = 0, cap_front = 0, n_next = 0, cap_next = 0;
     scout_rc rc = SCOUT_OK;
     for (size_t i = 0; i < n && rc == SCOUT_OK; i++) {
-        if (!grow((void **)&frontier, &cap_front, n_front, sizeof *frontier))
+        if (!scout_array_grow((void **)&frontier, &cap_front, n_front, sizeof *frontier))
             rc = nomem(err);
         else if (!(frontier[n_front] = scout_strdup(fqnames[i])))
             rc = nomem(err);

@@ -100,18 +100,6 @@ static char *col_dup(sqlite3_stmt *st, int i, bool empty_for_null, bool *bad)
 }
 
 /* Grows *arr (of elem-sized items) so that index n fits. */
-static scout_rc grow(void **arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap) return SCOUT_OK;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *p = realloc(*arr, nc * elem);
-    if (!p) return SCOUT_ENOMEM;
-    memset((char *)p + *cap * elem, 0, (nc - *cap) * elem);
-    *arr = p;
-    *cap = nc;
-    return SCOUT_OK;
-}
-
 static scout_rc sql_error(sqlite_wh *wh, scout_err *err)
 {
     return scout_err_set(err, SCOUT_ESQL, "%s", sqlite3_errmsg(wh->db));
@@ -472,7 +460,7 @@ static scout_rc load_columns(sqlite_wh *wh, scout_wh_table *t, scout_err *err)
     bool bad = false;
     int s;
     while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (grow((void **)&t->columns, &cap, t->n_columns, sizeof *t->columns)) {
+        if (!scout_array_grow((void **)&t->columns, &cap, t->n_columns, sizeof *t->columns)) {
             rc = oom(err);
             break;
         }
@@ -509,7 +497,7 @@ static scout_rc load_fks(sqlite_wh *wh, scout_wh_table *t, scout_err *err)
     bool bad = false;
     int s;
     while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (grow((void **)&t->fks, &cap, t->n_fks, sizeof *t->fks)) {
+        if (!scout_array_grow((void **)&t->fks, &cap, t->n_fks, sizeof *t->fks)) {
             rc = oom(err);
             break;
         }
@@ -550,7 +538,7 @@ static scout_rc list_schema(sqlite_wh *wh, const char *schema, table_list *tl, s
     int s;
     bool bad = false;
     while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (grow((void **)&tl->items, &tl->cap, tl->n, sizeof *tl->items)) {
+        if (!scout_array_grow((void **)&tl->items, &tl->cap, tl->n, sizeof *tl->items)) {
             rc = oom(err);
             break;
         }
@@ -585,7 +573,7 @@ static scout_rc list_schema_names(sqlite_wh *wh, char ***names, size_t *n, scout
     bool bad = false;
     int s;
     while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (grow((void **)names, &cap, *n, sizeof **names)) {
+        if (!scout_array_grow((void **)names, &cap, *n, sizeof **names)) {
             rc = oom(err);
             break;
         }

@@ -51,3 +51,19 @@ Test(fsutil, path_join_handles_slashes_and_absolute_names)
     cr_assert_str_eq(p, "/etc/abs");
     free(p);
 }
+
+Test(buf, array_grow_doubles_and_zero_fills_new_slots)
+{
+    int *v = NULL;
+    size_t cap = 0;
+    for (size_t n = 0; n < 100; n++) {
+        cr_assert(scout_array_grow((void **)&v, &cap, n, sizeof *v));
+        cr_assert_eq(v[n], 0, "a new slot starts zeroed");
+        v[n] = (int)n + 1;
+    }
+    cr_assert_eq(cap, 128);
+    cr_assert_eq(v[99], 100);
+    size_t huge = SIZE_MAX / 2 + 1;
+    cr_assert(!scout_array_grow((void **)&v, &huge, huge, sizeof *v), "overflow is refused");
+    free(v);
+}

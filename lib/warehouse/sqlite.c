@@ -21,9 +21,9 @@
 
 /* How long a statement waits for another process's write lock before failing. */
 #define SQLITE_WH_BUSY_MS 5000
-/* VM instructions between two checks of the query clock: small enough that a
- * time limit is honoured within a millisecond or so, large enough that reading
- * the clock costs nothing measurable. */
+/* VM instructions between two checks of the query clock and the cancel flag:
+ * small enough that a time limit or a Ctrl-C is honoured within a millisecond
+ * or so, large enough that the checks cost nothing measurable. */
 #define SQLITE_WH_PROGRESS_OPS 1000
 /* Rows hashed from each end of a table by fingerprint(). */
 #define SQLITE_WH_SAMPLE_ROWS 64
@@ -617,12 +617,16 @@ static scout_rc sqlite_list_tables(scout_wh *base, scout_wh_table **out, size_t 
 
 /* ---- query ------------------------------------------------------------ */
 
+/* Returns non-zero to stop the running statement (it then fails with
+ * SQLITE_INTERRUPT): when the caller's cancel flag is set, or when the
+ * deadline has passed (timed_out tells the two apart). */
 static int progress_check(void *ud)
 {
     sqlite_wh *wh = ud;
-    if (scout_now_ms() < wh->deadline) return 0;
+    if (wh->base.cancel && atomic_load(wh->base.cancel)) return 1;
+    if (wh->deadline <= 0 || scout_now_ms() < wh->deadline) return 0;
     wh->timed_out = true;
-    return 1; /* makes the statement fail with SQLITE_INTERRUPT */
+    return 1;
 }
 
 /* Skips whitespace, semicolons and comments; true when nothing else follows. */
@@ -787,7 +791,7 @@ static scout_rc stream_rows(sqlite_wh *wh, sqlite3_stmt *st, const scout_wh_limi
         stats->rows++;
         stats->bytes += bytes;
         if (on_row && on_row(ud, ncols, vals)) break;
-        if (wh->deadline > 0 && progress_check(wh)) {
+        if (progress_check(wh)) {
             rc = step_error(wh, SQLITE_INTERRUPT, lim, err);
             break;
         }
@@ -816,13 +820,12 @@ static scout_rc sqlite_query(scout_wh *base, const char *sql, const scout_wh_lim
     if (!rc) {
         wh->timed_out = false;
         wh->deadline = lim->timeout_ms > 0 ? t0 + (double)lim->timeout_ms : 0;
-        if (wh->deadline > 0) {
+        if (wh->deadline > 0 || wh->base.cancel)
             sqlite3_progress_handler(wh->db, SQLITE_WH_PROGRESS_OPS, progress_check, wh);
-            /* Waiting for another process's lock runs no VM code, so the
-             * progress handler cannot stop it: bound the wait instead. */
-            if (lim->timeout_ms < SQLITE_WH_BUSY_MS)
-                sqlite3_busy_timeout(wh->db, (int)lim->timeout_ms);
-        }
+        /* Waiting for another process's lock runs no VM code, so the
+         * progress handler cannot stop it: bound the wait instead. */
+        if (wh->deadline > 0 && lim->timeout_ms < SQLITE_WH_BUSY_MS)
+            sqlite3_busy_timeout(wh->db, (int)lim->timeout_ms);
         rc = stream_rows(wh, st, lim, on_row, ud, stats, err);
         /* The handler must not outlive this query: internal statements and
          * the next query (with its own limit) run without it. */

@@ -71,7 +71,16 @@ scout_rc scout_wh_query(scout_wh *wh, const char *sql, const scout_wh_limits *li
     scout_wh_qstats local;
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
+    /* Checked here too so a backend without an in-engine hook still refuses
+     * to start a statement after Ctrl-C. */
+    if (wh->cancel && atomic_load(wh->cancel))
+        return scout_err_set(err, SCOUT_EINTERRUPTED, "query interrupted");
     return wh->ops->query(wh, sql, lim, on_header, on_row, ud, stats, err);
+}
+
+void scout_wh_set_cancel(scout_wh *wh, const atomic_bool *flag)
+{
+    wh->cancel = flag;
 }
 
 scout_rc scout_wh_fingerprint(scout_wh *wh, const char *schema, const char *table, char **out,

@@ -6,6 +6,7 @@
 #ifndef SCOUT_WAREHOUSE_H
 #define SCOUT_WAREHOUSE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -143,6 +144,8 @@ struct scout_wh {
     /* Whose scratch file is attached ("" when none): the guard lets only
      * this user read the scratch schema. */
     char scratch_owner[128];
+    /* The caller's cancel flag (scout_wh_set_cancel), borrowed; NULL = none. */
+    const atomic_bool *cancel;
 };
 
 /* Opens a read-only connection to the configured source (backend chosen by
@@ -159,10 +162,21 @@ void scout_wh_tables_free(scout_wh_table *t, size_t n);
 /* Runs one read-only statement under lim (NULL = no limits), streaming rows.
  * Returns SCOUT_ESQL with the engine's message when the statement fails,
  * SCOUT_ELIMIT when a row/byte limit stopped it (rows so far were delivered),
- * SCOUT_ETIMEOUT when the time limit interrupted it. on_header/on_row may be NULL. */
+ * SCOUT_ETIMEOUT when the time limit interrupted it, SCOUT_EINTERRUPTED when
+ * the connection's cancel flag was set (scout_wh_set_cancel). on_header/on_row
+ * may be NULL. */
 scout_rc scout_wh_query(scout_wh *wh, const char *sql, const scout_wh_limits *lim,
                         scout_wh_header_fn on_header, scout_wh_row_fn on_row, void *ud,
                         scout_wh_qstats *stats, scout_err *err);
+
+/* Makes later scout_wh_query calls on wh stop when *flag becomes true: a
+ * running statement then fails within a few milliseconds with
+ * SCOUT_EINTERRUPTED "query interrupted" (rows already delivered stay
+ * delivered), and a query started while the flag is set fails at once. The
+ * flag is borrowed (it must outlive its use on wh; NULL removes it) and is
+ * only read, so setting it from a signal handler or another thread is safe:
+ * this is how Ctrl-C stops a long statement. Clearing it is the owner's job. */
+void scout_wh_set_cancel(scout_wh *wh, const atomic_bool *flag);
 
 scout_rc scout_wh_fingerprint(scout_wh *wh, const char *schema, const char *table, char **out,
                               scout_err *err);

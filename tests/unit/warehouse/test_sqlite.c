@@ -2,10 +2,14 @@
  * against fixture databases built at test time with a separate read-write
  * connection (which is also how the tests check that nothing was written). */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -321,6 +325,88 @@ Test(sqlite_wh, time_limit_stops_a_slow_query_and_the_connection_stays_usable)
                  err.msg);
     cr_assert_str_eq(scout_buf_cstr(&c.out), "count(*)\n5000\n");
     scout_buf_free(&c.out);
+    scout_wh_close(wh);
+}
+
+/* A statement that would count to a billion: minutes of work, far beyond
+ * any test's patience, so only an interrupt can end it quickly. */
+#define ENDLESS_SQL                                                                                \
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "        \
+    "SELECT count(*) FROM c"
+
+typedef struct canceller {
+    atomic_bool *flag;
+    double set_at; /* scout_now_ms() when the flag was set */
+} canceller;
+
+static void *cancel_later(void *ud)
+{
+    canceller *k = ud;
+    usleep(300 * 1000);
+    k->set_at = scout_now_ms();
+    atomic_store(k->flag, true);
+    return NULL;
+}
+
+Test(sqlite_wh, a_cancel_from_another_thread_stops_a_long_statement_within_a_second)
+{
+    scout_wh *wh = open_ok(&src);
+    atomic_bool flag;
+    atomic_init(&flag, false);
+    scout_wh_set_cancel(wh, &flag);
+    canceller k = {&flag, 0};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, cancel_later, &k), 0);
+    scout_wh_limits lim = {.timeout_ms = 120000}; /* the statement's own limit: two minutes */
+    scout_err err = {0};
+    scout_wh_qstats st;
+    scout_rc rc = scout_wh_query(wh, ENDLESS_SQL, &lim, NULL, NULL, NULL, &st, &err);
+    double stopped = scout_now_ms();
+    pthread_join(th, NULL);
+    cr_assert_eq(rc, SCOUT_EINTERRUPTED, "%s (%s)", scout_rc_name(rc), err.msg);
+    cr_assert_str_eq(err.msg, "query interrupted");
+    cr_assert_lt(stopped - k.set_at, 1000, "stopped %.0f ms after the cancel", stopped - k.set_at);
+    cr_assert_lt(st.elapsed_ms, 60000, "well before its own time limit");
+
+    /* While the flag stays set nothing new starts; cleared, the connection works. */
+    rc = scout_wh_query(wh, "SELECT 1", NULL, NULL, NULL, NULL, NULL, &err);
+    cr_assert_eq(rc, SCOUT_EINTERRUPTED);
+    atomic_store(&flag, false);
+    collect c = {0};
+    cr_assert_eq(run(wh, "SELECT count(*) FROM events", NULL, &c, &st, &err), SCOUT_OK, "%s",
+                 err.msg);
+    cr_assert_str_eq(scout_buf_cstr(&c.out), "count(*)\n5000\n");
+    scout_buf_free(&c.out);
+    scout_wh_close(wh);
+}
+
+static atomic_bool alarm_flag;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    atomic_store(&alarm_flag, true); /* all a signal handler needs to do */
+}
+
+Test(sqlite_wh, a_signal_handler_setting_the_flag_interrupts_a_statement_without_a_time_limit)
+{
+    scout_wh *wh = open_ok(&src);
+    atomic_store(&alarm_flag, false);
+    scout_wh_set_cancel(wh, &alarm_flag);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, &old);
+    struct itimerval it = {{0, 0}, {0, 300 * 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    scout_err err = {0};
+    scout_wh_qstats st;
+    /* No limits at all: before the cancel hook this ran for minutes. */
+    scout_rc rc = scout_wh_query(wh, ENDLESS_SQL, NULL, NULL, NULL, NULL, &st, &err);
+    sigaction(SIGALRM, &old, NULL);
+    cr_assert_eq(rc, SCOUT_EINTERRUPTED, "%s (%s)", scout_rc_name(rc), err.msg);
+    cr_assert_lt(st.elapsed_ms, 1300, "interrupted %.0f ms after start (signal at 300 ms)",
+                 st.elapsed_ms);
     scout_wh_close(wh);
 }
 

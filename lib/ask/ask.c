@@ -243,6 +243,7 @@ static scout_rc step_compile(ask_run *r, scout_err *err)
         return scout_err_set(err, SCOUT_ENOTFOUND, "source '%s' of %s is not configured",
                              r->a->source, table);
     rc = scout_wh_open(src, &r->wh, err);
+    if (!rc) scout_wh_set_cancel(r->wh, o->cancel);
     if (!rc) rc = scout_dialect_from_name(scout_wh_dialect_of(r->wh)->name, &r->dialect, err);
     scout_compile_opts co = {r->dialect, o->cfg->limits.max_rows};
     if (!rc) rc = scout_compile_query(r->chosen->query, r->graph, &co, &r->compiled, err);

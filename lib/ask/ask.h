@@ -9,6 +9,7 @@
 #define SCOUT_ASK_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,6 +43,10 @@ typedef struct scout_ask_opts {
     const struct scout_grants *grants;
     struct scout_audit *audit;
     const char *home_dir; /* HOME: per-user concurrent-query slots (NULL = no slot limit) */
+    /* Ctrl-C: when *cancel becomes true the running statement stops and the
+     * call fails with SCOUT_EINTERRUPTED "query interrupted" (borrowed; NULL =
+     * not cancellable; see scout_wh_set_cancel). */
+    const atomic_bool *cancel;
 } scout_ask_opts;
 
 /* A table with a reason. Strings owned by the answer. */

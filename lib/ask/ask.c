@@ -349,7 +349,7 @@ static scout_rc limited_query(ask_run *r, const char *sql, const scout_wh_limits
                               sql};
         rc = scout_limits_acquire(&req, &slot, err);
     }
-    if (!rc) rc = scout_limits_check_cost(r->wh, sql, 0, NULL, err);
+    if (!rc) rc = scout_limits_check_cost(r->wh, sql, r->o->cfg->limits.max_query_cost, NULL, err);
     if (!rc)
         rc = scout_guard_query(r->grants, who, r->wh, sql, wl, scout_result_on_header,
                                scout_result_on_row, res, st, NULL, err);

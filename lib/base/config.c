@@ -102,6 +102,21 @@ static scout_rc read_amount(parse_ctx *c, const yaml_node_t *n, const char *key,
     return SCOUT_OK;
 }
 
+/* The cost pre-check's ceiling: a finite number > 0 (1e9 and 1000000000 both
+ * read); NaN, inf and hex floats are refused like in read_amount. */
+static scout_rc read_cost(parse_ctx *c, const yaml_node_t *n, const char *key, double *out)
+{
+    const char *s = scalar(n);
+    if (!s || !*s || strpbrk(s, "xXnNiI")) return cfg_fail(c, n, "expected a number > 0 for", key);
+    errno = 0;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v > 0) || v > 1e18)
+        return cfg_fail(c, n, "expected a number > 0 for", key);
+    *out = v;
+    return SCOUT_OK;
+}
+
 /* Resolves a path from the file against the config's directory. */
 static scout_rc read_path(parse_ctx *c, const yaml_node_t *n, const char *key, char **out)
 {
@@ -197,6 +212,129 @@ static bool dsn_has_secret(const char *dsn)
     return colon != NULL;
 }
 
+/* ---- per-user credentials (sources[].credentials) ---- */
+
+/* Env var names as the shell writes them: the file names a variable, never a value. */
+static bool valid_env_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 128) return false;
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_') return false;
+    return true;
+}
+
+/* Role names a connector can quote safely: no quotes, spaces or '%'. */
+static bool valid_role(const char *s, size_t max)
+{
+    if (!s || !*s || strlen(s) > max) return false;
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_') return false;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("_.@-", *p)) return false;
+    return true;
+}
+
+static scout_rc read_env_name(parse_ctx *c, yaml_node_t *v, const char *key, char **out)
+{
+    scout_rc rc = read_string(c, v, key, out);
+    if (!rc && !valid_env_name(*out))
+        return cfg_fail(c, v, "expected an environment variable name for", key);
+    return rc;
+}
+
+static scout_rc credential_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+                                void *t)
+{
+    scout_credential_cfg *cr = t;
+    if (!strcmp(key, "dsn_env")) return read_env_name(c, v, key, &cr->dsn_env);
+    if (!strcmp(key, "role")) {
+        scout_rc rc = read_string(c, v, key, &cr->role);
+        if (!rc && !valid_role(cr->role, 63)) return cfg_fail(c, v, "invalid role name for", key);
+        return rc;
+    }
+    if (!strcmp(key, "dsn") || !strcmp(key, "password"))
+        return cfg_fail(c, k, "secrets are not allowed in the file; use dsn_env instead of", key);
+    return cfg_fail(c, k, "unknown key", key);
+}
+
+/* One credential: "VAR" (the env var holding the DSN) or {dsn_env, role}. */
+static scout_rc read_credential(parse_ctx *c, yaml_node_t *v, const char *key,
+                                scout_credential_cfg *cr)
+{
+    cr->line = node_line(v);
+    if (v->type == YAML_SCALAR_NODE) return read_env_name(c, v, key, &cr->dsn_env);
+    scout_rc rc = each_pair(c, v, key, credential_pair, cr);
+    if (!rc && !cr->dsn_env && !cr->role) return cfg_fail(c, v, "needs dsn_env or role:", key);
+    return rc;
+}
+
+typedef struct cred_list {
+    scout_credential_cfg **v;
+    size_t *n;
+} cred_list;
+
+static scout_rc cred_entry_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+                                void *t)
+{
+    cred_list *l = t;
+    if (!valid_name(key) && !valid_role(key, 128))
+        return cfg_fail(c, k, "invalid user or group name", key);
+    for (size_t i = 0; i < *l->n; i++)
+        if (!strcmp((*l->v)[i].name, key)) return cfg_fail(c, k, "duplicate credential for", key);
+    scout_credential_cfg *arr = realloc(*l->v, (*l->n + 1) * sizeof *arr);
+    if (!arr) return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+    *l->v = arr;
+    scout_credential_cfg *cr = &arr[(*l->n)++];
+    memset(cr, 0, sizeof *cr);
+    cr->name = scout_strdup(key);
+    if (!cr->name) return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+    return read_credential(c, v, key, cr);
+}
+
+/* "prefix%ssuffix": exactly one %s, and what surrounds it a role name. */
+static bool valid_role_template(const char *s)
+{
+    const char *at = strstr(s, "%s");
+    if (!at || strchr(at + 2, '%') || memchr(s, '%', (size_t)(at - s))) return false;
+    char probe[160];
+    int n = snprintf(probe, sizeof probe, "%.*sx%s", (int)(at - s), s, at + 2);
+    return n > 0 && (size_t)n < sizeof probe && valid_role(probe, 63);
+}
+
+static scout_rc credentials_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+                                 void *t)
+{
+    scout_credentials_cfg *cs = t;
+    if (!strcmp(key, "users")) {
+        cred_list l = {&cs->users, &cs->n_users};
+        return each_pair(c, v, "credentials.users", cred_entry_pair, &l);
+    }
+    if (!strcmp(key, "groups")) {
+        cred_list l = {&cs->groups, &cs->n_groups};
+        return each_pair(c, v, "credentials.groups", cred_entry_pair, &l);
+    }
+    if (!strcmp(key, "default")) {
+        if (cs->fallback) return cfg_fail(c, k, "duplicate key", key);
+        cs->fallback = calloc(1, sizeof *cs->fallback);
+        if (!cs->fallback) return scout_err_set(c->err, SCOUT_ENOMEM, "out of memory");
+        return read_credential(c, v, key, cs->fallback);
+    }
+    if (!strcmp(key, "role_template")) {
+        scout_rc rc = read_string(c, v, key, &cs->role_template);
+        if (!rc && !valid_role_template(cs->role_template))
+            return cfg_fail(c, v, "expected a role name with one %s for", key);
+        return rc;
+    }
+    return cfg_fail(c, k, "unknown key", key);
+}
+
+static scout_rc read_credentials(parse_ctx *c, yaml_node_t *v, scout_credentials_cfg *cs)
+{
+    if (cs->present) return cfg_fail(c, v, "duplicate key", "credentials");
+    cs->present = true;
+    return each_pair(c, v, "credentials", credentials_pair, cs);
+}
+
 static scout_rc source_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *t)
 {
     scout_source_cfg *src = t;
@@ -207,6 +345,7 @@ static scout_rc source_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_
     if (!strcmp(key, "dsn_env")) return read_string(c, v, key, &src->dsn_env);
     if (!strcmp(key, "restricted")) return read_bool(c, v, key, &src->restricted);
     if (!strcmp(key, "description")) return read_string(c, v, key, &src->description);
+    if (!strcmp(key, "credentials")) return read_credentials(c, v, &src->credentials);
     if (!strcmp(key, "dsn")) {
         scout_rc rc = read_string(c, v, key, &src->dsn);
         if (!rc && dsn_has_secret(src->dsn))
@@ -228,6 +367,13 @@ static scout_rc check_source(parse_ctx *c, yaml_node_t *n, const scout_source_cf
         return cfg_fail(c, n, "sqlite source needs 'path' or 'schemas':", src->name);
     if (!is_sqlite && !src->dsn && !src->dsn_env)
         return cfg_fail(c, n, "source needs 'dsn' or 'dsn_env':", src->name);
+    if (is_sqlite && src->credentials.present)
+        return cfg_fail(c, n,
+                        "credentials apply to postgres and clickhouse sources only:", src->name);
+    /* A default credential on a restricted source would hand everyone without
+     * a mapping an identity more powerful than theirs. */
+    if (src->restricted && src->credentials.fallback)
+        return cfg_fail(c, n, "a restricted source cannot have a default credential:", src->name);
     return SCOUT_OK;
 }
 
@@ -301,6 +447,7 @@ static scout_rc limits_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_
     if (!strcmp(key, "scratch_ttl_hours")) return read_positive(c, v, key, &l->scratch_ttl_hours);
     if (!strcmp(key, "max_concurrent_queries_per_user"))
         return read_positive(c, v, key, &l->max_concurrent_queries_per_user);
+    if (!strcmp(key, "max_query_cost")) return read_cost(c, v, key, &l->max_query_cost);
     return cfg_fail(c, k, "unknown key", key);
 }
 
@@ -413,6 +560,7 @@ void scout_config_defaults(scout_config *cfg)
     cfg->limits.crawl_sample_rows = 100000;
     cfg->limits.scratch_ttl_hours = 24;
     cfg->limits.max_concurrent_queries_per_user = 4;
+    cfg->limits.max_query_cost = 1e9;
     cfg->llm.timeout_ms = 120000;
     cfg->llm.max_tokens_per_question = 200000;
     cfg->llm.api = SCOUT_LLM_API_CHAT;
@@ -507,6 +655,24 @@ static void free_strings(char **v, size_t n)
     free(v);
 }
 
+static void free_credential_list(scout_credential_cfg *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].name);
+        free(v[i].dsn_env);
+        free(v[i].role);
+    }
+    free(v);
+}
+
+static void free_credentials(scout_credentials_cfg *cs)
+{
+    free_credential_list(cs->users, cs->n_users);
+    free_credential_list(cs->groups, cs->n_groups);
+    free_credential_list(cs->fallback, cs->fallback ? 1 : 0);
+    free(cs->role_template);
+}
+
 void scout_config_free(scout_config *cfg)
 {
     if (!cfg) return;
@@ -522,6 +688,7 @@ void scout_config_free(scout_config *cfg)
         free(s->dsn);
         free(s->dsn_env);
         free(s->description);
+        free_credentials(&s->credentials);
     }
     free(cfg->sources);
     for (size_t i = 0; i < cfg->n_users; i++) {
@@ -598,7 +765,10 @@ const char *scout_config_template(void)
            "#    description: Invoices, payments, refunds and revenue marts\n"
            "#  - name: analytics\n"
            "#    kind: postgres\n"
-           "#    dsn_env: ANALYTICS_DSN    # env var holding the connection string\n"
+           "#    dsn_env: ANALYTICS_DSN    # login DSN: indexing, and admins when asking\n"
+           "#    credentials:              # who answers questions as whom (docs/security.md)\n"
+           "#      users: {raj: SCOUT_PG_RAJ}   # env var holding raj's own DSN\n"
+           "#      groups: {finance: {dsn_env: SCOUT_PG_FINANCE, role: finance_reader}}\n"
            "\n"
            "# An OpenAI-compatible endpoint turns scout into a full agent. Without it,\n"
            "# scout answers offline with its deterministic planner.\n"
@@ -623,6 +793,7 @@ const char *scout_config_template(void)
            "  crawl_sample_rows: 100000\n"
            "  scratch_ttl_hours: 24\n"
            "  max_concurrent_queries_per_user: 4\n"
+           "  max_query_cost: 1e9        # EXPLAIN estimate of rows scanned in nested loops\n"
            "\n"
            "# People who may ask questions, their groups, and who administers scout.\n"
            "# users:\n"

@@ -24,6 +24,29 @@ typedef struct scout_schema_cfg {
     char *path; /* absolute (resolved against the config file's directory) */
 } scout_schema_cfg;
 
+/* One per-user (or per-group) database identity on a PostgreSQL or
+ * ClickHouse source: an env var holding that person's own DSN, and/or a role
+ * to SET ROLE to after connecting. Neither secret nor DSN is in the file. */
+typedef struct scout_credential_cfg {
+    char *name;    /* user or group name */
+    char *dsn_env; /* env var holding the full DSN; NULL = the source's login DSN */
+    char *role;    /* role to switch to after connecting; NULL = none */
+    int line;      /* where it was configured, for messages */
+} scout_credential_cfg;
+
+/* sources[].credentials: who connects as whom (docs/security.md). A source
+ * without this block answers only through its own DSN, which the resolver
+ * grants to admins and, on an unrestricted source, to everyone. */
+typedef struct scout_credentials_cfg {
+    bool present; /* the block was configured */
+    scout_credential_cfg *users;
+    size_t n_users;
+    scout_credential_cfg *groups; /* tried in the order of the user's groups */
+    size_t n_groups;
+    scout_credential_cfg *fallback; /* `default:`; NULL = refuse; unrestricted sources only */
+    char *role_template;            /* e.g. "scout_%s": a role per user name; NULL = none */
+} scout_credentials_cfg;
+
 typedef struct scout_source_cfg {
     char *name; /* unique; first part of source.schema.table */
     scout_source_kind kind;
@@ -34,6 +57,7 @@ typedef struct scout_source_cfg {
     char *dsn_env;   /* name of an env var holding the full DSN (wins over dsn) */
     bool restricted; /* default-deny: only explicitly granted users may read */
     char *description;
+    scout_credentials_cfg credentials; /* postgres/clickhouse only */
 } scout_source_cfg;
 
 /* Which OpenAI wire format the endpoint speaks: Chat Completions (OpenAI,
@@ -62,6 +86,8 @@ typedef struct scout_limits_cfg {
     int64_t crawl_sample_rows;               /* rows sampled per table for column statistics */
     int64_t scratch_ttl_hours;               /* a scratch file not written for this long is wiped */
     int64_t max_concurrent_queries_per_user; /* queries one user may run at once */
+    double
+        max_query_cost; /* EXPLAIN pre-check: estimated rows of nested scans one query may cost */
 } scout_limits_cfg;
 
 typedef struct scout_user_cfg {

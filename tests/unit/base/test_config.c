@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,4 +218,105 @@ Test(config, llm_provider_keys_are_validated)
     cr_assert_str_eq(err.msg, "scout.yaml:2: expected a number >= 0 for 'max_cost_per_question'");
     parse_fail("llm:\n  embeddings_model: [a, b]\n", &err);
     cr_assert_str_eq(err.msg, "scout.yaml:2: expected a string for 'embeddings_model'");
+}
+
+Test(config, max_query_cost_is_read_with_the_default_unchanged)
+{
+    scout_config *cfg = parse_ok("limits: {max_rows: 5}\n");
+    cr_assert_eq(cfg->limits.max_query_cost, 1e9, "default stays 1e9");
+    scout_config_free(cfg);
+    cfg = parse_ok("limits:\n  max_query_cost: 2.5e6\n");
+    cr_assert_eq(cfg->limits.max_query_cost, 2.5e6);
+    scout_config_free(cfg);
+    cfg = parse_ok("limits:\n  max_query_cost: 50000\n");
+    cr_assert_eq(cfg->limits.max_query_cost, 50000);
+    scout_config_free(cfg);
+    static const char *const bad[] = {"0", "-1", "nan", "inf", "0x10", "lots", "1e19", "[1]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char yaml[128];
+        snprintf(yaml, sizeof yaml, "limits:\n  max_rows: 3\n  max_query_cost: %s\n", bad[i]);
+        scout_err err = {0};
+        const char *msg = parse_fail(yaml, &err);
+        cr_assert_str_eq(msg, "scout.yaml:3: expected a number > 0 for 'max_query_cost'", "%s: %s",
+                         bad[i], msg);
+    }
+}
+
+static const char *const PG_SOURCE = "sources:\n"
+                                     "  - name: analytics\n"
+                                     "    kind: postgres\n"
+                                     "    dsn_env: ANALYTICS_LOGIN\n";
+
+Test(config, source_credentials_map_users_groups_default_and_a_role_template)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "%s"
+             "    credentials:\n"
+             "      users:\n"
+             "        raj.patel: SCOUT_PG_RAJ\n"
+             "        sofia: {role: sofia_reader}\n"
+             "      groups:\n"
+             "        finance: {dsn_env: SCOUT_PG_FIN, role: finance_reader}\n"
+             "      default: SCOUT_PG_PUBLIC\n"
+             "      role_template: \"scout_%%s_ro\"\n",
+             PG_SOURCE);
+    scout_config *cfg = parse_ok(yaml);
+    const scout_credentials_cfg *cs = &cfg->sources[0].credentials;
+    cr_assert(cs->present);
+    cr_assert_eq(cs->n_users, 2);
+    cr_assert_str_eq(cs->users[0].name, "raj.patel");
+    cr_assert_str_eq(cs->users[0].dsn_env, "SCOUT_PG_RAJ");
+    cr_assert_null(cs->users[0].role);
+    cr_assert_null(cs->users[1].dsn_env);
+    cr_assert_str_eq(cs->users[1].role, "sofia_reader");
+    cr_assert_eq(cs->n_groups, 1);
+    cr_assert_str_eq(cs->groups[0].role, "finance_reader");
+    cr_assert_str_eq(cs->fallback->dsn_env, "SCOUT_PG_PUBLIC");
+    cr_assert_str_eq(cs->role_template, "scout_%s_ro");
+    scout_config_free(cfg);
+}
+
+/* Each bad credentials block fails with file:line and the key. */
+Test(config, source_credentials_are_validated_strictly)
+{
+    static const struct {
+        const char *block, *msg;
+    } cases[] = {
+        {"    credentials:\n      users: {raj: \"postgres://raj:pw@db/x\"}\n",
+         "scout.yaml:6: expected an environment variable name for 'raj'"},
+        {"    credentials:\n      users: {raj: {dsn: \"host=db\"}}\n",
+         "scout.yaml:6: secrets are not allowed in the file; use dsn_env instead of 'dsn'"},
+        {"    credentials:\n      users: {raj: {}}\n",
+         "scout.yaml:6: needs dsn_env or role: 'raj'"},
+        {"    credentials:\n      users: {raj: {role: \"x; drop role y\"}}\n",
+         "scout.yaml:6: invalid role name for 'role'"},
+        {"    credentials:\n      users:\n        raj: A\n        raj: B\n",
+         "scout.yaml:8: duplicate credential for 'raj'"},
+        {"    credentials:\n      users: {\"../raj\": A}\n",
+         "scout.yaml:6: invalid user or group name '../raj'"},
+        {"    credentials:\n      role_template: scout_user\n",
+         "scout.yaml:6: expected a role name with one %s for 'role_template'"},
+        {"    credentials:\n      role_template: \"%s_%s\"\n",
+         "scout.yaml:6: expected a role name with one %s for 'role_template'"},
+        {"    credentials:\n      everyone: A\n", "scout.yaml:6: unknown key 'everyone'"},
+        {"    restricted: true\n    credentials:\n      default: SCOUT_PG_PUBLIC\n",
+         "scout.yaml:2: a restricted source cannot have a default credential: 'analytics'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml, "%s%s", PG_SOURCE, cases[i].block);
+        scout_err err = {0};
+        const char *msg = parse_fail(yaml, &err);
+        cr_assert_str_eq(msg, cases[i].msg, "case %zu", i);
+    }
+    scout_err err = {0};
+    const char *msg = parse_fail("sources:\n"
+                                 "  - name: f\n"
+                                 "    kind: sqlite\n"
+                                 "    path: f.db\n"
+                                 "    credentials: {users: {raj: A}}\n",
+                                 &err);
+    cr_assert_str_eq(
+        msg, "scout.yaml:2: credentials apply to postgres and clickhouse sources only: 'f'");
 }

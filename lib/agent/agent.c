@@ -43,6 +43,18 @@ void scout_agent_answer_free(scout_agent_answer *a)
     free(a);
 }
 
+const atomic_bool *agent_cancel_flag(const agent_run *r)
+{
+    if (r->o->cancel) return r->o->cancel;
+    return r->o->llm ? scout_llm_cancel_flag(r->o->llm) : NULL;
+}
+
+bool agent_cancelled(const agent_run *r)
+{
+    return (r->o->llm && scout_llm_cancelled(r->o->llm)) ||
+           (r->o->cancel && atomic_load(r->o->cancel));
+}
+
 /* ---- checkpoints ---- */
 
 static scout_rc commit(agent_run *r, const char *status)
@@ -219,8 +231,16 @@ static size_t last_assistant(json_t *ms)
 
 static scout_rc run_one_call(agent_run *r, const char *id, const char *name, const char *args)
 {
+    r->interrupted = false;
     json_t *out = agent_exec_tool(r, name, args);
     if (!out) return scout_err_set(r->err, SCOUT_ENOMEM, "out of memory");
+    if (r->interrupted) {
+        /* A statement stopped by Ctrl-C has no result worth committing: the
+         * call stays pending, so resume runs it again and a redirection
+         * (continue) answers it as skipped. */
+        json_decref(out);
+        return scout_err_set(r->err, SCOUT_EINTERRUPTED, "query interrupted");
+    }
     char *text = json_dumps(out, JSON_COMPACT);
     json_decref(out);
     if (!text) return scout_err_set(r->err, SCOUT_ENOMEM, "out of memory");
@@ -245,7 +265,7 @@ static scout_rc run_pending(agent_run *r)
     {
         const char *id = json_string_value(json_object_get(c, "id"));
         if (!id || has_result(ms, at + 1, id)) continue;
-        if (scout_llm_cancelled(r->o->llm))
+        if (agent_cancelled(r))
             return scout_err_set(r->err, SCOUT_EINTERRUPTED, "agent: cancelled");
         scout_rc rc =
             json_is_object(json_object_get(r->state, "finish"))
@@ -318,7 +338,7 @@ static scout_rc loop(agent_run *r)
             scout_event_status(&r->ev, "stopping: %s", why);
             return SCOUT_OK;
         }
-        if (scout_llm_cancelled(r->o->llm))
+        if (agent_cancelled(r))
             return scout_err_set(r->err, SCOUT_EINTERRUPTED, "agent: cancelled");
         scout_event_status(&r->ev, "thinking (step %lld)", (long long)r->steps + 1);
         rc = call_model(r);
@@ -331,6 +351,7 @@ static scout_rc open_run(agent_run *r, const scout_agent_opts *o, scout_err *err
 {
     r->o = o;
     r->err = err;
+    r->t0 = scout_now_ms();
     r->max_steps = o->max_steps ? o->max_steps : SCOUT_AGENT_MAX_STEPS_DEFAULT;
     r->max_tokens = o->max_tokens ? o->max_tokens : o->cfg->llm.max_tokens_per_question;
     r->max_cost = o->max_cost > 0 ? o->max_cost : o->cfg->llm.max_cost_per_question;
@@ -436,6 +457,8 @@ static scout_rc load_run(agent_run *r, const char *id, const scout_agent_opts *o
 {
     scout_rc rc = open_run(r, o, err);
     if (!rc) rc = scout_session_load(r->store, id, o->who->admin ? NULL : o->who->user, row, err);
+    if (!rc)
+        rc = scout_results_check_session(r->grants, o->who, row->id, row->state, r->audit, err);
     if (rc) return rc;
     snprintf(r->id, sizeof r->id, "%s", row->id);
     r->question = row->question;
@@ -575,9 +598,16 @@ scout_rc scout_agent_ask(const char *question, const scout_agent_opts *o, scout_
     ao.on_event =
         o->llm ? NULL : o->on_event; /* with a model the agent's stream is the one shown */
     ao.event_ud = o->event_ud;
+    ao.cancel = o->cancel ? o->cancel : o->llm ? scout_llm_cancel_flag(o->llm) : NULL;
     scout_ask_answer *ans = NULL;
     scout_err e2 = {0};
     scout_rc rc = scout_ask_run(question, &ao, &ans, o->llm ? &e2 : err);
+    if (rc == SCOUT_EINTERRUPTED) {
+        /* Ctrl-C during the deterministic query: stop, do not hand over to the model. */
+        scout_ask_answer_free(ans);
+        if (o->llm) *err = e2;
+        return rc;
+    }
     bool confident = !rc && !ans->clarify && ans->confidence >= threshold;
     if (!o->llm || confident) {
         if (!rc) {

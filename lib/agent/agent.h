@@ -51,6 +51,11 @@ typedef struct scout_agent_opts {
     void *delta_ud;
     scout_agent_ask_user_fn ask_user; /* NULL = the default is always used */
     void *ask_user_ud;
+    /* What stops a running statement (Ctrl-C): NULL = the model handle's own
+     * cancel flag (scout_llm_cancel_flag), so scout_llm_cancel stops the
+     * stream and the query alike; set it when there is no model. The loop
+     * stops when either this flag or the model's is set. */
+    const atomic_bool *cancel;
 } scout_agent_opts;
 
 typedef enum {

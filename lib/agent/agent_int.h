@@ -31,7 +31,15 @@ typedef struct agent_run {
     scout_llm_usage usage;
     double cost;
     int64_t tool_calls_run;
+    bool interrupted; /* the last tool call's statement was stopped by a cancel */
+    double t0;        /* scout_now_ms() when this process started the run */
 } agent_run;
+
+/* The flag that stops this run's statements (opts.cancel or the model's). */
+const atomic_bool *agent_cancel_flag(const agent_run *r);
+
+/* True when the user asked to stop (either flag). */
+bool agent_cancelled(const agent_run *r);
 
 /* Runs one tool call and returns what the model is told (a JSON object with
  * either the result or {"error", "fix"}). NULL only when out of memory. */

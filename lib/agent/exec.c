@@ -14,7 +14,7 @@
 #include "base/fsutil.h"
 #include "catalog/memory.h"
 #include "catalog/sqlinfo.h"
-#include "guard/guard.h"
+#include "guard/limits.h"
 #include "guard/policy.h"
 #include "planner/compile.h"
 #include "planner/dialect.h"
@@ -334,6 +334,7 @@ static json_t *execute(agent_run *r, const query_req *q, json_t *tables, bool ha
     scout_wh *wh = NULL;
     scout_err e = {0};
     if (scout_wh_open(src, &wh, &e)) return tool_error(e.msg, NULL);
+    scout_wh_set_cancel(wh, agent_cancel_flag(r));
     const scout_limits_cfg *l = &r->o->cfg->limits;
     scout_wh_limits lim = {l->max_rows, l->max_bytes, l->timeout_ms};
     scout_result *res = scout_result_new(l->max_rows > 0 ? (size_t)l->max_rows : 0, 0);
@@ -343,10 +344,12 @@ static json_t *execute(agent_run *r, const query_req *q, json_t *tables, bool ha
         &r->ev, SCOUT_EVENT_SQL,
         json_pack("{s:s, s:s, s:O}", "sql", q->sql, "source", q->source, "tables", tables));
     scout_rc rc =
-        res ? scout_guard_query(r->grants, r->o->who, wh, q->sql, &lim, scout_result_on_header,
-                                scout_result_on_row, res, &st, &denied, &e)
+        res ? scout_limits_guard_query(&(scout_limits_ctx){l, r->o->home_dir, q->source}, r->grants,
+                                       r->o->who, wh, q->sql, &lim, scout_result_on_header,
+                                       scout_result_on_row, res, &st, &denied, &e)
             : SCOUT_ENOMEM;
     scout_wh_close(wh);
+    r->interrupted = rc == SCOUT_EINTERRUPTED;
     char why[700] = "";
     if (denied.denied)
         snprintf(why, sizeof why, "guard refused a read of %s.%s.%s%s%s", denied.source,
@@ -517,7 +520,8 @@ static json_t *tool_make_chart(agent_run *r, json_t *args)
     json_t *stored = NULL;
     scout_result *res = NULL;
     scout_err e = {0};
-    scout_rc rc = scout_results_load(r->results_dir, id, r->o->who, &stored, &e);
+    scout_rc rc =
+        scout_results_open(r->results_dir, id, r->o->who, r->grants, r->audit, &stored, &e);
     if (!rc) rc = scout_result_from_json(json_object_get(stored, "result"), 0, 0, &res, &e);
     json_decref(stored);
     if (rc) return tool_error(e.msg, "pass a result_id returned by run_sql");

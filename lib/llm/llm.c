@@ -86,6 +86,11 @@ bool scout_llm_cancelled(const scout_llm *llm)
     return atomic_load(&((scout_llm *)llm)->cancel);
 }
 
+const atomic_bool *scout_llm_cancel_flag(const scout_llm *llm)
+{
+    return &llm->cancel;
+}
+
 scout_llm_usage scout_llm_total_usage(const scout_llm *llm)
 {
     return llm->total;

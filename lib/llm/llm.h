@@ -148,6 +148,11 @@ void scout_llm_reset_cancel(scout_llm *llm);
 /* True when a cancel was requested and not reset. */
 bool scout_llm_cancelled(const scout_llm *llm);
 
+/* The handle's cancel flag itself (borrowed, lives as long as llm), for work
+ * the same Ctrl-C must stop: the agent hands it to the warehouse
+ * (scout_wh_set_cancel) so a running statement stops with the model stream. */
+const atomic_bool *scout_llm_cancel_flag(const scout_llm *llm);
+
 /* Tokens used by every successful call on this handle so far. */
 scout_llm_usage scout_llm_total_usage(const scout_llm *llm);
 

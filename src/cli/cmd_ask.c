@@ -1,6 +1,8 @@
 /* scout ask: a plain-English question → the right table (and why not its
  * lookalikes) → SQL run read-only under the asker's limits → a checked answer
  * with a chart, the SQL, the assumptions, a confidence and a stored result. */
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +50,18 @@ static scout_rc parse_ask_args(cli *c, int argc, char **argv, ask_args *a)
         }
     }
     return a->question ? SCOUT_OK : cli_usage_error(c, "ask", "missing QUESTION");
+}
+
+/* Ctrl-C during the offline path: the handler only sets the flag the
+ * warehouse checks, so the running statement stops within milliseconds and
+ * the command ends with a one-line "query interrupted" (exit 1) instead of
+ * being killed mid-write. */
+static atomic_bool ask_cancel;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    atomic_store(&ask_cancel, true);
 }
 
 /* --events: every step as a JSON line on stderr, as it happens. */
@@ -184,6 +198,12 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
         free(table);
         return rc;
     }
+    atomic_store(&ask_cancel, false);
+    o.cancel = &ask_cancel;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, &old);
     scout_ask_answer *ans = NULL;
     rc = scout_ask_run(a.question, &o, &ans, &c->err);
     char line[64];
@@ -196,6 +216,7 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
         o.force_table = table;
         rc = scout_ask_run(a.question, &o, &ans, &c->err);
     }
+    sigaction(SIGINT, &old, NULL);
     if (!rc && a.report && !ans->clarify) rc = write_report(c, ans, a.report);
     if (!rc) {
         if (c->json)
@@ -228,5 +249,6 @@ const cli_command cli_cmd_ask = {
     "  --table TABLE   answer from this table (e.g. after a clarification)\n"
     "  --events        stream every step as a JSON line on stderr\n"
     "  --no-store      do not store the result\n"
-    "A bad question (empty, SQL, unrecognisable) exits 1 with a one-line message.\n",
+    "A bad question (empty, SQL, unrecognisable) exits 1 with a one-line message.\n"
+    "Ctrl-C stops a running query within a second: \"query interrupted\", exit 1.\n",
     run_ask};

@@ -1,12 +1,13 @@
 /* scout chat — the REPL: questions in, answers streamed out, follow-ups in
  * the same agent session (so "and by plan?" keeps the context), slash
  * commands for the last answer, and Ctrl-C that stops the running model call
- * within a second and waits for the user's redirection, which continues the
- * same session. On a TTY input goes through libedit (history, editing);
+ * or SQL statement within a second and waits for the user's redirection,
+ * which continues the same session. On a TTY input goes through libedit (history, editing);
  * otherwise questions are read line by line from stdin, which is what
  * scripts and tests use. */
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +34,17 @@ typedef struct chat {
     char *last_question;                 /* for a follow-up after an offline answer */
 } chat;
 
-/* What a signal handler may touch: the model handle to cancel and a flag. */
+/* What a signal handler may touch: the model handle to cancel, the flag that
+ * stops a running statement (with or without a model) and a flag. */
 static scout_llm *volatile chat_llm;
+static atomic_bool chat_cancel;
 static volatile sig_atomic_t chat_sigint;
 
 static void chat_on_sigint(int sig)
 {
     (void)sig;
     chat_sigint = 1;
+    atomic_store(&chat_cancel, true);
     if (chat_llm) scout_llm_cancel(chat_llm);
 }
 
@@ -107,6 +111,7 @@ static scout_agent_opts agent_opts(chat *ch)
     o.on_event = on_event;
     o.event_ud = ch;
     o.on_delta = on_delta;
+    o.cancel = &chat_cancel;
     return o;
 }
 
@@ -156,6 +161,7 @@ static void remember_answer(chat *ch, const char *line, scout_agent_answer *a)
 static void ask(chat *ch, const char *resume_id, const char *line)
 {
     if (ch->llm) scout_llm_reset_cancel(ch->llm);
+    atomic_store(&chat_cancel, false);
     chat_sigint = 0;
     scout_agent_answer *a = NULL;
     scout_err_clear(&ch->c->err);
@@ -165,9 +171,13 @@ static void ask(chat *ch, const char *resume_id, const char *line)
         if (!ch->interrupted) print_answer(ch, a);
         remember_answer(ch, line, a);
     }
-    if (ch->interrupted) {
+    if (ch->interrupted && ch->session[0]) {
         printf("\ninterrupted. Session %s is waiting: type how to continue (or /quit).\n",
                ch->session);
+    } else if (ch->interrupted) {
+        /* Stopped before the agent had a session (the deterministic query). */
+        ch->interrupted = false;
+        printf("\ninterrupted. Type your next question (or /quit).\n");
     } else if (rc) {
         fprintf(stderr, "error: %s\n", ch->c->err.msg);
     }
@@ -274,7 +284,7 @@ static void help(void)
            "  /why      why those tables, assumptions, self-evaluation\n"
            "  /feedback good|wrong [TEXT]               /remember ID   save a proposed memory\n"
            "  /resume ID   continue a session            /new   start a new session\n"
-           "  /quit     leave (Ctrl-D too). Ctrl-C stops the model and waits for you.\n");
+           "  /quit     leave (Ctrl-D too). Ctrl-C stops the model or query and waits.\n");
 }
 
 static bool needs_answer(chat *ch)
@@ -409,7 +419,8 @@ const cli_command cli_cmd_chat = {
     "answers each, showing the steps live. Follow-ups continue the same agent session,\n"
     "so \"and by plan?\" keeps the earlier question's tables and filters. Ctrl-C stops\n"
     "the running model call within a second; the next line is your redirection and\n"
-    "continues the same session. Commands:\n"
+    "continues the same session. Ctrl-C during a query stops the statement too.\n"
+    "Commands:\n"
     "  /tables  /sql  /why                    about the last answer\n"
     "  /feedback good|wrong [TEXT]            store feedback on the session\n"
     "  /remember ID                           confirm a memory the agent proposed\n"

@@ -6,7 +6,9 @@
  * mid-run resumed without repeating finished tool calls. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "base/fsutil.h"
 #include "guard/audit.h"
 #include "support/proc.h"
 #include "unit/llm/fake_server.h"
@@ -26,6 +29,7 @@ static scout_llm *llm;
 static scout_principal who;
 static long llm_timeout_ms = 10000; /* tests of timeouts lower these before start() */
 static int llm_retries = 2;
+static scout_llm_api llm_api = SCOUT_LLM_API_CHAT; /* Responses tests set it before start() */
 
 static void acme_home(void)
 {
@@ -53,6 +57,7 @@ static void teardown(void)
     free(home);
     llm_timeout_ms = 10000;
     llm_retries = 2;
+    llm_api = SCOUT_LLM_API_CHAT;
 }
 
 /* One scripted model turn calling one tool; args is JSON text. */
@@ -74,6 +79,7 @@ static void start(json_t *steps, const char *user)
     lc.model = "fake-model";
     lc.timeout_ms = llm_timeout_ms;
     lc.max_retries = llm_retries;
+    lc.api = llm_api;
     lc.price_per_mtok_in = 2.0;
     lc.price_per_mtok_out = 8.0;
     scout_err err = {0};
@@ -504,5 +510,201 @@ Test(agent, a_proposed_memory_is_used_only_after_the_user_confirms_it, .init = a
     cr_assert(after && strstr(after, MEMORY_TEXT), "confirmed, so used: %s", after);
     json_decref(reqs);
     scout_agent_answer_free(b);
+    scout_agent_answer_free(a);
+}
+
+/* ---- the OpenAI Responses API ---- */
+
+/* The function_call_output the model got for call_id in Responses request req. */
+static const char *responses_tool_output(json_t *reqs, size_t req, const char *call_id)
+{
+    json_t *input = json_object_get(json_object_get(json_array_get(reqs, req), "body"), "input");
+    size_t i;
+    json_t *item;
+    json_array_foreach(input, i, item)
+    {
+        const char *type = json_string_value(json_object_get(item, "type"));
+        const char *id = json_string_value(json_object_get(item, "call_id"));
+        if (type && !strcmp(type, "function_call_output") && id && !strcmp(id, call_id))
+            return json_string_value(json_object_get(item, "output"));
+    }
+    return NULL;
+}
+
+/* Appends streamed text to a 256-byte buffer (bounded). */
+static void collect_text(void *ud, const scout_llm_delta *d)
+{
+    char *buf = ud;
+    size_t used = strlen(buf);
+    if (d->kind != SCOUT_LLM_DELTA_TEXT || used + d->len >= 256) return;
+    memcpy(buf + used, d->text, d->len);
+    buf[used + d->len] = '\0';
+}
+
+Test(agent, the_loop_runs_over_the_responses_api_streamed, .init = acme_home, .fini = teardown)
+{
+    llm_api = SCOUT_LLM_API_RESPONSES;
+    json_t *search = SEARCH;
+    json_object_set_new(search, "text", json_string("Looking for revenue tables."));
+    start(json_pack("[o, o, o, o, o, o]", search, SHOW, CHOOSE, RUN, CHART, FINISH), "raj.patel");
+    scout_agent_opts o = opts();
+    char streamed[256] = "";
+    o.on_delta = collect_text;
+    o.delta_ud = streamed;
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_FINISHED, "%s", a->text);
+    cr_assert_str_eq(a->text, "NA has the most net revenue; see the result.");
+    cr_assert_str_eq(streamed, "Looking for revenue tables.", "the text was streamed");
+    json_t *j = a->json;
+    cr_assert_str_eq(json_string_value(json_object_get(j, "sql")), SQL_REGION);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "result"), "row_count")), 4);
+    cr_assert(json_is_object(json_object_get(j, "chart")));
+    cr_assert_eq(a->usage.prompt_tokens, 6000);
+    cr_assert_eq(a->usage.completion_tokens, 300);
+    json_t *reqs = fake_server_requests(&srv);
+    cr_assert_eq(json_array_size(reqs), 6);
+    size_t i;
+    json_t *q;
+    json_array_foreach(reqs, i, q)
+    {
+        const char *path = json_string_value(json_object_get(q, "path"));
+        cr_assert(path && strstr(path, "/responses"), "request %zu went to %s", i, path);
+        json_t *body = json_object_get(q, "body");
+        cr_assert(json_is_true(json_object_get(body, "stream")), "request %zu streams", i);
+        cr_assert(json_array_size(json_object_get(body, "tools")) >= 10, "tools in request %zu", i);
+    }
+    /* The tool result travelled back as a function_call_output for its call id. */
+    const char *seen = responses_tool_output(reqs, 4, "c4");
+    cr_assert(seen && strstr(seen, "\"result_id\"") && strstr(seen, "\"preview\""), "%s",
+              seen ? seen : "(none)");
+    json_decref(reqs);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, the_discovery_gate_and_a_malformed_call_over_the_responses_api, .init = acme_home,
+     .fini = teardown)
+{
+    llm_api = SCOUT_LLM_API_RESPONSES;
+    json_t *bad = call("c0", "search", "{\"query\": \"revenue\", ");
+    start(json_pack("[o, o, o, o, o, o]", bad, RUN, SEARCH, CHOOSE, RUN, FINISH), "raj.patel");
+    scout_agent_opts o = opts(); /* not streamed: the whole-reply path */
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    json_t *reqs = fake_server_requests(&srv);
+    const char *e1 = responses_tool_output(reqs, 1, "c0");
+    cr_assert(e1 && strstr(e1, "not valid JSON"), "%s", e1 ? e1 : "(none)");
+    const char *refusal = responses_tool_output(reqs, 2, "c4");
+    cr_assert(refusal && strstr(refusal, "discovery gate") && strstr(refusal, "choose_table"), "%s",
+              refusal ? refusal : "(none)");
+    cr_assert_eq(a->status, SCOUT_AGENT_FINISHED);
+    cr_assert_eq(
+        json_integer_value(json_object_get(json_object_get(a->json, "result"), "row_count")), 4);
+    json_decref(reqs);
+    scout_agent_answer_free(a);
+}
+
+/* ---- interrupting a running statement ---- */
+
+/* Counts to a billion: minutes of work, while the demo's own limit is 30 s. */
+#define SLOW_SQL                                                                                   \
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "        \
+    "SELECT count(*) AS n FROM c"
+
+typedef struct ctrl_c {
+    scout_llm *llm;
+    double at_ms; /* when the cancel was sent */
+} ctrl_c;
+
+/* What Ctrl-C does in scout chat, from another thread once the query runs. */
+static void *press_ctrl_c(void *ud)
+{
+    ctrl_c *k = ud;
+    for (int i = 0; i < 400; i++) {
+        json_t *reqs = fake_server_requests(&srv);
+        size_t n = json_array_size(reqs);
+        json_decref(reqs);
+        if (n >= 3) break;
+        usleep(25 * 1000);
+    }
+    usleep(400 * 1000); /* the slow statement is running now */
+    k->at_ms = scout_now_ms();
+    scout_llm_cancel(k->llm);
+    return NULL;
+}
+
+static int count_interrupted_sql(void *ud, const scout_audit_row *r)
+{
+    if (!strcmp(r->kind, "sql") && r->reason && strstr(r->reason, "interrupted")) ++*(int *)ud;
+    return 0;
+}
+
+Test(agent, a_cancel_stops_a_running_statement_within_a_second_and_leaves_the_call_pending,
+     .init = acme_home, .fini = teardown, .timeout = 120)
+{
+    json_t *slow = call("c4", "run_sql",
+                        "{\"source\":\"finance\",\"sql\":\"" SLOW_SQL "\",\"purpose\":\"count\"}");
+    start(json_pack("[o, o, o]", SEARCH, CHOOSE, slow), "raj.patel");
+    scout_agent_opts o = opts();
+    ctrl_c k = {llm, 0};
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, press_ctrl_c, &k), 0);
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    scout_rc rc = scout_agent_run("net revenue by region", &o, &a, &err);
+    double stopped = scout_now_ms();
+    pthread_join(th, NULL);
+    cr_assert_eq(rc, SCOUT_EINTERRUPTED, "%s: %s", scout_rc_name(rc), err.msg);
+    cr_assert_str_eq(err.msg, "query interrupted");
+    cr_assert(k.at_ms > 0 && stopped - k.at_ms < 1000, "stopped %.0f ms after the cancel",
+              stopped - k.at_ms);
+    cr_log_info("agent: the statement stopped %.0f ms after the cancel", stopped - k.at_ms);
+    cr_assert_eq(a->status, SCOUT_AGENT_INTERRUPTED);
+    /* The stopped call has no committed result: resume would run it again,
+     * a redirection answers it as skipped. */
+    char path[700];
+    snprintf(path, sizeof path, "%s/sessions.db", home);
+    scout_session_store *st = NULL;
+    cr_assert_eq(scout_session_store_open(path, &st, &err), SCOUT_OK);
+    scout_session_row row;
+    cr_assert_eq(scout_session_load(st, a->session_id, "raj.patel", &row, &err), SCOUT_OK);
+    cr_assert_str_eq(row.status, "interrupted");
+    char *msgs = json_dumps(json_object_get(row.state, "messages"), JSON_COMPACT);
+    cr_assert(msgs && !strstr(msgs, "\"tool_call_id\":\"c4\""), "no result for c4: %s", msgs);
+    free(msgs);
+    scout_session_row_free(&row);
+    scout_session_store_close(st);
+    /* The statement is on record as interrupted. */
+    snprintf(path, sizeof path, "%s/audit.db", home);
+    scout_audit *au = NULL;
+    cr_assert_eq(scout_audit_open(path, &au, &err), SCOUT_OK);
+    int n = 0;
+    cr_assert_eq(scout_audit_list(au, NULL, count_interrupted_sql, &n, &err), SCOUT_OK);
+    cr_assert_eq(n, 1);
+    scout_audit_close(au);
+    scout_agent_answer_free(a);
+}
+
+Test(agent, a_cancel_flag_without_a_model_stops_the_deterministic_query, .init = acme_home,
+     .fini = teardown)
+{
+    scout_err err = {0};
+    cr_assert_eq(scout_principal_from_config(cfg, "raj.patel", &who, &err), SCOUT_OK);
+    atomic_bool flag;
+    atomic_init(&flag, true); /* Ctrl-C already pressed */
+    scout_agent_opts o = opts();
+    o.cancel = &flag;
+    scout_agent_answer *a = NULL;
+    scout_rc rc = scout_agent_ask("net revenue by region", &o, &a, &err);
+    cr_assert_eq(rc, SCOUT_EINTERRUPTED, "%s: %s", scout_rc_name(rc), err.msg);
+    cr_assert_str_eq(err.msg, "query interrupted");
+    cr_assert_null(a);
+    atomic_store(&flag, false);
+    cr_assert_eq(scout_agent_ask("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_OFFLINE);
+    cr_assert_gt(
+        json_integer_value(json_object_get(json_object_get(a->json, "result"), "row_count")), 0);
     scout_agent_answer_free(a);
 }

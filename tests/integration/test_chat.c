@@ -322,3 +322,73 @@ Test(agent_cli, chat_ctrl_c_stops_the_stream_and_the_redirection_continues_the_s
     free(id);
     free(out);
 }
+
+/* A statement that would count to a billion (minutes of work; the demo's own
+ * time limit is 30 s): only Ctrl-C can end it within a second. */
+#define SLOW_SQL                                                                                   \
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) "        \
+    "SELECT count(*) AS n FROM c"
+
+Test(agent_cli, chat_ctrl_c_stops_a_running_query_and_the_redirection_continues_the_session,
+     .init = acme_home, .fini = teardown, .timeout = 120)
+{
+    if (!chat_registered()) cr_skip_test("scout chat is not registered yet");
+    start(json_pack("[o, o, o, o]", SEARCH, CHOOSE, RUN("c4", SLOW_SQL),
+                    FINISH("c6", "Redirected: NA leads.")));
+    child ch;
+    const char *args[] = {"--home", home, "--as", "raj.patel", "chat", NULL};
+    spawn(&ch, args);
+    say(&ch, QUESTION);
+    wait_requests(3); /* the model has asked for the slow run_sql */
+    usleep(500 * 1000);
+    char *err = slurp(ch.err);
+    cr_assert(strstr(err, "sql: WITH RECURSIVE"), "the statement is running: %s", err);
+    free(err);
+    kill(ch.pid, SIGINT);
+    double took = wait_output(&ch, "interrupted.", 5);
+    cr_assert(took >= 0 && took < 1.0, "interrupted in %.2f s", took);
+    cr_log_info("chat: the query stopped %.3f s after SIGINT", took);
+    cr_assert_str_eq(session_status(), "interrupted");
+    say(&ch, "skip that, use net revenue by region");
+    say(&ch, "/quit");
+    cr_assert_eq(finish_child(&ch), 0);
+    char *out = slurp(ch.out);
+    cr_assert(strstr(out, "Redirected: NA leads."), "%s", out);
+    char *id = only_session();
+    cr_assert(strstr(out, id), "the same session: %s", out);
+    /* The interrupted call was answered as skipped, then the redirection. */
+    json_t *reqs = fake_server_requests(&srv);
+    cr_assert_eq(json_array_size(reqs), 4);
+    char *body = json_dumps(json_object_get(json_array_get(reqs, 3), "body"), JSON_COMPACT);
+    cr_assert(body && strstr(body, "the user interrupted") && strstr(body, "skip that"), "%s",
+              body);
+    free(body);
+    json_decref(reqs);
+    free(id);
+    free(out);
+}
+
+Test(agent_cli, ctrl_c_during_a_long_query_ends_scout_ask_with_one_line_within_a_second,
+     .init = acme_home, .fini = teardown, .timeout = 120)
+{
+    start(json_pack("[o, o, o]", SEARCH, CHOOSE, RUN("c4", SLOW_SQL)));
+    child ch;
+    const char *args[] = {"--home", home, "--as", "raj.patel", "ask", QUESTION, NULL};
+    spawn(&ch, args);
+    wait_requests(3);
+    usleep(500 * 1000);
+    double t0 = now_s();
+    kill(ch.pid, SIGINT);
+    int code = finish_child(&ch);
+    double took = now_s() - t0;
+    cr_assert_lt(took, 1.0, "stopped in %.2f s", took);
+    cr_log_info("ask: exited %.3f s after SIGINT", took);
+    cr_assert_neq(code, 0, "an interrupted ask is not a success");
+    cr_assert_lt(code, 128, "it exits, it is not killed by the signal");
+    char *err = slurp(ch.err);
+    const char *last = strstr(err, "scout: ");
+    cr_assert(last && strstr(last, "interrupted") && !strchr(strchr(last, '\n') + 1, '\n'),
+              "one line saying interrupted: %s", err);
+    free(err);
+    cr_assert_str_eq(session_status(), "interrupted");
+}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "agent/agent_int.h"
+#include "ask/ask.h"
 #include "ask/results.h"
 #include "base/fsutil.h"
 #include "catalog/memory.h"
@@ -314,10 +315,11 @@ static json_t *stored_result(agent_run *r, const query_req *q, json_t *tables, s
     json_object_set_new(out, "link", json_sprintf(SCOUT_RESULT_LINK_PREFIX "%s", id));
     if (q->gated)
         json_array_append_new(json_object_get(r->state, "results"),
-                              json_pack("{s:s, s:s, s:s, s:O, s:I, s:o, s:o}", "id", id, "source",
-                                        q->source, "sql", q->sql, "tables", tables, "row_count",
-                                        (json_int_t)scout_result_nrows(res), "checks", checks,
-                                        "numbers", numbers_of(res)));
+                              json_pack("{s:s, s:s, s:s, s:O, s:I, s:o, s:o, s:f}", "id", id,
+                                        "source", q->source, "sql", q->sql, "tables", tables,
+                                        "row_count", (json_int_t)scout_result_nrows(res), "checks",
+                                        checks, "numbers", numbers_of(res), "ms",
+                                        round(ms * 100) / 100));
     else
         json_decref(checks);
     scout_event_emit(&r->ev, SCOUT_EVENT_RESULT,
@@ -582,9 +584,9 @@ static json_t *tool_ask_user(agent_run *r, json_t *args)
     bool used_default = !answer || !answer[0];
     json_t *out =
         json_pack("{s:s, s:b}", "answer", used_default ? d : answer, "used_default", used_default);
-    json_array_append_new(
-        json_object_get(r->state, "asked"),
-        json_pack("{s:s, s:O}", "question", q, "answer", json_object_get(out, "answer")));
+    json_array_append_new(json_object_get(r->state, "asked"),
+                          json_pack("{s:s, s:O, s:b}", "question", q, "answer",
+                                    json_object_get(out, "answer"), "used_default", used_default));
     scout_event_status(&r->ev, "asked: %s → %s%s", q,
                        json_string_value(json_object_get(out, "answer")),
                        used_default ? " (default)" : "");
@@ -729,6 +731,9 @@ static json_t *cited_tables(agent_run *r, json_t *fin)
     return out;
 }
 
+/* The lookalikes the model turned down, in the offline ask's shape
+ * ({name, why}, names fully qualified): choose_table's model-facing
+ * arguments say {table, why_not}, which reads better to a model. */
 static json_t *rejected_tables(agent_run *r)
 {
     json_t *out = json_array();
@@ -736,7 +741,39 @@ static json_t *rejected_tables(agent_run *r)
     json_t *v;
     json_object_foreach(json_object_get(r->state, "chosen"), k, v)
     {
-        json_array_extend(out, json_object_get(v, "rejected"));
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(v, "rejected"), i, x)
+        {
+            const char *ref = json_string_value(json_object_get(x, "table"));
+            const char *why = json_string_value(json_object_get(x, "why"));
+            char *fq = NULL;
+            if (!ref || scout_catalog_resolve(r->o->cat, ref, &fq, NULL)) fq = scout_strdup(ref);
+            json_array_append_new(
+                out, json_pack("{s:s, s:s}", "name", fq ? fq : "", "why", why ? why : ""));
+            free(fq);
+        }
+    }
+    return out;
+}
+
+/* The model's assumptions, plus every clarifying question nobody answered:
+ * its default was used, and the user must be able to see that. */
+static json_t *assumptions_of(agent_run *r, json_t *fin)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(fin, "assumptions"), i, x)
+    {
+        json_array_append(out, x);
+    }
+    json_array_foreach(json_object_get(r->state, "asked"), i, x)
+    {
+        if (!json_is_true(json_object_get(x, "used_default"))) continue;
+        json_array_append_new(out, json_sprintf("nobody answered \"%s\": assumed %s",
+                                                json_string_value(json_object_get(x, "question")),
+                                                json_string_value(json_object_get(x, "answer"))));
     }
     return out;
 }
@@ -765,6 +802,11 @@ static json_t *answer_result(agent_run *r, json_t *fin, json_t **sql, json_t **c
     json_object_set_new(res, "id", json_string(id));
     json_object_set_new(res, "link", json_sprintf(SCOUT_RESULT_LINK_PREFIX "%s", id));
     json_object_set_new(res, "source", json_incref(json_object_get(pick, "source")));
+    char *path = scout_results_path(r->results_dir, id);
+    if (path) json_object_set_new(res, "path", json_string(path));
+    free(path);
+    json_t *ms = json_object_get(pick, "ms");
+    json_object_set_new(res, "query_ms", ms ? json_incref(ms) : json_null());
     return res;
 }
 
@@ -857,13 +899,18 @@ json_t *agent_build_answer(agent_run *r, scout_agent_status st, const char *err_
             &r->ev, SCOUT_EVENT_ANSWER,
             json_pack("{s:s, s:f}", "text", a->text ? a->text : "", "confidence", confidence));
     json_t *chart = json_object_get(r->state, "chart");
+    const char *chart_kind = json_string_value(json_object_get(r->state, "chart_kind"));
+    /* The offline ask's --json keys, in its order, then the agent's own. */
     json_t *o = json_pack(
-        "{s:s, s:s, s:O, s:O, s:o, s:o, s:o, s:O, s:f, s:o, s:o, s:o}", "question", r->question,
-        "answer", a->text ? a->text : "", "sql", sql ? sql : json_null(), "source",
+        "{s:s, s:s, s:O, s:O, s:o, s:o, s:o, s:O, s:s, s:f, s:s, s:o, s:o, s:o, s:f}", "question",
+        r->question, "answer", a->text ? a->text : "", "sql", sql ? sql : json_null(), "source",
         json_is_object(result) ? json_object_get(result, "source") : json_null(), "tables", tables,
         "rejected", rejected_tables(r), "result", result, "chart", chart ? chart : json_null(),
-        "confidence", confidence, "assumptions", or_empty(json_object_get(fin, "assumptions")),
-        "checks", or_empty(checks), "events", or_empty((json_t *)scout_event_stream_log(&r->ev)));
+        "chart_kind", chart_kind ? chart_kind : scout_chart_kind_name(SCOUT_CHART_NONE),
+        "confidence", round(confidence * 1000) / 1000, "confidence_level",
+        scout_ask_confidence_word(confidence), "assumptions", assumptions_of(r, fin), "checks",
+        or_empty(checks), "events", or_empty((json_t *)scout_event_stream_log(&r->ev)),
+        "elapsed_ms", round((scout_now_ms() - r->t0) * 100) / 100);
     if (!o) return NULL;
     json_object_set_new(o, "session", json_string(r->id));
     json_object_set_new(o, "status", json_string(scout_agent_status_name(st)));

@@ -100,6 +100,31 @@ static void print_answer(chat *ch, const scout_agent_answer *a)
 
 /* ---- asking ---- */
 
+static char *read_line(chat *ch, const char *prompt);
+
+/* ask_user: the model's clarifying question is shown with the default it
+ * will use, and the user's next line is the answer; an empty line (or the
+ * end of input, or Ctrl-C) keeps the default. */
+static char *chat_ask_user(void *ud, const char *question, const char *dflt)
+{
+    chat *ch = ud;
+    printf("\n? %s\n  (Enter keeps the default: %s)\n", question, dflt);
+    fflush(stdout);
+    char *l = read_line(ch, "answer> ");
+    if (!l) return NULL;
+    char *s = l + strspn(l, " \t");
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
+    char *reply = NULL;
+    if (n > CHAT_LINE_MAX)
+        fprintf(stderr, "error: the answer is too long (at most %d bytes): default used\n",
+                CHAT_LINE_MAX);
+    else if (n)
+        reply = scout_strdup(s);
+    free(l);
+    return reply;
+}
+
 static scout_agent_opts agent_opts(chat *ch)
 {
     scout_agent_opts o = {0};
@@ -112,6 +137,8 @@ static scout_agent_opts agent_opts(chat *ch)
     o.event_ud = ch;
     o.on_delta = on_delta;
     o.cancel = &chat_cancel;
+    o.ask_user = chat_ask_user;
+    o.ask_user_ud = ch;
     return o;
 }
 
@@ -200,11 +227,11 @@ static void show_tables(chat *ch, bool with_why)
     if (!with_why) return;
     json_array_foreach(json_object_get(ch->last, "rejected"), i, t)
     {
-        /* The offline answer says {name, why}; the agent's choose_table {table, why_not}. */
+        /* {name, why} in both answers; sessions stored before the agent's
+         * answer took the offline shape said {table, why}. */
         const char *name = json_string_value(json_object_get(t, "name"));
         const char *why = json_string_value(json_object_get(t, "why"));
         if (!name) name = json_string_value(json_object_get(t, "table"));
-        if (!why) why = json_string_value(json_object_get(t, "why_not"));
         printf("not %s%s%s\n", name ? name : "?", why ? " — " : "", why ? why : "");
     }
 }
@@ -337,11 +364,11 @@ static bool slash(chat *ch, const char *line)
 
 /* The next line (heap, without its newline) or NULL at the end of input. A
  * Ctrl-C at the prompt gives an empty line instead of leaving. */
-static char *next_line(chat *ch)
+static char *read_line(chat *ch, const char *prompt)
 {
     if (ch->tty) {
         chat_sigint = 0;
-        char *l = readline(ch->interrupted ? "redirect> " : "scout> ");
+        char *l = readline(prompt);
         if (!l && chat_sigint) return scout_strdup("");
         if (l && l[0]) add_history(l);
         return l;
@@ -356,6 +383,11 @@ static char *next_line(chat *ch)
     }
     if (n > 0 && l[n - 1] == '\n') l[n - 1] = '\0';
     return l;
+}
+
+static char *next_line(chat *ch)
+{
+    return read_line(ch, ch->interrupted ? "redirect> " : "scout> ");
 }
 
 static bool handle(chat *ch, char *line)
@@ -425,5 +457,7 @@ const cli_command cli_cmd_chat = {
     "  /feedback good|wrong [TEXT]            store feedback on the session\n"
     "  /remember ID                           confirm a memory the agent proposed\n"
     "  /resume ID   /new   /help   /quit\n"
+    "When the agent asks a clarifying question, the next line is your answer\n"
+    "(an empty line keeps the default it shows).\n"
     "Without an llm section in scout.yaml every question is answered offline.\n",
     run_chat};

@@ -708,3 +708,76 @@ Test(agent, a_cancel_flag_without_a_model_stops_the_deterministic_query, .init =
         json_integer_value(json_object_get(json_object_get(a->json, "result"), "row_count")), 0);
     scout_agent_answer_free(a);
 }
+
+/* ---- the --json shape ---- */
+
+/* Fails naming the first key of want that got lacks. */
+static void assert_keys_of(json_t *want, json_t *got, const char *what)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(want, k, v)
+    {
+        cr_assert(json_object_get(got, k), "%s: the agent's answer lacks \"%s\"", what, k);
+        cr_assert_eq(json_typeof(json_object_get(got, k)) == JSON_NULL, json_is_null(v),
+                     "%s.%s: null in one answer only", what, k);
+    }
+}
+
+static void assert_name_why(json_t *items, const char *what)
+{
+    cr_assert_gt(json_array_size(items), 0, "%s is empty", what);
+    size_t i;
+    json_t *t;
+    json_array_foreach(items, i, t)
+    {
+        cr_assert_eq(json_object_size(t), 2, "%s[%zu] has exactly name and why", what, i);
+        cr_assert(json_is_string(json_object_get(t, "name")), "%s[%zu].name", what, i);
+        cr_assert(json_is_string(json_object_get(t, "why")), "%s[%zu].why", what, i);
+    }
+}
+
+Test(agent, the_agent_json_has_the_offline_ask_shape_plus_usage_and_self_eval, .init = acme_home,
+     .fini = teardown)
+{
+    json_t *ask =
+        call("q1", "ask_user", "{\"question\":\"Which period?\",\"default\":\"all time\"}");
+    start(json_pack("[o, o, o, o, o, o, o]", SEARCH, SHOW, CHOOSE, ask, RUN, CHART, FINISH),
+          "raj.patel");
+    scout_agent_opts o = opts();
+    o.llm = NULL; /* first the offline answer to the same question */
+    scout_agent_answer *off = NULL, *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_ask("net revenue by region", &o, &off, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(off->status, SCOUT_AGENT_OFFLINE);
+    o.llm = llm;
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(a->status, SCOUT_AGENT_FINISHED);
+    json_t *want = json_deep_copy(off->json), *got = a->json;
+    /* Fields only the agent has are checked below; offline-only ones are none. */
+    json_object_del(want, "status");
+    json_object_del(want, "usage");
+    json_object_del(want, "self_eval");
+    assert_keys_of(want, got, "answer");
+    assert_keys_of(json_object_get(want, "result"), json_object_get(got, "result"), "result");
+    assert_name_why(json_object_get(got, "tables"), "tables");
+    assert_name_why(json_object_get(got, "rejected"), "rejected");
+    assert_name_why(json_object_get(want, "rejected"), "offline rejected");
+    cr_assert_str_eq(json_string_value(json_object_get(
+                         json_array_get(json_object_get(got, "rejected"), 0), "name")),
+                     "finance.archive.revenue_daily_v1");
+    cr_assert_str_eq(json_string_value(json_object_get(got, "chart_kind")), "bar");
+    json_t *usage = json_object_get(got, "usage");
+    cr_assert_eq(json_integer_value(json_object_get(usage, "prompt_tokens")), 7000);
+    cr_assert(json_is_real(json_object_get(usage, "cost")));
+    cr_assert(json_is_object(json_object_get(json_object_get(got, "self_eval"), "grades")));
+    /* Nobody answered the clarifying question (no ask_user hook): the default is
+     * used and said among the assumptions. */
+    json_t *as = json_object_get(got, "assumptions");
+    char *text = json_dumps(as, JSON_COMPACT);
+    cr_assert(text && strstr(text, "all time") && strstr(text, "Which period?"), "%s", text);
+    free(text);
+    json_decref(want);
+    scout_agent_answer_free(off);
+    scout_agent_answer_free(a);
+}

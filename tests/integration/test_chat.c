@@ -392,3 +392,75 @@ Test(agent_cli, ctrl_c_during_a_long_query_ends_scout_ask_with_one_line_within_a
     free(err);
     cr_assert_str_eq(session_status(), "interrupted");
 }
+
+/* The tool result the model got for call_id (Chat Completions request req). */
+static char *tool_result(size_t req, const char *call_id)
+{
+    json_t *reqs = fake_server_requests(&srv);
+    json_t *msgs = json_object_get(json_object_get(json_array_get(reqs, req), "body"), "messages");
+    char *out = NULL;
+    size_t i;
+    json_t *m;
+    json_array_foreach(msgs, i, m)
+    {
+        const char *id = json_string_value(json_object_get(m, "tool_call_id"));
+        if (id && !strcmp(id, call_id) && !out)
+            out = strdup(json_string_value(json_object_get(m, "content")));
+    }
+    json_decref(reqs);
+    return out ? out : strdup("");
+}
+
+#define ASK_USER(id, q, d) call(id, "ask_user", "{\"question\":\"" q "\",\"default\":\"" d "\"}")
+
+Test(agent_cli, chat_shows_a_clarifying_question_and_uses_the_typed_reply_or_the_default,
+     .init = acme_home, .fini = teardown, .timeout = 120)
+{
+    if (!chat_registered()) cr_skip_test("scout chat is not registered yet");
+    start(json_pack("[o, o, o, o, o, o]", SEARCH, CHOOSE,
+                    ASK_USER("q1", "Gross or net revenue?", "net revenue"),
+                    ASK_USER("q2", "Which period?", "all time"), RUN("c4", SQL_REGION),
+                    FINISH("c6", "NA leads.")));
+    child ch;
+    const char *args[] = {"--home", home, "--as", "raj.patel", "chat", NULL};
+    spawn(&ch, args);
+    say(&ch, QUESTION);
+    say(&ch, "");                    /* Enter: keep the default */
+    say(&ch, "  the last 90 days "); /* a typed answer */
+    say(&ch, "/quit");
+    cr_assert_eq(finish_child(&ch), 0);
+    char *out = slurp(ch.out);
+    cr_assert(strstr(out, "? Gross or net revenue?") && strstr(out, "default: net revenue"),
+              "the question and its default are shown: %s", out);
+    cr_assert(strstr(out, "? Which period?") && strstr(out, "default: all time"), "%s", out);
+    cr_assert(strstr(out, "NA leads."), "%s", out);
+    char *r1 = tool_result(3, "q1"), *r2 = tool_result(4, "q2");
+    cr_assert(strstr(r1, "\"answer\":\"net revenue\"") && strstr(r1, "\"used_default\":true"), "%s",
+              r1);
+    cr_assert(strstr(r2, "\"answer\":\"the last 90 days\"") && strstr(r2, "\"used_default\":false"),
+              "%s", r2);
+    free(r1);
+    free(r2);
+    free(out);
+}
+
+Test(agent_cli, scout_ask_uses_the_default_of_a_clarifying_question_and_says_so, .init = acme_home,
+     .fini = teardown, .timeout = 120)
+{
+    start(json_pack("[o, o, o, o, o]", SEARCH, CHOOSE, ASK_USER("q1", "Which period?", "all time"),
+                    RUN("c4", SQL_REGION), FINISH("c6", "NA leads.")));
+    proc_result r =
+        proc_scoutv("--home", home, "--as", "raj.patel", "ask", QUESTION, "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *a = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(a, "%s", r.out);
+    char *as = json_dumps(json_object_get(a, "assumptions"), JSON_COMPACT);
+    cr_assert(as && strstr(as, "Which period?") && strstr(as, "all time"),
+              "the default is an assumption: %s", as);
+    free(as);
+    json_decref(a);
+    proc_result_free(&r);
+    char *r1 = tool_result(3, "q1");
+    cr_assert(strstr(r1, "\"used_default\":true"), "nobody is asked: %s", r1);
+    free(r1);
+}

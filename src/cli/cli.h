@@ -85,9 +85,10 @@ json_t *cli_index_report_json(const cli_index_result *res);
 /* Prints an index report (text or --json). */
 scout_rc cli_print_index_report(cli *c, const cli_index_result *res);
 
-/* Answers with the LLM agent (deterministic first, model when not confident),
- * printing the answer; Ctrl-C cancels the model stream. */
-scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question);
+/* Answers with the LLM agent (deterministic first, model when not confident;
+ * deep: the model always), printing the answer; Ctrl-C cancels the model
+ * stream or the running query. */
+scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep);
 
 /* Commands. */
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_index, cli_cmd_tables, cli_cmd_show,

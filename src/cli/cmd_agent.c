@@ -88,7 +88,8 @@ static void print_agent_answer(cli *c, const scout_agent_answer *a)
 
 /* Runs the agent (resume when id is set, else ask) with Ctrl-C cancelling the
  * model stream, and prints its answer. */
-static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, const char *question)
+static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, const char *question,
+                           bool deep)
 {
     scout_llm *llm = NULL;
     scout_rc rc = scout_llm_open(&c->cfg->llm, &llm, &c->err);
@@ -106,6 +107,7 @@ static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, c
     o.home_dir = c->home.dir;
     o.on_delta = on_delta;
     o.delta_ud = c;
+    o.deep = deep;
     scout_agent_answer *a = NULL;
     rc = id ? scout_agent_resume(id, &o, &a, &c->err) : scout_agent_ask(question, &o, &a, &c->err);
     sigaction(SIGINT, &old, NULL);
@@ -121,9 +123,9 @@ static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, c
     return rc;
 }
 
-scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question)
+scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep)
 {
-    return agent_call(c, who, NULL, question);
+    return agent_call(c, who, NULL, question, deep);
 }
 
 static scout_rc run_resume(cli *c, int argc, char **argv)
@@ -136,7 +138,7 @@ static scout_rc run_resume(cli *c, int argc, char **argv)
     if (rc) return rc;
     if (!c->cfg->llm.base_url)
         return scout_err_set(&c->err, SCOUT_EUSER, "resume: no llm is configured in scout.yaml");
-    return agent_call(c, &who, argv[1], NULL);
+    return agent_call(c, &who, argv[1], NULL, false);
 }
 
 static int print_feedback(void *ud, const scout_session_feedback_row *r)

@@ -24,6 +24,7 @@ typedef struct ask_args {
     const char *table;
     bool events;
     bool no_store;
+    bool deep;
 } ask_args;
 
 static scout_rc parse_ask_args(cli *c, int argc, char **argv, ask_args *a)
@@ -41,6 +42,8 @@ static scout_rc parse_ask_args(cli *c, int argc, char **argv, ask_args *a)
             a->events = true;
         } else if (!strcmp(v, "--no-store")) {
             a->no_store = true;
+        } else if (!strcmp(v, "--deep")) {
+            a->deep = true;
         } else if (v[0] == '-' && v[1]) {
             return cli_usage_error(c, "ask", "unknown option");
         } else if (a->question) {
@@ -177,8 +180,10 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
     if (c->cfg->llm.base_url && !a.table && !a.report) {
         /* Bad text never reaches a model. */
         rc = scout_ask_check_question(a.question, &c->err);
-        return rc ? rc : cli_agent_ask(c, &who, a.question);
+        return rc ? rc : cli_agent_ask(c, &who, a.question, a.deep);
     }
+    if (a.deep && !c->cfg->llm.base_url)
+        return cli_usage_error(c, "ask", "--deep needs a model: add an llm section to scout.yaml");
     char *table = NULL;
     if (a.table && scout_catalog_resolve(c->cat, a.table, &table, &c->err)) return c->err.code;
     scout_ask_opts o = {0};
@@ -232,7 +237,7 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
 const cli_command cli_cmd_ask = {
     "ask", "answer a plain-English question with checked SQL, a chart and the reasons",
     "usage: scout ask \"QUESTION\" [--json] [--report FILE.html|FILE.md] [--table TABLE]\n"
-    "                 [--events] [--no-store] [--as USER]\n"
+    "                 [--events] [--no-store] [--deep] [--as USER]\n"
     "\n"
     "Finds the candidate tables for the question, compares them (measure, dimensions,\n"
     "filter values, time column, trust tier, freshness) and says why the winner and\n"
@@ -249,6 +254,8 @@ const cli_command cli_cmd_ask = {
     "  --table TABLE   answer from this table (e.g. after a clarification)\n"
     "  --events        stream every step as a JSON line on stderr\n"
     "  --no-store      do not store the result\n"
+    "  --deep          with an llm configured: the agent answers even when the\n"
+    "                  deterministic answer is confident\n"
     "A bad question (empty, SQL, unrecognisable) exits 1 with a one-line message.\n"
     "Ctrl-C stops a running query within a second: \"query interrupted\", exit 1.\n",
     run_ask};

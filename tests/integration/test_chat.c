@@ -464,3 +464,27 @@ Test(agent_cli, scout_ask_uses_the_default_of_a_clarifying_question_and_says_so,
     cr_assert(strstr(r1, "\"used_default\":true"), "nobody is asked: %s", r1);
     free(r1);
 }
+
+Test(agent_cli, deep_sends_a_question_the_planner_is_sure_of_to_the_model, .init = acme_home,
+     .fini = teardown, .timeout = 120)
+{
+    start(json_pack("[o, o, o, o]", SEARCH, CHOOSE, RUN("c4", SQL_REGION),
+                    FINISH("c6", "From the model.")));
+    const char *q = "net revenue by region";
+    proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "ask", q, "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *a = json_loads(r.out, 0, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "offline",
+                     "the planner is confident: %s", r.out);
+    cr_assert_eq(n_requests(), 0, "no model call without --deep");
+    json_decref(a);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "raj.patel", "ask", q, "--deep", "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    a = json_loads(r.out, 0, NULL);
+    cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "finished", "%s", r.out);
+    cr_assert_str_eq(json_string_value(json_object_get(a, "answer")), "From the model.");
+    cr_assert_eq(n_requests(), 4);
+    json_decref(a);
+    proc_result_free(&r);
+}

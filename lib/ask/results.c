@@ -1,6 +1,7 @@
 /* results.c — see results.h. */
 #include "ask/results.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -182,4 +183,180 @@ scout_rc scout_results_load(const char *dir, const char *id, const scout_princip
     }
     *out = o;
     return SCOUT_OK;
+}
+
+/* ---- re-checks against the asker's current grants ---- */
+
+const char *scout_results_unreadable(const scout_grants *g, const scout_principal *who,
+                                     const json_t *tables)
+{
+    size_t i;
+    const json_t *v;
+    if (json_is_array(tables)) {
+        json_array_foreach(tables, i, v)
+        {
+            const char *fq = json_string_value(v);
+            if (fq && !scout_grants_can_read_table(g, who, fq)) return fq;
+        }
+    }
+    if (json_is_object(tables)) {
+        const char *fq;
+        json_object_foreach((json_t *)tables, fq, v)
+        {
+            if (!scout_grants_can_read_table(g, who, fq)) return fq;
+        }
+    }
+    return NULL;
+}
+
+/* Records a refused read of stored data; the refusal stands either way, but
+ * an audit failure is reported instead of the refusal. */
+static scout_rc audit_refusal(scout_audit *audit, const scout_principal *who, const char *kind,
+                              const char *session, const char *text, const char *reason,
+                              scout_err *err)
+{
+    if (!audit) return SCOUT_OK;
+    scout_audit_entry e = {0};
+    e.user = who && who->user ? who->user : "unknown";
+    e.session = session;
+    e.kind = kind;
+    e.text = text;
+    e.rows = -1;
+    e.allowed = false;
+    e.status = "denied";
+    e.reason = reason;
+    scout_err aerr = {0};
+    if (scout_audit_record(audit, &e, NULL, &aerr))
+        return scout_err_set(err, SCOUT_EIO, "cannot write the audit log: %s", aerr.msg);
+    return SCOUT_OK;
+}
+
+scout_rc scout_results_open(const char *dir, const char *id, const scout_principal *who,
+                            const scout_grants *g, scout_audit *audit, json_t **out, scout_err *err)
+{
+    *out = NULL;
+    json_t *o = NULL;
+    scout_rc rc = scout_results_load(dir, id, who, &o, err);
+    if (rc == SCOUT_EDENIED) {
+        scout_rc arc = audit_refusal(audit, who, "result", NULL, id, err ? err->msg : "", err);
+        return arc ? arc : rc;
+    }
+    if (rc) return rc;
+    const char *rid = json_string_value(json_object_get(o, "id"));
+    const char *gone = g ? scout_results_unreadable(g, who, json_object_get(o, "tables"))
+                         : "its tables (no grants to check)";
+    if (!gone) {
+        *out = o;
+        return SCOUT_OK;
+    }
+    scout_err_set(err, SCOUT_EDENIED, "you no longer have access to %s; result %s is not shown",
+                  gone, rid ? rid : id);
+    json_decref(o);
+    scout_rc arc = audit_refusal(audit, who, "result", NULL, id, err ? err->msg : "", err);
+    return arc ? arc : SCOUT_EDENIED;
+}
+
+scout_rc scout_results_check_session(const scout_grants *g, const scout_principal *who,
+                                     const char *session, const json_t *state, scout_audit *audit,
+                                     scout_err *err)
+{
+    const char *gone = NULL;
+    size_t i;
+    const json_t *res;
+    json_array_foreach(json_object_get(state, "results"), i, res)
+    {
+        if (!gone) gone = scout_results_unreadable(g, who, json_object_get(res, "tables"));
+    }
+    if (!gone) gone = scout_results_unreadable(g, who, json_object_get(state, "chosen"));
+    if (!gone) gone = scout_results_unreadable(g, who, json_object_get(state, "seen"));
+    if (!gone) return SCOUT_OK;
+    scout_err_set(err, SCOUT_EDENIED,
+                  "you no longer have access to %s; session %s cannot be shown or resumed", gone,
+                  session ? session : "");
+    scout_rc arc = audit_refusal(audit, who, "session", session, session ? session : "",
+                                 err ? err->msg : "", err);
+    return arc ? arc : SCOUT_EDENIED;
+}
+
+/* ---- listing ---- */
+
+typedef struct listed {
+    json_t *doc;
+    const char *created_at;
+} listed;
+
+static int newest_first(const void *a, const void *b)
+{
+    const listed *x = a, *y = b;
+    int c = strcmp(y->created_at, x->created_at);
+    if (c) return c;
+    return strcmp(json_string_value(json_object_get(y->doc, "id")),
+                  json_string_value(json_object_get(x->doc, "id")));
+}
+
+/* Reads dir's result files that who owns into a growing array. */
+static scout_rc collect_owned(const char *dir, const scout_principal *who, listed **out, size_t *n,
+                              scout_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT
+                   ? SCOUT_OK
+                   : scout_err_set(err, SCOUT_EIO, "cannot read %s: %s", dir, strerror(errno));
+    size_t cap = 0;
+    struct dirent *e;
+    scout_rc rc = SCOUT_OK;
+    while (!rc && (e = readdir(d)) != NULL) {
+        char id[SCOUT_RESULT_ID_SIZE];
+        size_t len = strlen(e->d_name);
+        if (len != SCOUT_RESULT_ID_LEN + 5 || strcmp(e->d_name + SCOUT_RESULT_ID_LEN, ".json"))
+            continue;
+        snprintf(id, sizeof id, "%.*s", SCOUT_RESULT_ID_LEN, e->d_name);
+        char *path = scout_results_path(dir, id);
+        json_t *o = path ? json_load_file(path, 0, NULL) : NULL;
+        free(path);
+        const char *owner = json_string_value(json_object_get(o, "owner"));
+        const char *created = json_string_value(json_object_get(o, "created_at"));
+        if (!owner || !created || !json_is_string(json_object_get(o, "id")) ||
+            strcmp(owner, who->user)) {
+            json_decref(o);
+            continue;
+        }
+        if (!scout_array_grow((void **)out, &cap, *n, sizeof **out)) {
+            json_decref(o);
+            rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory");
+            break;
+        }
+        (*out)[(*n)++] = (listed){o, created};
+    }
+    closedir(d);
+    return rc;
+}
+
+scout_rc scout_results_list(const char *dir, const scout_principal *who, const scout_grants *g,
+                            size_t limit, scout_results_fn fn, void *ud, scout_err *err)
+{
+    if (!who || !who->user || !g)
+        return scout_err_set(err, SCOUT_EUSER, "listing results needs a user and their grants");
+    listed *v = NULL;
+    size_t n = 0;
+    scout_rc rc = collect_owned(dir, who, &v, &n, err);
+    if (n > 1) qsort(v, n, sizeof *v, newest_first);
+    if (!limit) limit = 50;
+    for (size_t i = 0; !rc && i < n && i < limit; i++) {
+        json_t *o = v[i].doc;
+        scout_results_row r = {
+            json_string_value(json_object_get(o, "id")),
+            json_string_value(json_object_get(o, "question")),
+            json_string_value(json_object_get(o, "source")),
+            v[i].created_at,
+            (int64_t)json_integer_value(json_object_get(json_object_get(o, "result"), "row_count")),
+            scout_results_unreadable(g, who, json_object_get(o, "tables"))};
+        if (fn(ud, &r)) break;
+    }
+    for (size_t i = 0; i < n; i++) json_decref(v[i].doc);
+    free(v);
+    return rc;
 }

@@ -10,9 +10,12 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "catalog/catalog.h"
+#include "guard/audit.h"
+#include "guard/grants.h"
 #include "render/result.h"
 
 /* "r" + 24 lower-case hex digits, plus the NUL. */
@@ -57,5 +60,48 @@ char *scout_results_path(const char *dir, const char *id);
  * id or the scout://results/<id> link. */
 scout_rc scout_results_load(const char *dir, const char *id, const scout_principal *who,
                             json_t **out, scout_err *err);
+
+/* ---- re-checks against the asker's current grants ---- */
+
+/* The first fqname in tables (a JSON array of fqnames, or an object whose
+ * keys are fqnames) that who may not read now; NULL when all are readable.
+ * Borrowed from tables. */
+const char *scout_results_unreadable(const scout_grants *g, const scout_principal *who,
+                                     const json_t *tables);
+
+/* scout_results_load, then the tables the result read are checked against
+ * who's CURRENT grants (g, required): when one was revoked since, the result
+ * is refused with SCOUT_EDENIED "you no longer have access to T; result R is
+ * not shown" (the result was who's own, so T names nothing new) and *out
+ * stays NULL. Refusals (another user's result too) are recorded in audit
+ * (may be NULL) as kind "result", status "denied". */
+scout_rc scout_results_open(const char *dir, const char *id, const scout_principal *who,
+                            const scout_grants *g, scout_audit *audit, json_t **out,
+                            scout_err *err);
+
+/* Re-checks a checkpointed agent session (its state JSON) before it is
+ * shown, resumed or continued: every table its stored results read
+ * (state.results[].tables) and every table it looked at (state.seen,
+ * state.chosen) must still be readable by who, else SCOUT_EDENIED "you no
+ * longer have access to T; session S cannot be shown or resumed", recorded
+ * in audit (may be NULL) as kind "session". */
+scout_rc scout_results_check_session(const scout_grants *g, const scout_principal *who,
+                                     const char *session, const json_t *state, scout_audit *audit,
+                                     scout_err *err);
+
+/* One stored result of a listing; strings borrowed for the callback. */
+typedef struct scout_results_row {
+    const char *id, *question, *source, *created_at;
+    int64_t row_count;
+    const char *revoked; /* the first table who may no longer read, or NULL */
+} scout_results_row;
+
+typedef int (*scout_results_fn)(void *ud, const scout_results_row *r);
+
+/* who's own stored results (admins too see only theirs), newest first, at
+ * most limit (0 = 50), each marked with the first table who may no longer
+ * read. Unreadable files are skipped. */
+scout_rc scout_results_list(const char *dir, const scout_principal *who, const scout_grants *g,
+                            size_t limit, scout_results_fn fn, void *ud, scout_err *err);
 
 #endif

@@ -114,3 +114,30 @@ scout_rc scout_limits_check_cost(scout_wh *wh, const char *sql, double max_work,
                          "first, or aggregate each table before joining",
                          cost->work, cost->nested_scans, max_work);
 }
+
+scout_rc scout_limits_guard_query(const scout_limits_ctx *ctx, const scout_grants *g,
+                                  const scout_principal *who, scout_wh *wh, const char *sql,
+                                  const scout_wh_limits *lim, scout_wh_header_fn on_header,
+                                  scout_wh_row_fn on_row, void *ud, scout_wh_qstats *stats,
+                                  scout_guard_denied *denied, scout_err *err)
+{
+    scout_query_slot slot = {-1};
+    scout_rc rc = SCOUT_OK;
+    if (ctx->home) {
+        scout_slot_req req = {ctx->home,
+                              who && who->user ? who->user : "unknown",
+                              ctx->limits ? ctx->limits->max_concurrent_queries_per_user : 0,
+                              NULL,
+                              NULL,
+                              ctx->source,
+                              sql};
+        rc = scout_limits_acquire(&req, &slot, err);
+    }
+    if (!rc)
+        rc = scout_limits_check_cost(wh, sql, ctx->limits ? ctx->limits->max_query_cost : 0, NULL,
+                                     err);
+    if (!rc)
+        rc = scout_guard_query(g, who, wh, sql, lim, on_header, on_row, ud, stats, denied, err);
+    scout_limits_release(&slot);
+    return rc;
+}

@@ -1,14 +1,17 @@
 /* limits — per-user query limits that hold across processes: at most N
  * queries of one user run at once (flock'd slot files under HOME/limits,
  * released by the kernel if a process dies), and a cost pre-check that
- * refuses statements whose plan is far beyond what the time limit allows. */
+ * refuses statements whose plan is far beyond what the time limit allows
+ * (limits.max_query_cost). */
 #ifndef SCOUT_GUARD_LIMITS_H
 #define SCOUT_GUARD_LIMITS_H
 
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/config.h"
 #include "guard/audit.h"
+#include "guard/guard.h"
 #include "warehouse/warehouse.h"
 
 /* Plans whose nested full scans multiply past this many rows are refused:
@@ -46,5 +49,24 @@ void scout_limits_release(scout_query_slot *slot);
  * *cost (may be NULL) says what was estimated. */
 scout_rc scout_limits_check_cost(scout_wh *wh, const char *sql, double max_work,
                                  scout_wh_cost *cost, scout_err *err);
+
+/* What scout_limits_guard_query adds to scout_guard_query's arguments. */
+typedef struct scout_limits_ctx {
+    const scout_limits_cfg *limits; /* max_concurrent_queries_per_user, max_query_cost */
+    const char *home;               /* HOME for the slot files; NULL = no concurrency slot */
+    const char *source;             /* the source the statement runs on (messages) */
+} scout_limits_ctx;
+
+/* Runs sql as scout_guard_query does (same arguments after ctx), inside one
+ * of who's concurrent-query slots and after the cost pre-check against
+ * ctx->limits->max_query_cost: SCOUT_ELIMIT when all slots are held,
+ * SCOUT_EDENIED "query too expensive: ..." when the plan is over the
+ * ceiling; nothing runs in either case and the caller audits the outcome
+ * as it audits every statement. */
+scout_rc scout_limits_guard_query(const scout_limits_ctx *ctx, const scout_grants *g,
+                                  const scout_principal *who, scout_wh *wh, const char *sql,
+                                  const scout_wh_limits *lim, scout_wh_header_fn on_header,
+                                  scout_wh_row_fn on_row, void *ud, scout_wh_qstats *stats,
+                                  scout_guard_denied *denied, scout_err *err);
 
 #endif

@@ -100,9 +100,9 @@ static json_t *new_state(const char *question, const scout_config *cfg)
         json_pack("[{s:s, s:s}, {s:s, s:s++}]", "role", "system", "content", SYSTEM_PROMPT, "role",
                   "user", "content", question, "\n\nSources: ", src_text ? src_text : "[]");
     free(src_text);
-    return json_pack("{s:o, s:{}, s:{}, s:[], s:n, s:n, s:[], s:[], s:i, s:n, s:n}", "messages",
-                     msgs, "seen", "chosen", "results", "chart", "chart_kind", "memories", "asked",
-                     "invalid_streak", 0, "finish", "stop_reason");
+    return json_pack("{s:o, s:{}, s:{}, s:[], s:n, s:n, s:[], s:[], s:[], s:i, s:n, s:n}",
+                     "messages", msgs, "seen", "chosen", "results", "chart", "chart_kind",
+                     "memories", "asked", "report", "invalid_streak", 0, "finish", "stop_reason");
 }
 
 /* ---- the model call ---- */

@@ -1,12 +1,12 @@
 /* agent — the LLM tool loop behind `scout ask` when a model is configured:
  * the model calls a few strict tools (search, show_table, probe,
- * choose_table, run_sql, run_semantic_query, make_chart, propose_memory,
- * ask_user, finish), every SQL runs read-only through the statement policy
- * and the guard as the asker and is audited, analysis is refused until the
- * model has compared candidates and said why it chose a table (discovery
- * gate), results come back as a ≤20-row preview with checks, and every step
- * is checkpointed in sessions.db so a killed run resumes without repeating
- * finished tool calls. Steps, tokens and cost are bounded per question. */
+ * choose_table, run_sql, run_semantic_query, make_chart,
+ * write_report_section, propose_memory, ask_user, finish), every SQL runs read-only through the
+ * statement policy and the guard as the asker and is audited, analysis is refused until the model
+ * has compared candidates and said why it chose a table (discovery gate), results come back as a
+ * ≤20-row preview with checks, and every step is checkpointed in sessions.db so a killed run
+ * resumes without repeating finished tool calls. Steps, tokens and cost are bounded per question.
+ */
 #ifndef SCOUT_AGENT_AGENT_H
 #define SCOUT_AGENT_AGENT_H
 
@@ -27,6 +27,7 @@
 #define SCOUT_AGENT_PREVIEW_ROWS      20 /* rows of a result the model ever sees */
 #define SCOUT_AGENT_INVALID_MAX       3  /* invalid tool calls in a row before giving up */
 #define SCOUT_AGENT_THRESHOLD_DEFAULT 0.75
+#define SCOUT_AGENT_REPORT_SECTIONS   12 /* write_report_section calls kept per session */
 
 /* Answers a clarifying question (ask_user). Return a heap string (the agent
  * frees it) or NULL for "nobody answered": the model's default is used. */
@@ -69,7 +70,8 @@ typedef enum {
 /* The answer. json is the offline ask's --json shape (answer, sql, tables,
  * rejected, result, chart, confidence, assumptions, checks, events) plus
  * session, status, stop_reason, steps, usage{prompt_tokens,
- * completion_tokens, cost} and self_eval{grades, checks, low}. Owned. */
+ * completion_tokens, cost}, self_eval{grades, checks, low} and
+ * report[{title, text, result_id}] (write_report_section). Owned. */
 typedef struct scout_agent_answer {
     char session_id[SCOUT_SESSION_ID_SIZE]; /* "" for an offline answer */
     scout_agent_status status;

@@ -546,6 +546,41 @@ static json_t *tool_make_chart(agent_run *r, json_t *args)
                      plan.why ? plan.why : "", "valid", 1);
 }
 
+/* A section of the written report (scout ask --report). A cited result must
+ * be one this session ran ("last" = the latest), so a section cannot lean
+ * on numbers the model made up. */
+static json_t *tool_write_report_section(agent_run *r, json_t *args)
+{
+    json_t *sections = json_object_get(r->state, "report");
+    if (!sections) { /* sessions checkpointed before the tool existed */
+        sections = json_array();
+        json_object_set_new(r->state, "report", sections);
+    }
+    if (json_array_size(sections) >= SCOUT_AGENT_REPORT_SECTIONS)
+        return tool_error("the report already has the most sections allowed",
+                          "finish, or fold this into an earlier section");
+    json_t *results = json_object_get(r->state, "results");
+    const char *id = json_string_value(json_object_get(args, "result_id"));
+    if (id && !strcmp(id, "last"))
+        id = json_string_value(
+            json_object_get(json_array_get(results, json_array_size(results) - 1), "id"));
+    bool known = !id;
+    size_t i;
+    json_t *x;
+    json_array_foreach(results, i, x)
+    {
+        known = known || !strcmp(json_string_value(json_object_get(x, "id")), id);
+    }
+    if (!known)
+        return tool_error("no result with that id in this session",
+                          "cite a result_id returned by run_sql or run_semantic_query, or null");
+    const char *title = json_string_value(json_object_get(args, "title"));
+    json_array_append_new(sections, json_pack("{s:s, s:O, s:s?}", "title", title, "text",
+                                              json_object_get(args, "text"), "result_id", id));
+    scout_event_status(&r->ev, "report section: %s", title);
+    return json_pack("{s:b, s:I}", "ok", 1, "section", (json_int_t)json_array_size(sections));
+}
+
 static json_t *tool_propose_memory(agent_run *r, json_t *args)
 {
     json_t *tables = json_array();
@@ -607,11 +642,17 @@ static tool_fn tool_named(const char *name)
     static const struct {
         const char *name;
         tool_fn fn;
-    } map[] = {{"search", tool_search},         {"show_table", tool_show_table},
-               {"probe", tool_probe},           {"choose_table", tool_choose_table},
-               {"run_sql", tool_run_sql},       {"run_semantic_query", tool_semantic},
-               {"make_chart", tool_make_chart}, {"propose_memory", tool_propose_memory},
-               {"ask_user", tool_ask_user},     {"finish", tool_finish}};
+    } map[] = {{"search", tool_search},
+               {"show_table", tool_show_table},
+               {"probe", tool_probe},
+               {"choose_table", tool_choose_table},
+               {"run_sql", tool_run_sql},
+               {"run_semantic_query", tool_semantic},
+               {"make_chart", tool_make_chart},
+               {"propose_memory", tool_propose_memory},
+               {"write_report_section", tool_write_report_section},
+               {"ask_user", tool_ask_user},
+               {"finish", tool_finish}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i].name, name)) return map[i].fn;
     return NULL;
@@ -923,5 +964,7 @@ json_t *agent_build_answer(agent_run *r, scout_agent_status st, const char *err_
     json_object_set_new(o, "self_eval", self_eval);
     json_object_set(o, "memories_proposed", json_object_get(r->state, "memories"));
     json_object_set(o, "asked", json_object_get(r->state, "asked"));
+    json_t *report = json_object_get(r->state, "report");
+    json_object_set_new(o, "report", report ? json_incref(report) : json_array());
     return o;
 }

@@ -69,6 +69,12 @@ static const scout_llm_tool TOOLS[] = {
     {"make_chart",
      "Choose and build a Vega-Lite chart for a stored result (result_id, or \"last\").",
      OBJ("\"result_id\":" STR(64) ",\"title\":" NSTR(200), "\"result_id\",\"title\""), true},
+    {"write_report_section",
+     "Add a section to the written report that goes with the answer: a heading and plain text "
+     "(numbers only from results; cite the result id the section rests on, or null).",
+     OBJ("\"title\":" STR(200) ",\"text\":" STR(4000) ",\"result_id\":" NSTR(64),
+         "\"title\",\"text\",\"result_id\""),
+     true},
     {"propose_memory",
      "Propose a correction or fact to remember for later questions. It is saved as proposed and "
      "used only after the user confirms it.",

@@ -217,6 +217,21 @@ static scout_rc md_provenance(scout_buf *out, const scout_report *rep)
     return rc;
 }
 
+/* The agent's sections: "## title" and the text, escaped like the answer. */
+static scout_rc md_sections(scout_buf *out, const scout_report *rep)
+{
+    scout_rc rc = SCOUT_OK;
+    for (size_t i = 0; rc == SCOUT_OK && i < rep->n_sections; i++) {
+        const scout_report_section *s = &rep->sections[i];
+        rc = scout_buf_puts(out, "## ");
+        if (rc == SCOUT_OK) rc = md_text(out, s->title ? s->title : "", true);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(out, "\n\n");
+        if (rc == SCOUT_OK) rc = md_text(out, s->text ? s->text : "", false);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(out, "\n\n");
+    }
+    return rc;
+}
+
 scout_rc scout_report_markdown(scout_buf *out, const scout_report *rep, scout_err *err)
 {
     scout_chart_plan plan;
@@ -228,6 +243,7 @@ scout_rc scout_report_markdown(scout_buf *out, const scout_report *rep, scout_er
     if (rc == SCOUT_OK) rc = scout_buf_puts(out, "\n\n");
     if (rc == SCOUT_OK && rep->answer) rc = md_text(out, rep->answer, false);
     if (rc == SCOUT_OK && rep->answer) rc = scout_buf_puts(out, "\n\n");
+    if (rc == SCOUT_OK) rc = md_sections(out, rep);
     if (rc == SCOUT_OK && (spec || chart.len)) rc = scout_buf_puts(out, "## Chart\n\n");
     if (rc == SCOUT_OK && chart.len) rc = md_code(out, "text", scout_buf_cstr(&chart));
     char *js = spec ? json_dumps(spec, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
@@ -487,6 +503,14 @@ static scout_rc html_head(scout_buf *out, const scout_report *rep)
         if (rc == SCOUT_OK) rc = scout_buf_puts(out, "<p style=\"white-space:pre-line;margin:0\">");
         if (rc == SCOUT_OK) rc = html_text(out, rep->answer);
         if (rc == SCOUT_OK) rc = scout_buf_puts(out, "</p></div>\n");
+    }
+    for (size_t i = 0; rc == SCOUT_OK && i < rep->n_sections; i++) {
+        const scout_report_section *s = &rep->sections[i];
+        rc = scout_buf_puts(out, "<h2>");
+        if (rc == SCOUT_OK) rc = html_text(out, s->title ? s->title : "");
+        if (rc == SCOUT_OK) rc = scout_buf_puts(out, "</h2>\n<p style=\"white-space:pre-line\">");
+        if (rc == SCOUT_OK) rc = html_text(out, s->text ? s->text : "");
+        if (rc == SCOUT_OK) rc = scout_buf_puts(out, "</p>\n");
     }
     return rc;
 }

@@ -20,6 +20,13 @@ typedef struct scout_report_table {
     const char *why;
 } scout_report_table;
 
+/* A section the agent wrote (write_report_section): a heading and plain
+ * text, shown after the answer. Strings borrowed. */
+typedef struct scout_report_section {
+    const char *title;
+    const char *text;
+} scout_report_section;
+
 /* Everything a report shows. All pointers are borrowed and may be NULL
  * (a missing part is left out). */
 typedef struct scout_report {
@@ -35,6 +42,8 @@ typedef struct scout_report {
     const char *result_id;    /* stable id of the stored result */
     const char *result_link;  /* where the stored result can be opened (path or URL) */
     const char *generated_at; /* e.g. "2026-10-01 12:00 UTC"; NULL = left out */
+    const scout_report_section *sections; /* after the answer, in order */
+    size_t n_sections;
 } scout_report;
 
 typedef struct scout_report_opts {

@@ -86,14 +86,21 @@ json_t *cli_index_report_json(const cli_index_result *res);
 scout_rc cli_print_index_report(cli *c, const cli_index_result *res);
 
 /* Answers with the LLM agent (deterministic first, model when not confident;
- * deep: the model always), printing the answer; Ctrl-C cancels the model
- * stream or the running query. */
-scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep);
+ * deep: the model always), printing the answer and, when report is set,
+ * writing it there (.html or .md) with the sections the agent wrote; Ctrl-C
+ * cancels the model stream or the running query. */
+scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep,
+                       const char *report);
+
+/* Wipes expired scratch files when gc is due on this home (at most hourly,
+ * never waiting on a lock); errors are only logged: it is housekeeping on the
+ * way to the command, which must not fail because of it. */
+void cli_scratch_housekeeping(cli *c);
 
 /* Commands. */
 extern const cli_command cli_cmd_init, cli_cmd_demo, cli_cmd_index, cli_cmd_tables, cli_cmd_show,
     cli_cmd_status, cli_cmd_memory, cli_cmd_search, cli_cmd_eval, cli_cmd_ask, cli_cmd_users,
     cli_cmd_groups, cli_cmd_grant, cli_cmd_revoke, cli_cmd_grants, cli_cmd_audit, cli_cmd_sessions,
-    cli_cmd_resume, cli_cmd_feedback, cli_cmd_scratch, cli_cmd_chat;
+    cli_cmd_resume, cli_cmd_feedback, cli_cmd_scratch, cli_cmd_chat, cli_cmd_results;
 
 #endif

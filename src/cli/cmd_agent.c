@@ -3,11 +3,13 @@
  * within a second and leaves the session resumable. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agent/agent.h"
 #include "cli.h"
 #include "llm/llm.h"
+#include "render/report.h"
 
 /* The one handle a SIGINT may cancel; a signal handler can reach nothing else. */
 static scout_llm *volatile interrupt_target;
@@ -86,10 +88,63 @@ static void print_agent_answer(cli *c, const scout_agent_answer *a)
     if (a->low_grade) printf("! self-evaluation flagged this answer: check it before using it\n");
 }
 
+static const char *str_at(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* Writes the answer JSON (the agent's, or the offline shape it shares) as a
+ * report: answer, the agent's sections, chart, result, SQL, tables and
+ * assumptions. */
+static scout_rc write_agent_report(cli *c, const json_t *j, const char *path)
+{
+    json_t *tabs = json_object_get(j, "tables"), *as = json_object_get(j, "assumptions");
+    json_t *secs = json_object_get(j, "report"), *res = json_object_get(j, "result");
+    size_t nt = json_array_size(tabs), na = json_array_size(as), ns = json_array_size(secs);
+    scout_report_table *t = calloc(nt ? nt : 1, sizeof *t);
+    const char **a = calloc(na ? na : 1, sizeof *a);
+    scout_report_section *s = calloc(ns ? ns : 1, sizeof *s);
+    scout_result *result = NULL;
+    scout_rc rc = t && a && s ? SCOUT_OK : scout_err_set(&c->err, SCOUT_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < nt; i++)
+        t[i] = (scout_report_table){str_at(json_array_get(tabs, i), "name"),
+                                    str_at(json_array_get(tabs, i), "why")};
+    for (size_t i = 0; !rc && i < na; i++) a[i] = json_string_value(json_array_get(as, i));
+    for (size_t i = 0; !rc && i < ns; i++)
+        s[i] = (scout_report_section){str_at(json_array_get(secs, i), "title"),
+                                      str_at(json_array_get(secs, i), "text")};
+    if (!rc && json_is_object(res)) rc = scout_result_from_json(res, 0, 0, &result, &c->err);
+    if (!rc) {
+        scout_report rep = {0};
+        rep.question = str_at(j, "question");
+        rep.answer = str_at(j, "answer");
+        rep.sql = str_at(j, "sql");
+        rep.tables = t;
+        rep.n_tables = nt;
+        rep.assumptions = a;
+        rep.n_assumptions = na;
+        rep.result = result;
+        rep.chart_spec =
+            json_is_object(json_object_get(j, "chart")) ? json_object_get(j, "chart") : NULL;
+        rep.result_id = str_at(res, "id");
+        rep.result_link = str_at(res, "link");
+        rep.sections = s;
+        rep.n_sections = ns;
+        rc = scout_report_write(path, &rep, NULL, &c->err);
+    }
+    if (!rc && !c->json && !c->quiet) printf("Report: %s\n", path);
+    scout_result_free(result);
+    free(t);
+    free(a);
+    free(s);
+    return rc;
+}
+
 /* Runs the agent (resume when id is set, else ask) with Ctrl-C cancelling the
- * model stream, and prints its answer. */
+ * model stream or the running query, prints its answer and writes the
+ * report when asked. */
 static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, const char *question,
-                           bool deep)
+                           bool deep, const char *report)
 {
     scout_llm *llm = NULL;
     scout_rc rc = scout_llm_open(&c->cfg->llm, &llm, &c->err);
@@ -118,14 +173,17 @@ static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, c
         else
             print_agent_answer(c, a);
     }
+    bool answered = a && (a->status == SCOUT_AGENT_FINISHED || a->status == SCOUT_AGENT_OFFLINE);
+    if (!rc && report && answered) rc = write_agent_report(c, a->json, report);
     scout_agent_answer_free(a);
     scout_llm_free(llm);
     return rc;
 }
 
-scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep)
+scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep,
+                       const char *report)
 {
-    return agent_call(c, who, NULL, question, deep);
+    return agent_call(c, who, NULL, question, deep, report);
 }
 
 static scout_rc run_resume(cli *c, int argc, char **argv)
@@ -138,7 +196,7 @@ static scout_rc run_resume(cli *c, int argc, char **argv)
     if (rc) return rc;
     if (!c->cfg->llm.base_url)
         return scout_err_set(&c->err, SCOUT_EUSER, "resume: no llm is configured in scout.yaml");
-    return agent_call(c, &who, argv[1], NULL, false);
+    return agent_call(c, &who, argv[1], NULL, false, NULL);
 }
 
 static int print_feedback(void *ud, const scout_session_feedback_row *r)

@@ -176,11 +176,11 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
     if (!rc) rc = cli_open_catalog(c);
     if (rc) return rc;
     /* With a model configured the agent answers (the deterministic path still
-     * goes first and is kept when confident); --table and --report stay offline. */
-    if (c->cfg->llm.base_url && !a.table && !a.report) {
+     * goes first and is kept when confident); --table stays offline. */
+    if (c->cfg->llm.base_url && !a.table) {
         /* Bad text never reaches a model. */
         rc = scout_ask_check_question(a.question, &c->err);
-        return rc ? rc : cli_agent_ask(c, &who, a.question, a.deep);
+        return rc ? rc : cli_agent_ask(c, &who, a.question, a.deep, a.report);
     }
     if (a.deep && !c->cfg->llm.base_url)
         return cli_usage_error(c, "ask", "--deep needs a model: add an llm section to scout.yaml");

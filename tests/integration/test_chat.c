@@ -488,3 +488,33 @@ Test(agent_cli, deep_sends_a_question_the_planner_is_sure_of_to_the_model, .init
     json_decref(a);
     proc_result_free(&r);
 }
+
+#define SECTION(id, title, text, rid)                                                              \
+    call(id, "write_report_section",                                                               \
+         "{\"title\":\"" title "\",\"text\":\"" text "\",\"result_id\":" rid "}")
+
+Test(agent_cli, report_sections_the_agent_writes_end_up_in_the_report_file, .init = acme_home,
+     .fini = teardown, .timeout = 120)
+{
+    start(
+        json_pack("[o, o, o, o, o, o]", SEARCH, CHOOSE, RUN("c4", SQL_REGION),
+                  SECTION("w1", "Made up", "EMEA is 99 billion.", "\"r_nope\""),
+                  SECTION("w2", "Where revenue comes from", "NA leads every quarter.", "\"last\""),
+                  FINISH("c6", "NA leads.")));
+    char report[700];
+    snprintf(report, sizeof report, "%s/answer.md", home);
+    proc_result r =
+        proc_scoutv("--home", home, "--as", "raj.patel", "ask", QUESTION, "--report", report, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "Report: "), "%s", r.out);
+    proc_result_free(&r);
+    char *md = slurp(report);
+    cr_assert(strstr(md, "NA leads."), "%s", md);
+    cr_assert(strstr(md, "## Where revenue comes from\n\nNA leads every quarter."), "%s", md);
+    cr_assert_null(strstr(md, "Made up"), "a section citing an unknown result is refused: %s", md);
+    cr_assert(strstr(md, "```sql\n" SQL_REGION), "%s", md);
+    free(md);
+    char *w1 = tool_result(4, "w1");
+    cr_assert(strstr(w1, "no result with that id"), "%s", w1);
+    free(w1);
+}

@@ -218,3 +218,28 @@ Test(render_report, assets_are_found_through_scout_assets)
     free(modules);
     free(parent);
 }
+
+Test(render_report, agent_sections_follow_the_answer_escaped_in_both_formats)
+{
+    scout_result *r = shape_bar();
+    scout_report rep = base_report(r, "Revenue by region", "EMEA leads.");
+    scout_report_section secs[] = {{"Why EMEA <leads>", "Two deals *closed* in March."},
+                                   {"Caveats", "Refunds are net."}};
+    rep.sections = secs;
+    rep.n_sections = 2;
+    scout_buf out = SCOUT_BUF_INIT;
+    cr_assert_eq(scout_report_markdown(&out, &rep, NULL), SCOUT_OK);
+    const char *md = scout_buf_cstr(&out);
+    const char *s1 = strstr(md, "## Why EMEA \\<leads\\>\n\nTwo deals \\*closed\\* in March.");
+    const char *s2 = strstr(md, "## Caveats\n\nRefunds are net.");
+    cr_assert(s1 && s2 && s1 < s2, "both sections, in order: %s", md);
+    cr_assert(strstr(md, "EMEA leads.") < s1 && s2 < strstr(md, "## SQL"), "after the answer");
+    scout_buf_reset(&out);
+    cr_assert_eq(scout_report_html(&out, &rep, "/nonexistent", NULL, NULL), SCOUT_OK);
+    const char *html = scout_buf_cstr(&out);
+    cr_assert_not_null(strstr(html, "<h2>Why EMEA &lt;leads&gt;</h2>"), "%s", html);
+    cr_assert_null(strstr(html, "<leads>"), "no markup from the model");
+    cr_assert_not_null(strstr(html, "Refunds are net."));
+    scout_buf_free(&out);
+    scout_result_free(r);
+}

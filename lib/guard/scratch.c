@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,4 +142,49 @@ scout_rc scout_scratch_gc(const char *home, int64_t ttl_hours, scout_scratch_gc_
     }
     closedir(d);
     return SCOUT_OK;
+}
+
+/* Opens (creating) the stamp whose mtime says when gc last ran; *created
+ * says it did not exist, i.e. gc has never run on this home. */
+static int open_stamp(const char *path, bool *created)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    *created = fd >= 0;
+    if (fd < 0 && errno == EEXIST) fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    return fd;
+}
+
+scout_rc scout_scratch_gc_maybe(const char *home, int64_t ttl_hours, int64_t interval_s, bool *ran,
+                                scout_scratch_gc_report *rep, scout_err *err)
+{
+    *ran = false;
+    if (rep) memset(rep, 0, sizeof *rep);
+    char dir[SCOUT_SCRATCH_PATH_MAX];
+    scout_rc rc = scratch_dir(home, dir, sizeof dir, err);
+    if (rc) return rc;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return SCOUT_OK; /* nobody used scratch */
+    char stamp[SCOUT_SCRATCH_PATH_MAX + 32];
+    int n = snprintf(stamp, sizeof stamp, "%s/%s", dir, SCOUT_SCRATCH_GC_STAMP);
+    if (n < 0 || (size_t)n >= sizeof stamp)
+        return scout_err_set(err, SCOUT_EUSER, "scratch: home path too long");
+    bool created = false;
+    int fd = open_stamp(stamp, &created);
+    if (fd < 0)
+        return scout_err_set(err, SCOUT_EIO, "scratch: cannot open %s: %s", stamp, strerror(errno));
+    /* Another process collecting right now is as good as collecting: never wait. */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return SCOUT_OK;
+    }
+    if (interval_s <= 0) interval_s = SCOUT_SCRATCH_GC_INTERVAL_S;
+    bool due = created || (fstat(fd, &st) == 0 && time(NULL) - st.st_mtime >= interval_s);
+    if (due) {
+        rc = scout_scratch_gc(home, ttl_hours, rep, err);
+        /* Stamped even after a failure, so a broken file is retried hourly, not per command. */
+        (void)futimens(fd, NULL);
+        *ran = !rc;
+    }
+    close(fd); /* drops the lock */
+    return rc;
 }

@@ -6,6 +6,7 @@
 #ifndef SCOUT_GUARD_SCRATCH_H
 #define SCOUT_GUARD_SCRATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,5 +39,18 @@ typedef struct scout_scratch_gc_report {
  * users work: a file written within the TTL is kept. rep may be NULL. */
 scout_rc scout_scratch_gc(const char *home, int64_t ttl_hours, scout_scratch_gc_report *rep,
                           scout_err *err);
+
+/* The stamp file under HOME/scratch whose mtime is the last gc run. */
+#define SCOUT_SCRATCH_GC_STAMP      ".gc-stamp"
+#define SCOUT_SCRATCH_GC_INTERVAL_S 3600
+
+/* Opportunistic gc for front-ends while there is no server to schedule it:
+ * runs scout_scratch_gc when it last ran interval_s (<= 0: one hour) or
+ * more ago on this home, or never, as recorded by the mtime of
+ * HOME/scratch/.gc-stamp. Never blocks: when another process holds the
+ * stamp's lock, the last run is recent, or no scratch directory exists it
+ * returns SCOUT_OK at once with *ran false. rep may be NULL. */
+scout_rc scout_scratch_gc_maybe(const char *home, int64_t ttl_hours, int64_t interval_s, bool *ran,
+                                scout_scratch_gc_report *rep, scout_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/fsutil.h"
+#include "base/log.h"
 #include "cli.h"
 #include "guard/scratch.h"
 
@@ -38,12 +39,29 @@ static scout_rc run_scratch(cli *c, int argc, char **argv)
     return SCOUT_OK;
 }
 
+void cli_scratch_housekeeping(cli *c)
+{
+    int64_t ttl = 0;
+    bool ran = false;
+    scout_scratch_gc_report rep;
+    scout_err err = {0};
+    /* A broken scout.yaml is the command's own error to report, not ours. */
+    if (ttl_hours(c, &ttl)) ttl = 24;
+    scout_err_clear(&c->err);
+    if (scout_scratch_gc_maybe(c->home.dir, ttl, 0, &ran, &rep, &err))
+        scout_log(SCOUT_LOG_DEBUG, "scratch gc skipped: %s", err.msg);
+    else if (ran && rep.removed)
+        scout_log(SCOUT_LOG_DEBUG, "scratch gc: wiped %d expired scratch file(s)", rep.removed);
+}
+
 const cli_command cli_cmd_scratch = {
     "scratch", "wipe expired per-user scratch areas",
     "usage: scout scratch gc [--json]\n"
     "\n"
     "Each user's temporary tables live in HOME/scratch/USER.db, attached as\n"
     "schema `scratch` on that user's connection only. `gc` deletes every\n"
-    "scratch file not written for limits.scratch_ttl_hours (default 24); the\n"
-    "server runs the same collection on a schedule.\n",
+    "scratch file not written for limits.scratch_ttl_hours (default 24). `scout\n"
+    "ask`, `scout index` and `scout chat` run the same collection on the way,\n"
+    "at most once an hour per home (HOME/scratch/.gc-stamp), never waiting on\n"
+    "another process.\n",
     run_scratch};

@@ -15,7 +15,7 @@ static const cli_command *const COMMANDS[] = {
     &cli_cmd_status, &cli_cmd_memory,   &cli_cmd_search, &cli_cmd_eval,     &cli_cmd_ask,
     &cli_cmd_users,  &cli_cmd_groups,   &cli_cmd_grant,  &cli_cmd_revoke,   &cli_cmd_grants,
     &cli_cmd_audit,  &cli_cmd_sessions, &cli_cmd_resume, &cli_cmd_feedback, &cli_cmd_scratch,
-    &cli_cmd_chat,
+    &cli_cmd_chat,   &cli_cmd_results,
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
@@ -114,6 +114,13 @@ static int finish(cli *c, scout_rc rc)
     return scout_rc_exit_status(rc);
 }
 
+/* Front-ends that run often or for long wipe expired scratch areas on the
+ * way in: there is no server yet to run `scout scratch gc` on a schedule. */
+static bool runs_housekeeping(const cli_command *cmd)
+{
+    return cmd == &cli_cmd_ask || cmd == &cli_cmd_index || cmd == &cli_cmd_chat;
+}
+
 int main(int argc, char **argv)
 {
     cli c;
@@ -142,6 +149,7 @@ int main(int argc, char **argv)
         }
     }
     scout_rc rc = scout_home_resolve(c.home_flag, &c.home, &c.err);
+    if (!rc && runs_housekeeping(cmd)) cli_scratch_housekeeping(&c);
     if (!rc) rc = cmd->run(&c, argc - 1, argv + 1);
     return finish(&c, rc);
 }

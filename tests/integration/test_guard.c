@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "support/proc.h"
@@ -154,4 +156,116 @@ Test(guard_cli, ask_without_finance_access_is_refused_without_naming_the_table, 
     cr_assert_null(strstr(r.out, "revenue_daily"), "names the table: %s", r.out);
     cr_assert_null(strstr(r.err, "revenue_daily"), "names the table: %s", r.err);
     proc_result_free(&r);
+}
+
+/* Prints the value of "key": "..." in JSON text into out ("" when absent). */
+static void json_field(const char *text, const char *key, char *out, size_t cap)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": \"", key);
+    const char *p = strstr(text, pat);
+    out[0] = '\0';
+    if (!p) return;
+    p += strlen(pat);
+    size_t n = 0;
+    while (p[n] && p[n] != '"' && n + 1 < cap) n++;
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+Test(guard_cli, a_stored_result_is_refused_after_its_grant_is_revoked, .init = setup,
+     .fini = teardown)
+{
+    need_commands();
+    proc_result r = ok((const char *[]){"--home", home, "index", NULL});
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "grant", "finance.main.revenue_daily", "--user", "raj",
+                            NULL});
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "--as", "raj", "--json", "ask",
+                            "total revenue by region", NULL});
+    char id[64];
+    json_field(r.out, "id", id, sizeof id); /* result.id, the first "id" in the answer */
+    proc_result_free(&r);
+    cr_assert_eq(strlen(id), 25, "a stored result id: '%s'", id);
+
+    r = ok((const char *[]){"--home", home, "--as", "raj", "results", "show", id, NULL});
+    cr_assert(strstr(r.out, "EMEA"), "raj sees his rows while granted: %s", r.out);
+    proc_result_free(&r);
+
+    r = ok((const char *[]){"--home", home, "revoke", "finance.main.revenue_daily", "--user", "raj",
+                            NULL});
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "raj", "results", "show", id, NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "you no longer have access to finance.main.revenue_daily"), "%s",
+              r.err);
+    cr_assert_null(strstr(r.out, "EMEA"), "rows printed after the revoke: %s", r.out);
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "--as", "raj", "results", NULL});
+    cr_assert(strstr(r.out, "no access"), "%s", r.out);
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "audit", "--user", "raj", "--json", NULL});
+    cr_assert(strstr(r.out, "\"kind\": \"result\""), "refusal audited: %s", r.out);
+    cr_assert(strstr(r.out, "you no longer have access to finance.main.revenue_daily"));
+    proc_result_free(&r);
+}
+
+/* Writes an empty scratch file for user whose mtime is hours_ago in the past. */
+static void old_scratch(const char *user, int hours_ago)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/scratch", home);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/scratch/%s.db", home, user);
+    test_write_file(path, "");
+    struct timeval tv[2];
+    gettimeofday(&tv[0], NULL);
+    tv[0].tv_sec -= hours_ago * 3600;
+    tv[1] = tv[0];
+    cr_assert_eq(utimes(path, tv), 0);
+}
+
+static bool scratch_exists(const char *user)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/scratch/%s.db", home, user);
+    return access(path, F_OK) == 0;
+}
+
+/* limits.scratch_ttl_hours: 1, and files written 3 h ago: an ordinary
+ * command wipes them, at most once an hour per home. */
+Test(guard_cli, ordinary_commands_wipe_expired_scratch_at_most_hourly, .init = setup,
+     .fini = teardown)
+{
+    need_commands();
+    char path[600];
+    snprintf(path, sizeof path, "%s/scout.yaml", home);
+    FILE *f = fopen(path, "a");
+    cr_assert_not_null(f);
+    fputs("limits: {scratch_ttl_hours: 1}\n", f);
+    fclose(f);
+    old_scratch("sofia", 3);
+    old_scratch("raj", 0);
+    proc_result r = ok((const char *[]){"--home", home, "index", NULL});
+    proc_result_free(&r);
+    cr_assert_not(scratch_exists("sofia"), "expired scratch wiped by scout index");
+    cr_assert(scratch_exists("raj"), "a scratch file in use is kept");
+
+    old_scratch("mia", 3);
+    r = proc_scoutv("--home", home, "--as", "sofia", "ask", "signups by day", NULL);
+    proc_result_free(&r);
+    cr_assert(scratch_exists("mia"), "gc ran less than an hour ago: not again");
+
+    /* An hour later (the stamp back-dated), the next ask collects. */
+    snprintf(path, sizeof path, "%s/scratch/.gc-stamp", home);
+    struct timeval tv[2];
+    gettimeofday(&tv[0], NULL);
+    tv[0].tv_sec -= 3601;
+    tv[1] = tv[0];
+    cr_assert_eq(utimes(path, tv), 0);
+    r = proc_scoutv("--home", home, "--as", "sofia", "ask", "signups by day", NULL);
+    proc_result_free(&r);
+    cr_assert_not(scratch_exists("mia"), "due again after an hour: wiped by scout ask");
+    cr_assert(scratch_exists("raj"));
 }

@@ -269,3 +269,29 @@ Test(guard_cli, ordinary_commands_wipe_expired_scratch_at_most_hourly, .init = s
     cr_assert_not(scratch_exists("mia"), "due again after an hour: wiped by scout ask");
     cr_assert(scratch_exists("raj"));
 }
+
+/* limits.max_query_cost is the ceiling the EXPLAIN pre-check uses: at 0.5 even
+ * a one-row scan is over it, so the same question that answers under the
+ * default is refused, naming the configured limit, and audited. */
+Test(guard_cli, the_cost_ceiling_comes_from_scout_yaml, .init = setup, .fini = teardown)
+{
+    need_commands();
+    proc_result r = ok((const char *[]){"--home", home, "index", NULL});
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "ask", "signups by day", NULL});
+    proc_result_free(&r);
+    char path[600];
+    snprintf(path, sizeof path, "%s/scout.yaml", home);
+    FILE *f = fopen(path, "a");
+    cr_assert_not_null(f);
+    fputs("limits: {max_query_cost: 0.5}\n", f);
+    fclose(f);
+    r = proc_scoutv("--home", home, "ask", "signups by day", NULL);
+    cr_assert_neq(r.status, 0, "%s", r.out);
+    cr_assert(strstr(r.err, "query too expensive"), "%s", r.err);
+    cr_assert(strstr(r.err, "limit 0.5"), "%s", r.err);
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "audit", "--json", NULL});
+    cr_assert(strstr(r.out, "query too expensive"), "refusal audited: %s", r.out);
+    proc_result_free(&r);
+}

@@ -584,7 +584,9 @@ scout_rc scout_agent_ask(const char *question, const scout_agent_opts *o, scout_
                          scout_err *err)
 {
     *out = NULL;
-    double threshold = o->threshold > 0 ? o->threshold : SCOUT_AGENT_THRESHOLD_DEFAULT;
+    double threshold = o->threshold > 0                     ? o->threshold
+                       : o->cfg->llm.offline_confidence > 0 ? o->cfg->llm.offline_confidence
+                                                            : SCOUT_AGENT_THRESHOLD_DEFAULT;
     if (o->llm && o->deep) return scout_agent_run(question, o, out, err);
     scout_ask_opts ao = {0};
     ao.cfg = o->cfg;

@@ -44,7 +44,8 @@ typedef struct scout_agent_opts {
     size_t max_steps;           /* model calls per question; 0 = 16 */
     int64_t max_tokens;         /* 0 = cfg llm.max_tokens_per_question (0 there = none) */
     double max_cost;            /* 0 = cfg llm.max_cost_per_question (0 there = none) */
-    double threshold;           /* scout_agent_ask: deterministic confidence to trust; 0 = 0.75 */
+    double threshold;           /* scout_agent_ask: deterministic confidence to trust; 0 = cfg
+                                   llm.offline_confidence, else 0.75 */
     bool deep;                  /* scout_agent_ask: always use the model */
     scout_event_fn on_event;    /* live events; may be NULL */
     void *event_ud;

@@ -431,6 +431,12 @@ static scout_rc llm_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_nod
     if (!strcmp(key, "price_per_mtok_out")) return read_amount(c, v, key, &llm->price_per_mtok_out);
     if (!strcmp(key, "max_cost_per_question"))
         return read_amount(c, v, key, &llm->max_cost_per_question);
+    if (!strcmp(key, "offline_confidence")) {
+        scout_rc rc = read_amount(c, v, key, &llm->offline_confidence);
+        if (!rc && llm->offline_confidence > 1)
+            return cfg_fail(c, v, "expected a number from 0 to 1 for", key);
+        return rc;
+    }
     if (!strcmp(key, "api_key"))
         return cfg_fail(c, k, "secrets are not allowed in the file; use api_key_env instead of",
                         key);
@@ -784,6 +790,7 @@ const char *scout_config_template(void)
            "#   price_per_mtok_in: 2.0     # cost per million prompt tokens\n"
            "#   price_per_mtok_out: 8.0    # cost per million completion tokens\n"
            "#   max_cost_per_question: 0.5 # 0 = no cost budget\n"
+           "#   offline_confidence: 0.75   # keep the deterministic answer from this confidence\n"
            "\n"
            "# Limits enforced on every query scout runs.\n"
            "limits:\n"

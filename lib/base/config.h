@@ -77,6 +77,9 @@ typedef struct scout_llm_cfg {
     double price_per_mtok_in;     /* currency units per million prompt tokens (0 = unpriced) */
     double price_per_mtok_out;    /* per million completion tokens */
     double max_cost_per_question; /* cost budget of one question; 0 = no cost budget */
+    /* The deterministic answer is kept when its confidence is at least this
+     * (0..1); below it the agent answers. 0 = the agent's default (0.75). */
+    double offline_confidence;
 } scout_llm_cfg;
 
 typedef struct scout_limits_cfg {

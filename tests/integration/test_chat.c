@@ -518,3 +518,51 @@ Test(agent_cli, report_sections_the_agent_writes_end_up_in_the_report_file, .ini
     cr_assert(strstr(w1, "no result with that id"), "%s", w1);
     free(w1);
 }
+
+static json_t *ask_json_as_raj(const char *q)
+{
+    proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "ask", q, "--json", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_t *a = json_loads(r.out, 0, NULL);
+    cr_assert_not_null(a, "%s", r.out);
+    proc_result_free(&r);
+    return a;
+}
+
+/* Rewrites scout.yaml as base plus offline_confidence in the llm section (the file's last). */
+static void set_offline_confidence(const char *base, double v)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/scout.yaml", home);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%s  offline_confidence: %.3f\n", base, v);
+    fclose(f);
+}
+
+Test(agent_cli, offline_confidence_sets_how_sure_the_planner_must_be_to_skip_the_model,
+     .init = acme_home, .fini = teardown, .timeout = 120)
+{
+    const char *q = "revenue last month";
+    json_t *off = ask_json_as_raj(q); /* no llm yet: the planner's own confidence */
+    double c = json_real_value(json_object_get(off, "confidence"));
+    json_decref(off);
+    cr_assert(c > 0.05 && c < 0.95, "a question the planner is fairly but not fully sure of: %g",
+              c);
+    start(json_pack("[o, o, o, o]", SEARCH, CHOOSE, RUN("c4", SQL_REGION),
+                    FINISH("c6", "From the model.")));
+    char path[700];
+    snprintf(path, sizeof path, "%s/scout.yaml", home);
+    char *base = slurp(path);
+    set_offline_confidence(base, c - 0.04); /* the bar is below the planner's confidence */
+    json_t *a = ask_json_as_raj(q);
+    cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "offline");
+    cr_assert_eq(n_requests(), 0);
+    json_decref(a);
+    set_offline_confidence(base, c + 0.04); /* and now above it */
+    a = ask_json_as_raj(q);
+    cr_assert_str_eq(json_string_value(json_object_get(a, "status")), "finished");
+    cr_assert_eq(n_requests(), 4);
+    json_decref(a);
+    free(base);
+}

@@ -191,13 +191,14 @@ Test(config, llm_provider_keys_load_with_defaults)
     scout_config_free(cfg);
     cfg = parse_ok("llm:\n  api: responses\n  max_retries: 0\n  embeddings_model: emb-1\n"
                    "  price_per_mtok_in: 2.5\n  price_per_mtok_out: 10\n"
-                   "  max_cost_per_question: 0.25\n");
+                   "  max_cost_per_question: 0.25\n  offline_confidence: 0.9\n");
     cr_assert_eq(cfg->llm.api, SCOUT_LLM_API_RESPONSES);
     cr_assert_eq(cfg->llm.max_retries, 0, "zero retries is allowed");
     cr_assert_str_eq(cfg->llm.embeddings_model, "emb-1");
     cr_assert_float_eq(cfg->llm.price_per_mtok_in, 2.5, 1e-12);
     cr_assert_float_eq(cfg->llm.price_per_mtok_out, 10.0, 1e-12);
     cr_assert_float_eq(cfg->llm.max_cost_per_question, 0.25, 1e-12);
+    cr_assert_float_eq(cfg->llm.offline_confidence, 0.9, 1e-12);
     scout_config_free(cfg);
 }
 
@@ -216,6 +217,9 @@ Test(config, llm_provider_keys_are_validated)
     cr_assert_str_eq(err.msg, "scout.yaml:2: expected a number >= 0 for 'price_per_mtok_out'");
     parse_fail("llm:\n  max_cost_per_question: nan\n", &err);
     cr_assert_str_eq(err.msg, "scout.yaml:2: expected a number >= 0 for 'max_cost_per_question'");
+    parse_fail("llm:\n  offline_confidence: 1.5\n", &err);
+    cr_assert_str_eq(err.msg,
+                     "scout.yaml:2: expected a number from 0 to 1 for 'offline_confidence'");
     parse_fail("llm:\n  embeddings_model: [a, b]\n", &err);
     cr_assert_str_eq(err.msg, "scout.yaml:2: expected a string for 'embeddings_model'");
 }

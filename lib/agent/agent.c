@@ -27,7 +27,10 @@ static const char *SYSTEM_PROMPT =
     "3. Investigate result checks (zero rows, fan-out, nulls) before answering.\n"
     "4. State the period and filters you assumed. Ask the user only when it really matters.\n"
     "5. End with finish, grading yourself honestly on the rubric: right table, filters, period, "
-    "numbers sane against the data.\n";
+    "numbers sane against the data.\n"
+    "6. When the user corrects you (a table, filter or definition), call propose_memory with the "
+    "correction and its scope (global, team:<name> or personal:<user>); it is kept only once the "
+    "user confirms it.\n";
 
 const char *scout_agent_status_name(scout_agent_status s)
 {

@@ -89,8 +89,13 @@ scout_rc cli_print_index_report(cli *c, const cli_index_result *res);
  * deep: the model always), printing the answer and, when report is set,
  * writing it there (.html or .md) with the sections the agent wrote; Ctrl-C
  * cancels the model stream or the running query. */
-scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep,
-                       const char *report);
+typedef struct cli_agent_req {
+    const char *question;
+    bool deep;          /* --deep: the model answers even when the planner is sure */
+    const char *report; /* --report FILE, or NULL */
+    bool events;        /* --events: every step as a JSON line on stderr */
+} cli_agent_req;
+scout_rc cli_agent_ask(cli *c, const scout_principal *who, const cli_agent_req *req);
 
 /* Wipes expired scratch files when gc is due on this home (at most hourly,
  * never waiting on a lock); errors are only logged: it is housekeeping on the

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/agent.h"
+#include "base/buf.h"
 #include "cli.h"
 #include "llm/llm.h"
 #include "render/report.h"
@@ -27,6 +29,28 @@ static void on_delta(void *ud, const scout_llm_delta *d)
     const cli *c = ud;
     if (c->json || c->quiet || d->kind != SCOUT_LLM_DELTA_TEXT || !d->len) return;
     fwrite(d->text, 1, d->len, stderr);
+}
+
+/* Every step as it happens, on stderr: JSON lines with --events, else a
+ * short line per step when a person is watching (stderr is a terminal). */
+static void on_event(void *ud, const json_t *ev)
+{
+    const cli_agent_req *req = ud;
+    if (req->events) {
+        scout_buf b = SCOUT_BUF_INIT;
+        if (scout_event_line(ev, &b, NULL) == SCOUT_OK) fputs(scout_buf_cstr(&b), stderr);
+        scout_buf_free(&b);
+        return;
+    }
+    const char *msg = json_string_value(json_object_get(ev, "message"));
+    const char *sql = json_string_value(json_object_get(ev, "sql"));
+    const char *type = json_string_value(json_object_get(ev, "type"));
+    if (msg)
+        fprintf(stderr, "  · %s\n", msg);
+    else if (sql)
+        fprintf(stderr, "  · sql: %s\n", sql);
+    else if (type)
+        fprintf(stderr, "  · %s\n", type);
 }
 
 static scout_rc open_store(cli *c, scout_session_store **st)
@@ -143,8 +167,8 @@ static scout_rc write_agent_report(cli *c, const json_t *j, const char *path)
 /* Runs the agent (resume when id is set, else ask) with Ctrl-C cancelling the
  * model stream or the running query, prints its answer and writes the
  * report when asked. */
-static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, const char *question,
-                           bool deep, const char *report)
+static scout_rc agent_call(cli *c, const scout_principal *who, const char *id,
+                           const cli_agent_req *req)
 {
     scout_llm *llm = NULL;
     scout_rc rc = scout_llm_open(&c->cfg->llm, &llm, &c->err);
@@ -162,9 +186,14 @@ static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, c
     o.home_dir = c->home.dir;
     o.on_delta = on_delta;
     o.delta_ud = c;
-    o.deep = deep;
+    o.deep = req->deep;
+    if (req->events || (!c->quiet && !c->json && isatty(STDERR_FILENO))) {
+        o.on_event = on_event;
+        o.event_ud = (void *)req;
+    }
     scout_agent_answer *a = NULL;
-    rc = id ? scout_agent_resume(id, &o, &a, &c->err) : scout_agent_ask(question, &o, &a, &c->err);
+    rc = id ? scout_agent_resume(id, &o, &a, &c->err)
+            : scout_agent_ask(req->question, &o, &a, &c->err);
     sigaction(SIGINT, &old, NULL);
     interrupt_target = NULL;
     if (a) {
@@ -174,16 +203,15 @@ static scout_rc agent_call(cli *c, const scout_principal *who, const char *id, c
             print_agent_answer(c, a);
     }
     bool answered = a && (a->status == SCOUT_AGENT_FINISHED || a->status == SCOUT_AGENT_OFFLINE);
-    if (!rc && report && answered) rc = write_agent_report(c, a->json, report);
+    if (!rc && req->report && answered) rc = write_agent_report(c, a->json, req->report);
     scout_agent_answer_free(a);
     scout_llm_free(llm);
     return rc;
 }
 
-scout_rc cli_agent_ask(cli *c, const scout_principal *who, const char *question, bool deep,
-                       const char *report)
+scout_rc cli_agent_ask(cli *c, const scout_principal *who, const cli_agent_req *req)
 {
-    return agent_call(c, who, NULL, question, deep, report);
+    return agent_call(c, who, NULL, req);
 }
 
 static scout_rc run_resume(cli *c, int argc, char **argv)
@@ -196,7 +224,8 @@ static scout_rc run_resume(cli *c, int argc, char **argv)
     if (rc) return rc;
     if (!c->cfg->llm.base_url)
         return scout_err_set(&c->err, SCOUT_EUSER, "resume: no llm is configured in scout.yaml");
-    return agent_call(c, &who, argv[1], NULL, false, NULL);
+    cli_agent_req req = {0};
+    return agent_call(c, &who, argv[1], &req);
 }
 
 static int print_feedback(void *ud, const scout_session_feedback_row *r)

@@ -180,7 +180,8 @@ static scout_rc run_ask(cli *c, int argc, char **argv)
     if (c->cfg->llm.base_url && !a.table) {
         /* Bad text never reaches a model. */
         rc = scout_ask_check_question(a.question, &c->err);
-        return rc ? rc : cli_agent_ask(c, &who, a.question, a.deep, a.report);
+        cli_agent_req req = {a.question, a.deep, a.report, a.events};
+        return rc ? rc : cli_agent_ask(c, &who, &req);
     }
     if (a.deep && !c->cfg->llm.base_url)
         return cli_usage_error(c, "ask", "--deep needs a model: add an llm section to scout.yaml");

@@ -566,3 +566,25 @@ Test(agent_cli, offline_confidence_sets_how_sure_the_planner_must_be_to_skip_the
     json_decref(a);
     free(base);
 }
+
+Test(agent_cli, scout_ask_streams_the_agents_steps_as_events, .init = acme_home, .fini = teardown,
+     .timeout = 120)
+{
+    start(json_pack("[o, o, o, o]", SEARCH, CHOOSE, RUN("c4", SQL_REGION),
+                    FINISH("c6", "NA leads.")));
+    proc_result r =
+        proc_scoutv("--home", home, "--as", "raj.patel", "ask", QUESTION, "--events", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    const char *want[] = {"\"table_choice\"", "\"sql\"", "\"result\"", "\"self_eval\"",
+                          "\"answer\""};
+    const char *at = r.err;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *hit = strstr(at, want[i]);
+        cr_assert(hit, "event %s, in order, as a JSON line: %s", want[i], r.err);
+        at = hit;
+    }
+    json_t *first = json_loads(r.err, JSON_DISABLE_EOF_CHECK, NULL);
+    cr_assert(json_is_object(first), "each line is JSON: %s", r.err);
+    json_decref(first);
+    proc_result_free(&r);
+}

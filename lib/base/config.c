@@ -379,6 +379,7 @@ static scout_rc check_source(parse_ctx *c, yaml_node_t *n, const scout_source_cf
 
 static scout_rc read_sources(parse_ctx *c, yaml_node_t *v)
 {
+    if (c->cfg->sources) return cfg_fail(c, v, "duplicate key", "sources");
     if (v->type != YAML_SEQUENCE_NODE) return cfg_fail(c, v, "expected a list for", "sources");
     size_t n = seq_len(v);
     c->cfg->sources = calloc(n ? n : 1, sizeof *c->cfg->sources);
@@ -486,6 +487,7 @@ static scout_rc user_pair(parse_ctx *c, const char *key, yaml_node_t *k, yaml_no
 
 static scout_rc read_users(parse_ctx *c, yaml_node_t *v)
 {
+    if (c->cfg->users) return cfg_fail(c, v, "duplicate key", "users");
     if (v->type != YAML_SEQUENCE_NODE) return cfg_fail(c, v, "expected a list for", "users");
     size_t n = seq_len(v);
     c->cfg->users = calloc(n ? n : 1, sizeof *c->cfg->users);

@@ -324,3 +324,17 @@ Test(config, source_credentials_are_validated_strictly)
     cr_assert_str_eq(
         msg, "scout.yaml:2: credentials apply to postgres and clickhouse sources only: 'f'");
 }
+
+/* Found by fuzz_config: a second `sources:` (or `users:`) leaked the first list. */
+Test(config, a_repeated_top_level_list_is_an_error_not_a_leak)
+{
+    scout_err err = {0};
+    const char *msg = parse_fail("sources:\n"
+                                 "  - {name: a, kind: sqlite, path: a.db}\n"
+                                 "sources:\n"
+                                 "  - {name: b, kind: sqlite, path: b.db}\n",
+                                 &err);
+    cr_assert_str_eq(msg, "scout.yaml:4: duplicate key 'sources'");
+    msg = parse_fail("users: [{name: a}]\nusers: [{name: b}]\n", &err);
+    cr_assert_str_eq(msg, "scout.yaml:2: duplicate key 'users'");
+}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "guard/credentials.h"
 #include "guard/grants.h"
 #include "guard/identity.h"
 
@@ -492,6 +493,32 @@ static int print_grant(void *ud, const scout_grant_row *r)
     return 0;
 }
 
+/* For a PostgreSQL/ClickHouse table, which database identity who would
+ * answer as (env var names and roles only, never a secret): "" for SQLite. */
+static void identity_line(const scout_config *cfg, const scout_principal *who, const char *fq,
+                          char *out, size_t cap, json_t **j)
+{
+    char source[128];
+    snprintf(source, sizeof source, "%.*s", (int)strcspn(fq, "."), fq);
+    const scout_source_cfg *src = cfg ? scout_config_source(cfg, source) : NULL;
+    out[0] = '\0';
+    *j = NULL;
+    if (!src || src->kind == SCOUT_SOURCE_SQLITE) return;
+    scout_credential cr;
+    scout_err e = {0};
+    if (scout_credentials_resolve(src, who, &cr, &e)) {
+        snprintf(out, cap, "database identity: none (%.400s)", e.msg);
+        *j = json_pack("{s:n, s:s}", "via", "error", e.msg);
+        return;
+    }
+    const char *env = cr.dsn_env ? cr.dsn_env : src->dsn_env ? src->dsn_env : "the source's dsn";
+    snprintf(out, cap, "database identity: %s%s%s, connects with %s%s%s",
+             scout_credentials_via_name(cr.via), cr.matched ? " " : "",
+             cr.matched ? cr.matched : "", env, cr.role[0] ? ", then SET ROLE " : "", cr.role);
+    *j = json_pack("{s:s, s:s?, s:s, s:s?}", "via", scout_credentials_via_name(cr.via), "matched",
+                   cr.matched, "dsn_env", env, "role", cr.role[0] ? cr.role : NULL);
+}
+
 /* `grants --check FQNAME` prints the decision for the subject (a user). */
 static scout_rc grants_check(guard_cmd *g, const grant_args *a)
 {
@@ -507,11 +534,19 @@ static scout_rc grants_check(guard_cmd *g, const grant_args *a)
     rc = scout_grants_load(g->c->cat, g->c->cfg, &gr, &g->c->err);
     if (!rc) {
         bool ok = scout_grants_can_read_table(gr, who, a->object);
-        if (g->c->json)
-            rc = cli_print_json(g->c, json_pack("{s:s, s:s, s:b}", "user", who->user, "table",
-                                                a->object, "can_read", ok));
-        else
+        char ident[768];
+        json_t *jid = NULL;
+        identity_line(g->c->cfg, who, a->object, ident, sizeof ident, &jid);
+        if (g->c->json) {
+            json_t *o =
+                json_pack("{s:s, s:s, s:b}", "user", who->user, "table", a->object, "can_read", ok);
+            if (jid) json_object_set_new(o, "database_identity", jid);
+            rc = cli_print_json(g->c, o);
+        } else {
             printf("%s %s read %s\n", who->user, ok ? "may" : "may not", a->object);
+            if (ident[0]) printf("%s\n", ident);
+            json_decref(jid);
+        }
     }
     scout_grants_free(gr);
     scout_identity_user_free(u);
@@ -571,5 +606,7 @@ const cli_command cli_cmd_grants = {
     "\n"
     "Lists the rules (all of them for admins, your own otherwise). --check says\n"
     "whether the user (default: you) may read the table, with every rule, group\n"
-    "membership and restricted source taken into account.\n",
+    "membership and restricted source taken into account; for a PostgreSQL or\n"
+    "ClickHouse table also which database identity the user would answer as\n"
+    "(sources[].credentials: env var names and roles, never a secret).\n",
     run_grants};

@@ -295,3 +295,49 @@ Test(guard_cli, the_cost_ceiling_comes_from_scout_yaml, .init = setup, .fini = t
     cr_assert(strstr(r.out, "query too expensive"), "refusal audited: %s", r.out);
     proc_result_free(&r);
 }
+
+/* `grants --check` on a server source says which database identity a user
+ * would answer as — env var names and roles, never a secret — and that an
+ * unmapped user on a restricted source gets none. */
+Test(guard_cli, grants_check_shows_the_database_identity, .init = setup, .fini = teardown)
+{
+    need_commands();
+    char path[600];
+    snprintf(path, sizeof path, "%s/scout.yaml", home);
+    struct passwd *pw = getpwuid(geteuid());
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "sources:\n"
+             "  - name: analytics\n"
+             "    kind: postgres\n"
+             "    dsn_env: TEST_AN_LOGIN\n"
+             "    restricted: true\n"
+             "    credentials:\n"
+             "      users: {raj: TEST_PG_RAJ}\n"
+             "      groups: {growth: {role: growth_reader}}\n"
+             "users:\n"
+             "  - {name: %s, admin: true}\n"
+             "  - {name: raj, groups: [finance]}\n"
+             "  - {name: sofia, groups: [growth]}\n"
+             "  - {name: tom}\n",
+             pw->pw_name);
+    test_write_file(path, yaml);
+    setenv("TEST_PG_RAJ", "host=db user=raj password=hunter2", 1);
+    proc_result r = ok((const char *[]){"--home", home, "grants", "--check",
+                                        "analytics.public.events", "--user", "raj", NULL});
+    cr_assert(strstr(r.out, "database identity: user raj, connects with TEST_PG_RAJ"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "hunter2"), "a secret was printed");
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "grants", "--check", "analytics.public.events",
+                            "--user", "sofia", NULL});
+    cr_assert(strstr(r.out, "group growth, connects with TEST_AN_LOGIN, then SET ROLE "
+                            "growth_reader"),
+              "%s", r.out);
+    proc_result_free(&r);
+    r = ok((const char *[]){"--home", home, "grants", "--check", "analytics.public.events",
+                            "--user", "tom", NULL});
+    cr_assert(strstr(r.out, "database identity: none (no database credentials for tom"), "%s",
+              r.out);
+    proc_result_free(&r);
+    unsetenv("TEST_PG_RAJ");
+}

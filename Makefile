@@ -76,8 +76,9 @@ test: setup
 	$(TEST_ENV) build/asan/scout-tests --jobs 2 $(TEST_ARGS)
 
 # Builds and runs a single test file: make check-one T=tests/unit/base/test_buf.c
-SUPPORT_OBJ := $(patsubst %.c,build/asan/%.o,$(wildcard tests/support/*.c))
-check-one: build/asan/libscout.a build/asan/$(T:.c=.o) $(SUPPORT_OBJ)
+# The fake LLM server client is support code too (for the tests that script a model).
+SUPPORT_OBJ := $(patsubst %.c,build/asan/%.o,$(wildcard tests/support/*.c)) build/asan/tests/unit/llm/fake_server.o
+check-one: build/asan/libscout.a build/asan/$(T:.c=.o) $(SUPPORT_OBJ) build/asan/scout build/asan/fake-llm
 	$(CC) $(ASAN_FLAGS) -o build/asan/one-$(notdir $(T:.c=)) build/asan/$(T:.c=.o) $(SUPPORT_OBJ) build/asan/libscout.a -lcriterion $(LIBS)
 	$(TEST_ENV) build/asan/one-$(notdir $(T:.c=)) $(TEST_ARGS)
 

@@ -183,6 +183,7 @@ static scout_rc step_discover(ask_run *r, scout_err *err)
     d.k = o->k;
     d.force_table = o->force_table;
     d.events = &r->ev;
+    d.embedder = o->embedder;
     rc = scout_discover_run(&d, r->q, &r->disc, err);
     if (rc) return rc;
     for (size_t i = 0; i < r->disc->n; i++)
@@ -724,6 +725,7 @@ static scout_rc step_access(ask_run *r, scout_err *err)
     d.question = r->a->question;
     d.who = o->who;
     d.k = o->k;
+    d.embedder = o->embedder;
     scout_discovery *all = NULL;
     scout_rc rc = scout_discover_run(&d, r->q, &all, err);
     if (rc) return rc;

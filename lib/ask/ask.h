@@ -47,6 +47,9 @@ typedef struct scout_ask_opts {
      * call fails with SCOUT_EINTERRUPTED "query interrupted" (borrowed; NULL =
      * not cancellable; see scout_wh_set_cancel). */
     const atomic_bool *cancel;
+    /* Dense retrieval for discovery: the embeddings endpoint (borrowed; NULL =
+     * lexical search only). */
+    const scout_embedder *embedder;
 } scout_ask_opts;
 
 /* A table with a reason. Strings owned by the answer. */

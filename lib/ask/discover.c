@@ -191,6 +191,7 @@ static scout_rc gather_search(disc_run *r, scout_err *err)
     so.k = o->k ? o->k : 10;
     so.who = o->who;
     so.policy = o->policy;
+    so.embedder = o->embedder;
     scout_search_results *res = NULL;
     scout_rc rc = scout_search_query(o->search, o->question, &so, &res, err);
     if (rc) return rc;

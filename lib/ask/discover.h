@@ -99,6 +99,7 @@ typedef struct scout_discover_opts {
     double min_score;                  /* below this nothing fits; 0 = 0.25 */
     double ambiguity_margin;           /* best two closer than this → ask; 0 = 0.03 */
     scout_event_stream *events;        /* may be NULL */
+    const scout_embedder *embedder;    /* dense retrieval fused into search; NULL = lexical */
 } scout_discover_opts;
 
 /* Runs discovery for the analysed question q. Emits `candidates` and

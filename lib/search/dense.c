@@ -703,3 +703,13 @@ size_t scout_dense_topk(const scout_dense *d, const int8_t *q, float qscale, uin
     qsort(out, n, sizeof *out, cmp_hit);
     return n;
 }
+
+bool scout_dense_sim(const scout_dense *d, const int8_t *q, float qscale, uint32_t doc, float *sim)
+{
+    if (!d || doc >= d->n || d->scale[doc] == 0) return false;
+    /* The matrix rows are zero padded to the stride, the query is not: dot
+     * over dims only, which is the same sum. */
+    *sim =
+        (float)scout_dense_dot(q, d->m + (size_t)doc * d->stride, d->dims) * qscale * d->scale[doc];
+    return true;
+}

@@ -101,4 +101,9 @@ size_t scout_dense_topk(const scout_dense *d, const int8_t *q, float qscale, uin
                         uint32_t hi, bool (*keep)(void *ud, uint32_t doc), void *ud, size_t k,
                         scout_dense_hit *out);
 
+/* The similarity of one document to the quantised query, as topk computes
+ * it. Returns false (sim untouched) when the document has no vector. Used
+ * to give every lexical candidate its true dense score during fusion. */
+bool scout_dense_sim(const scout_dense *d, const int8_t *q, float qscale, uint32_t doc, float *sim);
+
 #endif

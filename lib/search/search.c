@@ -944,17 +944,27 @@ static int dense_question(qrun *r, const char *question, int8_t *q, float *qscal
     return ok;
 }
 
-/* Fuses the lexical candidates with the exact dense top-`depth` of every
- * kind searched. Both rankings hold only documents the asker may read.
- * score = 1/(60 + lexical rank) + prior/(60 + dense rank): the lexical
- * ranking already carries the static priors, the dense one gets them as a
- * weight so a deprecated copy's vector cannot lift it back up. */
-static scout_rc fuse_dense(qrun *r, const int8_t *q, float qscale, size_t depth)
+/* One candidate's place in the dense ranking, sorted per kind. */
+typedef struct dense_ord {
+    int kind;
+    float sim;
+    uint32_t doc;
+    size_t cand;
+} dense_ord;
+
+static int cmp_dense_ord(const void *a, const void *b)
+{
+    const dense_ord *x = a, *y = b;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    if (x->sim != y->sim) return x->sim < y->sim ? 1 : -1;
+    return x->doc < y->doc ? -1 : x->doc > y->doc;
+}
+
+/* Adds the exact dense top-`depth` of every kind searched to the
+ * candidates, each with its similarity (drank = -1: scored, not ranked). */
+static scout_rc add_dense_hits(qrun *r, const int8_t *q, float qscale, size_t depth)
 {
     scout_search *s = r->s;
-    sort_cands(r);
-    int per[SCOUT_SEARCH_KIND_COUNT] = {0};
-    for (size_t i = 0; i < r->n; i++) r->c[i].lrank = ++per[s->ix.docs[r->c[i].doc].kind];
     scout_dense_hit *hits = malloc(depth * sizeof *hits);
     if (!hits) return SCOUT_ENOMEM;
     uint32_t lo = 0;
@@ -970,12 +980,63 @@ static scout_rc fuse_dense(qrun *r, const int8_t *q, float qscale, size_t depth)
                 free(hits);
                 return SCOUT_ENOMEM;
             }
-            c->drank = (int)j + 1;
+            c->drank = -1;
             c->dsim = hits[j].sim;
         }
         lo = hi;
     }
     free(hits);
+    return SCOUT_OK;
+}
+
+/* Ranks every candidate that has a vector by similarity, per kind. A
+ * lexical candidate outside the dense top list still gets its true
+ * similarity (one dot product), so it is ranked after the dense hits
+ * instead of getting no dense term at all: without that, any document in
+ * both lists outranked the lexical #1 whatever its similarity. */
+static scout_rc rank_dense(qrun *r, const int8_t *q, float qscale)
+{
+    scout_search *s = r->s;
+    dense_ord *ord = malloc((r->n ? r->n : 1) * sizeof *ord);
+    if (!ord) return SCOUT_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        cand *c = &r->c[i];
+        if (c->drank != -1 && !scout_dense_sim(s->dense, q, qscale, c->doc, &c->dsim)) continue;
+        ord[n++] = (dense_ord){s->ix.docs[c->doc].kind, c->dsim, c->doc, i};
+    }
+    qsort(ord, n, sizeof *ord, cmp_dense_ord);
+    /* Equal similarities share the middle of their places (1, 3, 3, 3, 5): a
+     * model that cannot tell documents apart must not reorder them, nor lift
+     * a whole block of equals to its best place. */
+    int pos = 0;
+    for (size_t j = 0; j < n;) {
+        if (j == 0 || ord[j].kind != ord[j - 1].kind) pos = 0;
+        size_t e = j + 1;
+        while (e < n && ord[e].kind == ord[j].kind && ord[e].sim == ord[j].sim) e++;
+        int first = pos + 1, last = pos + (int)(e - j);
+        for (size_t x = j; x < e; x++) r->c[ord[x].cand].drank = (first + last) / 2;
+        pos = last;
+        j = e;
+    }
+    free(ord);
+    return SCOUT_OK;
+}
+
+/* Fuses the lexical candidates with the exact dense top-`depth` of every
+ * kind searched. Both rankings hold only documents the asker may read.
+ * score = 1/(60 + lexical rank) + prior/(60 + dense rank): the lexical
+ * ranking already carries the static priors, the dense one gets them as a
+ * weight so a deprecated copy's vector cannot lift it back up. */
+static scout_rc fuse_dense(qrun *r, const int8_t *q, float qscale, size_t depth)
+{
+    scout_search *s = r->s;
+    sort_cands(r);
+    int per[SCOUT_SEARCH_KIND_COUNT] = {0};
+    for (size_t i = 0; i < r->n; i++) r->c[i].lrank = ++per[s->ix.docs[r->c[i].doc].kind];
+    scout_rc rc = add_dense_hits(r, q, qscale, depth);
+    if (!rc) rc = rank_dense(r, q, qscale);
+    if (rc) return rc;
     for (size_t i = 0; i < r->n; i++) {
         cand *c = &r->c[i];
         double prior = s->ix.docs[c->doc].prior;

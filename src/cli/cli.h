@@ -12,6 +12,8 @@
 #include "catalog/catalog.h"
 #include "catalog/layers.h"
 #include "guard/identity.h"
+#include "search/dense.h"
+#include "search/embed.h"
 #include "search/search.h"
 
 typedef struct cli {
@@ -73,7 +75,26 @@ void cli_progress_done(cli *c);
 typedef struct cli_index_result {
     scout_index_report layers;
     scout_search_update_stats search;
+    /* dense vectors: ran only when llm.embeddings_model is configured; a
+     * failure leaves search lexical and is reported, not fatal */
+    bool dense_ran;
+    scout_dense_update_stats dense;
+    char dense_error[SCOUT_ERR_MSG_MAX];
 } cli_index_result;
+
+/* The embedder dense retrieval uses when llm.embeddings_model is set. */
+typedef struct cli_embed {
+    struct scout_llm *llm; /* owned; NULL when embeddings are not configured */
+    scout_embedder e;
+} cli_embed;
+
+/* Opens the configured embedder into *out (zeroed, llm NULL, when no
+ * embeddings model is configured: not an error). Close with cli_embed_close. */
+scout_rc cli_embed_open(cli *c, cli_embed *out);
+void cli_embed_close(cli_embed *e);
+
+/* The embedder to hand to search, or NULL when embeddings are off. */
+const scout_embedder *cli_embed_get(const cli_embed *e);
 
 /* Runs `scout index` for the layers in mask with progress output, then
  * brings the search index up to date. */

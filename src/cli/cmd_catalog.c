@@ -16,6 +16,26 @@ static void index_progress(void *ud, const scout_index_progress *p)
     cli_progress(c, p->skipped ? "index (unchanged)" : "index", p->done, p->total, p->fqname);
 }
 
+/* Embeds new and changed search documents when an embeddings model is
+ * configured. The lexical index is complete by now, so a provider failure
+ * (endpoint down, bad key) is reported and leaves search lexical rather than
+ * failing the whole index; the vectors already stored stay valid. */
+static scout_rc index_dense(cli *c, cli_index_result *res)
+{
+    cli_embed emb;
+    scout_rc rc = cli_embed_open(c, &emb);
+    if (!rc && !cli_embed_get(&emb)) return SCOUT_OK;
+    res->dense_ran = true;
+    if (!rc) rc = scout_dense_update(c->cat, cli_embed_get(&emb), &res->dense, &c->err);
+    cli_embed_close(&emb);
+    if (rc == SCOUT_ENOMEM) return rc;
+    if (rc) {
+        snprintf(res->dense_error, sizeof res->dense_error, "%s", c->err.msg);
+        scout_err_clear(&c->err);
+    }
+    return SCOUT_OK;
+}
+
 scout_rc cli_run_index(cli *c, unsigned mask, cli_index_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -30,6 +50,7 @@ scout_rc cli_run_index(cli *c, unsigned mask, cli_index_result *res)
     cli_progress_done(c);
     /* Search reads every layer, so it is brought up to date after all of them. */
     if (!rc) rc = scout_search_index_update(c->cat, &res->search, &c->err);
+    if (!rc) rc = index_dense(c, res);
     return rc;
 }
 
@@ -38,6 +59,17 @@ static json_t *layer_json(const scout_layer_stats *s)
     return json_pack("{s:I, s:I, s:I, s:f}", "files", (json_int_t)s->files, "records",
                      (json_int_t)s->records, "errors", (json_int_t)s->errors, "elapsed_ms",
                      s->elapsed_ms);
+}
+
+static json_t *dense_json(const cli_index_result *res)
+{
+    const scout_dense_update_stats *d = &res->dense;
+    json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:f}", "embedded", (json_int_t)d->embedded,
+                          "unchanged", (json_int_t)(d->unchanged + d->rehashed), "removed",
+                          (json_int_t)d->removed, "calls", (json_int_t)d->calls, "documents",
+                          (json_int_t)d->docs, "elapsed_ms", d->elapsed_ms);
+    if (res->dense_error[0]) json_object_set_new(o, "error", json_string(res->dense_error));
+    return o;
 }
 
 json_t *cli_index_report_json(const cli_index_result *res)
@@ -64,6 +96,7 @@ json_t *cli_index_report_json(const cli_index_result *res)
                                   (json_int_t)s->docs, "added", (json_int_t)s->added, "changed",
                                   (json_int_t)s->changed, "unchanged", (json_int_t)s->unchanged,
                                   "removed", (json_int_t)s->removed, "elapsed_ms", s->elapsed_ms));
+    if (res->dense_ran) json_object_set_new(o, "dense", dense_json(res));
     json_object_set_new(o, "elapsed_ms", json_real(rep->elapsed_ms));
     return o;
 }
@@ -71,6 +104,9 @@ json_t *cli_index_report_json(const cli_index_result *res)
 scout_rc cli_print_index_report(cli *c, const cli_index_result *res)
 {
     const scout_index_report *rep = &res->layers;
+    if (res->dense_error[0])
+        fprintf(stderr, "scout: dense vectors not updated: %s; search stays lexical\n",
+                res->dense_error);
     if (c->json) return cli_print_json(c, cli_index_report_json(res));
     if (c->quiet) return SCOUT_OK;
     if (rep->ran[SCOUT_LAYER_SCHEMA]) {
@@ -91,6 +127,12 @@ scout_rc cli_print_index_report(cli *c, const cli_index_result *res)
     printf("%-10s %zu documents: %zu new, %zu changed, %zu unchanged, %zu removed (%.1f s)\n",
            "search", ss->docs, ss->added, ss->changed, ss->unchanged, ss->removed,
            ss->elapsed_ms / 1000.0);
+    if (res->dense_ran && !res->dense_error[0])
+        printf("%-10s %zu documents: %zu embedded in %zu calls, %zu unchanged, %zu removed "
+               "(%.1f s)\n",
+               "dense", res->dense.docs, res->dense.embedded, res->dense.calls,
+               res->dense.unchanged + res->dense.rehashed, res->dense.removed,
+               res->dense.elapsed_ms / 1000.0);
     return SCOUT_OK;
 }
 

@@ -88,11 +88,23 @@ static scout_rc run_search(cli *c, int argc, char **argv)
     if (rc) return rc;
     pol = scout_grants_search_policy(g, &who, &scope);
     o.policy = &pol;
+    /* With an embeddings model configured, the question is embedded and the
+     * dense ranking fused in; the JSON's "dense" field says how it went. */
+    cli_embed emb;
+    if (cli_embed_open(c, &emb)) {
+        /* an unreachable endpoint costs the dense half, not the answer */
+        fprintf(stderr, "scout: dense retrieval off: %s; lexical only\n", c->err.msg);
+        scout_err_clear(&c->err);
+    }
+    o.embedder = cli_embed_get(&emb);
     scout_search *s = NULL;
     scout_search_results *res = NULL;
     rc = scout_search_open(c->cat, &s, &c->err);
     if (!rc) rc = scout_search_query(s, question, &o, &res, &c->err);
     if (!rc) {
+        const char *dense = scout_search_results_dense(res);
+        if (dense && !strncmp(dense, "off", 3))
+            fprintf(stderr, "scout: dense retrieval %s\n", dense);
         if (c->json)
             rc = cli_print_json(c, scout_search_results_json(res));
         else
@@ -100,6 +112,7 @@ static scout_rc run_search(cli *c, int argc, char **argv)
     }
     scout_search_results_free(res);
     scout_search_close(s);
+    cli_embed_close(&emb);
     return rc;
 }
 

@@ -28,8 +28,9 @@ typedef struct temb {
     const char *model;
     size_t dims;
     size_t calls, texts;
-    int fail;   /* every call fails */
-    int random; /* pseudo-random unit vector per text instead of words */
+    int fail;     /* every call fails */
+    int random;   /* pseudo-random unit vector per text instead of words */
+    int constant; /* the same vector for every text: a model that sees no difference */
 } temb;
 
 /* Words a real model would relate and the lexical index does not. */
@@ -81,7 +82,12 @@ static scout_rc t_embed(void *ud, const char *const *texts, size_t n, float *out
     if (t->fail) return scout_err_set(err, SCOUT_EIO, "embeddings endpoint unreachable (test)");
     t->texts += n;
     memset(out, 0, n * dims * sizeof *out);
-    for (size_t i = 0; i < n; i++) (t->random ? rnd : bow)(texts[i], out + i * dims, dims);
+    for (size_t i = 0; i < n; i++) {
+        if (t->constant)
+            for (size_t d = 0; d < dims; d++) out[i * dims + d] = d % 2 ? 0.5f : -0.25f;
+        else
+            (t->random ? rnd : bow)(texts[i], out + i * dims, dims);
+    }
     return SCOUT_OK;
 }
 
@@ -260,7 +266,7 @@ static bool refuse_even(void *ud, uint32_t doc)
 
 Test(dense, exact_search_returns_the_true_nearest_neighbours)
 {
-    temb t = {"random-test", 96, 0, 0, 0, 1};
+    temb t = {"random-test", 96, 0, 0, 0, 1, 0};
     scout_dense_update_stats st;
     dense_update(&t, &st);
     sindex ix;
@@ -340,7 +346,7 @@ Test(dense, exact_search_returns_the_true_nearest_neighbours)
 
 Test(dense, only_changed_documents_are_re_embedded)
 {
-    temb t = {"bow-test", 256, 0, 0, 0, 0};
+    temb t = {"bow-test", 256, 0, 0, 0, 0, 0};
     scout_dense_update_stats st;
     dense_update(&t, &st);
     cr_assert_eq(st.docs, 15);
@@ -385,7 +391,7 @@ Test(dense, only_changed_documents_are_re_embedded)
     cr_assert_eq(t.calls, 0);
 
     /* Another model: every vector is replaced, never mixed. */
-    temb t2 = {"bow-test-2", 128, 0, 0, 0, 0};
+    temb t2 = {"bow-test-2", 128, 0, 0, 0, 0, 0};
     dense_update(&t2, &st);
     cr_assert_eq(st.removed, 14);
     cr_assert_eq(t2.texts, 14);
@@ -406,7 +412,7 @@ Test(dense, only_changed_documents_are_re_embedded)
 
 Test(dense, fusion_lifts_a_document_lexical_search_ranks_low)
 {
-    temb t = {"bow-test", 256, 0, 0, 0, 0};
+    temb t = {"bow-test", 256, 0, 0, 0, 0, 0};
     scout_dense_update_stats st;
     dense_update(&t, &st);
     scout_search *s = NULL;
@@ -457,9 +463,36 @@ static bool hide_target(void *ud, const char *fq)
     return strcmp(fq, TARGET) != 0;
 }
 
+/* Every lexical candidate gets its true dense rank, and equal similarities
+ * share one: an embedder that cannot tell the documents apart leaves the
+ * lexical order as it was (before, a document missing from the dense list,
+ * or ranked later among equals, was overtaken). */
+Test(dense, an_uninformative_model_leaves_the_lexical_order_alone)
+{
+    temb t = {"const-test", 64, 0, 0, 0, 0, 1};
+    scout_dense_update_stats st;
+    dense_update(&t, &st);
+    scout_search *s = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_search_open(g_cat, &s, &err), SCOUT_OK, "%s", err.msg);
+    scout_embedder e = embedder(&t);
+    const char *question = "refunds and payments per month by region";
+    scout_search_results *lex = query(s, question, NULL, NULL, 8);
+    scout_search_results *fused = query(s, question, &e, NULL, 8);
+    cr_assert_not_null(scout_search_results_dense(fused));
+    size_t n = scout_search_results_count(lex);
+    cr_assert_geq(n, 5, "the question should match several tables");
+    for (size_t i = 0; i < n && i < scout_search_results_count(fused); i++)
+        cr_assert_str_eq(scout_search_results_hit(fused, i)->key,
+                         scout_search_results_hit(lex, i)->key, "rank %zu changed", i + 1);
+    scout_search_results_free(lex);
+    scout_search_results_free(fused);
+    scout_search_close(s);
+}
+
 Test(dense, pruned_tables_never_enter_the_dense_ranking)
 {
-    temb t = {"bow-test", 256, 0, 0, 0, 0};
+    temb t = {"bow-test", 256, 0, 0, 0, 0, 0};
     scout_dense_update_stats st;
     dense_update(&t, &st);
     scout_search *s = NULL;
@@ -514,13 +547,13 @@ Test(dense, without_an_embedder_results_are_the_lexical_results)
     for (size_t i = 0; i < NQ; i++) before[i] = results_text(s0, qs[i], NULL);
     scout_search_close(s0);
 
-    temb t = {"bow-test", 256, 0, 0, 0, 0};
+    temb t = {"bow-test", 256, 0, 0, 0, 0, 0};
     scout_dense_update_stats st;
     dense_update(&t, &st);
     scout_search *s = NULL;
     cr_assert_eq(scout_search_open(g_cat, &s, &err), SCOUT_OK, "%s", err.msg);
     scout_embedder e = embedder(&t);
-    temb broken = {"bow-test", 256, 0, 0, 1, 0};
+    temb broken = {"bow-test", 256, 0, 0, 1, 0, 0};
     scout_embedder eb = embedder(&broken);
     for (size_t i = 0; i < NQ; i++) {
         scout_search_results_free(query(s, qs[i], &e, NULL, 10)); /* dense loaded and used */
@@ -538,7 +571,7 @@ Test(dense, without_an_embedder_results_are_the_lexical_results)
               scout_search_results_dense(r));
     scout_search_results_free(r);
     /* An embedder whose model has no stored vectors says so and stays lexical. */
-    temb other = {"never-indexed", 256, 0, 0, 0, 0};
+    temb other = {"never-indexed", 256, 0, 0, 0, 0, 0};
     scout_embedder eo = embedder(&other);
     r = query(s, qs[0], &eo, NULL, 10);
     cr_assert(strstr(scout_search_results_dense(r), "no vectors stored for model never-indexed"));

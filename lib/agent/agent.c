@@ -52,6 +52,12 @@ const atomic_bool *agent_cancel_flag(const agent_run *r)
     return r->o->llm ? scout_llm_cancel_flag(r->o->llm) : NULL;
 }
 
+const scout_embedder *agent_embedder(scout_llm *llm, scout_embedder *buf)
+{
+    scout_err e = {0};
+    return llm && scout_llm_embedder(llm, buf, &e) == SCOUT_OK ? buf : NULL;
+}
+
 bool agent_cancelled(const agent_run *r)
 {
     return (r->o->llm && scout_llm_cancelled(r->o->llm)) ||
@@ -604,6 +610,8 @@ scout_rc scout_agent_ask(const char *question, const scout_agent_opts *o, scout_
         o->llm ? NULL : o->on_event; /* with a model the agent's stream is the one shown */
     ao.event_ud = o->event_ud;
     ao.cancel = o->cancel ? o->cancel : o->llm ? scout_llm_cancel_flag(o->llm) : NULL;
+    scout_embedder emb;
+    ao.embedder = agent_embedder(o->llm, &emb);
     scout_ask_answer *ans = NULL;
     scout_err e2 = {0};
     scout_rc rc = scout_ask_run(question, &ao, &ans, o->llm ? &e2 : err);

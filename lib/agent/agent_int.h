@@ -38,6 +38,11 @@ typedef struct agent_run {
 /* The flag that stops this run's statements (opts.cancel or the model's). */
 const atomic_bool *agent_cancel_flag(const agent_run *r);
 
+/* The model handle's embedder for dense retrieval, written into *buf, or
+ * NULL when no llm or no embeddings_model is configured (search stays
+ * lexical). */
+const scout_embedder *agent_embedder(scout_llm *llm, scout_embedder *buf);
+
 /* True when the user asked to stop (either flag). */
 bool agent_cancelled(const agent_run *r);
 

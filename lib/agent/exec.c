@@ -108,6 +108,8 @@ static json_t *tool_search(agent_run *r, json_t *args)
     so.k = SEARCH_K;
     so.who = r->o->who;
     so.policy = &r->search_policy;
+    scout_embedder emb;
+    so.embedder = agent_embedder(r->o->llm, &emb);
     scout_search_results *res = NULL;
     scout_err e = {0};
     if (scout_search_query(r->search, json_string_value(json_object_get(args, "query")), &so, &res,

@@ -164,3 +164,40 @@ Test(dense, an_unreachable_endpoint_leaves_search_lexical, .init = acme_home, .f
     cr_assert(strstr(r.err, "dense retrieval off") != NULL, "one-line notice: %s", r.err);
     proc_result_free(&r);
 }
+
+static bool embedded_text(const char *needle)
+{
+    json_t *reqs = fake_server_requests(&srv);
+    bool found = false;
+    size_t i;
+    json_t *r;
+    json_array_foreach(reqs, i, r)
+    {
+        const char *path = json_string_value(json_object_get(r, "path"));
+        if (!path || !strstr(path, "/embeddings")) continue;
+        char *body = json_dumps(json_object_get(r, "body"), JSON_COMPACT);
+        found |= body && strstr(body, needle) != NULL;
+        free(body);
+    }
+    json_decref(reqs);
+    return found;
+}
+
+/* With a model, both the deterministic first pass (discovery) and the
+ * agent's search tool embed what they search for. */
+Test(dense, the_agent_searches_with_the_dense_half_too, .init = acme_home, .fini = teardown,
+     .timeout = 120)
+{
+    fake_server_start(
+        &srv, "{\"embedding_dims\": 32, \"steps\": ["
+              "{\"tool_calls\": [{\"id\": \"c1\", \"name\": \"search\", \"arguments\":"
+              " \"{\\\"query\\\":\\\"plus subscriber counts\\\",\\\"kinds\\\":\\\"tables\\\"}\"}]},"
+              "{\"text\": \"I could not find anything odd.\"}]}");
+    configure(srv.base_url);
+    json_decref(index_json());
+    proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "ask",
+                                "is anything odd in the data?", NULL);
+    proc_result_free(&r); /* how the model ends does not matter here */
+    cr_assert(embedded_text("is anything odd in the data?"), "discovery embedded the question");
+    cr_assert(embedded_text("plus subscriber counts"), "the search tool embedded its query");
+}

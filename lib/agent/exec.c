@@ -28,8 +28,9 @@
 #define NUMBERS_KEPT 200 /* numeric cells remembered per result for the sanity check */
 #define FANOUT_ROWS  1000
 
-scout_rc agent_audit(agent_run *r, const char *kind, const char *source, const char *text,
-                     bool allowed, const char *reason, int64_t rows, double ms)
+static scout_rc audit_entry(agent_run *r, const char *kind, const char *source, const char *text,
+                            bool allowed, const char *status, const char *reason, int64_t rows,
+                            double ms)
 {
     scout_audit_entry e = {0};
     e.user = r->o->who->user;
@@ -38,10 +39,26 @@ scout_rc agent_audit(agent_run *r, const char *kind, const char *source, const c
     e.kind = kind;
     e.text = text;
     e.allowed = allowed;
+    e.status = status;
     e.reason = reason;
     e.rows = rows;
     e.duration_ms = ms;
     return scout_audit_record(r->audit, &e, NULL, r->err);
+}
+
+scout_rc agent_audit(agent_run *r, const char *kind, const char *source, const char *text,
+                     bool allowed, const char *reason, int64_t rows, double ms)
+{
+    return audit_entry(r, kind, source, text, allowed, NULL, reason, rows, ms);
+}
+
+/* A statement that ran (or was stopped): its status says how it ended, as
+ * the offline path records it ("limit", "timeout", "error", ...). */
+static scout_rc audit_statement(agent_run *r, const char *source, const char *sql, scout_rc outcome,
+                                const char *reason, int64_t rows, double ms)
+{
+    return audit_entry(r, "sql", source, sql, outcome != SCOUT_EDENIED,
+                       scout_audit_status_of(outcome), reason, rows, ms);
 }
 
 static json_t *tool_error(const char *msg, const char *fix)
@@ -359,8 +376,8 @@ static json_t *execute(agent_run *r, const query_req *q, json_t *tables, bool ha
         snprintf(why, sizeof why, "guard refused a read of %s.%s.%s%s%s", denied.source,
                  denied.schema, denied.table, denied.column[0] ? "." : "", denied.column);
     bool ok = rc == SCOUT_OK || rc == SCOUT_ELIMIT;
-    if (agent_audit(r, "sql", q->source, q->sql, rc != SCOUT_EDENIED, why[0] ? why : e.msg,
-                    (int64_t)st.rows, st.elapsed_ms)) {
+    if (audit_statement(r, q->source, q->sql, rc, why[0] ? why : e.msg, (int64_t)st.rows,
+                        st.elapsed_ms)) {
         scout_result_free(res);
         return tool_error("the audit log could not be written; nothing was run", NULL);
     }

@@ -318,11 +318,7 @@ static scout_rc audit_action(ask_run *r, const char *kind, const char *text, dou
     e.duration_ms = ms;
     e.rows = rows;
     e.allowed = outcome != SCOUT_EDENIED;
-    e.status = !outcome                    ? "ok"
-               : outcome == SCOUT_EDENIED  ? "denied"
-               : outcome == SCOUT_ELIMIT   ? "limit"
-               : outcome == SCOUT_ETIMEOUT ? "timeout"
-                                           : "error";
+    e.status = scout_audit_status_of(outcome);
     e.reason = reason;
     scout_err aerr = {0};
     if (scout_audit_record(r->o->audit, &e, NULL, &aerr))
@@ -709,6 +705,32 @@ static void run_cleanup(ask_run *r)
     scout_event_stream_free(&r->ev);
 }
 
+/* "; closest you can read: A, B" — the asker's own best candidates that
+ * bind the whole question (nothing left unplaced) (they came from the asker's pruned discovery, so
+ * naming them reveals nothing), or "" when there are none. */
+static void readable_alternatives(const ask_run *r, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (!r->disc) return;
+    size_t used = 0, named = 0;
+    for (size_t i = 0; i < r->disc->n && named < 2; i++) {
+        const scout_candidate *c = &r->disc->c[i];
+        /* only tables that place every word, and none a data team would warn
+         * against: deprecated, raw/staging layers, personal sandboxes */
+        if (!c->query || c->fit.missing || c->sig.trust == SCOUT_TIER_DEPRECATED ||
+            c->sig.staging || strstr(c->table, ".sandbox."))
+            continue;
+        int w = snprintf(out + used, cap - used, "%s%s",
+                         named ? ", " : "; closest you can read: ", c->table);
+        if (w < 0 || (size_t)w >= cap - used) {
+            out[used] = '\0';
+            break;
+        }
+        used += (size_t)w;
+        named++;
+    }
+}
+
 /* When the tables the asker may read do not answer the question well, looks
  * at every table: if one the asker may not read would, the honest answer is
  * "you don't have access; ask X" — naming whom to ask, never the table. */
@@ -736,10 +758,12 @@ static scout_rc step_access(ask_run *r, scout_err *err)
         size_t n = strcspn(best->table, ".");
         snprintf(source, sizeof source, "%.*s", (int)(n < 127 ? n : 127), best->table);
         const char *contact = scout_grants_contact(r->grants, source, NULL, NULL);
+        char alt[256];
+        readable_alternatives(r, alt, sizeof alt);
         rc = scout_err_set(err, SCOUT_EDENIED,
                            "you don't have access to the data this question needs (source "
-                           "'%s'); ask %s for access",
-                           source, contact ? contact : "a scout admin");
+                           "'%s'); ask %s for access%s",
+                           source, contact ? contact : "a scout admin", alt);
         audit_action(r, "question", r->a->question, 0, -1, SCOUT_EDENIED, err->msg, NULL);
     }
     scout_discovery_free(all);

@@ -190,6 +190,15 @@ static void bounded(const char *s, char *out, size_t cap)
     scout_strlcpy(out + keep, tail, cap - keep);
 }
 
+const char *scout_audit_status_of(scout_rc outcome)
+{
+    return !outcome                    ? "ok"
+           : outcome == SCOUT_EDENIED  ? "denied"
+           : outcome == SCOUT_ELIMIT   ? "limit"
+           : outcome == SCOUT_ETIMEOUT ? "timeout"
+                                       : "error";
+}
+
 static const char *default_status(const scout_audit_entry *e)
 {
     if (e->status && *e->status) return e->status;

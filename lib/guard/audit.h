@@ -62,6 +62,10 @@ void scout_audit_close(scout_audit *a);
  * (cap bytes). SCOUT_ELIMIT when it does not fit. */
 scout_rc scout_audit_path(const char *home_dir, char *out, size_t cap, scout_err *err);
 
+/* The status a statement's outcome is recorded with: "ok", "denied",
+ * "limit", "timeout" or "error" (every front-end maps outcomes the same way). */
+const char *scout_audit_status_of(scout_rc outcome);
+
 /* Appends one record, chained to the last, and commits it durably before
  * returning (synchronous=FULL). *id_out (may be NULL) gets its id. A failure
  * here means the action must not be shown: callers treat it as fatal. */

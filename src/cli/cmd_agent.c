@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "ask/results.h"
 #include "base/buf.h"
 #include "cli.h"
+#include "guard/grants.h"
 #include "llm/llm.h"
 #include "render/report.h"
 
@@ -58,24 +60,49 @@ static scout_rc open_store(cli *c, scout_session_store **st)
     return scout_session_store_open(c->home.sessions, st, &c->err);
 }
 
-static int print_session(void *ud, const scout_session_row *r)
+/* What listing sessions needs: where to print, and who asks under which
+ * grants (a session that read a table since revoked is marked, not shown). */
+typedef struct session_list {
+    cli *c;
+    json_t *all; /* --json: the collected rows */
+    scout_session_store *st;
+    const scout_grants *grants;
+    const scout_principal *who;
+} session_list;
+
+/* "" when the asker may still read everything the session looked at, else
+ * the refusal ("you no longer have access to T; ...") in msg. */
+static void session_access(const session_list *l, const scout_session_row *r, scout_err *msg)
 {
-    cli *c = ud;
-    if (c->json) return 0;
-    printf("%-18s %-11s %3lld steps %7lld tok  %-4s  %s  %.60s\n", r->id, r->status,
-           (long long)r->step, (long long)(r->prompt_tokens + r->completion_tokens),
-           r->grade ? r->grade : "-", r->updated_at ? r->updated_at : "", r->question);
-    return 0;
+    scout_session_row full = {0};
+    scout_err e = {0};
+    memset(msg, 0, sizeof *msg);
+    if (scout_session_load(l->st, r->id, l->who->user, &full, &e) == SCOUT_OK)
+        scout_results_check_session(l->grants, l->who, r->id, full.state, NULL, msg);
+    scout_session_row_free(&full);
 }
 
-static int collect_session(void *ud, const scout_session_row *r)
+static int list_session(void *ud, const scout_session_row *r)
 {
-    json_array_append_new(
-        ud, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:f, s:s?, s:s}", "id", r->id, "question",
-                      r->question, "status", r->status, "steps", (json_int_t)r->step,
+    session_list *l = ud;
+    scout_err denied;
+    session_access(l, r, &denied);
+    if (l->all) {
+        json_array_append_new(
+            l->all,
+            json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:f, s:s?, s:s, s:b, s:s?}", "id", r->id,
+                      "question", r->question, "status", r->status, "steps", (json_int_t)r->step,
                       "prompt_tokens", (json_int_t)r->prompt_tokens, "completion_tokens",
                       (json_int_t)r->completion_tokens, "cost", r->cost, "grade", r->grade,
-                      "updated_at", r->updated_at ? r->updated_at : ""));
+                      "updated_at", r->updated_at ? r->updated_at : "", "access", !denied.code,
+                      "no_access", denied.code ? denied.msg : NULL));
+        return 0;
+    }
+    printf("%-18s %-11s %3lld steps %7lld tok  %-4s  %s  %.60s%s%s%s\n", r->id, r->status,
+           (long long)r->step, (long long)(r->prompt_tokens + r->completion_tokens),
+           r->grade ? r->grade : "-", r->updated_at ? r->updated_at : "", r->question,
+           denied.code ? "  (no access: " : "", denied.code ? denied.msg : "",
+           denied.code ? ")" : "");
     return 0;
 }
 
@@ -84,16 +111,17 @@ static scout_rc run_sessions(cli *c, int argc, char **argv)
     if (argc > 1) return cli_usage_error(c, "sessions", "takes no arguments");
     scout_principal who;
     scout_session_store *st = NULL;
+    struct scout_grants *g = NULL;
     scout_rc rc = cli_principal(c, &who);
+    if (!rc) rc = cli_grants(c, &g);
     if (!rc) rc = open_store(c, &st);
     if (rc) return rc;
-    json_t *all = json_array();
+    session_list l = {c, c->json ? json_array() : NULL, st, g, &who};
     /* Only the asker's own sessions, admins included: --as shows another's. */
-    rc = scout_session_list(st, who.user, 0, c->json ? collect_session : print_session,
-                            c->json ? (void *)all : (void *)c, &c->err);
+    rc = scout_session_list(st, who.user, 0, list_session, &l, &c->err);
     scout_session_store_close(st);
-    if (!rc && c->json) return cli_print_json(c, all);
-    json_decref(all);
+    if (!rc && l.all) return cli_print_json(c, l.all);
+    json_decref(l.all);
     return rc;
 }
 

@@ -687,6 +687,36 @@ Test(agent, a_cancel_stops_a_running_statement_within_a_second_and_leaves_the_ca
     scout_agent_answer_free(a);
 }
 
+static int count_timeout_sql(void *ud, const scout_audit_row *r)
+{
+    if (!strcmp(r->kind, "sql") && r->status && !strcmp(r->status, "timeout")) ++*(int *)ud;
+    return 0;
+}
+
+/* A statement the time limit stops is on record as "timeout", as the offline
+ * path records it, not as an ordinary success. */
+Test(agent, a_statement_stopped_by_the_time_limit_is_audited_as_timeout, .init = acme_home,
+     .fini = teardown, .timeout = 120)
+{
+    json_t *slow = call("c4", "run_sql",
+                        "{\"source\":\"finance\",\"sql\":\"" SLOW_SQL "\",\"purpose\":\"count\"}");
+    json_t *give_up = json_pack("{s:s}", "text", "The count took too long.");
+    start(json_pack("[o, o, o, o]", SEARCH, CHOOSE, slow, give_up), "raj.patel");
+    cfg->limits.timeout_ms = 300;
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    scout_agent_run("net revenue by region", &o, &a, &err);
+    char path[700];
+    snprintf(path, sizeof path, "%s/audit.db", home);
+    scout_audit *au = NULL;
+    cr_assert_eq(scout_audit_open(path, &au, &err), SCOUT_OK);
+    int n = 0;
+    cr_assert_eq(scout_audit_list(au, NULL, count_timeout_sql, &n, &err), SCOUT_OK);
+    cr_assert_eq(n, 1, "the stopped statement is audited with status timeout");
+    scout_audit_close(au);
+    scout_agent_answer_free(a);
+}
 Test(agent, a_cancel_flag_without_a_model_stops_the_deterministic_query, .init = acme_home,
      .fini = teardown)
 {

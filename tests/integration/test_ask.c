@@ -260,3 +260,19 @@ Test(ask, injection_in_questions_changes_nothing_and_is_on_record, .init = acme_
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     proc_result_free(&r);
 }
+
+/* A question only a hidden table answers well: refused with whom to ask,
+ * and the closest tables the asker CAN read are offered — never a hidden one. */
+Test(ask, refusal_offers_the_closest_tables_the_asker_may_read, .init = acme_home,
+     .fini = remove_home)
+{
+    proc_result r =
+        proc_scoutv("--home", home, "--as", "jonas.weber", "ask", "refunds last month", NULL);
+    cr_assert_eq(r.status, 1, "refused: %s%s", r.out, r.err);
+    cr_assert(strstr(r.err, "ask #finance-data for access") != NULL, "%s", r.err);
+    const char *alt = strstr(r.err, "closest you can read: ");
+    cr_assert_not_null(alt, "offers what jonas may read: %s", r.err);
+    cr_assert(strstr(alt, "product.") != NULL, "%s", alt);
+    cr_assert_null(strstr(r.err, "finance."), "never names a finance table: %s", r.err);
+    proc_result_free(&r);
+}

@@ -588,3 +588,32 @@ Test(agent_cli, scout_ask_streams_the_agents_steps_as_events, .init = acme_home,
     json_decref(first);
     proc_result_free(&r);
 }
+
+/* A session that read a table the asker has since lost is marked in the
+ * listing (and cannot be opened), never shown as if nothing changed. */
+Test(agent_cli, sessions_mark_one_whose_table_was_revoked, .init = acme_home, .fini = teardown,
+     .timeout = 120)
+{
+    start(json_pack("[o, o, o, o]", SEARCH, CHOOSE, RUN("c4", SQL_REGION),
+                    FINISH("c6", "NA leads.")));
+    proc_result r = proc_scoutv("--home", home, "--as", "raj.patel", "ask", QUESTION, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "raj.patel", "sessions", NULL);
+    cr_assert_null(strstr(r.out, "no access"), "%s", r.out);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "grant", "finance", "--user", "raj.patel", "--deny", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "raj.patel", "sessions", NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "(no access: you no longer have access to finance.") != NULL, "%s",
+              r.out);
+    proc_result_free(&r);
+    r = proc_scoutv("--home", home, "--as", "raj.patel", "sessions", "--json", NULL);
+    json_t *all = json_loads(r.out, 0, NULL);
+    cr_assert_eq(json_array_size(all), 1);
+    cr_assert(json_is_false(json_object_get(json_array_get(all, 0), "access")), "%s", r.out);
+    json_decref(all);
+    proc_result_free(&r);
+}

@@ -378,6 +378,42 @@ static bool on_semi_table(const cctx *c, const char *fq)
     return false;
 }
 
+/* The period label a text-period column uses for the period holding date d:
+ * 'YYYY-MM' for months, 'YYYY-Qn' for quarters. */
+static void text_period(scout_grain holds, const char *d, char out[16])
+{
+    if (holds == SCOUT_GRAIN_QUARTER)
+        snprintf(out, 16, "%.4s-Q%d", d, ((atoi(d + 5) + 11) % 12) / 3 + 1);
+    else
+        snprintf(out, 16, "%.7s", d);
+}
+
+/* A period on a column of text periods ("2026-10" months): the labels of
+ * the periods holding start and end, compared as strings (they sort in time
+ * order); one period is an equality, as people write it. */
+static scout_rc emit_text_range(cctx *c, const char *x, const char *start, const char *end,
+                                scout_buf *b)
+{
+    char lo[16] = "", hi[16] = "";
+    scout_grain h = c->q->time.holds;
+    if (start) text_period(h, start, lo);
+    if (end) text_period(h, end, hi);
+    scout_rc rc = scout_buf_puts(b, x);
+    if (rc != SCOUT_OK) return bufrc(c, rc);
+    if (start && end && strcmp(lo, hi) == 0) {
+        rc = scout_buf_puts(b, " = ");
+        return rc == SCOUT_OK ? scout_dialect_string(c->d, lo, b, c->err) : bufrc(c, rc);
+    }
+    if (start && end) {
+        rc = scout_buf_puts(b, " BETWEEN ");
+        if (rc == SCOUT_OK) rc = scout_dialect_string(c->d, lo, b, c->err);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, " AND ");
+        return rc == SCOUT_OK ? scout_dialect_string(c->d, hi, b, c->err) : bufrc(c, rc);
+    }
+    rc = scout_buf_puts(b, start ? " >= " : " <= ");
+    return rc == SCOUT_OK ? scout_dialect_string(c->d, start ? lo : hi, b, c->err) : bufrc(c, rc);
+}
+
 /* WHERE: the period, the query's filters, semi-joins, a compared member and
  * the curated filters of the metrics. */
 static scout_rc emit_where(cctx *c, const char *start, const char *end,
@@ -389,7 +425,9 @@ static scout_rc emit_where(cctx *c, const char *start, const char *end,
         char *x = colref_str(c, c->q->table, c->time_col);
         if (!x) return nomem(c);
         rc = cond_sep(b, &first);
-        if (rc == SCOUT_OK) rc = scout_dialect_date_range(c->d, x, start, end, b, c->err);
+        if (rc == SCOUT_OK) rc = c->q->time.holds != SCOUT_GRAIN_NONE
+                                    ? emit_text_range(c, x, start, end, b)
+                                    : scout_dialect_date_range(c->d, x, start, end, b, c->err);
         free(x);
     }
     for (size_t i = 0; i < c->q->n_filters && rc == SCOUT_OK; i++) {
@@ -570,7 +608,9 @@ static scout_rc emit_over_time_agg(cctx *c, const char *start, const char *end,
     scout_buf point, inner;
     scout_buf_init(&point, 4096);
     scout_buf_init(&inner, SQL_MAX);
-    scout_rc rc = x ? scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point) : SCOUT_ENOMEM;
+    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE ? scout_buf_puts(&point, x)
+                                                         : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
+                       : SCOUT_ENOMEM;
     free(x);
     if (rc == SCOUT_OK)
         rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, &inner);

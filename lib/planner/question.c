@@ -1513,6 +1513,12 @@ static scout_rc bind_values(binder *b, bool *compare_members)
     scout_semantic *s = b->s;
     bool done[16] = {false};
     *compare_members = false;
+    /* A value said twice ("web vs mobile: ... on web") is one value. */
+    for (size_t i = 0; i < b->n_vals; i++)
+        for (size_t j = i + 1; j < b->n_vals; j++)
+            if (b->vals[j].col == b->vals[i].col && b->vals[j].t == b->vals[i].t &&
+                !strcmp(b->vals[j].value, b->vals[i].value))
+                done[j] = true;
     for (size_t i = 0; i < b->n_vals; i++) {
         if (done[i]) continue;
         size_t n = 0;
@@ -2002,8 +2008,9 @@ static scout_grain auto_grain(const char *start, const char *end)
 }
 
 /* A time column holding months ("2026-10") or quarters ("2026-Q3") as text
- * cannot take date arithmetic; the period becomes a string range on it
- * (which sorts correctly) and a grain becomes the column itself. */
+ * cannot take date arithmetic: the period is placed with time.holds, which
+ * compiles to a string range on the column (labels sort in time order) and
+ * lets comparisons shift whole periods; a grain becomes the column itself. */
 static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char *start,
                                  const char *end, const char *label, scout_grain grain)
 {
@@ -2011,24 +2018,12 @@ static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char 
     const char *col = b->bt->time_col;
     fit->has_time = true;
     if (start[0] && end[0]) {
-        char lo[32], hi[32];
-        if (b->bt->period_text == 7) {
-            snprintf(lo, sizeof lo, "%.7s", start);
-            snprintf(hi, sizeof hi, "%.7s", end);
-        } else {
-            snprintf(lo, sizeof lo, "%.4s-Q%d", start, (atoi(start + 5) - 1) / 3 + 1);
-            snprintf(hi, sizeof hi, "%.4s-Q%d", end, (atoi(end + 5) - 1) / 3 + 1);
-        }
-        bool one = strcmp(lo, hi) == 0;
-        scout_rc rc = push_filter(s, col, one ? SCOUT_OP_EQ : SCOUT_OP_BETWEEN, one ? 1 : 2);
-        if (rc != SCOUT_OK) return rc;
-        scout_sq_filter *f = &s->filters[s->n_filters - 1];
-        f->values[0].kind = SCOUT_VAL_KIND_STRING;
-        if (!(f->values[0].s = dupstr(lo))) return SCOUT_ENOMEM;
-        if (!one) {
-            f->values[1].kind = SCOUT_VAL_KIND_STRING;
-            if (!(f->values[1].s = dupstr(hi))) return SCOUT_ENOMEM;
-        }
+        s->has_time = true;
+        s->time.holds = b->bt->period_text == 7 ? SCOUT_GRAIN_MONTH : SCOUT_GRAIN_QUARTER;
+        if (!(s->time.column = dupstr(col)) || !(s->time.start = dupstr(start)) ||
+            !(s->time.end = dupstr(end)))
+            return SCOUT_ENOMEM;
+        if (label[0] && !(s->time.label = dupstr(label))) return SCOUT_ENOMEM;
     } else if (end[0]) {
         /* "now" on a monthly table: its latest period */
         scout_rc rc = push_filter(s, col, SCOUT_OP_EQ, 1);
@@ -2120,6 +2115,33 @@ static void pick_time_col(binder *b)
             b->bt->time_col = b->bt->cols[c].name;
             return;
         }
+}
+
+/* Counts of active users (DAU, WAU, MAU, "active users") are levels of one
+ * day or week, but across a period people mean the average per time point
+ * ("DAU this week" = the average day), not the last day's value. */
+static bool activity_count(const char *col)
+{
+    static const char *const parts[] = {"active", "dau", "wau", "mau", NULL};
+    for (size_t i = 0; col && parts[i]; i++)
+        if (strstr(col, parts[i])) return true;
+    return false;
+}
+
+/* How the level measures combine over the period: the latest value ("how
+ * many now", "subscribers last month"), or the average per time point for
+ * activity counts over a span. A column of text periods grouped by itself
+ * has one point per group and keeps plain sums. */
+static void set_over_time(binder *b)
+{
+    scout_semantic *s = b->s;
+    if (!s->has_time) return;
+    for (size_t i = 0; i < s->n_dimensions && s->time.holds; i++)
+        if (!strcmp(s->dimensions[i].ref.column, s->time.column)) return;
+    scout_over_time ot = SCOUT_OVER_LAST;
+    if (s->time.start && s->n_measures && activity_count(s->measures[0].ref.column))
+        ot = SCOUT_OVER_AVG;
+    for (size_t i = 0; i < s->n_measures; i++) s->measures[i].over_time = ot;
 }
 
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
@@ -2606,11 +2628,8 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         choose_time_col(&b);
         rc = bind_time(&b, fit, level, grain);
     }
-    if (rc == SCOUT_OK && level && b.s->has_time) {
-        /* levels: latest value per period (or overall); averages stay averages */
-        scout_over_time ot = SCOUT_OVER_LAST;
-        for (size_t i = 0; i < b.s->n_measures; i++) b.s->measures[i].over_time = ot;
-    }
+    /* levels: latest value per period (or overall); averages stay averages */
+    if (rc == SCOUT_OK && level) set_over_time(&b);
     if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);

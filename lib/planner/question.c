@@ -40,6 +40,7 @@ typedef struct qtok {
     double relw[MAX_REL];
     int n_rel;
     bool is_num, money;
+    bool poss; /* written with a possessive "'s" ("Growth's") */
     double num;
     int used;
 } qtok;
@@ -237,8 +238,10 @@ static scout_rc tokenise(scout_question *q, const char *s, size_t len, scout_err
         if (t->w[0] == '$') memmove(t->w, t->w + 1, strlen(t->w));
         /* "year's" → "year": possessives carry no meaning here. */
         if (j + 1 < len && s[j] == '\'' && (s[j + 1] == 's' || s[j + 1] == 'S') &&
-            (j + 2 >= len || !word_byte((unsigned char)s[j + 2])))
+            (j + 2 >= len || !word_byte((unsigned char)s[j + 2]))) {
+            t->poss = true;
             j += 2;
+        }
         i = j;
     }
     if (i < len) return scout_err_set(err, SCOUT_EUSER, "the question has too many words");
@@ -607,10 +610,21 @@ static void find_dims(scout_question *q)
     }
 }
 
+/* "Growth's Plus subscriber count", "how many does growth count": a
+ * possessive, or the subject of do/does/did, is a noun naming someone (a
+ * team), not the change the question asks for. */
+static bool names_a_team(const scout_question *q, size_t i)
+{
+    if (q->t[i].poss) return true;
+    return i > 0 && (tok_is(q, i - 1, "does") || tok_is(q, i - 1, "do") ||
+                     tok_is(q, i - 1, "did") || (i > 1 && tok_is(q, i - 2, "according")));
+}
+
 static void find_comparison(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
         const char *w = q->t[i].w;
+        if (!strcmp(w, "growth") && names_a_team(q, i)) continue;
         if (!strcmp(w, "growth") || !strcmp(w, "grew") || !strcmp(w, "grow") ||
             !strcmp(w, "grown")) {
             q->growth = true;

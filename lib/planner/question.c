@@ -2364,6 +2364,37 @@ static scout_rc bind_rate(binder *b)
     return retarget(b, m, SCOUT_AGG_RATIO, b->bt->cols[num].name, b->bt->cols[den].name);
 }
 
+/* "this November vs last November" while November is in progress: the
+ * current period only has data to the latest date, so both periods run to
+ * date (November 1–24 of each year), not a partial month against a whole
+ * one. Said as an assumption. */
+static scout_rc align_to_date(binder *b)
+{
+    scout_semantic *s = b->s;
+    const char *latest = b->bt->latest;
+    if (strlen(latest) < 10 || !s->time.end || strncmp(s->time.end, latest, 10) <= 0) return SCOUT_OK;
+    if (s->time.start && strncmp(s->time.start, latest, 10) > 0) return SCOUT_OK;
+    char *end = calloc(1, 11);
+    if (!end) return SCOUT_ENOMEM;
+    memcpy(end, latest, 10);
+    free(s->time.end);
+    s->time.end = end;
+    if (s->time.label && s->time.start) {
+        const char *eq = strstr(s->time.label, " = ");
+        char l[200];
+        snprintf(l, sizeof l, "%.*s to date = %s..%s", eq ? (int)(eq - s->time.label) : 0,
+                 s->time.label, s->time.start, end);
+        free(s->time.label);
+        if (!(s->time.label = dupstr(l))) return SCOUT_ENOMEM;
+    }
+    char a[200];
+    snprintf(a, sizeof a,
+             "the current period is in progress: both periods are compared to date, through the "
+             "same day (%s and a year earlier)",
+             end);
+    return push_assumption(s, a);
+}
+
 static scout_rc bind_comparison(binder *b, bool members)
 {
     const scout_question *q = b->q;
@@ -2388,8 +2419,10 @@ static scout_rc bind_comparison(binder *b, bool members)
             return SCOUT_ENOMEM;
     } else if (q->cmp == CMP_PREV)
         s->comparison.type = SCOUT_CMP_PREVIOUS_PERIOD;
-    else if (q->cmp == CMP_YEAR)
+    else if (q->cmp == CMP_YEAR) {
         s->comparison.type = SCOUT_CMP_PREVIOUS_YEAR;
+        return align_to_date(b);
+    }
     else {
         char st[11], en[11], label[160];
         if (!scout_timeexpr_resolve(&q->time2, b->bt->latest, st, en, label, sizeof label) ||

@@ -678,6 +678,32 @@ static void find_comparison(scout_question *q)
     }
 }
 
+/* "Which latency components explain the slowdown", "what regions drove the
+ * drop": the things asked about are a dimension of the comparison, ranked by
+ * their change (largest increase first; largest decrease first for a drop). */
+static void find_drivers(scout_question *q)
+{
+    static const char *const verbs[] = {"explain", "explains", "drove",   "drive",
+                                        "drives",  "caused",   "cause",   "causes",
+                                        "account", "accounts", "contributed", NULL};
+    static const char *const falls[] = {"drop",   "drops",    "decline", "declines", "fall",
+                                        "dip",    "decrease", "slump",   "loss",     NULL};
+    if (q->cmp == CMP_NONE || q->cmp == CMP_MEMBERS || q->n_dims || q->rank) return;
+    for (size_t i = 0; i + 2 < q->n; i++) {
+        if (!tok_is(q, i, "which") && !tok_is(q, i, "what")) continue;
+        size_t v = i + 1;
+        while (v < q->n && v < i + 4 && !tok_any(q, v, verbs) &&
+               (q->t[v].used == U_FREE || q->t[v].used == U_STOP))
+            v++;
+        if (v == i + 1 || v >= q->n || !tok_any(q, v, verbs)) continue;
+        add_dim(q, i + 1, v);
+        q->rank = 1;
+        for (size_t k = v + 1; k < q->n; k++)
+            if (tok_any(q, k, falls)) q->rank = -1;
+        return;
+    }
+}
+
 static void find_fillers(scout_question *q)
 {
     /* Words that carry no table meaning in an analytical question. */
@@ -735,6 +761,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_agg(q);
     find_numeric(q);
     find_fillers(q);
+    find_drivers(q);
     find_dims(q);
     size_t content = 0, wordlike = 0;
     for (size_t i = 0; i < q->n; i++) {
@@ -2459,7 +2486,7 @@ static scout_rc bind_order(binder *b)
         /* "which plan ... most" asks for one; "which features ... highest" for a list */
         bool plural = false;
         for (size_t d = 0; d < q->n_dims; d++) {
-            const char *w = q->t[q->dims[d].from].w;
+            const char *w = q->t[q->dims[d].to - 1].w; /* the head noun */
             size_t l = strlen(w);
             if (l > 3 && w[l - 1] == 's' && w[l - 2] != 's') plural = true;
         }

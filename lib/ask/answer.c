@@ -162,7 +162,8 @@ static void text_comparison(scout_buf *b, const scout_answer_input *in)
             scout_buf_printf(b, " (%s", scout_fmt_delta(d, sizeof d, dv, unit));
             double pv;
             if (pct >= 0 && scout_result_number(r, 0, (size_t)pct, &pv))
-                scout_buf_printf(b, ", %s", scout_fmt_delta(p, sizeof p, pv, scout_chart_col_unit(r, pct)));
+                scout_buf_printf(b, ", %s",
+                                 scout_fmt_delta(p, sizeof p, pv, scout_chart_col_unit(r, pct)));
             scout_buf_puts(b, ")");
         }
         scout_buf_puts(b, ".");

@@ -425,9 +425,10 @@ static scout_rc emit_where(cctx *c, const char *start, const char *end,
         char *x = colref_str(c, c->q->table, c->time_col);
         if (!x) return nomem(c);
         rc = cond_sep(b, &first);
-        if (rc == SCOUT_OK) rc = c->q->time.holds != SCOUT_GRAIN_NONE
-                                    ? emit_text_range(c, x, start, end, b)
-                                    : scout_dialect_date_range(c->d, x, start, end, b, c->err);
+        if (rc == SCOUT_OK)
+            rc = c->q->time.holds != SCOUT_GRAIN_NONE
+                     ? emit_text_range(c, x, start, end, b)
+                     : scout_dialect_date_range(c->d, x, start, end, b, c->err);
         free(x);
     }
     for (size_t i = 0; i < c->q->n_filters && rc == SCOUT_OK; i++) {
@@ -608,9 +609,10 @@ static scout_rc emit_over_time_agg(cctx *c, const char *start, const char *end,
     scout_buf point, inner;
     scout_buf_init(&point, 4096);
     scout_buf_init(&inner, SQL_MAX);
-    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE ? scout_buf_puts(&point, x)
-                                                         : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
-                       : SCOUT_ENOMEM;
+    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE
+                           ? scout_buf_puts(&point, x)
+                           : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
+                    : SCOUT_ENOMEM;
     free(x);
     if (rc == SCOUT_OK)
         rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, &inner);

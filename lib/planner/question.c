@@ -683,11 +683,11 @@ static void find_comparison(scout_question *q)
  * their change (largest increase first; largest decrease first for a drop). */
 static void find_drivers(scout_question *q)
 {
-    static const char *const verbs[] = {"explain", "explains", "drove",   "drive",
-                                        "drives",  "caused",   "cause",   "causes",
+    static const char *const verbs[] = {"explain", "explains", "drove",       "drive",
+                                        "drives",  "caused",   "cause",       "causes",
                                         "account", "accounts", "contributed", NULL};
-    static const char *const falls[] = {"drop",   "drops",    "decline", "declines", "fall",
-                                        "dip",    "decrease", "slump",   "loss",     NULL};
+    static const char *const falls[] = {"drop", "drops",    "decline", "declines", "fall",
+                                        "dip",  "decrease", "slump",   "loss",     NULL};
     if (q->cmp == CMP_NONE || q->cmp == CMP_MEMBERS || q->n_dims || q->rank) return;
     for (size_t i = 0; i + 2 < q->n; i++) {
         if (!tok_is(q, i, "which") && !tok_is(q, i, "what")) continue;
@@ -2399,7 +2399,8 @@ static scout_rc align_to_date(binder *b)
 {
     scout_semantic *s = b->s;
     const char *latest = b->bt->latest;
-    if (strlen(latest) < 10 || !s->time.end || strncmp(s->time.end, latest, 10) <= 0) return SCOUT_OK;
+    if (strlen(latest) < 10 || !s->time.end || strncmp(s->time.end, latest, 10) <= 0)
+        return SCOUT_OK;
     if (s->time.start && strncmp(s->time.start, latest, 10) > 0) return SCOUT_OK;
     char *end = calloc(1, 11);
     if (!end) return SCOUT_ENOMEM;
@@ -2449,8 +2450,7 @@ static scout_rc bind_comparison(binder *b, bool members)
     else if (q->cmp == CMP_YEAR) {
         s->comparison.type = SCOUT_CMP_PREVIOUS_YEAR;
         return align_to_date(b);
-    }
-    else {
+    } else {
         char st[11], en[11], label[160];
         if (!scout_timeexpr_resolve(&q->time2, b->bt->latest, st, en, label, sizeof label) ||
             !st[0])

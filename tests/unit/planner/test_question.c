@@ -295,8 +295,8 @@ Test(question_acme, real_questions_bind_to_semantic_queries)
     BOUND("Android active users each day for the last two weeks",
           "product.analytics.platform_mix_daily", "\"value\":\"android\"", "\"grain\":\"day\"",
           "\"start\":\"2026-11-11\"");
-    BOUND("Refunds by reason last quarter", "finance.mart.refunds_monthly",
-          "\"op\":\"between\",\"value\":[\"2026-07\",\"2026-09\"]");
+    BOUND("Refunds by reason last quarter", "finance.mart.refunds_monthly", "\"holds\":\"month\"",
+          "\"start\":\"2026-07-01\",\"end\":\"2026-09-30\"");
 }
 
 Test(question_acme, fit_ranks_the_table_holding_the_value_above_its_lookalike)
@@ -414,4 +414,47 @@ Test(question_acme, unknown_words_only_find_nothing)
                  SCOUT_ENOTFOUND);
     scout_question_fit_free(&fit);
     scout_question_free(q);
+}
+
+static void not_bound(const char *question, const char *table, const char *part)
+{
+    scout_question_fit fit;
+    char *j = bind_json(question, table, &fit);
+    cr_expect(strstr(j, part) == NULL, "'%s': %s in %s", question, part, j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, period_comparisons_snapshots_and_text_periods)
+{
+    /* a table whose period column holds 'YYYY-MM' text still compares */
+    BOUND("bookings this quarter vs last quarter", "crm.mart.bookings_monthly",
+          "\"holds\":\"month\"", "\"start\":\"2026-10-01\"", "\"type\":\"period\"",
+          "\"start\":\"2026-07-01\",\"end\":\"2026-09-30\"");
+    BOUND("MAU this month compared with the same month last year", "product.analytics.mau",
+          "\"holds\":\"month\"", "\"type\":\"previous_year\"");
+    /* a daily active-user count over a week is the average day */
+    BOUND("DAU this week vs the previous week", "product.analytics.dau", "\"over_time\":\"avg\"",
+          "\"start\":\"2026-11-16\",\"end\":\"2026-11-22\"");
+    BOUND("What was DAU yesterday?", "product.analytics.dau", "\"start\":\"2026-11-23\"");
+    /* "does growth count": the Growth team, not a growth comparison */
+    BOUND("How many Plus subscribers does growth count today, including trials?",
+          "product.analytics.plus_subscribers_daily", "\"over_time\":\"last\"");
+    not_bound("How many Plus subscribers does growth count today, including trials?",
+              "product.analytics.plus_subscribers_daily", "\"comparison\"");
+    /* a month in progress is compared to date with the same days a year earlier */
+    BOUND("year over year: average composer p95 model latency this November vs last November",
+          "product.eng.request_latency_daily", "\"type\":\"previous_year\"",
+          "\"start\":\"2026-11-01\",\"end\":\"2026-11-24\"", "compared to date");
+    /* "which X explain the slowdown": X by change, the latency measure */
+    BOUND("Which latency components explain the composer slowdown today vs yesterday?",
+          "product.eng.request_latency_daily", "\"dimensions\":[{\"column\":\"component\"",
+          "\"column\":\"p95_ms\"", "\"value\":\"delta\",\"dir\":\"desc\"",
+          "\"type\":\"previous_period\"");
+    not_bound("Which latency components explain the composer slowdown today vs yesterday?",
+              "product.eng.request_latency_daily", "\"limit\"");
+    /* a value said twice is one value of the IN list */
+    BOUND("web vs mobile: active users on web compared with ios and android last month",
+          "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",
+          "\"over_time\":\"avg\"");
 }

@@ -668,10 +668,89 @@ static scout_rc emit_over_time_agg(cctx *c, const char *start, const char *end,
     return bufrc(c, rc);
 }
 
+/* A level's change over each period ("subscribers added since January"):
+ * its value at the period's latest time point minus its value at the
+ * earliest. l holds both points per period; s the per-point values. */
+static scout_rc emit_change_agg(cctx *c, const char *start, const char *end,
+                                const scout_sq_value *member, const char *suffix, scout_buf *b)
+{
+    const char *g = grain_col(c);
+    bool ch = c->d == SCOUT_DIALECT_CLICKHOUSE;
+    char *x = colref_str(c, c->q->table, c->time_col);
+    scout_buf point, inner;
+    scout_buf_init(&point, 4096);
+    scout_buf_init(&inner, SQL_MAX);
+    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE
+                           ? scout_buf_puts(&point, x)
+                           : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
+                    : SCOUT_ENOMEM;
+    free(x);
+    if (rc == SCOUT_OK)
+        rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, &inner);
+    bool any = false;
+    if (rc == SCOUT_OK) rc = scout_buf_puts(b, "SELECT ");
+    if (rc == SCOUT_OK) rc = emit_key_names(c, NULL, b, &any);
+    for (size_t i = 0; i < c->q->n_measures && rc == SCOUT_OK; i++) {
+        for (int side = 0; side < 2 && rc == SCOUT_OK; side++) {
+            rc = scout_buf_puts(b, side         ? " - SUM(CASE WHEN "
+                                   : (any || i) ? ", SUM(CASE WHEN "
+                                                : "SUM(CASE WHEN ");
+            if (rc == SCOUT_OK) rc = ident(c, "__t", b);
+            if (rc == SCOUT_OK) rc = scout_buf_puts(b, " = ");
+            if (rc == SCOUT_OK) rc = ident(c, side ? "__first" : "__last", b);
+            if (rc == SCOUT_OK) rc = scout_buf_puts(b, " THEN ");
+            if (rc == SCOUT_OK) rc = measure_name(c, c->q->measures[i].as, suffix, b);
+            if (rc == SCOUT_OK) rc = scout_buf_puts(b, " ELSE 0 END)");
+        }
+        if (rc == SCOUT_OK) rc = emit_as(c, c->q->measures[i].as, suffix, b);
+    }
+    if (rc == SCOUT_OK)
+        rc = scout_buf_printf(b, " FROM (%s) AS s %s (SELECT ", scout_buf_cstr(&inner),
+                              !g   ? "CROSS JOIN"
+                              : ch ? "ALL INNER JOIN"
+                                   : "INNER JOIN");
+    if (rc == SCOUT_OK && g) {
+        rc = ident(c, g, b);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, ", ");
+    }
+    const char *pts[2][2] = {{"MAX(", "__last"}, {"MIN(", "__first"}};
+    for (int k = 0; k < 2 && rc == SCOUT_OK; k++) {
+        rc = scout_buf_puts(b, k ? ", " : "");
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, pts[k][0]);
+        if (rc == SCOUT_OK) rc = ident(c, "__t", b);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") AS ");
+        if (rc == SCOUT_OK) rc = ident(c, pts[k][1], b);
+    }
+    if (rc == SCOUT_OK) rc = scout_buf_printf(b, " FROM (%s) AS s2", scout_buf_cstr(&inner));
+    if (rc == SCOUT_OK && g) {
+        rc = scout_buf_puts(b, " GROUP BY ");
+        if (rc == SCOUT_OK) rc = ident(c, g, b);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") AS l USING (");
+        if (rc == SCOUT_OK) rc = ident(c, g, b);
+        if (rc == SCOUT_OK) rc = scout_buf_putc(b, ')');
+    } else if (rc == SCOUT_OK) {
+        rc = scout_buf_puts(b, ") AS l");
+    }
+    if (rc == SCOUT_OK) {
+        size_t mark = b->len;
+        rc = scout_buf_puts(b, " GROUP BY ");
+        if (rc == SCOUT_OK) rc = emit_key_names(c, NULL, b, &any);
+        if (rc == SCOUT_OK && !any) {
+            b->len = mark;
+            b->data[mark] = '\0';
+        }
+    }
+    scout_buf_free(&point);
+    scout_buf_free(&inner);
+    return bufrc(c, rc);
+}
+
 /* One aggregate relation (a whole query, or one side of a comparison). */
 static scout_rc emit_agg(cctx *c, const char *start, const char *end, const scout_sq_value *member,
                          const char *suffix, scout_buf *b)
 {
+    if (c->q->measures[0].over_time == SCOUT_OVER_CHANGE)
+        return emit_change_agg(c, start, end, member, suffix, b);
     if (c->q->measures[0].over_time != SCOUT_OVER_SUM)
         return emit_over_time_agg(c, start, end, member, suffix, b);
     return emit_plain_agg(c, start, end, member, NULL, suffix, b);

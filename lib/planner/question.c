@@ -74,7 +74,8 @@ struct scout_question {
     bool rank_which; /* "which X ... most": one row unless a number is given */
     cmp_kind cmp;
     bool growth;
-    bool now; /* "now", "current": the latest value of a level */
+    bool now;        /* "now", "current": the latest value of a level */
+    bool net_change; /* "added", "gained", "net new": a level's change over the period */
     span dims[MAX_DIMS];
     size_t n_dims;
     numfilter nf[MAX_NUMF];
@@ -704,6 +705,24 @@ static void find_drivers(scout_question *q)
     }
 }
 
+/* "How many subscribers have we added since January", "net new accounts
+ * this quarter": said of a level, the change between the period's first and
+ * last value (the verb is claimed; on a flow table it changes nothing). */
+static void find_net_change(scout_question *q)
+{
+    static const char *const verbs[] = {"added", "add", "gained", "gain", NULL};
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
+        if (tok_any(q, i, verbs)) {
+            q->net_change = true;
+            q->t[i].used = U_CMP;
+        } else if (tok_is(q, i, "net") && (tok_is(q, i + 1, "new") || tok_is(q, i + 1, "change"))) {
+            q->net_change = true;
+            claim(q, i, i + 2, U_CMP);
+        }
+    }
+}
+
 static void find_fillers(scout_question *q)
 {
     /* Words that carry no table meaning in an analytical question. */
@@ -756,6 +775,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     }
     find_time(q);
     find_comparison(q);
+    find_net_change(q);
     find_grain(q);
     find_rank(q);
     find_agg(q);
@@ -2172,17 +2192,33 @@ static bool activity_count(const char *col)
 /* How the level measures combine over the period: the latest value ("how
  * many now", "subscribers last month"), or the average per time point for
  * activity counts over a span. A column of text periods grouped by itself
- * has one point per group and keeps plain sums. */
-static void set_over_time(binder *b)
+ * has one point per group and keeps plain sums. "Added since" takes the
+ * change: the last value minus the first. */
+static scout_rc set_over_time(binder *b)
 {
     scout_semantic *s = b->s;
-    if (!s->has_time) return;
+    if (!s->has_time) return SCOUT_OK;
     for (size_t i = 0; i < s->n_dimensions && s->time.holds; i++)
-        if (!strcmp(s->dimensions[i].ref.column, s->time.column)) return;
+        if (!strcmp(s->dimensions[i].ref.column, s->time.column)) return SCOUT_OK;
     scout_over_time ot = SCOUT_OVER_LAST;
     if (s->time.start && s->n_measures && activity_count(s->measures[0].ref.column))
         ot = SCOUT_OVER_AVG;
-    for (size_t i = 0; i < s->n_measures; i++) s->measures[i].over_time = ot;
+    if (s->time.start && b->q->net_change) ot = SCOUT_OVER_CHANGE;
+    for (size_t i = 0; i < s->n_measures; i++) {
+        scout_sq_measure *m = &s->measures[i];
+        m->over_time = ot;
+        if (ot != SCOUT_OVER_CHANGE || m->as || !m->ref.column) continue;
+        char as[SCOUT_SEMANTIC_IDENT_MAX];
+        snprintf(as, sizeof as, "%.200s_added", m->ref.column);
+        if (!(m->as = dupstr(as))) return SCOUT_ENOMEM;
+    }
+    if (ot != SCOUT_OVER_CHANGE) return SCOUT_OK;
+    char a[300];
+    snprintf(a, sizeof a,
+             "added = the level on the latest day of the period minus the level on its first "
+             "day (%s)",
+             s->time.start);
+    return push_assumption(s, a);
 }
 
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
@@ -2703,7 +2739,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         rc = bind_time(&b, fit, level, grain);
     }
     /* levels: latest value per period (or overall); averages stay averages */
-    if (rc == SCOUT_OK && level) set_over_time(&b);
+    if (rc == SCOUT_OK && level) rc = set_over_time(&b);
     if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);

@@ -18,7 +18,7 @@
 
 static const char *const AGG_NAMES[] = {"sum", "avg", "count",  "count_distinct",
                                         "min", "max", "metric", "ratio"};
-static const char *const OVER_NAMES[] = {"sum", "last", "first", "avg", "min", "max"};
+static const char *const OVER_NAMES[] = {"sum", "last", "first", "avg", "min", "max", "change"};
 static const char *const OP_NAMES[] = {
     "=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "like", "is null", "is not null"};
 static const char *const GRAIN_NAMES[] = {"none", "day", "week", "month", "quarter", "year"};

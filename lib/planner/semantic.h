@@ -46,7 +46,8 @@ typedef enum {
     SCOUT_OVER_FIRST,
     SCOUT_OVER_AVG,
     SCOUT_OVER_MIN,
-    SCOUT_OVER_MAX
+    SCOUT_OVER_MAX,
+    SCOUT_OVER_CHANGE /* the latest time point's value minus the earliest's: "added since" */
 } scout_over_time;
 
 typedef enum {

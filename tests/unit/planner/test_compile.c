@@ -175,6 +175,7 @@ static const char *const CASES[] = {
     "invoices_with_refund_reason",
     "bookings_text_months_vs_last_quarter",
     "mau_text_month_last_year",
+    "subscribers_added_this_year",
 };
 
 Test(compile, golden_sql_per_dialect_for_every_question_shape)
@@ -525,4 +526,27 @@ Test(compile, text_periods_cannot_take_a_grain)
     cr_assert_null(c);
     cr_assert(strstr(err.msg, "time.grain") != NULL, "%s", err.msg);
     scout_joins_graph_free(g);
+}
+
+Test(compile_acme, a_level_added_over_a_period_is_last_minus_first, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    /* "paid Plus subscribers added since the start of the year", and month
+     * by month: the level at each period's last day minus at its first. */
+    check_against("finance",
+                  "{\"table\":\"finance.mart.plus_subscribers_daily\",\"measures\":[{\"agg\":"
+                  "\"sum\",\"column\":\"paid_plus_subscribers\",\"over_time\":\"change\"}],"
+                  "\"time\":{\"column\":\"day\",\"start\":\"2026-01-01\",\"end\":\"2026-11-24\"}}",
+                  "SELECT (SELECT paid_plus_subscribers FROM mart.plus_subscribers_daily WHERE day "
+                  "= '2026-11-24') - (SELECT paid_plus_subscribers FROM "
+                  "mart.plus_subscribers_daily WHERE day = '2026-01-01')");
+    check_against("finance",
+                  "{\"table\":\"finance.mart.plus_subscribers_daily\",\"measures\":[{\"agg\":"
+                  "\"sum\",\"column\":\"paid_plus_subscribers\",\"over_time\":\"change\"}],"
+                  "\"time\":{\"column\":\"day\",\"start\":\"2026-09-01\",\"end\":\"2026-10-31\","
+                  "\"grain\":\"month\"}}",
+                  "SELECT substr(l.day, 1, 7), l.paid_plus_subscribers - f.paid_plus_subscribers "
+                  "FROM mart.plus_subscribers_daily l JOIN mart.plus_subscribers_daily f ON "
+                  "substr(f.day, 1, 7) = substr(l.day, 1, 7) AND f.day = substr(l.day, 1, 8) || "
+                  "'01' WHERE l.day IN ('2026-09-30', '2026-10-31') ORDER BY 1");
 }

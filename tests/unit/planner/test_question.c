@@ -453,6 +453,10 @@ Test(question_acme, period_comparisons_snapshots_and_text_periods)
           "\"type\":\"previous_period\"");
     not_bound("Which latency components explain the composer slowdown today vs yesterday?",
               "product.eng.request_latency_daily", "\"limit\"");
+    /* "added since" on a level is its change: last minus first */
+    BOUND("How many paid Plus subscribers have we added since the start of the year?",
+          "finance.mart.plus_subscribers_daily", "\"over_time\":\"change\"",
+          "\"start\":\"2026-01-01\"", "minus the level on its first day");
     /* a value said twice is one value of the IN list */
     BOUND("web vs mobile: active users on web compared with ios and android last month",
           "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",

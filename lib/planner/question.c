@@ -312,6 +312,14 @@ static void find_time(scout_question *q)
             (tok_is(q, i - 1, "top") || tok_is(q, i - 1, "over")))
             continue;
         if (te.kind == SCOUT_TX_NOW) q->now = true;
+        /* "now, and month by month this year": now is the latest value, and the
+         * period the question names is the one to place. */
+        if (q->has_time && q->time.kind == SCOUT_TX_NOW && te.kind != SCOUT_TX_NOW) {
+            q->time = te;
+            claim(q, i, i + used, U_TIME);
+            i += used - 1;
+            continue;
+        }
         if (!q->has_time || (te.kind == SCOUT_TX_NOW && q->has_time)) {
             if (te.kind == SCOUT_TX_NOW && q->has_time) {
                 claim(q, i, i + used, U_TIME);
@@ -2207,9 +2215,10 @@ static scout_rc set_over_time(binder *b)
     for (size_t i = 0; i < s->n_measures; i++) {
         scout_sq_measure *m = &s->measures[i];
         m->over_time = ot;
-        if (ot != SCOUT_OVER_CHANGE || m->as || !m->ref.column) continue;
+        if (m->as || !m->ref.column || m->agg != SCOUT_AGG_SUM) continue;
+        /* a level read at a point is not a sum: name it after its column */
         char as[SCOUT_SEMANTIC_IDENT_MAX];
-        snprintf(as, sizeof as, "%.200s_added", m->ref.column);
+        snprintf(as, sizeof as, "%.200s%s", m->ref.column, ot == SCOUT_OVER_CHANGE ? "_added" : "");
         if (!(m->as = dupstr(as))) return SCOUT_ENOMEM;
     }
     if (ot != SCOUT_OVER_CHANGE) return SCOUT_OK;

@@ -153,6 +153,9 @@ Test(question, shapes_are_recognised)
     EXPECT("p95 latency by component over the last two weeks", "\"n\":14", "[\"component\"]");
     EXPECT("Yesterday's subscription activity, broken down by kind of event", "[\"event\"]");
     EXPECT("revenue per plan, over time", "\"over_time\":true");
+    EXPECT("How many paid Plus subscribers do we have now, and how did that change month by month "
+           "this year?",
+           "\"time\":{\"kind\":\"this_year\"", "\"now\":true", "\"grain\":\"month\"");
 }
 
 Test(question, unknown_words_are_kept_open_not_dropped)
@@ -288,6 +291,10 @@ Test(question_acme, real_questions_bind_to_semantic_queries)
           "\"value\":\"enterprise\"");
     BOUND("How many Plus subscribers do we have now?", "finance.mart.plus_subscribers_daily",
           "\"over_time\":\"last\"");
+    BOUND("How many paid Plus subscribers do we have now, and how did that change month by month "
+          "this year?",
+          "finance.mart.plus_subscribers_daily", "\"as\":\"paid_plus_subscribers\"",
+          "\"start\":\"2026-01-01\"", "\"grain\":\"month\"", "\"over_time\":\"last\"");
     BOUND("How many invoices over $1,000 did we send last month?", "finance.mart.fct_invoices",
           "\"agg\":\"count\"", "\"op\":\">\",\"value\":1000");
     BOUND("How many active subscriptions have at least 3 seats?", "finance.raw.subscriptions",

@@ -33,6 +33,10 @@ void scout_answer_measure_words(const char *name, char *dst, size_t n)
     }
     for (size_t i = 0; i < len; i++)
         if (dst[i] == '_') dst[i] = ' ';
+    /* "avg_avg_p95_ms" (an average of a stored average) reads "Avg p95". */
+    size_t w = strcspn(dst, " ");
+    if (w && dst[w] == ' ' && !strncmp(dst, dst + w + 1, w) && dst[2 * w + 1] == ' ')
+        memmove(dst, dst + w + 1, strlen(dst + w + 1) + 1);
     dst[0] = (char)toupper((unsigned char)dst[0]);
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "planner/joins.h"
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
@@ -2230,6 +2231,24 @@ static scout_rc set_over_time(binder *b)
     return push_assumption(s, a);
 }
 
+/* A table of whole weeks (its time column a week_start) cannot answer for
+ * a span of days that cuts weeks ("the last 14 days" from a Tuesday): its
+ * rows count days outside the span. Such a table fits the period less well
+ * than one at a finer grain; a series by week, or whole weeks, fit. */
+static bool cuts_weeks(const binder *b, const char *start, const char *end, scout_grain grain)
+{
+    if (!strstr(b->bt->time_col, "week") || grain >= SCOUT_GRAIN_WEEK || !start[0] || !end[0])
+        return false;
+    int y, m, d;
+    if (sscanf(start, "%d-%d-%d", &y, &m, &d) != 3) return false;
+    long s = (long)scout_days_from_civil(y, m, d);
+    if (sscanf(end, "%d-%d-%d", &y, &m, &d) != 3) return false;
+    long e = (long)scout_days_from_civil(y, m, d);
+    /* 1970-01-01 was a Thursday: (days + 3) % 7 == 0 on Mondays */
+    bool monday = ((s + 3) % 7 + 7) % 7 == 0, sunday = ((e + 3) % 7 + 7) % 7 == 6;
+    return !(monday && (sunday || strncmp(end, b->bt->latest, 10) >= 0));
+}
+
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
 {
     const scout_question *q = b->q;
@@ -2262,6 +2281,10 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
     if (!grain && q->over_time) grain = auto_grain(start, end);
     s->time.grain = grain;
     fit->has_time = true;
+    if (cuts_weeks(b, start, end, grain)) {
+        fit->has_time = false;
+        note(&b->missing, "the table holds whole weeks; %s cuts weeks", label, NULL);
+    }
     note(&b->why, "time %s%s", b->bt->time_col, NULL);
     if (label[0]) {
         char a[400];

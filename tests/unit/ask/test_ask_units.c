@@ -236,6 +236,10 @@ Test(answer, measure_and_period_words)
     char w[64];
     scout_answer_measure_words("p95_latency_ms", w, sizeof w);
     cr_assert_str_eq(w, "P95 latency");
+    scout_answer_measure_words("avg_avg_p95_ms", w, sizeof w);
+    cr_assert_str_eq(w, "Avg p95", "an average of a stored average is said once");
+    scout_answer_measure_words("avg_ms", w, sizeof w);
+    cr_assert_str_eq(w, "Avg");
     scout_answer_period_words("yesterday = 2026-11-23..2026-11-23", w, sizeof w);
     cr_assert_str_eq(w, "in yesterday (2026-11-23 to 2026-11-23)");
     scout_answer_period_words(NULL, w, sizeof w);

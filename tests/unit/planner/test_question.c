@@ -469,3 +469,16 @@ Test(question_acme, period_comparisons_snapshots_and_text_periods)
           "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",
           "\"over_time\":\"avg\"");
 }
+
+Test(question_acme, a_span_of_days_that_cuts_weeks_fits_a_weekly_table_less)
+{
+    /* "the last two weeks" from a Tuesday: weekly rows count days outside it */
+    const char *q = "p95 latency by component over the last two weeks";
+    double weekly = fit_of(q, "product.eng.latency_weekly"),
+           daily = fit_of(q, "product.eng.request_latency_daily");
+    cr_expect_gt(daily, weekly, "daily %.2f vs weekly %.2f", daily, weekly);
+    /* a weekly series fits the weekly table as well as ever */
+    cr_expect_eq(fit_of("weekly p95 of the composer model component since October",
+                        "product.eng.latency_weekly"),
+                 1.0);
+}

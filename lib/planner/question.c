@@ -1458,6 +1458,17 @@ static const char *flag_word(const bcol *c)
     return c->name + 3;
 }
 
+/* How much word i can tell the table's columns apart. A word naming the
+ * table itself ("Plus" in plus_subscribers_daily) does less than one only a
+ * column has ("trialing"); what a count includes ("including trials",
+ * "trials included") qualifies the measure rather than naming it. */
+static double own_word(const binder *b, size_t i)
+{
+    const scout_question *q = b->q;
+    if ((i > 0 && tok_is(q, i - 1, "including")) || tok_is(q, i + 1, "included")) return 0.2;
+    return tok_in(&q->t[i], b->bt->names) >= 1.0 ? 0.5 : 1.0;
+}
+
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
@@ -1482,7 +1493,8 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
-            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);
+            if (open_tok(b, i) || b->used[i] == U_GRAIN)
+                s += col_word(bc, &q->t[i]) * own_word(b, i);
         if (phrase_said(b, bc->phrases)) syn = 0.1;
         if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names);
         if (s > best.score + 1e-9) best = (pick){false, c, s};
@@ -1926,7 +1938,10 @@ static size_t count_column(const binder *b)
         const bcol *bc = &b->bt->cols[c];
         if (!count_like(bc)) continue;
         double s = 0;
-        for (size_t i = 0; i < b->q->n; i++) s += tok_in(&b->q->t[i], bc->names);
+        /* the question's words first (those naming the table itself count
+         * less), the table's name only between equals */
+        for (size_t i = 0; i < b->q->n; i++)
+            s += 10 * tok_in(&b->q->t[i], bc->names) * own_word(b, i);
         s += 0.5 * shared_words(bc->names, b->bt->names);
         if (s > bs) bs = s, best = c;
     }

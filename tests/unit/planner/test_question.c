@@ -464,6 +464,11 @@ Test(question_acme, period_comparisons_snapshots_and_text_periods)
     BOUND("How many paid Plus subscribers have we added since the start of the year?",
           "finance.mart.plus_subscribers_daily", "\"over_time\":\"change\"",
           "\"start\":\"2026-01-01\"", "minus the level on its first day");
+    /* the word only one column has names the level, not the table's own word */
+    BOUND("How many Plus accounts were trialing yesterday?",
+          "product.analytics.plus_subscribers_daily", "\"column\":\"trialing_subscribers\"");
+    BOUND("How many Plus subscribers does growth count today, including trials?",
+          "product.analytics.plus_subscribers_daily", "\"column\":\"plus_subscribers\"");
     /* a value said twice is one value of the IN list */
     BOUND("web vs mobile: active users on web compared with ios and android last month",
           "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",

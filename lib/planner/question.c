@@ -77,6 +77,7 @@ struct scout_question {
     bool growth;
     bool now;        /* "now", "current": the latest value of a level */
     bool net_change; /* "added", "gained", "net new": a level's change over the period */
+    int snap; /* "on the first (-1) / last (+1) day of each month": which point of each period */
     span dims[MAX_DIMS];
     size_t n_dims;
     numfilter nf[MAX_NUMF];
@@ -732,6 +733,27 @@ static void find_net_change(scout_question *q)
     }
 }
 
+/* "on the first day of each month", "at the end of every quarter": a level
+ * read at one point of each period — its first or its last day. */
+static void find_snapshot(scout_question *q)
+{
+    for (size_t i = 0; i + 3 < q->n; i++) {
+        bool first = tok_is(q, i, "first") || tok_is(q, i, "start"),
+             last = tok_is(q, i, "last") || tok_is(q, i, "end");
+        if ((!first && !last) || q->t[i].used == U_TIME) continue;
+        size_t k = i + 1;
+        if (tok_is(q, k, "day")) k++;
+        if (!tok_is(q, k, "of")) continue;
+        if (!(tok_is(q, k + 1, "each") || tok_is(q, k + 1, "every") || tok_is(q, k + 1, "the")))
+            continue;
+        if (!grain_word(q->t[k + 2 < q->n ? k + 2 : k].w)) continue;
+        q->snap = first ? -1 : 1;
+        claim(q, i > 0 && (tok_is(q, i - 1, "the") || tok_is(q, i - 1, "on")) ? i - 1 : i, k + 1,
+              U_GRAIN);
+        return;
+    }
+}
+
 static void find_fillers(scout_question *q)
 {
     /* Words that carry no table meaning in an analytical question. */
@@ -785,6 +807,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_time(q);
     find_comparison(q);
     find_net_change(q);
+    find_snapshot(q);
     find_grain(q);
     find_rank(q);
     find_agg(q);
@@ -2228,6 +2251,7 @@ static scout_rc set_over_time(binder *b)
     if (s->time.start && s->n_measures && activity_count(s->measures[0].ref.column))
         ot = SCOUT_OVER_AVG;
     if (s->time.start && b->q->net_change) ot = SCOUT_OVER_CHANGE;
+    if (b->q->snap) ot = b->q->snap < 0 ? SCOUT_OVER_FIRST : SCOUT_OVER_LAST;
     for (size_t i = 0; i < s->n_measures; i++) {
         scout_sq_measure *m = &s->measures[i];
         m->over_time = ot;

@@ -469,6 +469,11 @@ Test(question_acme, period_comparisons_snapshots_and_text_periods)
           "product.analytics.plus_subscribers_daily", "\"column\":\"trialing_subscribers\"");
     BOUND("How many Plus subscribers does growth count today, including trials?",
           "product.analytics.plus_subscribers_daily", "\"column\":\"plus_subscribers\"");
+    /* a level on the first day of each month: the first point of each month */
+    BOUND("Growth's Plus subscriber count, trials included, on the first day of each month this "
+          "year",
+          "product.analytics.plus_subscribers_daily", "\"over_time\":\"first\"",
+          "\"grain\":\"month\"", "\"column\":\"plus_subscribers\"");
     /* a value said twice is one value of the IN list */
     BOUND("web vs mobile: active users on web compared with ios and android last month",
           "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",

@@ -2115,6 +2115,25 @@ static scout_grain auto_grain(const char *start, const char *end)
     return SCOUT_GRAIN_DAY;
 }
 
+/* Does column c hold months as 'YYYY-MM' text (its latest value says so)? */
+static bool month_text(const bcol *c)
+{
+    const char *m = c->max;
+    return m && strlen(m) == 7 && m[4] == '-' && isdigit((unsigned char)m[0]) &&
+           isdigit((unsigned char)m[5]) && isdigit((unsigned char)m[6]);
+}
+
+/* "the May 2026 signup cohort, each month after": one period of the named
+ * month column, and a series over the table's other month column. */
+static const char *series_col(const binder *b, const char *start, const char *end)
+{
+    const char *col = b->bt->time_col;
+    if (b->bt->period_text != 7 || !start[0] || !end[0] || strncmp(start, end, 7) != 0) return col;
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (b->bt->cols[c].name != col && month_text(&b->bt->cols[c])) return b->bt->cols[c].name;
+    return col;
+}
+
 /* A time column holding months ("2026-10") or quarters ("2026-Q3") as text
  * cannot take date arithmetic: the period is placed with time.holds, which
  * compiles to a string range on the column (labels sort in time order) and
@@ -2141,7 +2160,7 @@ static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char 
         if (!(f->values[0].s = dupstr(b->bt->freshness))) return SCOUT_ENOMEM;
     }
     if (grain || b->q->over_time) {
-        scout_rc rc = push_dim(s, col);
+        scout_rc rc = push_dim(s, series_col(b, start, end));
         if (rc != SCOUT_OK) return rc;
     }
     note(&b->why, "period on %s%s", col, NULL);
@@ -2610,10 +2629,14 @@ static scout_rc order_text_series(binder *b)
     scout_semantic *s = b->s;
     if (!b->bt->period_text || s->n_order_by || b->q->rank) return SCOUT_OK;
     for (size_t i = 0; i < s->n_dimensions; i++) {
-        if (strcmp(s->dimensions[i].ref.column, b->bt->time_col) != 0) continue;
+        const char *d = s->dimensions[i].ref.column;
+        size_t c = s->dimensions[i].ref.table ? (size_t)-1 : col_index(b->bt, d);
+        bool period =
+            !strcmp(d, b->bt->time_col) || (c != (size_t)-1 && month_text(&b->bt->cols[c]));
+        if (!period) continue;
         if (!(s->order_by = calloc(1, sizeof *s->order_by))) return SCOUT_ENOMEM;
         s->n_order_by = 1;
-        return (s->order_by[0].key = dupstr(b->bt->time_col)) ? SCOUT_OK : SCOUT_ENOMEM;
+        return (s->order_by[0].key = dupstr(s->dimensions[i].ref.column)) ? SCOUT_OK : SCOUT_ENOMEM;
     }
     return SCOUT_OK;
 }

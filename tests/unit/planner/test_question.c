@@ -474,6 +474,10 @@ Test(question_acme, period_comparisons_snapshots_and_text_periods)
           "year",
           "product.analytics.plus_subscribers_daily", "\"over_time\":\"first\"",
           "\"grain\":\"month\"", "\"column\":\"plus_subscribers\"");
+    /* one cohort month, and a series over the table's other month column */
+    BOUND("How many users from the May 2026 signup cohort were active in each month after?",
+          "product.analytics.user_retention_cohorts", "\"start\":\"2026-05-01\"",
+          "\"dimensions\":[{\"column\":\"activity_month\"", "\"key\":\"activity_month\"");
     /* a value said twice is one value of the IN list */
     BOUND("web vs mobile: active users on web compared with ios and android last month",
           "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",

@@ -78,6 +78,7 @@ struct scout_question {
     bool now;        /* "now", "current": the latest value of a level */
     bool net_change; /* "added", "gained", "net new": a level's change over the period */
     int snap; /* "on the first (-1) / last (+1) day of each month": which point of each period */
+    bool point_avg; /* "average daily revenue": the average of the per-day totals */
     span dims[MAX_DIMS];
     size_t n_dims;
     numfilter nf[MAX_NUMF];
@@ -754,6 +755,27 @@ static void find_snapshot(scout_question *q)
     }
 }
 
+/* "average daily revenue", "daily average of signups": the average of the
+ * per-day totals over the period, one number; "daily" is then not a series
+ * (unless another grain is said: "average daily p50 per month"). */
+static void find_point_average(scout_question *q)
+{
+    for (size_t i = 0; i + 1 < q->n; i++) {
+        bool avg_daily = q->t[i].used == U_AGG && q->agg == SCOUT_AGG_AVG &&
+                         tok_is(q, i + 1, "daily") && q->t[i + 1].used == U_GRAIN;
+        bool daily_avg = tok_is(q, i, "daily") && q->t[i].used == U_GRAIN &&
+                         q->t[i + 1].used == U_AGG && q->agg == SCOUT_AGG_AVG;
+        if (!avg_daily && !daily_avg) continue;
+        size_t d = avg_daily ? i + 1 : i;
+        q->t[d].used = U_AGG;
+        q->point_avg = true;
+        bool other = false;
+        for (size_t k = 0; k < q->n; k++) other |= q->t[k].used == U_GRAIN;
+        if (!other && q->grain == SCOUT_GRAIN_DAY) q->grain = SCOUT_GRAIN_NONE;
+        return;
+    }
+}
+
 static void find_fillers(scout_question *q)
 {
     /* Words that carry no table meaning in an analytical question. */
@@ -811,6 +833,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_grain(q);
     find_rank(q);
     find_agg(q);
+    find_point_average(q);
     find_numeric(q);
     find_fillers(q);
     find_drivers(q);
@@ -2517,6 +2540,34 @@ static scout_rc bind_rate(binder *b)
     return retarget(b, m, SCOUT_AGG_RATIO, b->bt->cols[num].name, b->bt->cols[den].name);
 }
 
+/* "average daily revenue last month": the flow summed per day, then those
+ * daily totals averaged over the period (an average of rows would weigh
+ * each region's row, not each day). Rates and levels keep their reading. */
+static scout_rc set_point_average(binder *b, bool level)
+{
+    scout_semantic *s = b->s;
+    if (!b->q->point_avg || level || !s->has_time || !s->time.start || s->time.holds)
+        return SCOUT_OK;
+    for (size_t i = 0; i < s->n_measures; i++) {
+        const scout_sq_measure *m = &s->measures[i];
+        if (m->agg == SCOUT_AGG_METRIC) continue;
+        size_t c = m->ref.column && !m->ref.table ? col_index(b->bt, m->ref.column) : (size_t)-1;
+        if (m->agg != SCOUT_AGG_AVG || c == (size_t)-1 || measure_nature(&b->bt->cols[c]) != 0)
+            return SCOUT_OK;
+    }
+    for (size_t i = 0; i < s->n_measures; i++) {
+        scout_sq_measure *m = &s->measures[i];
+        if (m->agg == SCOUT_AGG_AVG) {
+            m->agg = SCOUT_AGG_SUM;
+            char as[SCOUT_SEMANTIC_IDENT_MAX];
+            snprintf(as, sizeof as, "avg_daily_%.200s", m->ref.column);
+            if (!m->as && !(m->as = dupstr(as))) return SCOUT_ENOMEM;
+        }
+        m->over_time = SCOUT_OVER_AVG;
+    }
+    return push_assumption(s, "average daily = the total of each day, averaged over the "
+                              "days of the period that have data");
+}
 /* "this November vs last November" while November is in progress: the
  * current period only has data to the latest date, so both periods run to
  * date (November 1–24 of each year), not a partial month against a whole
@@ -2834,6 +2885,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     }
     /* levels: latest value per period (or overall); averages stay averages */
     if (rc == SCOUT_OK && level) rc = set_over_time(&b);
+    if (rc == SCOUT_OK) rc = set_point_average(&b, level);
     if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);

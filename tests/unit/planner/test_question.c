@@ -478,6 +478,10 @@ Test(question_acme, period_comparisons_snapshots_and_text_periods)
     BOUND("How many users from the May 2026 signup cohort were active in each month after?",
           "product.analytics.user_retention_cohorts", "\"start\":\"2026-05-01\"",
           "\"dimensions\":[{\"column\":\"activity_month\"", "\"key\":\"activity_month\"");
+    /* "average daily": per-day totals averaged, one number, no daily series */
+    BOUND("Average daily revenue last month", "finance.mart.revenue_daily", "\"over_time\":\"avg\"",
+          "\"start\":\"2026-10-01\"");
+    not_bound("Average daily revenue last month", "finance.mart.revenue_daily", "\"grain\"");
     /* a value said twice is one value of the IN list */
     BOUND("web vs mobile: active users on web compared with ios and android last month",
           "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",

@@ -776,6 +776,26 @@ static void find_point_average(scout_question *q)
     }
 }
 
+/* "our best revenue day this year", "which month had the most signups": a ranking of
+ * periods — a series at that grain, ranked, one row unless a number says. */
+static void find_ranked_period(scout_question *q)
+{
+    static const char *const nouns[] = {"day", "week", "month", "quarter", NULL};
+    if (!q->rank || q->grain != SCOUT_GRAIN_NONE) return;
+    size_t r = q->n;
+    for (size_t i = 0; i < q->n && r == q->n; i++)
+        if (q->t[i].used == U_RANK) r = i;
+    for (size_t i = 0; i < q->n; i++) {
+        bool after_rank = i > r && i <= r + 3;
+        bool asked = i > 0 && (tok_is(q, i - 1, "which") || tok_is(q, i - 1, "what"));
+        if (q->t[i].used != U_FREE || !tok_any(q, i, nouns) || (!after_rank && !asked)) continue;
+        q->grain = grain_word(q->t[i].w);
+        q->t[i].used = U_GRAIN;
+        if (!q->limit) q->limit = 1;
+        return;
+    }
+}
+
 static void find_fillers(scout_question *q)
 {
     /* Words that carry no table meaning in an analytical question. */
@@ -832,6 +852,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_snapshot(q);
     find_grain(q);
     find_rank(q);
+    find_ranked_period(q);
     find_agg(q);
     find_point_average(q);
     find_numeric(q);

@@ -153,6 +153,9 @@ Test(question, shapes_are_recognised)
     EXPECT("p95 latency by component over the last two weeks", "\"n\":14", "[\"component\"]");
     EXPECT("Yesterday's subscription activity, broken down by kind of event", "[\"event\"]");
     EXPECT("revenue per plan, over time", "\"over_time\":true");
+    EXPECT("What was our best revenue day this year?", "\"grain\":\"day\"", "\"limit\":1",
+           "\"rank\":\"highest\"");
+    EXPECT("Which month had the highest revenue this year?", "\"grain\":\"month\"");
     EXPECT("How many paid Plus subscribers do we have now, and how did that change month by month "
            "this year?",
            "\"time\":{\"kind\":\"this_year\"", "\"now\":true", "\"grain\":\"month\"");
@@ -482,6 +485,9 @@ Test(question_acme, period_comparisons_snapshots_and_text_periods)
     BOUND("Average daily revenue last month", "finance.mart.revenue_daily", "\"over_time\":\"avg\"",
           "\"start\":\"2026-10-01\"");
     not_bound("Average daily revenue last month", "finance.mart.revenue_daily", "\"grain\"");
+    /* "best revenue day": a daily series ranked, one row */
+    BOUND("What was our best revenue day this year?", "finance.mart.revenue_daily",
+          "\"grain\":\"day\"", "\"limit\":1", "\"dir\":\"desc\"");
     /* a value said twice is one value of the IN list */
     BOUND("web vs mobile: active users on web compared with ios and android last month",
           "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",

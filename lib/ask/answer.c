@@ -33,6 +33,10 @@ void scout_answer_measure_words(const char *name, char *dst, size_t n)
     }
     for (size_t i = 0; i < len; i++)
         if (dst[i] == '_') dst[i] = ' ';
+    /* "avg_avg_p95_ms" (an average of a stored average) reads "Avg p95". */
+    size_t w = strcspn(dst, " ");
+    if (w && dst[w] == ' ' && !strncmp(dst, dst + w + 1, w) && dst[2 * w + 1] == ' ')
+        memmove(dst, dst + w + 1, strlen(dst + w + 1) + 1);
     dst[0] = (char)toupper((unsigned char)dst[0]);
 }
 
@@ -162,7 +166,8 @@ static void text_comparison(scout_buf *b, const scout_answer_input *in)
             scout_buf_printf(b, " (%s", scout_fmt_delta(d, sizeof d, dv, unit));
             double pv;
             if (pct >= 0 && scout_result_number(r, 0, (size_t)pct, &pv))
-                scout_buf_printf(b, ", %s", scout_fmt_delta(p, sizeof p, pv, SCOUT_UNIT_PCT));
+                scout_buf_printf(b, ", %s",
+                                 scout_fmt_delta(p, sizeof p, pv, scout_chart_col_unit(r, pct)));
             scout_buf_puts(b, ")");
         }
         scout_buf_puts(b, ".");

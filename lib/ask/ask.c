@@ -263,7 +263,8 @@ static scout_rc step_compile(ask_run *r, scout_err *err)
  * them reliably enough in practice ("net_revenue_usd", "p95_latency_ms"). */
 static scout_unit unit_for(const char *name, scout_col_role role)
 {
-    if (role == SCOUT_ROLE_PCT) return SCOUT_UNIT_PCT;
+    /* The compiler writes % change already multiplied by 100. */
+    if (role == SCOUT_ROLE_PCT) return SCOUT_UNIT_PCT_POINTS;
     if (!name) return SCOUT_UNIT_NONE;
     static const char *const money[] = {"usd",  "revenue", "amount", "arr",      "mrr",  "price",
                                         "cost", "refund",  "ltv",    "bookings", "spend"};
@@ -288,7 +289,7 @@ static scout_rc describe_columns(scout_result *res, const scout_compiled *cc, sc
         cols[i].role = scout_result_role_parse(scout_compile_role_name(c->role));
         cols[i].type = scout_result_type_parse(c->type);
         cols[i].unit = unit_for(c->measure ? c->measure : c->name, c->role);
-        if (c->role == SCOUT_ROLE_PCT) cols[i].unit = SCOUT_UNIT_PCT;
+        if (c->role == SCOUT_ROLE_PCT) cols[i].unit = SCOUT_UNIT_PCT_POINTS;
         cols[i].previous = c->variant && !strcmp(c->variant, "previous");
     }
     scout_rc rc = scout_result_set_columns(res, cols, cc->n_cols, err);

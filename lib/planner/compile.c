@@ -378,6 +378,42 @@ static bool on_semi_table(const cctx *c, const char *fq)
     return false;
 }
 
+/* The period label a text-period column uses for the period holding date d:
+ * 'YYYY-MM' for months, 'YYYY-Qn' for quarters. */
+static void text_period(scout_grain holds, const char *d, char out[16])
+{
+    if (holds == SCOUT_GRAIN_QUARTER)
+        snprintf(out, 16, "%.4s-Q%d", d, ((atoi(d + 5) + 11) % 12) / 3 + 1);
+    else
+        snprintf(out, 16, "%.7s", d);
+}
+
+/* A period on a column of text periods ("2026-10" months): the labels of
+ * the periods holding start and end, compared as strings (they sort in time
+ * order); one period is an equality, as people write it. */
+static scout_rc emit_text_range(cctx *c, const char *x, const char *start, const char *end,
+                                scout_buf *b)
+{
+    char lo[16] = "", hi[16] = "";
+    scout_grain h = c->q->time.holds;
+    if (start) text_period(h, start, lo);
+    if (end) text_period(h, end, hi);
+    scout_rc rc = scout_buf_puts(b, x);
+    if (rc != SCOUT_OK) return bufrc(c, rc);
+    if (start && end && strcmp(lo, hi) == 0) {
+        rc = scout_buf_puts(b, " = ");
+        return rc == SCOUT_OK ? scout_dialect_string(c->d, lo, b, c->err) : bufrc(c, rc);
+    }
+    if (start && end) {
+        rc = scout_buf_puts(b, " BETWEEN ");
+        if (rc == SCOUT_OK) rc = scout_dialect_string(c->d, lo, b, c->err);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, " AND ");
+        return rc == SCOUT_OK ? scout_dialect_string(c->d, hi, b, c->err) : bufrc(c, rc);
+    }
+    rc = scout_buf_puts(b, start ? " >= " : " <= ");
+    return rc == SCOUT_OK ? scout_dialect_string(c->d, start ? lo : hi, b, c->err) : bufrc(c, rc);
+}
+
 /* WHERE: the period, the query's filters, semi-joins, a compared member and
  * the curated filters of the metrics. */
 static scout_rc emit_where(cctx *c, const char *start, const char *end,
@@ -389,7 +425,10 @@ static scout_rc emit_where(cctx *c, const char *start, const char *end,
         char *x = colref_str(c, c->q->table, c->time_col);
         if (!x) return nomem(c);
         rc = cond_sep(b, &first);
-        if (rc == SCOUT_OK) rc = scout_dialect_date_range(c->d, x, start, end, b, c->err);
+        if (rc == SCOUT_OK)
+            rc = c->q->time.holds != SCOUT_GRAIN_NONE
+                     ? emit_text_range(c, x, start, end, b)
+                     : scout_dialect_date_range(c->d, x, start, end, b, c->err);
         free(x);
     }
     for (size_t i = 0; i < c->q->n_filters && rc == SCOUT_OK; i++) {
@@ -570,7 +609,10 @@ static scout_rc emit_over_time_agg(cctx *c, const char *start, const char *end,
     scout_buf point, inner;
     scout_buf_init(&point, 4096);
     scout_buf_init(&inner, SQL_MAX);
-    scout_rc rc = x ? scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point) : SCOUT_ENOMEM;
+    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE
+                           ? scout_buf_puts(&point, x)
+                           : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
+                    : SCOUT_ENOMEM;
     free(x);
     if (rc == SCOUT_OK)
         rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, &inner);
@@ -626,10 +668,89 @@ static scout_rc emit_over_time_agg(cctx *c, const char *start, const char *end,
     return bufrc(c, rc);
 }
 
+/* A level's change over each period ("subscribers added since January"):
+ * its value at the period's latest time point minus its value at the
+ * earliest. l holds both points per period; s the per-point values. */
+static scout_rc emit_change_agg(cctx *c, const char *start, const char *end,
+                                const scout_sq_value *member, const char *suffix, scout_buf *b)
+{
+    const char *g = grain_col(c);
+    bool ch = c->d == SCOUT_DIALECT_CLICKHOUSE;
+    char *x = colref_str(c, c->q->table, c->time_col);
+    scout_buf point, inner;
+    scout_buf_init(&point, 4096);
+    scout_buf_init(&inner, SQL_MAX);
+    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE
+                           ? scout_buf_puts(&point, x)
+                           : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
+                    : SCOUT_ENOMEM;
+    free(x);
+    if (rc == SCOUT_OK)
+        rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, &inner);
+    bool any = false;
+    if (rc == SCOUT_OK) rc = scout_buf_puts(b, "SELECT ");
+    if (rc == SCOUT_OK) rc = emit_key_names(c, NULL, b, &any);
+    for (size_t i = 0; i < c->q->n_measures && rc == SCOUT_OK; i++) {
+        for (int side = 0; side < 2 && rc == SCOUT_OK; side++) {
+            rc = scout_buf_puts(b, side         ? " - SUM(CASE WHEN "
+                                   : (any || i) ? ", SUM(CASE WHEN "
+                                                : "SUM(CASE WHEN ");
+            if (rc == SCOUT_OK) rc = ident(c, "__t", b);
+            if (rc == SCOUT_OK) rc = scout_buf_puts(b, " = ");
+            if (rc == SCOUT_OK) rc = ident(c, side ? "__first" : "__last", b);
+            if (rc == SCOUT_OK) rc = scout_buf_puts(b, " THEN ");
+            if (rc == SCOUT_OK) rc = measure_name(c, c->q->measures[i].as, suffix, b);
+            if (rc == SCOUT_OK) rc = scout_buf_puts(b, " ELSE 0 END)");
+        }
+        if (rc == SCOUT_OK) rc = emit_as(c, c->q->measures[i].as, suffix, b);
+    }
+    if (rc == SCOUT_OK)
+        rc = scout_buf_printf(b, " FROM (%s) AS s %s (SELECT ", scout_buf_cstr(&inner),
+                              !g   ? "CROSS JOIN"
+                              : ch ? "ALL INNER JOIN"
+                                   : "INNER JOIN");
+    if (rc == SCOUT_OK && g) {
+        rc = ident(c, g, b);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, ", ");
+    }
+    const char *pts[2][2] = {{"MAX(", "__last"}, {"MIN(", "__first"}};
+    for (int k = 0; k < 2 && rc == SCOUT_OK; k++) {
+        rc = scout_buf_puts(b, k ? ", " : "");
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, pts[k][0]);
+        if (rc == SCOUT_OK) rc = ident(c, "__t", b);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") AS ");
+        if (rc == SCOUT_OK) rc = ident(c, pts[k][1], b);
+    }
+    if (rc == SCOUT_OK) rc = scout_buf_printf(b, " FROM (%s) AS s2", scout_buf_cstr(&inner));
+    if (rc == SCOUT_OK && g) {
+        rc = scout_buf_puts(b, " GROUP BY ");
+        if (rc == SCOUT_OK) rc = ident(c, g, b);
+        if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") AS l USING (");
+        if (rc == SCOUT_OK) rc = ident(c, g, b);
+        if (rc == SCOUT_OK) rc = scout_buf_putc(b, ')');
+    } else if (rc == SCOUT_OK) {
+        rc = scout_buf_puts(b, ") AS l");
+    }
+    if (rc == SCOUT_OK) {
+        size_t mark = b->len;
+        rc = scout_buf_puts(b, " GROUP BY ");
+        if (rc == SCOUT_OK) rc = emit_key_names(c, NULL, b, &any);
+        if (rc == SCOUT_OK && !any) {
+            b->len = mark;
+            b->data[mark] = '\0';
+        }
+    }
+    scout_buf_free(&point);
+    scout_buf_free(&inner);
+    return bufrc(c, rc);
+}
+
 /* One aggregate relation (a whole query, or one side of a comparison). */
 static scout_rc emit_agg(cctx *c, const char *start, const char *end, const scout_sq_value *member,
                          const char *suffix, scout_buf *b)
 {
+    if (c->q->measures[0].over_time == SCOUT_OVER_CHANGE)
+        return emit_change_agg(c, start, end, member, suffix, b);
     if (c->q->measures[0].over_time != SCOUT_OVER_SUM)
         return emit_over_time_agg(c, start, end, member, suffix, b);
     return emit_plain_agg(c, start, end, member, NULL, suffix, b);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "planner/joins.h"
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
@@ -40,6 +41,7 @@ typedef struct qtok {
     double relw[MAX_REL];
     int n_rel;
     bool is_num, money;
+    bool poss; /* written with a possessive "'s" ("Growth's") */
     double num;
     int used;
 } qtok;
@@ -73,7 +75,10 @@ struct scout_question {
     bool rank_which; /* "which X ... most": one row unless a number is given */
     cmp_kind cmp;
     bool growth;
-    bool now; /* "now", "current": the latest value of a level */
+    bool now;        /* "now", "current": the latest value of a level */
+    bool net_change; /* "added", "gained", "net new": a level's change over the period */
+    int snap; /* "on the first (-1) / last (+1) day of each month": which point of each period */
+    bool point_avg; /* "average daily revenue": the average of the per-day totals */
     span dims[MAX_DIMS];
     size_t n_dims;
     numfilter nf[MAX_NUMF];
@@ -237,8 +242,10 @@ static scout_rc tokenise(scout_question *q, const char *s, size_t len, scout_err
         if (t->w[0] == '$') memmove(t->w, t->w + 1, strlen(t->w));
         /* "year's" → "year": possessives carry no meaning here. */
         if (j + 1 < len && s[j] == '\'' && (s[j + 1] == 's' || s[j + 1] == 'S') &&
-            (j + 2 >= len || !word_byte((unsigned char)s[j + 2])))
+            (j + 2 >= len || !word_byte((unsigned char)s[j + 2]))) {
+            t->poss = true;
             j += 2;
+        }
         i = j;
     }
     if (i < len) return scout_err_set(err, SCOUT_EUSER, "the question has too many words");
@@ -308,6 +315,14 @@ static void find_time(scout_question *q)
             (tok_is(q, i - 1, "top") || tok_is(q, i - 1, "over")))
             continue;
         if (te.kind == SCOUT_TX_NOW) q->now = true;
+        /* "now, and month by month this year": now is the latest value, and the
+         * period the question names is the one to place. */
+        if (q->has_time && q->time.kind == SCOUT_TX_NOW && te.kind != SCOUT_TX_NOW) {
+            q->time = te;
+            claim(q, i, i + used, U_TIME);
+            i += used - 1;
+            continue;
+        }
         if (!q->has_time || (te.kind == SCOUT_TX_NOW && q->has_time)) {
             if (te.kind == SCOUT_TX_NOW && q->has_time) {
                 claim(q, i, i + used, U_TIME);
@@ -607,10 +622,21 @@ static void find_dims(scout_question *q)
     }
 }
 
+/* "Growth's Plus subscriber count", "how many does growth count": a
+ * possessive, or the subject of do/does/did, is a noun naming someone (a
+ * team), not the change the question asks for. */
+static bool names_a_team(const scout_question *q, size_t i)
+{
+    if (q->t[i].poss) return true;
+    return i > 0 && (tok_is(q, i - 1, "does") || tok_is(q, i - 1, "do") ||
+                     tok_is(q, i - 1, "did") || (i > 1 && tok_is(q, i - 2, "according")));
+}
+
 static void find_comparison(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
         const char *w = q->t[i].w;
+        if (!strcmp(w, "growth") && names_a_team(q, i)) continue;
         if (!strcmp(w, "growth") || !strcmp(w, "grew") || !strcmp(w, "grow") ||
             !strcmp(w, "grown")) {
             q->growth = true;
@@ -661,6 +687,112 @@ static void find_comparison(scout_question *q)
         q->cmp = q->has_time && q->time.kind == SCOUT_TX_THIS_YEAR ? CMP_YEAR : CMP_PREV;
     if (vs || tok_is(q, 0, "compare")) {
         if (q->cmp == CMP_NONE) q->cmp = CMP_MEMBERS; /* confirmed at bind when two values match */
+    }
+}
+
+/* "Which latency components explain the slowdown", "what regions drove the
+ * drop": the things asked about are a dimension of the comparison, ranked by
+ * their change (largest increase first; largest decrease first for a drop). */
+static void find_drivers(scout_question *q)
+{
+    static const char *const verbs[] = {"explain", "explains", "drove",       "drive",
+                                        "drives",  "caused",   "cause",       "causes",
+                                        "account", "accounts", "contributed", NULL};
+    static const char *const falls[] = {"drop", "drops",    "decline", "declines", "fall",
+                                        "dip",  "decrease", "slump",   "loss",     NULL};
+    if (q->cmp == CMP_NONE || q->cmp == CMP_MEMBERS || q->n_dims || q->rank) return;
+    for (size_t i = 0; i + 2 < q->n; i++) {
+        if (!tok_is(q, i, "which") && !tok_is(q, i, "what")) continue;
+        size_t v = i + 1;
+        while (v < q->n && v < i + 4 && !tok_any(q, v, verbs) &&
+               (q->t[v].used == U_FREE || q->t[v].used == U_STOP))
+            v++;
+        if (v == i + 1 || v >= q->n || !tok_any(q, v, verbs)) continue;
+        add_dim(q, i + 1, v);
+        q->rank = 1;
+        for (size_t k = v + 1; k < q->n; k++)
+            if (tok_any(q, k, falls)) q->rank = -1;
+        return;
+    }
+}
+
+/* "How many subscribers have we added since January", "net new accounts
+ * this quarter": said of a level, the change between the period's first and
+ * last value (the verb is claimed; on a flow table it changes nothing). */
+static void find_net_change(scout_question *q)
+{
+    static const char *const verbs[] = {"added", "add", "gained", "gain", NULL};
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
+        if (tok_any(q, i, verbs)) {
+            q->net_change = true;
+            q->t[i].used = U_CMP;
+        } else if (tok_is(q, i, "net") && (tok_is(q, i + 1, "new") || tok_is(q, i + 1, "change"))) {
+            q->net_change = true;
+            claim(q, i, i + 2, U_CMP);
+        }
+    }
+}
+
+/* "on the first day of each month", "at the end of every quarter": a level
+ * read at one point of each period — its first or its last day. */
+static void find_snapshot(scout_question *q)
+{
+    for (size_t i = 0; i + 3 < q->n; i++) {
+        bool first = tok_is(q, i, "first") || tok_is(q, i, "start"),
+             last = tok_is(q, i, "last") || tok_is(q, i, "end");
+        if ((!first && !last) || q->t[i].used == U_TIME) continue;
+        size_t k = i + 1;
+        if (tok_is(q, k, "day")) k++;
+        if (!tok_is(q, k, "of")) continue;
+        if (!(tok_is(q, k + 1, "each") || tok_is(q, k + 1, "every") || tok_is(q, k + 1, "the")))
+            continue;
+        if (!grain_word(q->t[k + 2 < q->n ? k + 2 : k].w)) continue;
+        q->snap = first ? -1 : 1;
+        claim(q, i > 0 && (tok_is(q, i - 1, "the") || tok_is(q, i - 1, "on")) ? i - 1 : i, k + 1,
+              U_GRAIN);
+        return;
+    }
+}
+
+/* "average daily revenue", "daily average of signups": the average of the
+ * per-day totals over the period, one number; "daily" is then not a series
+ * (unless another grain is said: "average daily p50 per month"). */
+static void find_point_average(scout_question *q)
+{
+    for (size_t i = 0; i + 1 < q->n; i++) {
+        bool avg_daily = q->t[i].used == U_AGG && q->agg == SCOUT_AGG_AVG &&
+                         tok_is(q, i + 1, "daily") && q->t[i + 1].used == U_GRAIN;
+        bool daily_avg = tok_is(q, i, "daily") && q->t[i].used == U_GRAIN &&
+                         q->t[i + 1].used == U_AGG && q->agg == SCOUT_AGG_AVG;
+        if (!avg_daily && !daily_avg) continue;
+        size_t d = avg_daily ? i + 1 : i;
+        q->t[d].used = U_AGG;
+        q->point_avg = true;
+        bool other = false;
+        for (size_t k = 0; k < q->n; k++) other |= q->t[k].used == U_GRAIN;
+        if (!other && q->grain == SCOUT_GRAIN_DAY) q->grain = SCOUT_GRAIN_NONE;
+        return;
+    }
+}
+
+/* "our best revenue day this year", "which month had the most signups": a ranking of
+ * periods — a series at that grain, ranked, one row unless a number says. */
+static void find_ranked_period(scout_question *q)
+{
+    static const char *const nouns[] = {"day", "week", "month", "quarter", NULL};
+    if (!q->rank || q->grain != SCOUT_GRAIN_NONE) return;
+    size_t r = q->n;
+    for (size_t i = 0; i < q->n && r == q->n; i++)
+        if (q->t[i].used == U_RANK) r = i;
+    for (size_t i = 0; i < q->n; i++) {
+        bool after_rank = i > r && i <= r + 3;
+        bool asked = i > 0 && (tok_is(q, i - 1, "which") || tok_is(q, i - 1, "what"));
+        if (q->t[i].used != U_FREE || !tok_any(q, i, nouns) || (!after_rank && !asked)) continue;
+        q->grain = grain_word(q->t[i].w);
+        q->t[i].used = U_GRAIN;
+        if (!q->limit) q->limit = 1;
+        return;
     }
 }
 
@@ -716,11 +848,16 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     }
     find_time(q);
     find_comparison(q);
+    find_net_change(q);
+    find_snapshot(q);
     find_grain(q);
     find_rank(q);
+    find_ranked_period(q);
     find_agg(q);
+    find_point_average(q);
     find_numeric(q);
     find_fillers(q);
+    find_drivers(q);
     find_dims(q);
     size_t content = 0, wordlike = 0;
     for (size_t i = 0; i < q->n; i++) {
@@ -1388,6 +1525,17 @@ static const char *flag_word(const bcol *c)
     return c->name + 3;
 }
 
+/* How much word i can tell the table's columns apart. A word naming the
+ * table itself ("Plus" in plus_subscribers_daily) does less than one only a
+ * column has ("trialing"); what a count includes ("including trials",
+ * "trials included") qualifies the measure rather than naming it. */
+static double own_word(const binder *b, size_t i)
+{
+    const scout_question *q = b->q;
+    if ((i > 0 && tok_is(q, i - 1, "including")) || tok_is(q, i + 1, "included")) return 0.2;
+    return tok_in(&q->t[i], b->bt->names) >= 1.0 ? 0.5 : 1.0;
+}
+
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
@@ -1412,7 +1560,8 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
-            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);
+            if (open_tok(b, i) || b->used[i] == U_GRAIN)
+                s += col_word(bc, &q->t[i]) * own_word(b, i);
         if (phrase_said(b, bc->phrases)) syn = 0.1;
         if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names);
         if (s > best.score + 1e-9) best = (pick){false, c, s};
@@ -1513,6 +1662,12 @@ static scout_rc bind_values(binder *b, bool *compare_members)
     scout_semantic *s = b->s;
     bool done[16] = {false};
     *compare_members = false;
+    /* A value said twice ("web vs mobile: ... on web") is one value. */
+    for (size_t i = 0; i < b->n_vals; i++)
+        for (size_t j = i + 1; j < b->n_vals; j++)
+            if (b->vals[j].col == b->vals[i].col && b->vals[j].t == b->vals[i].t &&
+                !strcmp(b->vals[j].value, b->vals[i].value))
+                done[j] = true;
     for (size_t i = 0; i < b->n_vals; i++) {
         if (done[i]) continue;
         size_t n = 0;
@@ -1850,7 +2005,10 @@ static size_t count_column(const binder *b)
         const bcol *bc = &b->bt->cols[c];
         if (!count_like(bc)) continue;
         double s = 0;
-        for (size_t i = 0; i < b->q->n; i++) s += tok_in(&b->q->t[i], bc->names);
+        /* the question's words first (those naming the table itself count
+         * less), the table's name only between equals */
+        for (size_t i = 0; i < b->q->n; i++)
+            s += 10 * tok_in(&b->q->t[i], bc->names) * own_word(b, i);
         s += 0.5 * shared_words(bc->names, b->bt->names);
         if (s > bs) bs = s, best = c;
     }
@@ -2001,9 +2159,29 @@ static scout_grain auto_grain(const char *start, const char *end)
     return SCOUT_GRAIN_DAY;
 }
 
+/* Does column c hold months as 'YYYY-MM' text (its latest value says so)? */
+static bool month_text(const bcol *c)
+{
+    const char *m = c->max;
+    return m && strlen(m) == 7 && m[4] == '-' && isdigit((unsigned char)m[0]) &&
+           isdigit((unsigned char)m[5]) && isdigit((unsigned char)m[6]);
+}
+
+/* "the May 2026 signup cohort, each month after": one period of the named
+ * month column, and a series over the table's other month column. */
+static const char *series_col(const binder *b, const char *start, const char *end)
+{
+    const char *col = b->bt->time_col;
+    if (b->bt->period_text != 7 || !start[0] || !end[0] || strncmp(start, end, 7) != 0) return col;
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (b->bt->cols[c].name != col && month_text(&b->bt->cols[c])) return b->bt->cols[c].name;
+    return col;
+}
+
 /* A time column holding months ("2026-10") or quarters ("2026-Q3") as text
- * cannot take date arithmetic; the period becomes a string range on it
- * (which sorts correctly) and a grain becomes the column itself. */
+ * cannot take date arithmetic: the period is placed with time.holds, which
+ * compiles to a string range on the column (labels sort in time order) and
+ * lets comparisons shift whole periods; a grain becomes the column itself. */
 static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char *start,
                                  const char *end, const char *label, scout_grain grain)
 {
@@ -2011,24 +2189,12 @@ static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char 
     const char *col = b->bt->time_col;
     fit->has_time = true;
     if (start[0] && end[0]) {
-        char lo[32], hi[32];
-        if (b->bt->period_text == 7) {
-            snprintf(lo, sizeof lo, "%.7s", start);
-            snprintf(hi, sizeof hi, "%.7s", end);
-        } else {
-            snprintf(lo, sizeof lo, "%.4s-Q%d", start, (atoi(start + 5) - 1) / 3 + 1);
-            snprintf(hi, sizeof hi, "%.4s-Q%d", end, (atoi(end + 5) - 1) / 3 + 1);
-        }
-        bool one = strcmp(lo, hi) == 0;
-        scout_rc rc = push_filter(s, col, one ? SCOUT_OP_EQ : SCOUT_OP_BETWEEN, one ? 1 : 2);
-        if (rc != SCOUT_OK) return rc;
-        scout_sq_filter *f = &s->filters[s->n_filters - 1];
-        f->values[0].kind = SCOUT_VAL_KIND_STRING;
-        if (!(f->values[0].s = dupstr(lo))) return SCOUT_ENOMEM;
-        if (!one) {
-            f->values[1].kind = SCOUT_VAL_KIND_STRING;
-            if (!(f->values[1].s = dupstr(hi))) return SCOUT_ENOMEM;
-        }
+        s->has_time = true;
+        s->time.holds = b->bt->period_text == 7 ? SCOUT_GRAIN_MONTH : SCOUT_GRAIN_QUARTER;
+        if (!(s->time.column = dupstr(col)) || !(s->time.start = dupstr(start)) ||
+            !(s->time.end = dupstr(end)))
+            return SCOUT_ENOMEM;
+        if (label[0] && !(s->time.label = dupstr(label))) return SCOUT_ENOMEM;
     } else if (end[0]) {
         /* "now" on a monthly table: its latest period */
         scout_rc rc = push_filter(s, col, SCOUT_OP_EQ, 1);
@@ -2038,7 +2204,7 @@ static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char 
         if (!(f->values[0].s = dupstr(b->bt->freshness))) return SCOUT_ENOMEM;
     }
     if (grain || b->q->over_time) {
-        scout_rc rc = push_dim(s, col);
+        scout_rc rc = push_dim(s, series_col(b, start, end));
         if (rc != SCOUT_OK) return rc;
     }
     note(&b->why, "period on %s%s", col, NULL);
@@ -2122,6 +2288,69 @@ static void pick_time_col(binder *b)
         }
 }
 
+/* Counts of active users (DAU, WAU, MAU, "active users") are levels of one
+ * day or week, but across a period people mean the average per time point
+ * ("DAU this week" = the average day), not the last day's value. */
+static bool activity_count(const char *col)
+{
+    static const char *const parts[] = {"active", "dau", "wau", "mau", NULL};
+    for (size_t i = 0; col && parts[i]; i++)
+        if (strstr(col, parts[i])) return true;
+    return false;
+}
+
+/* How the level measures combine over the period: the latest value ("how
+ * many now", "subscribers last month"), or the average per time point for
+ * activity counts over a span. A column of text periods grouped by itself
+ * has one point per group and keeps plain sums. "Added since" takes the
+ * change: the last value minus the first. */
+static scout_rc set_over_time(binder *b)
+{
+    scout_semantic *s = b->s;
+    if (!s->has_time) return SCOUT_OK;
+    for (size_t i = 0; i < s->n_dimensions && s->time.holds; i++)
+        if (!strcmp(s->dimensions[i].ref.column, s->time.column)) return SCOUT_OK;
+    scout_over_time ot = SCOUT_OVER_LAST;
+    if (s->time.start && s->n_measures && activity_count(s->measures[0].ref.column))
+        ot = SCOUT_OVER_AVG;
+    if (s->time.start && b->q->net_change) ot = SCOUT_OVER_CHANGE;
+    if (b->q->snap) ot = b->q->snap < 0 ? SCOUT_OVER_FIRST : SCOUT_OVER_LAST;
+    for (size_t i = 0; i < s->n_measures; i++) {
+        scout_sq_measure *m = &s->measures[i];
+        m->over_time = ot;
+        if (m->as || !m->ref.column || m->agg != SCOUT_AGG_SUM) continue;
+        /* a level read at a point is not a sum: name it after its column */
+        char as[SCOUT_SEMANTIC_IDENT_MAX];
+        snprintf(as, sizeof as, "%.200s%s", m->ref.column, ot == SCOUT_OVER_CHANGE ? "_added" : "");
+        if (!(m->as = dupstr(as))) return SCOUT_ENOMEM;
+    }
+    if (ot != SCOUT_OVER_CHANGE) return SCOUT_OK;
+    char a[300];
+    snprintf(a, sizeof a,
+             "added = the level on the latest day of the period minus the level on its first "
+             "day (%s)",
+             s->time.start);
+    return push_assumption(s, a);
+}
+
+/* A table of whole weeks (its time column a week_start) cannot answer for
+ * a span of days that cuts weeks ("the last 14 days" from a Tuesday): its
+ * rows count days outside the span. Such a table fits the period less well
+ * than one at a finer grain; a series by week, or whole weeks, fit. */
+static bool cuts_weeks(const binder *b, const char *start, const char *end, scout_grain grain)
+{
+    if (!strstr(b->bt->time_col, "week") || grain >= SCOUT_GRAIN_WEEK || !start[0] || !end[0])
+        return false;
+    int y, m, d;
+    if (sscanf(start, "%d-%d-%d", &y, &m, &d) != 3) return false;
+    long s = (long)scout_days_from_civil(y, m, d);
+    if (sscanf(end, "%d-%d-%d", &y, &m, &d) != 3) return false;
+    long e = (long)scout_days_from_civil(y, m, d);
+    /* 1970-01-01 was a Thursday: (days + 3) % 7 == 0 on Mondays */
+    bool monday = ((s + 3) % 7 + 7) % 7 == 0, sunday = ((e + 3) % 7 + 7) % 7 == 6;
+    return !(monday && (sunday || strncmp(end, b->bt->latest, 10) >= 0));
+}
+
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
 {
     const scout_question *q = b->q;
@@ -2154,6 +2383,10 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
     if (!grain && q->over_time) grain = auto_grain(start, end);
     s->time.grain = grain;
     fit->has_time = true;
+    if (cuts_weeks(b, start, end, grain)) {
+        fit->has_time = false;
+        note(&b->missing, "the table holds whole weeks; %s cuts weeks", label, NULL);
+    }
     note(&b->why, "time %s%s", b->bt->time_col, NULL);
     if (label[0]) {
         char a[400];
@@ -2328,6 +2561,66 @@ static scout_rc bind_rate(binder *b)
     return retarget(b, m, SCOUT_AGG_RATIO, b->bt->cols[num].name, b->bt->cols[den].name);
 }
 
+/* "average daily revenue last month": the flow summed per day, then those
+ * daily totals averaged over the period (an average of rows would weigh
+ * each region's row, not each day). Rates and levels keep their reading. */
+static scout_rc set_point_average(binder *b, bool level)
+{
+    scout_semantic *s = b->s;
+    if (!b->q->point_avg || level || !s->has_time || !s->time.start || s->time.holds)
+        return SCOUT_OK;
+    for (size_t i = 0; i < s->n_measures; i++) {
+        const scout_sq_measure *m = &s->measures[i];
+        if (m->agg == SCOUT_AGG_METRIC) continue;
+        size_t c = m->ref.column && !m->ref.table ? col_index(b->bt, m->ref.column) : (size_t)-1;
+        if (m->agg != SCOUT_AGG_AVG || c == (size_t)-1 || measure_nature(&b->bt->cols[c]) != 0)
+            return SCOUT_OK;
+    }
+    for (size_t i = 0; i < s->n_measures; i++) {
+        scout_sq_measure *m = &s->measures[i];
+        if (m->agg == SCOUT_AGG_AVG) {
+            m->agg = SCOUT_AGG_SUM;
+            char as[SCOUT_SEMANTIC_IDENT_MAX];
+            snprintf(as, sizeof as, "avg_daily_%.200s", m->ref.column);
+            if (!m->as && !(m->as = dupstr(as))) return SCOUT_ENOMEM;
+        }
+        m->over_time = SCOUT_OVER_AVG;
+    }
+    return push_assumption(s, "average daily = the total of each day, averaged over the "
+                              "days of the period that have data");
+}
+/* "this November vs last November" while November is in progress: the
+ * current period only has data to the latest date, so both periods run to
+ * date (November 1–24 of each year), not a partial month against a whole
+ * one. Said as an assumption. */
+static scout_rc align_to_date(binder *b)
+{
+    scout_semantic *s = b->s;
+    const char *latest = b->bt->latest;
+    if (strlen(latest) < 10 || !s->time.end || strncmp(s->time.end, latest, 10) <= 0)
+        return SCOUT_OK;
+    if (s->time.start && strncmp(s->time.start, latest, 10) > 0) return SCOUT_OK;
+    char *end = calloc(1, 11);
+    if (!end) return SCOUT_ENOMEM;
+    memcpy(end, latest, 10);
+    free(s->time.end);
+    s->time.end = end;
+    if (s->time.label && s->time.start) {
+        const char *eq = strstr(s->time.label, " = ");
+        char l[200];
+        snprintf(l, sizeof l, "%.*s to date = %s..%s", eq ? (int)(eq - s->time.label) : 0,
+                 s->time.label, s->time.start, end);
+        free(s->time.label);
+        if (!(s->time.label = dupstr(l))) return SCOUT_ENOMEM;
+    }
+    char a[200];
+    snprintf(a, sizeof a,
+             "the current period is in progress: both periods are compared to date, through the "
+             "same day (%s and a year earlier)",
+             end);
+    return push_assumption(s, a);
+}
+
 static scout_rc bind_comparison(binder *b, bool members)
 {
     const scout_question *q = b->q;
@@ -2352,9 +2645,10 @@ static scout_rc bind_comparison(binder *b, bool members)
             return SCOUT_ENOMEM;
     } else if (q->cmp == CMP_PREV)
         s->comparison.type = SCOUT_CMP_PREVIOUS_PERIOD;
-    else if (q->cmp == CMP_YEAR)
+    else if (q->cmp == CMP_YEAR) {
         s->comparison.type = SCOUT_CMP_PREVIOUS_YEAR;
-    else {
+        return align_to_date(b);
+    } else {
         char st[11], en[11], label[160];
         if (!scout_timeexpr_resolve(&q->time2, b->bt->latest, st, en, label, sizeof label) ||
             !st[0])
@@ -2390,7 +2684,7 @@ static scout_rc bind_order(binder *b)
         /* "which plan ... most" asks for one; "which features ... highest" for a list */
         bool plural = false;
         for (size_t d = 0; d < q->n_dims; d++) {
-            const char *w = q->t[q->dims[d].from].w;
+            const char *w = q->t[q->dims[d].to - 1].w; /* the head noun */
             size_t l = strlen(w);
             if (l > 3 && w[l - 1] == 's' && w[l - 2] != 's') plural = true;
         }
@@ -2407,10 +2701,14 @@ static scout_rc order_text_series(binder *b)
     scout_semantic *s = b->s;
     if (!b->bt->period_text || s->n_order_by || b->q->rank) return SCOUT_OK;
     for (size_t i = 0; i < s->n_dimensions; i++) {
-        if (strcmp(s->dimensions[i].ref.column, b->bt->time_col) != 0) continue;
+        const char *d = s->dimensions[i].ref.column;
+        size_t c = s->dimensions[i].ref.table ? (size_t)-1 : col_index(b->bt, d);
+        bool period =
+            !strcmp(d, b->bt->time_col) || (c != (size_t)-1 && month_text(&b->bt->cols[c]));
+        if (!period) continue;
         if (!(s->order_by = calloc(1, sizeof *s->order_by))) return SCOUT_ENOMEM;
         s->n_order_by = 1;
-        return (s->order_by[0].key = dupstr(b->bt->time_col)) ? SCOUT_OK : SCOUT_ENOMEM;
+        return (s->order_by[0].key = dupstr(s->dimensions[i].ref.column)) ? SCOUT_OK : SCOUT_ENOMEM;
     }
     return SCOUT_OK;
 }
@@ -2606,11 +2904,9 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         choose_time_col(&b);
         rc = bind_time(&b, fit, level, grain);
     }
-    if (rc == SCOUT_OK && level && b.s->has_time) {
-        /* levels: latest value per period (or overall); averages stay averages */
-        scout_over_time ot = SCOUT_OVER_LAST;
-        for (size_t i = 0; i < b.s->n_measures; i++) b.s->measures[i].over_time = ot;
-    }
+    /* levels: latest value per period (or overall); averages stay averages */
+    if (rc == SCOUT_OK && level) rc = set_over_time(&b);
+    if (rc == SCOUT_OK) rc = set_point_average(&b, level);
     if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);

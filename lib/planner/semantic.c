@@ -18,7 +18,7 @@
 
 static const char *const AGG_NAMES[] = {"sum", "avg", "count",  "count_distinct",
                                         "min", "max", "metric", "ratio"};
-static const char *const OVER_NAMES[] = {"sum", "last", "first", "avg", "min", "max"};
+static const char *const OVER_NAMES[] = {"sum", "last", "first", "avg", "min", "max", "change"};
 static const char *const OP_NAMES[] = {
     "=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "like", "is null", "is not null"};
 static const char *const GRAIN_NAMES[] = {"none", "day", "week", "month", "quarter", "year"};
@@ -398,7 +398,7 @@ static scout_rc parse_filter(pctx *c, json_t *o, const char *path, scout_sq_filt
 
 static scout_rc parse_time(pctx *c, json_t *o, scout_sq_time *t)
 {
-    static const char *const keys[] = {"column", "start", "end", "label", "grain", NULL};
+    static const char *const keys[] = {"column", "start", "end", "label", "grain", "holds", NULL};
     const char *path = "time";
     scout_rc rc = get_object(c, o, path);
     if (rc == SCOUT_OK) rc = check_keys(c, o, path, keys);
@@ -412,6 +412,10 @@ static scout_rc parse_time(pctx *c, json_t *o, scout_sq_time *t)
     if (rc == SCOUT_OK)
         rc = get_enum(c, o, path, "grain", GRAIN_NAMES, COUNT(GRAIN_NAMES), 0, false, &g);
     t->grain = (scout_grain)g;
+    int h = 0;
+    if (rc == SCOUT_OK)
+        rc = get_enum(c, o, path, "holds", GRAIN_NAMES, COUNT(GRAIN_NAMES), 0, false, &h);
+    t->holds = (scout_grain)h;
     return rc;
 }
 
@@ -735,6 +739,12 @@ static scout_rc check_time(vctx *v)
     if (rc != SCOUT_OK) return rc;
     if (t->start && t->end && strcmp(t->start, t->end) > 0)
         return verr(v, "time.end", "%s is before time.start %s", t->end, t->start);
+    if (t->holds != SCOUT_GRAIN_NONE && t->holds != SCOUT_GRAIN_MONTH &&
+        t->holds != SCOUT_GRAIN_QUARTER)
+        return verr(v, "time.holds", "must be 'month' or 'quarter'");
+    if (t->holds != SCOUT_GRAIN_NONE && t->grain != SCOUT_GRAIN_NONE)
+        return verr(v, "time.grain",
+                    "cannot bucket a column of text periods; group by the column instead");
     if (t->column) {
         if (!ident_ok(t->column)) return verr(v, "time.column", "must be a column name");
         if (v->g && !scout_joins_has_column(v->g, v->q->table, t->column))
@@ -975,6 +985,7 @@ static json_t *rest_json(const scout_semantic *q, json_t *root)
         set_str(t, "end", q->time.end);
         set_str(t, "label", q->time.label);
         if (q->time.grain != SCOUT_GRAIN_NONE) set_str(t, "grain", GRAIN_NAMES[q->time.grain]);
+        if (q->time.holds != SCOUT_GRAIN_NONE) set_str(t, "holds", GRAIN_NAMES[q->time.holds]);
         json_object_set_new(root, "time", t);
     }
     if (q->n_order_by) {

@@ -46,7 +46,8 @@ typedef enum {
     SCOUT_OVER_FIRST,
     SCOUT_OVER_AVG,
     SCOUT_OVER_MIN,
-    SCOUT_OVER_MAX
+    SCOUT_OVER_MAX,
+    SCOUT_OVER_CHANGE /* the latest time point's value minus the earliest's: "added since" */
 } scout_over_time;
 
 typedef enum {
@@ -129,6 +130,10 @@ typedef struct scout_sq_time {
     char *end;    /* YYYY-MM-DD, inclusive; NULL = open */
     char *label;  /* "last quarter = 2026-07-01..2026-09-30" */
     scout_grain grain;
+    /* What the column holds: NONE = dates or timestamps; MONTH = months as
+     * 'YYYY-MM' text; QUARTER = quarters as 'YYYY-Qn' text. start/end stay
+     * dates and are compared as the period that contains them. */
+    scout_grain holds;
 } scout_sq_time;
 
 /* What `order_by[].value` ranks on when the query compares. */

@@ -156,7 +156,8 @@ void scout_chart_choose(const scout_result *r, scout_chart_plan *p)
     p->x = d1;
     if (d2 >= 0) {
         p->series = d2;
-        bool shares = scout_chart_col_unit(r, p->y) == SCOUT_UNIT_PCT;
+        scout_unit yu = scout_chart_col_unit(r, p->y);
+        bool shares = yu == SCOUT_UNIT_PCT || yu == SCOUT_UNIT_PCT_POINTS;
         p->kind = shares ? SCOUT_CHART_GROUPED_BAR : SCOUT_CHART_STACKED_BAR;
         p->why = shares ? "two dimensions and a rate: grouped bars (rates do not add up)"
                         : "two dimensions and an additive measure: stacked bars";
@@ -370,7 +371,7 @@ static void comparison_subtitle(const scout_result *r, const scout_chart_plan *p
         scout_fmt_number(ps, sizeof ps, prev, scout_chart_col_unit(r, p->previous), true);
     double rel = 0;
     if (p->pct >= 0 && scout_result_number(r, 0, (size_t)p->pct, &rel))
-        scout_fmt_delta(pc, sizeof pc, rel, SCOUT_UNIT_PCT);
+        scout_fmt_delta(pc, sizeof pc, rel, scout_chart_col_unit(r, p->pct));
     snprintf(dst, n, "%s%s%s%s vs previous%s%s", ds, *pc ? " (" : "", pc, *pc ? ")" : "",
              *ps ? " of " : "", ps);
 }

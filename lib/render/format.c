@@ -25,6 +25,7 @@ scout_unit scout_unit_parse(const char *word)
         {"percentage", SCOUT_UNIT_PCT},
         {"%", SCOUT_UNIT_PCT},
         {"ratio", SCOUT_UNIT_PCT},
+        {"pct_points", SCOUT_UNIT_PCT_POINTS},
         {"ms", SCOUT_UNIT_MS},
         {"milliseconds", SCOUT_UNIT_MS},
     };
@@ -43,6 +44,8 @@ const char *scout_unit_name(scout_unit unit)
         return "pct";
     case SCOUT_UNIT_MS:
         return "ms";
+    case SCOUT_UNIT_PCT_POINTS:
+        return "pct_points";
     case SCOUT_UNIT_NONE:
         break;
     }
@@ -126,8 +129,9 @@ const char *scout_fmt_number(char *dst, size_t n, double v, scout_unit unit, boo
         else
             fixed(dst, n, v, integral ? 0 : 2, "$");
         break;
-    case SCOUT_UNIT_PCT: {
-        double p = v * 100.0;
+    case SCOUT_UNIT_PCT:
+    case SCOUT_UNIT_PCT_POINTS: {
+        double p = unit == SCOUT_UNIT_PCT ? v * 100.0 : v;
         int dec = fabs(p) < 1 && p != 0 ? 2 : 1;
         if (!compact && fabs(p) >= 1) dec = 1;
         fixed(dst, n, p, dec, "");
@@ -182,6 +186,8 @@ const char *scout_fmt_d3(scout_unit unit, bool compact)
         return compact ? "$,.3~s" : "$,.2f";
     case SCOUT_UNIT_PCT:
         return compact ? ".0%" : ".1%";
+    case SCOUT_UNIT_PCT_POINTS:
+        return compact ? ",.0f" : ",.1f";
     case SCOUT_UNIT_MS:
         return compact ? ",.0f" : ",.1f";
     case SCOUT_UNIT_NONE:

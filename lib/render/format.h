@@ -12,10 +12,11 @@
 /* What a number measures. Percentages are fractions (0.123 means 12.3 %),
  * the same convention as Vega-Lite's "%" format, so one value feeds both. */
 typedef enum {
-    SCOUT_UNIT_NONE = 0, /* a plain quantity: 1,234,567 */
-    SCOUT_UNIT_CURRENCY, /* money in the warehouse's currency, shown as $ */
-    SCOUT_UNIT_PCT,      /* a fraction shown as a percentage */
-    SCOUT_UNIT_MS        /* a duration in milliseconds */
+    SCOUT_UNIT_NONE = 0,  /* a plain quantity: 1,234,567 */
+    SCOUT_UNIT_CURRENCY,  /* money in the warehouse's currency, shown as $ */
+    SCOUT_UNIT_PCT,       /* a fraction shown as a percentage */
+    SCOUT_UNIT_MS,        /* a duration in milliseconds */
+    SCOUT_UNIT_PCT_POINTS /* already a percentage (12.3 means 12.3 %): a % change */
 } scout_unit;
 
 /* Parses a unit word as the planner or curated YAML writes it ("currency",

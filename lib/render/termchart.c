@@ -406,7 +406,7 @@ static void draw_kpi(tc *t, const scout_result *r, const scout_chart_plan *p)
     scout_fmt_delta(ds, sizeof ds, d, scout_chart_col_unit(r, p->delta));
     double rel = num(r, 0, p->pct), pv = num(r, 0, p->previous);
     if (p->pct >= 0 && !isnan(rel) && p->pct != col)
-        scout_fmt_delta(pc, sizeof pc, rel, SCOUT_UNIT_PCT);
+        scout_fmt_delta(pc, sizeof pc, rel, scout_chart_col_unit(r, p->pct));
     if (p->previous >= 0 && !isnan(pv))
         scout_fmt_number(prev, sizeof prev, pv, scout_chart_col_unit(r, p->previous), true);
     snprintf(line, sizeof line, "%s %s%s%s%s vs previous%s%s%s", d > 0 ? "▲" : (d < 0 ? "▼" : "="),

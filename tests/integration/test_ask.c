@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,4 +276,30 @@ Test(ask, refusal_offers_the_closest_tables_the_asker_may_read, .init = acme_hom
     cr_assert(strstr(alt, "product.") != NULL, "%s", alt);
     cr_assert_null(strstr(r.err, "finance."), "never names a finance table: %s", r.err);
     proc_result_free(&r);
+}
+
+Test(ask, a_period_comparison_states_its_percent_change_once, .init = acme_home,
+     .fini = remove_home)
+{
+    /* The % change column is already a percentage: the answer's figure is
+     * the column's value, not a hundred times it. */
+    json_t *o = ask_json(NULL, "net revenue yesterday vs the day before");
+    json_t *cols = json_object_get(json_object_get(o, "result"), "columns");
+    json_t *row = json_array_get(json_object_get(json_object_get(o, "result"), "rows"), 0);
+    size_t i;
+    json_t *c;
+    bool seen = false;
+    json_array_foreach(cols, i, c)
+    {
+        if (strcmp(json_string_value(json_object_get(c, "role")), "pct") != 0) continue;
+        cr_assert_str_eq(json_string_value(json_object_get(c, "unit")), "pct_points");
+        double v = json_number_value(json_array_get(row, i));
+        char want[32];
+        snprintf(want, sizeof want, "%s%.1f%%", v > 0 ? "+" : "", v);
+        const char *answer = json_string_value(json_object_get(o, "answer"));
+        if (fabs(v) >= 1) cr_assert(strstr(answer, want) != NULL, "%s in %s", want, answer);
+        seen = true;
+    }
+    cr_assert(seen, "a comparison has a %% change column");
+    json_decref(o);
 }

@@ -236,6 +236,10 @@ Test(answer, measure_and_period_words)
     char w[64];
     scout_answer_measure_words("p95_latency_ms", w, sizeof w);
     cr_assert_str_eq(w, "P95 latency");
+    scout_answer_measure_words("avg_avg_p95_ms", w, sizeof w);
+    cr_assert_str_eq(w, "Avg p95", "an average of a stored average is said once");
+    scout_answer_measure_words("avg_ms", w, sizeof w);
+    cr_assert_str_eq(w, "Avg");
     scout_answer_period_words("yesterday = 2026-11-23..2026-11-23", w, sizeof w);
     cr_assert_str_eq(w, "in yesterday (2026-11-23 to 2026-11-23)");
     scout_answer_period_words(NULL, w, sizeof w);
@@ -355,4 +359,30 @@ Test(ask, bad_questions_are_refused_with_one_line)
                             "How many Plus subscribers do we have now?"};
     for (size_t i = 0; i < sizeof good_q / sizeof good_q[0]; i++)
         cr_assert_eq(scout_ask_check_question(good_q[i], NULL), SCOUT_OK, "%s", good_q[i]);
+}
+
+Test(answer, a_percent_change_is_already_a_percentage)
+{
+    /* The compiler writes % change multiplied by 100: 4.7 means 4.7 %, so
+     * the answer must not multiply it again ("+470%"). */
+    scout_result_col cols[] = {
+        {"p95_current", NULL, SCOUT_RESULT_ROLE_MEASURE, SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_MS,
+         false},
+        {"p95_previous", NULL, SCOUT_RESULT_ROLE_MEASURE, SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_MS,
+         true},
+        {"p95_delta", NULL, SCOUT_RESULT_ROLE_DELTA, SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_MS, false},
+        {"p95_pct_change", NULL, SCOUT_RESULT_ROLE_PCT, SCOUT_RESULT_TYPE_REAL,
+         SCOUT_UNIT_PCT_POINTS, false}};
+    scout_result *r = make_result(cols, 4);
+    scout_value vals[4] = {{SCOUT_VAL_REAL, 0, 418.2, NULL, 0},
+                           {SCOUT_VAL_REAL, 0, 438.9, NULL, 0},
+                           {SCOUT_VAL_REAL, 0, -20.7, NULL, 0},
+                           {SCOUT_VAL_REAL, 0, -4.7, NULL, 0}};
+    cr_assert_eq(scout_result_add_row(r, vals, 4, NULL), SCOUT_OK);
+    scout_answer_input in = {r, "November to date = 2026-11-01..2026-11-24", NULL, NULL, -1, true};
+    char *t = scout_answer_text(&in);
+    cr_assert(strstr(t, "-4.7%") != NULL, "%s", t);
+    cr_assert(strstr(t, "470") == NULL, "%s", t);
+    free(t);
+    scout_result_free(r);
 }

@@ -51,6 +51,9 @@ static const tspec TABLES[] = {
      "day:TEXT service:TEXT requests:INTEGER errors:INTEGER error_rate:REAL"},
     {"finance.raw.refunds", NULL,
      "refund_id:INTEGER:pk invoice_id:INTEGER amount_usd:REAL reason:TEXT refunded_at:TEXT"},
+    {"crm.mart.bookings_monthly", "month, segment",
+     "month:TEXT segment:TEXT deals:INTEGER bookings_usd:REAL"},
+    {"product.analytics.mau", "month", "month:TEXT mau:INTEGER"},
 };
 
 static scout_joins_graph *acme_graph(void)
@@ -170,6 +173,9 @@ static const char *const CASES[] = {
     "injection_values",
     "tickets_by_country_region",
     "invoices_with_refund_reason",
+    "bookings_text_months_vs_last_quarter",
+    "mau_text_month_last_year",
+    "subscribers_added_this_year",
 };
 
 Test(compile, golden_sql_per_dialect_for_every_question_shape)
@@ -489,4 +495,58 @@ Test(compile, limit_is_capped_by_max_rows_and_result_columns_are_described)
     scout_compile_free(c);
     scout_semantic_free(q);
     scout_joins_graph_free(g);
+}
+
+Test(compile_acme, a_quarter_on_text_months_compares_with_the_quarter_before, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    /* "bookings this quarter vs last quarter" on a table whose period column
+     * holds 'YYYY-MM' text: both sides are string ranges of whole months. */
+    check_against(
+        "crm",
+        "{\"table\":\"crm.mart.bookings_monthly\",\"measures\":[{\"agg\":\"sum\",\"column\":"
+        "\"bookings_usd\",\"as\":\"b\"}],\"time\":{\"column\":\"month\",\"start\":\"2026-10-01\","
+        "\"end\":\"2026-11-24\",\"holds\":\"month\"},\"comparison\":{\"type\":\"period\","
+        "\"start\":\"2026-07-01\",\"end\":\"2026-09-30\"}}",
+        "SELECT c.v, p.v, c.v - p.v, (c.v - p.v) * 100.0 / p.v FROM"
+        " (SELECT sum(bookings_usd) v FROM mart.bookings_monthly WHERE month IN ('2026-10', "
+        "'2026-11')) c, (SELECT sum(bookings_usd) v FROM mart.bookings_monthly WHERE month IN "
+        "('2026-07', '2026-08', '2026-09')) p");
+}
+
+Test(compile, text_periods_cannot_take_a_grain)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_err err = {0};
+    scout_compiled *c = compile_json(
+        "{\"table\":\"product.analytics.mau\",\"measures\":[{\"agg\":\"sum\",\"column\":\"mau\"}],"
+        "\"time\":{\"column\":\"month\",\"start\":\"2026-01-01\",\"end\":\"2026-11-24\","
+        "\"holds\":\"month\",\"grain\":\"month\"}}",
+        g, SCOUT_DIALECT_SQLITE, &err);
+    cr_assert_null(c);
+    cr_assert(strstr(err.msg, "time.grain") != NULL, "%s", err.msg);
+    scout_joins_graph_free(g);
+}
+
+Test(compile_acme, a_level_added_over_a_period_is_last_minus_first, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    /* "paid Plus subscribers added since the start of the year", and month
+     * by month: the level at each period's last day minus at its first. */
+    check_against("finance",
+                  "{\"table\":\"finance.mart.plus_subscribers_daily\",\"measures\":[{\"agg\":"
+                  "\"sum\",\"column\":\"paid_plus_subscribers\",\"over_time\":\"change\"}],"
+                  "\"time\":{\"column\":\"day\",\"start\":\"2026-01-01\",\"end\":\"2026-11-24\"}}",
+                  "SELECT (SELECT paid_plus_subscribers FROM mart.plus_subscribers_daily WHERE day "
+                  "= '2026-11-24') - (SELECT paid_plus_subscribers FROM "
+                  "mart.plus_subscribers_daily WHERE day = '2026-01-01')");
+    check_against("finance",
+                  "{\"table\":\"finance.mart.plus_subscribers_daily\",\"measures\":[{\"agg\":"
+                  "\"sum\",\"column\":\"paid_plus_subscribers\",\"over_time\":\"change\"}],"
+                  "\"time\":{\"column\":\"day\",\"start\":\"2026-09-01\",\"end\":\"2026-10-31\","
+                  "\"grain\":\"month\"}}",
+                  "SELECT substr(l.day, 1, 7), l.paid_plus_subscribers - f.paid_plus_subscribers "
+                  "FROM mart.plus_subscribers_daily l JOIN mart.plus_subscribers_daily f ON "
+                  "substr(f.day, 1, 7) = substr(l.day, 1, 7) AND f.day = substr(l.day, 1, 8) || "
+                  "'01' WHERE l.day IN ('2026-09-30', '2026-10-31') ORDER BY 1");
 }

@@ -153,6 +153,12 @@ Test(question, shapes_are_recognised)
     EXPECT("p95 latency by component over the last two weeks", "\"n\":14", "[\"component\"]");
     EXPECT("Yesterday's subscription activity, broken down by kind of event", "[\"event\"]");
     EXPECT("revenue per plan, over time", "\"over_time\":true");
+    EXPECT("What was our best revenue day this year?", "\"grain\":\"day\"", "\"limit\":1",
+           "\"rank\":\"highest\"");
+    EXPECT("Which month had the highest revenue this year?", "\"grain\":\"month\"");
+    EXPECT("How many paid Plus subscribers do we have now, and how did that change month by month "
+           "this year?",
+           "\"time\":{\"kind\":\"this_year\"", "\"now\":true", "\"grain\":\"month\"");
 }
 
 Test(question, unknown_words_are_kept_open_not_dropped)
@@ -288,6 +294,10 @@ Test(question_acme, real_questions_bind_to_semantic_queries)
           "\"value\":\"enterprise\"");
     BOUND("How many Plus subscribers do we have now?", "finance.mart.plus_subscribers_daily",
           "\"over_time\":\"last\"");
+    BOUND("How many paid Plus subscribers do we have now, and how did that change month by month "
+          "this year?",
+          "finance.mart.plus_subscribers_daily", "\"as\":\"paid_plus_subscribers\"",
+          "\"start\":\"2026-01-01\"", "\"grain\":\"month\"", "\"over_time\":\"last\"");
     BOUND("How many invoices over $1,000 did we send last month?", "finance.mart.fct_invoices",
           "\"agg\":\"count\"", "\"op\":\">\",\"value\":1000");
     BOUND("How many active subscriptions have at least 3 seats?", "finance.raw.subscriptions",
@@ -295,8 +305,8 @@ Test(question_acme, real_questions_bind_to_semantic_queries)
     BOUND("Android active users each day for the last two weeks",
           "product.analytics.platform_mix_daily", "\"value\":\"android\"", "\"grain\":\"day\"",
           "\"start\":\"2026-11-11\"");
-    BOUND("Refunds by reason last quarter", "finance.mart.refunds_monthly",
-          "\"op\":\"between\",\"value\":[\"2026-07\",\"2026-09\"]");
+    BOUND("Refunds by reason last quarter", "finance.mart.refunds_monthly", "\"holds\":\"month\"",
+          "\"start\":\"2026-07-01\",\"end\":\"2026-09-30\"");
 }
 
 Test(question_acme, fit_ranks_the_table_holding_the_value_above_its_lookalike)
@@ -414,4 +424,85 @@ Test(question_acme, unknown_words_only_find_nothing)
                  SCOUT_ENOTFOUND);
     scout_question_fit_free(&fit);
     scout_question_free(q);
+}
+
+static void not_bound(const char *question, const char *table, const char *part)
+{
+    scout_question_fit fit;
+    char *j = bind_json(question, table, &fit);
+    cr_expect(strstr(j, part) == NULL, "'%s': %s in %s", question, part, j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, period_comparisons_snapshots_and_text_periods)
+{
+    /* a table whose period column holds 'YYYY-MM' text still compares */
+    BOUND("bookings this quarter vs last quarter", "crm.mart.bookings_monthly",
+          "\"holds\":\"month\"", "\"start\":\"2026-10-01\"", "\"type\":\"period\"",
+          "\"start\":\"2026-07-01\",\"end\":\"2026-09-30\"");
+    BOUND("MAU this month compared with the same month last year", "product.analytics.mau",
+          "\"holds\":\"month\"", "\"type\":\"previous_year\"");
+    /* a daily active-user count over a week is the average day */
+    BOUND("DAU this week vs the previous week", "product.analytics.dau", "\"over_time\":\"avg\"",
+          "\"start\":\"2026-11-16\",\"end\":\"2026-11-22\"");
+    BOUND("What was DAU yesterday?", "product.analytics.dau", "\"start\":\"2026-11-23\"");
+    /* "does growth count": the Growth team, not a growth comparison */
+    BOUND("How many Plus subscribers does growth count today, including trials?",
+          "product.analytics.plus_subscribers_daily", "\"over_time\":\"last\"");
+    not_bound("How many Plus subscribers does growth count today, including trials?",
+              "product.analytics.plus_subscribers_daily", "\"comparison\"");
+    /* a month in progress is compared to date with the same days a year earlier */
+    BOUND("year over year: average composer p95 model latency this November vs last November",
+          "product.eng.request_latency_daily", "\"type\":\"previous_year\"",
+          "\"start\":\"2026-11-01\",\"end\":\"2026-11-24\"", "compared to date");
+    /* "which X explain the slowdown": X by change, the latency measure */
+    BOUND("Which latency components explain the composer slowdown today vs yesterday?",
+          "product.eng.request_latency_daily", "\"dimensions\":[{\"column\":\"component\"",
+          "\"column\":\"p95_ms\"", "\"value\":\"delta\",\"dir\":\"desc\"",
+          "\"type\":\"previous_period\"");
+    not_bound("Which latency components explain the composer slowdown today vs yesterday?",
+              "product.eng.request_latency_daily", "\"limit\"");
+    /* "added since" on a level is its change: last minus first */
+    BOUND("How many paid Plus subscribers have we added since the start of the year?",
+          "finance.mart.plus_subscribers_daily", "\"over_time\":\"change\"",
+          "\"start\":\"2026-01-01\"", "minus the level on its first day");
+    /* the word only one column has names the level, not the table's own word */
+    BOUND("How many Plus accounts were trialing yesterday?",
+          "product.analytics.plus_subscribers_daily", "\"column\":\"trialing_subscribers\"");
+    BOUND("How many Plus subscribers does growth count today, including trials?",
+          "product.analytics.plus_subscribers_daily", "\"column\":\"plus_subscribers\"");
+    /* a level on the first day of each month: the first point of each month */
+    BOUND("Growth's Plus subscriber count, trials included, on the first day of each month this "
+          "year",
+          "product.analytics.plus_subscribers_daily", "\"over_time\":\"first\"",
+          "\"grain\":\"month\"", "\"column\":\"plus_subscribers\"");
+    /* one cohort month, and a series over the table's other month column */
+    BOUND("How many users from the May 2026 signup cohort were active in each month after?",
+          "product.analytics.user_retention_cohorts", "\"start\":\"2026-05-01\"",
+          "\"dimensions\":[{\"column\":\"activity_month\"", "\"key\":\"activity_month\"");
+    /* "average daily": per-day totals averaged, one number, no daily series */
+    BOUND("Average daily revenue last month", "finance.mart.revenue_daily", "\"over_time\":\"avg\"",
+          "\"start\":\"2026-10-01\"");
+    not_bound("Average daily revenue last month", "finance.mart.revenue_daily", "\"grain\"");
+    /* "best revenue day": a daily series ranked, one row */
+    BOUND("What was our best revenue day this year?", "finance.mart.revenue_daily",
+          "\"grain\":\"day\"", "\"limit\":1", "\"dir\":\"desc\"");
+    /* a value said twice is one value of the IN list */
+    BOUND("web vs mobile: active users on web compared with ios and android last month",
+          "product.analytics.platform_mix_daily", "\"value\":[\"web\",\"ios\",\"android\"]",
+          "\"over_time\":\"avg\"");
+}
+
+Test(question_acme, a_span_of_days_that_cuts_weeks_fits_a_weekly_table_less)
+{
+    /* "the last two weeks" from a Tuesday: weekly rows count days outside it */
+    const char *q = "p95 latency by component over the last two weeks";
+    double weekly = fit_of(q, "product.eng.latency_weekly"),
+           daily = fit_of(q, "product.eng.request_latency_daily");
+    cr_expect_gt(daily, weekly, "daily %.2f vs weekly %.2f", daily, weekly);
+    /* a weekly series fits the weekly table as well as ever */
+    cr_expect_eq(fit_of("weekly p95 of the composer model component since October",
+                        "product.eng.latency_weekly"),
+                 1.0);
 }

@@ -142,6 +142,9 @@ Test(render_format, units_thousands_and_compact_forms)
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, 1500, SCOUT_UNIT_MS, false), "1,500 ms");
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, NAN, SCOUT_UNIT_NONE, false), "n/a");
     cr_assert_str_eq(scout_fmt_delta(b, sizeof b, 0.123, SCOUT_UNIT_PCT), "+12.3%");
+    cr_assert_str_eq(scout_fmt_delta(b, sizeof b, 12.3, SCOUT_UNIT_PCT_POINTS), "+12.3%",
+                     "a % change is already a percentage");
+    cr_assert_eq(scout_unit_parse(scout_unit_name(SCOUT_UNIT_PCT_POINTS)), SCOUT_UNIT_PCT_POINTS);
     cr_assert_str_eq(scout_fmt_delta(b, sizeof b, -1200, SCOUT_UNIT_CURRENCY), "-$1.2K");
     cr_assert_str_eq(scout_fmt_int(b, sizeof b, -1000), "-1,000");
     char tiny[4];

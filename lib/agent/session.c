@@ -4,6 +4,7 @@
 #include "agent/session.h"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,18 +71,13 @@ void scout_session_store_close(scout_session_store *s)
 
 scout_rc scout_session_new_id(char id[SCOUT_SESSION_ID_SIZE], scout_err *err)
 {
+    /* The same randomness source as API tokens (libsodium), so ids are never
+     * guessable and there is one place that knows how to get random bytes. */
+    if (sodium_init() < 0) return scout_err_set(err, SCOUT_EINTERNAL, "libsodium failed to start");
     unsigned char raw[8];
-    int fd = open("/dev/urandom", O_RDONLY);
-    ssize_t n = fd >= 0 ? read(fd, raw, sizeof raw) : -1;
-    if (fd >= 0) close(fd);
-    if (n != (ssize_t)sizeof raw) return scout_err_set(err, SCOUT_EIO, "sessions: no randomness");
-    static const char hex[] = "0123456789abcdef";
+    randombytes_buf(raw, sizeof raw);
     id[0] = 's';
-    for (size_t i = 0; i < sizeof raw; i++) {
-        id[1 + 2 * i] = hex[raw[i] >> 4];
-        id[2 + 2 * i] = hex[raw[i] & 15];
-    }
-    id[SCOUT_SESSION_ID_SIZE - 1] = 0;
+    sodium_bin2hex(id + 1, SCOUT_SESSION_ID_SIZE - 1, raw, sizeof raw);
     return SCOUT_OK;
 }
 

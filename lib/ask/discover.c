@@ -44,6 +44,11 @@ double scout_discover_score(const scout_discover_signals *s)
     if (s->counts_items) v += 0.05;
     /* Weeks cannot be split into days: the grain asked is not there. */
     if (s->grain_too_coarse) v -= 0.15;
+    /* The fit counts a word nothing matches as half a need, since verbs
+     * ("signed", "handle") miss everywhere alike; a word another candidate
+     * is named for is the subject of the question, and this table is not
+     * about it. */
+    v -= 0.1 * (s->others_subject > 2 ? 2 : s->others_subject);
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
      * never win against a live one, so the penalty exceeds any fit gap. */
@@ -323,6 +328,44 @@ static bool grain_too_coarse(const scout_semantic *q)
            column_grain(q->time.column) > q->time.grain;
 }
 
+static bool in_stems(const char *set, const char *stem, size_t n)
+{
+    for (const char *p = set ? strstr(set, stem) : NULL; p; p = strstr(p + 1, stem))
+        if (p > set && p[-1] == ' ' && p[n] == ' ') return true;
+    return false;
+}
+
+/* Counts, per candidate, the question words nothing in it matches that
+ * another bound, live candidate's name or synonyms say. */
+static void others_subject(scout_discovery *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        scout_candidate *c = &d->c[i];
+        const char *p = c->fit.unplaced_stems;
+        int n = 0;
+        while (p && *p) {
+            while (*p == ' ') p++;
+            size_t len = strcspn(p, " ");
+            if (!len) break;
+            char stem[64];
+            if (len < sizeof stem) {
+                memcpy(stem, p, len);
+                stem[len] = 0;
+                for (size_t j = 0; j < d->n; j++) {
+                    const scout_candidate *o = &d->c[j];
+                    if (j == i || !o->sig.bound || o->sig.trust == SCOUT_TIER_DEPRECATED) continue;
+                    if (in_stems(o->fit.subject_stems, stem, len)) {
+                        n++;
+                        break;
+                    }
+                }
+            }
+            p += len;
+        }
+        c->sig.others_subject = n;
+    }
+}
+
 static void stale_days(scout_discovery *d)
 {
     long newest = 0;
@@ -515,11 +558,12 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b}", "search_rel",
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i}", "search_rel",
                      round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
                      s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
                      s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
-                     "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items);
+                     "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items,
+                     "others_subject", s->others_subject);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)
@@ -617,6 +661,7 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
     }
     if (!rc) {
         stale_days(r.d);
+        others_subject(r.d);
         for (size_t i = 0; i < r.d->n; i++) r.d->c[i].score = scout_discover_score(&r.d->c[i].sig);
     }
     if (!rc) {

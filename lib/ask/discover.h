@@ -43,6 +43,9 @@ typedef struct scout_discover_signals {
                                ("for each day" of a weekly table) */
     bool counts_items;      /* counts the rows of a one-row-per-item table (its card's grain
                                is a single unique key): "how many users" from the users */
+    int others_subject;     /* question words nothing here matches that name another
+                               candidate's subject ("ticket volume" asked of request
+                               latency, while tickets_daily is named so) */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance

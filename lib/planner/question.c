@@ -869,15 +869,17 @@ static int add_term(void *ud, const scout_term *t)
 
 /* The head of a description, which says what a row is ("Currently open
  * tickets with age in days"): up to the first clause break, at most six
- * words. The rest often names neighbours ("... from paid invoices"). */
+ * words. The rest often names neighbours ("... from paid invoices"). An
+ * early parenthesis is an apposition that still names the subject
+ * ("Lighthouse (export feature) launch tracking"), so it is read through. */
 static void desc_head(char *dst, const char *desc, size_t cap)
 {
     size_t n = 0, words = 0;
     for (; desc && desc[n] && n + 1 < cap; n++) {
         char ch = desc[n];
-        if (ch == ':' || ch == ',' || ch == ';' || ch == '.' || ch == '(') break;
+        if (ch == ':' || ch == ',' || ch == ';' || ch == '.') break;
         if (ch == ' ' && ++words >= 6) break;
-        dst[n] = ch;
+        dst[n] = ch == '(' || ch == ')' ? ' ' : ch;
     }
     dst[n] = 0;
 }
@@ -2503,10 +2505,28 @@ static void load_neighbours(binder *b, scout_catalog *cat, const scout_principal
     scout_joins_graph_free(g);
 }
 
+/* Appends " stem " to a heap word set (discovery compares them across tables). */
+static void add_stem(char **set, const char *stem)
+{
+    size_t have = *set ? strlen(*set) : 0, n = strlen(stem);
+    if (*set && in_set(*set, stem)) return;
+    char *ns = realloc(*set, have + n + 3);
+    if (!ns) return;
+    if (!have) ns[have++] = ' ';
+    memcpy(ns + have, stem, n);
+    ns[have + n] = ' ';
+    ns[have + n + 1] = 0;
+    *set = ns;
+}
+
 static void list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n; i++) {
+        /* A word the table's own name says, whatever else used it. */
+        if (!q->t[i].is_num && q->t[i].used != U_STOP && q->t[i].used != U_TIME &&
+            in_set(b->bt->names, q->t[i].stem))
+            add_stem(&fit->subject_stems, q->t[i].stem);
         if (!open_tok(b, i) || q->t[i].is_num) continue;
         /* "ticket count", "number of deals": the aggregate, said as a noun */
         if (!strcmp(q->t[i].w, "count") || !strcmp(q->t[i].w, "number") ||
@@ -2524,6 +2544,7 @@ static void list_unplaced(binder *b, scout_question_fit *fit)
         /* the description says the table holds it ("currently open tickets") */
         if (tok_in(&q->t[i], b->bt->desc) >= 1.0) continue;
         note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
+        add_stem(&fit->unplaced_stems, q->t[i].stem);
         if (i > 0 && isupper((unsigned char)q->t[i].orig[0]))
             fit->values_wanted++;
         else
@@ -2656,5 +2677,7 @@ void scout_question_fit_free(scout_question_fit *fit)
     if (!fit) return;
     free(fit->why);
     free(fit->missing);
-    fit->why = fit->missing = NULL;
+    free(fit->subject_stems);
+    free(fit->unplaced_stems);
+    fit->why = fit->missing = fit->subject_stems = fit->unplaced_stems = NULL;
 }

@@ -38,6 +38,11 @@ typedef struct scout_question_fit {
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
     size_t unplaced; /* lowercase words nothing in the table matches */
+    /* The question's words as stems, " a b ", for comparing tables: those
+     * the table's name or curated synonyms say exactly (its subject:
+     * "tickets" of support.tickets_daily), and those nothing in it matches.
+     * NULL when none; freed by scout_question_fit_free. */
+    char *subject_stems, *unplaced_stems;
     char *why; /* "measure net_revenue_usd (metric net_revenue); region holds 'EMEA'; time day" */
     char *missing; /* what it lacks, NULL if nothing: "no column holds 'Android'" */
 } scout_question_fit;

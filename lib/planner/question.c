@@ -1390,6 +1390,8 @@ static const char *flag_word(const bcol *c)
     return c->name + 3;
 }
 
+static bool money_col(const bcol *c);
+
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
@@ -1412,6 +1414,8 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         if ((taken && taken[c]) || bc->is_time || (!bc->numeric && !ids_too) ||
             (bc->is_id && !ids_too) || flag_word(bc))
             continue;
+        /* "how many refunds" counts them; refunds_usd is how much they were */
+        if (count && bc->numeric && money_col(bc)) continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);
@@ -2537,9 +2541,14 @@ static void list_unplaced(binder *b, scout_question_fit *fit)
             b->used[i] = B_TABLE;
             continue;
         }
-        bool any = false;
-        for (size_t c = 0; c < b->bt->n_cols && !any; c++)
-            if (col_word(&b->bt->cols[c], &q->t[i]) >= 0.9) any = true;
+        bool any = false, count = q->agg_set && q->agg == SCOUT_AGG_COUNT;
+        for (size_t c = 0; c < b->bt->n_cols && !any; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            /* "how many refunds" of a table whose refunds_usd went unused:
+             * the question counts a thing this table only has an amount of */
+            if (count && bc->numeric && !bc->is_id && money_col(bc)) continue;
+            if (col_word(bc, &q->t[i]) >= 0.9) any = true;
+        }
         if (any) continue; /* names a column we did not need: harmless */
         /* the description says the table holds it ("currently open tickets") */
         if (tok_in(&q->t[i], b->bt->desc) >= 1.0) continue;

@@ -188,16 +188,30 @@ static json_t *load_card(const scout_discover_opts *o, const char *fq)
     return card;
 }
 
-static scout_rc gather_search(disc_run *r, scout_err *err)
+/* Searches with the question minus its time expression; a question that
+ * is nothing but a period keeps its words. */
+static scout_rc gather_search(disc_run *r, const scout_question *q, scout_err *err)
 {
     const scout_discover_opts *o = r->o;
+    scout_buf text = SCOUT_BUF_INIT;
+    if (scout_question_search_text(q, &text) != SCOUT_OK) {
+        scout_buf_free(&text);
+        return scout_err_set(err, SCOUT_ENOMEM, "out of memory for discovery");
+    }
+    const char *words = o->question;
+    for (size_t i = 0; i < text.len; i++)
+        if (isalnum((unsigned char)text.data[i])) {
+            words = text.data;
+            break;
+        }
     scout_search_opts so = {0};
     so.kinds = 1u << SCOUT_SEARCH_TABLE;
     so.k = o->k ? o->k : 10;
     so.who = o->who;
     so.policy = o->policy;
     scout_search_results *res = NULL;
-    scout_rc rc = scout_search_query(o->search, o->question, &so, &res, err);
+    scout_rc rc = scout_search_query(o->search, words, &so, &res, err);
+    scout_buf_free(&text);
     if (rc) return rc;
     size_t n = scout_search_results_count(res);
     double top = n ? scout_search_results_hit(res, 0)->score : 0;
@@ -651,7 +665,7 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
         if (!rc) r.d->c[0].search_rank = 1, r.d->c[0].sig.search_rel = 1;
     } else {
         scout_event_status(o->events, "searching the catalog for candidate tables");
-        rc = gather_search(&r, err);
+        rc = gather_search(&r, q, err);
         if (!rc) gather_lookalikes(&r);
     }
     for (size_t i = 0; !rc && i < r.d->n; i++) {

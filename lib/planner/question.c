@@ -42,6 +42,7 @@ typedef struct qtok {
     bool is_num, money;
     double num;
     int used;
+    size_t off, len; /* where it is in the question text */
 } qtok;
 
 typedef struct span {
@@ -231,6 +232,7 @@ static scout_rc tokenise(scout_question *q, const char *s, size_t len, scout_err
         size_t j = token_end(s, len, i);
         if (j == i) j = i + 1;
         qtok *t = &q->t[q->n++];
+        t->off = i, t->len = j - i;
         copy_word(t->orig, s + i, j - i);
         fold(s + i, j - i, t->w);
         t->is_num = parse_number(s + i, j - i, &t->num, &t->money);
@@ -734,6 +736,19 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
         return scout_err_set(err, SCOUT_EUSER, "the question has no recognisable words");
     }
     *out = q;
+    return SCOUT_OK;
+}
+
+scout_rc scout_question_search_text(const scout_question *q, scout_buf *out)
+{
+    size_t len = strlen(q->text), from = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_TIME || q->t[i].off + q->t[i].len > len) continue;
+        if (scout_buf_append(out, q->text + from, q->t[i].off - from)) return SCOUT_ENOMEM;
+        if (scout_buf_puts(out, " ")) return SCOUT_ENOMEM;
+        from = q->t[i].off + q->t[i].len;
+    }
+    if (scout_buf_append(out, q->text + from, len - from)) return SCOUT_ENOMEM;
     return SCOUT_OK;
 }
 

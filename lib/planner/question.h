@@ -26,6 +26,12 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
 
 void scout_question_free(scout_question *q);
 
+/* Appends the question as search should read it: the words of its time
+ * expression ("the first half of 2025", "last quarter") blanked out, since
+ * they name a period any dated table can apply, not what the question is
+ * about ("first" would match "first paid month" in a cohort table). */
+scout_rc scout_question_search_text(const scout_question *q, scout_buf *out);
+
 /* Appends the analysis as JSON (phrases found, time expression, grain, ...). */
 scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err *err);
 

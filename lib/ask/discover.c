@@ -49,6 +49,7 @@ double scout_discover_score(const scout_discover_signals *s)
      * is named for is the subject of the question, and this table is not
      * about it. */
     v -= 0.1 * (s->others_subject > 2 ? 2 : s->others_subject);
+    if (s->finer_than_asked) v -= 0.1;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
      * never win against a live one, so the penalty exceeds any fit gap. */
@@ -380,6 +381,76 @@ static void others_subject(scout_discovery *d)
     }
 }
 
+static bool query_uses(const scout_semantic *q, const char *col)
+{
+    for (size_t i = 0; i < q->n_dimensions; i++)
+        if (q->dimensions[i].ref.column && !strcmp(q->dimensions[i].ref.column, col)) return true;
+    for (size_t i = 0; i < q->n_filters; i++)
+        if (q->filters[i].ref.column && !strcmp(q->filters[i].ref.column, col)) return true;
+    return q->comparison.dimension.column && !strcmp(q->comparison.dimension.column, col);
+}
+
+static bool time_name(const char *n, const char *fresh_col)
+{
+    size_t l = strlen(n);
+    return (fresh_col && !strcmp(n, fresh_col)) || !strcmp(n, "day") || !strcmp(n, "date") ||
+           ci_contains(n, "month") || ci_contains(n, "week") || ci_contains(n, "quarter") ||
+           ci_contains(n, "year") || (l > 5 && !strcmp(n + l - 5, "_date")) ||
+           (l > 3 && !strcmp(n + l - 3, "_at")) || (l > 3 && !strcmp(n + l - 3, "_ts"));
+}
+
+/* Category columns (text, not a date, not an id) the bound query neither
+ * groups nor filters by: the rows a sum adds up across. */
+static size_t unasked_categories(const json_t *card, const scout_semantic *q)
+{
+    size_t i, n = 0;
+    const json_t *col;
+    const char *fresh = jstr(card, "freshness_column");
+    json_array_foreach(json_object_get(card, "columns"), i, col)
+    {
+        const char *name = jstr(col, "name"), *type = jstr(col, "type");
+        size_t l = name ? strlen(name) : 0;
+        if (!l || !type || !ci_contains(type, "text") || time_name(name, fresh) ||
+            !strcmp(name, "id") || (l > 3 && !strcmp(name + l - 3, "_id")))
+            continue;
+        if (!query_uses(q, name)) n++;
+    }
+    return n;
+}
+
+/* The one column a bound query sums, or NULL. */
+static const char *summed_column(const scout_semantic *q)
+{
+    if (!q || q->n_measures != 1 || q->measures[0].agg != SCOUT_AGG_SUM) return NULL;
+    return q->measures[0].ref.column;
+}
+
+/* Two candidates sum the same column; one keeps a category the question
+ * does not ask about, the other has none: the second is at the asked grain
+ * and gives the right number even when the first repeats the value on each
+ * of its extra rows (a service's requests on every latency component). */
+static void finer_than_asked(disc_run *r)
+{
+    scout_discovery *d = r->d;
+    size_t left[DISCOVER_MAX_CANDIDATES];
+    for (size_t i = 0; i < d->n; i++)
+        left[i] = summed_column(d->c[i].query) && r->cards[i]
+                      ? unasked_categories(r->cards[i], d->c[i].query)
+                      : (size_t)-1;
+    for (size_t i = 0; i < d->n; i++) {
+        const char *col = summed_column(d->c[i].query);
+        if (!col || left[i] == 0 || left[i] == (size_t)-1) continue;
+        for (size_t j = 0; j < d->n; j++) {
+            const char *other = summed_column(d->c[j].query);
+            if (j != i && other && left[j] == 0 && !strcmp(col, other) &&
+                d->c[j].sig.trust != SCOUT_TIER_DEPRECATED) {
+                d->c[i].sig.finer_than_asked = true;
+                break;
+            }
+        }
+    }
+}
+
 static void stale_days(scout_discovery *d)
 {
     long newest = 0;
@@ -572,12 +643,12 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i}", "search_rel",
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b}", "search_rel",
                      round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
                      s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
                      s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
                      "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items,
-                     "others_subject", s->others_subject);
+                     "others_subject", s->others_subject, "finer_than_asked", s->finer_than_asked);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)
@@ -676,6 +747,7 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
     if (!rc) {
         stale_days(r.d);
         others_subject(r.d);
+        finer_than_asked(&r);
         for (size_t i = 0; i < r.d->n; i++) r.d->c[i].score = scout_discover_score(&r.d->c[i].sig);
     }
     if (!rc) {

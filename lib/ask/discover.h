@@ -43,6 +43,10 @@ typedef struct scout_discover_signals {
                                ("for each day" of a weekly table) */
     bool counts_items;      /* counts the rows of a one-row-per-item table (its card's grain
                                is a single unique key): "how many users" from the users */
+    bool finer_than_asked;  /* sums a column over category columns the question leaves
+                               alone, while another candidate sums the same column with
+                               none left over (requests per service and component vs per
+                               service): the extra rows may repeat the value */
     int others_subject;     /* question words nothing here matches that name another
                                candidate's subject ("ticket volume" asked of request
                                latency, while tickets_daily is named so) */

@@ -48,7 +48,7 @@ double scout_discover_score(const scout_discover_signals *s)
      * ("signed", "handle") miss everywhere alike; a word another candidate
      * is named for is the subject of the question, and this table is not
      * about it. */
-    v -= 0.1 * (s->others_subject > 2 ? 2 : s->others_subject);
+    v -= 0.2 * (s->others_subject > 2 ? 2 : s->others_subject);
     if (s->finer_than_asked) v -= 0.1;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must

@@ -302,8 +302,9 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.has_measure = c->fit.has_measure;
     c->sig.by_metric = c->fit.by_metric;
     c->sig.has_time = c->fit.has_time;
-    c->sig.needs_time = c->query && c->query->has_time;
-    if (c->query && c->query->has_time && !c->fit.has_time) c->sig.needs_time = true;
+    /* From the question: a table that cannot apply its period leaves the
+     * period out of the bound query, which must not hide the need. */
+    c->sig.needs_time = c->fit.wants_time || (c->query && c->query->has_time);
     c->sig.averages_finer = averages_finer(c->query);
     c->sig.grain_too_coarse = grain_too_coarse(c->query);
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
@@ -368,7 +369,12 @@ static void others_subject(scout_discovery *d)
                 stem[len] = 0;
                 for (size_t j = 0; j < d->n; j++) {
                     const scout_candidate *o = &d->c[j];
-                    if (j == i || !o->sig.bound || o->sig.trust == SCOUT_TIER_DEPRECATED) continue;
+                    /* only a table that can answer is an alternative ("deals
+                     * we win in October": win_rate_quarterly cannot apply the
+                     * month, so "win" is just a verb there) */
+                    if (j == i || !o->sig.bound || o->sig.trust == SCOUT_TIER_DEPRECATED ||
+                        (o->sig.needs_time && !o->sig.has_time))
+                        continue;
                     if (in_stems(o->fit.subject_stems, stem, len)) {
                         n++;
                         break;

@@ -2660,6 +2660,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);
     if (rc == SCOUT_OK) rc = order_text_series(&b);
+    fit->wants_time = q->has_time || q->grain;
     fit->score = fit_score(&b, fit, nf_ok);
     if (rc == SCOUT_OK) {
         /* Validation derives the measures' output names; the sort key is

@@ -41,6 +41,7 @@ typedef struct scout_question_fit {
     bool has_measure; /* a measure column or curated metric matched */
     bool by_metric;   /* that measure is a curated metric the question names */
     bool has_time;    /* the question's period can be applied (time column) */
+    bool wants_time;  /* the question names a period or a grain at all */
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
     size_t unplaced; /* lowercase words nothing in the table matches */

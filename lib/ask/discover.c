@@ -54,7 +54,9 @@ double scout_discover_score(const scout_discover_signals *s)
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
      * never win against a live one, so the penalty exceeds any fit gap. */
     if (s->trust == SCOUT_TIER_DEPRECATED) v -= 0.45;
-    if (s->staging) v -= 0.08;
+    /* A raw table the data team defines a metric on is their vetted source
+     * for it, not an unmodelled copy. */
+    if (s->staging && !s->by_metric) v -= 0.08;
     if (s->stale_days > 180)
         v -= 0.12;
     else if (s->stale_days > 30)

@@ -75,6 +75,7 @@ struct scout_question {
     cmp_kind cmp;
     bool growth;
     bool now; /* "now", "current": the latest value of a level */
+    bool how_much; /* "how much": an amount, not a count of things */
     span dims[MAX_DIMS];
     size_t n_dims;
     numfilter nf[MAX_NUMF];
@@ -448,7 +449,7 @@ static void find_agg(scout_question *q)
         else if (!strcmp(w, "count") && (tok_is(q, i + 1, "of") || i == 0))
             a = SCOUT_AGG_COUNT;
         else if (!strcmp(w, "how") && tok_is(q, i + 1, "much"))
-            to = i + 2, a = SCOUT_AGG_SUM;
+            to = i + 2, a = SCOUT_AGG_SUM, q->how_much = true;
         if ((int)a == -1) continue;
         claim(q, i, to, U_AGG);
         /* "distinct" wins over "how many": "how many distinct users". */
@@ -1406,6 +1407,7 @@ static const char *flag_word(const bcol *c)
 }
 
 static bool money_col(const bcol *c);
+static bool count_like(const bcol *c);
 
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
@@ -1424,6 +1426,10 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names);
         if (s > best.score) best = (pick){true, m, s};
     }
+    bool money = false;
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (b->bt->cols[c].numeric && !b->bt->cols[c].is_id && money_col(&b->bt->cols[c]))
+            money = true;
     for (size_t c = 0; c < b->bt->n_cols; c++) {
         const bcol *bc = &b->bt->cols[c];
         if ((taken && taken[c]) || bc->is_time || (!bc->numeric && !ids_too) ||
@@ -1431,6 +1437,9 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             continue;
         /* "how many refunds" counts them; refunds_usd is how much they were */
         if (count && bc->numeric && money_col(bc)) continue;
+        /* and "how much open pipeline" is an amount where the table has one,
+         * not its count of open opportunities */
+        if (q->how_much && money && count_like(bc)) continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);

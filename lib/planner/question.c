@@ -1036,6 +1036,44 @@ static void load_synonyms(scout_catalog *cat, scout_text *tx, const char *kind, 
     sqlite3_finalize(st);
 }
 
+/* A column copied or rolled up from the column a curated metric sums
+ * (revenue_monthly.net_revenue_usd from revenue_daily.net_revenue_usd,
+ * the net_revenue metric) is that metric at another grain: it answers to
+ * the metric's name and synonyms too. Column lineage, up to three hops. */
+static void load_metric_lineage(scout_catalog *cat, scout_text *tx, const char *fqname, bcol *cols,
+                                size_t n_cols)
+{
+    static const char SQL[] =
+        "WITH RECURSIVE up(col, fq, src, depth) AS ("
+        " SELECT to_column, from_fqname, from_column, 1 FROM lineage_edges"
+        "  WHERE to_fqname = ?1 AND to_column IS NOT NULL AND from_column IS NOT NULL"
+        " UNION SELECT up.col, e.from_fqname, e.from_column, up.depth + 1"
+        "  FROM lineage_edges e JOIN up ON e.to_fqname = up.fq AND e.to_column = up.src"
+        "  WHERE up.depth < 3 AND e.from_column IS NOT NULL)"
+        "SELECT DISTINCT up.col, m.name FROM up JOIN metrics m ON m.table_fqname = up.fq"
+        " AND lower(replace(m.expression, ' ', '')) = 'sum(' || lower(up.src) || ')'"
+        " WHERE m.table_fqname <> ?1";
+    sqlite3 *db = scout_catalog_db(cat);
+    sqlite3_stmt *st = NULL;
+    if (!db || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK) return;
+    sqlite3_bind_text(st, 1, fqname, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text(st, 0);
+        const char *metric = (const char *)sqlite3_column_text(st, 1);
+        for (size_t i = 0; col && metric && i < n_cols; i++) {
+            if (strcmp(cols[i].name, col) != 0) continue;
+            char words[256];
+            size_t k = 0;
+            for (; metric[k] && k + 1 < sizeof words; k++)
+                words[k] = metric[k] == '_' ? ' ' : metric[k];
+            words[k] = 0;
+            add_syn(tx, cols[i].syns, cols[i].phrases, words);
+            load_synonyms(cat, tx, "metric", metric, cols[i].syns, cols[i].phrases);
+        }
+    }
+    sqlite3_finalize(st);
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -1049,8 +1087,10 @@ static void split_ident(char *dst, const char *name, size_t cap)
     dst[k] = 0;
 }
 
+/* base: the table the question is bound to (a joined neighbour only lends
+ * dimensions and values, so its measures' vocabulary is not read). */
 static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_principal *who,
-                           btable *bt, scout_err *err)
+                           bool base, btable *bt, scout_err *err)
 {
     memset(bt, 0, sizeof *bt);
     scout_buf b;
@@ -1113,6 +1153,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         add_text(tx, bc->desc, jstr(c, "description"));
         bc->top = json_object_get(c, "top_values");
     }
+    if (base) load_metric_lineage(cat, tx, fqname, bt->cols, bt->n_cols);
     json_array_foreach(mets, i, c)
     {
         bmetric *m = &bt->mets[bt->n_mets++];
@@ -2523,7 +2564,7 @@ static void load_neighbours(binder *b, scout_catalog *cat, const scout_principal
         size_t n = scout_joins_neighbours(g, b->bt->fqname, nbs, MAX_NB);
         for (size_t j = 0; j < n; j++) {
             btable *nt = &b->nb[b->n_nb];
-            if (load_table(cat, nbs[j].table, who, nt, &e) != SCOUT_OK) {
+            if (load_table(cat, nbs[j].table, who, false, nt, &e) != SCOUT_OK) {
                 free_table(nt);
                 continue;
             }
@@ -2615,7 +2656,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     *out = NULL;
     memset(fit, 0, sizeof *fit);
     btable bt;
-    scout_rc rc = load_table(cat, fqname, who, &bt, err);
+    scout_rc rc = load_table(cat, fqname, who, true, &bt, err);
     if (rc != SCOUT_OK) {
         free_table(&bt);
         if (rc == SCOUT_ENOTFOUND) fit->missing = dupstr("no such table");

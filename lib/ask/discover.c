@@ -49,6 +49,10 @@ double scout_discover_score(const scout_discover_signals *s)
      * is named for is the subject of the question, and this table is not
      * about it. */
     v -= 0.2 * (s->others_subject > 2 ? 2 : s->others_subject);
+    /* Search weighs a name among many fields; a table named for what the
+     * question says beats one that mentions it in passing (a cohort table
+     * that has a revenue column). */
+    v += 0.04 * (s->subject > 2 ? 2 : s->subject);
     if (s->finer_than_asked) v -= 0.1;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
@@ -386,6 +390,10 @@ static void others_subject(scout_discovery *d)
             p += len;
         }
         c->sig.others_subject = n;
+        int k = 0;
+        for (const char *w = c->fit.subject_stems; w && *w; w++)
+            if (w[0] != ' ' && (w == c->fit.subject_stems || w[-1] == ' ')) k++;
+        c->sig.subject = k;
     }
 }
 
@@ -651,12 +659,13 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b}", "search_rel",
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i}", "search_rel",
                      round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
                      s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
                      s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
                      "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items,
-                     "others_subject", s->others_subject, "finer_than_asked", s->finer_than_asked);
+                     "others_subject", s->others_subject, "finer_than_asked", s->finer_than_asked,
+                     "subject", s->subject);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)

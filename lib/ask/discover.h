@@ -47,6 +47,8 @@ typedef struct scout_discover_signals {
                                alone, while another candidate sums the same column with
                                none left over (requests per service and component vs per
                                service): the extra rows may repeat the value */
+    int subject;            /* question words the table's name or synonyms say ("revenue",
+                               "monthly" of revenue_monthly): what it is about */
     int others_subject;     /* question words nothing here matches that name another
                                candidate's subject ("ticket volume" asked of request
                                latency, while tickets_daily is named so) */

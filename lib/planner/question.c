@@ -841,6 +841,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
 typedef struct bcol {
     const char *name, *type, *max;
     bool numeric, is_id, is_time;
+    bool from_metric; /* rolled up from the column a curated metric sums */
     double null_rate;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
     char phrases[SET_MAX];                             /* each synonym whole: "|stem stem|stem|" */
@@ -1069,6 +1070,7 @@ static void load_metric_lineage(scout_catalog *cat, scout_text *tx, const char *
             words[k] = 0;
             add_syn(tx, cols[i].syns, cols[i].phrases, words);
             load_synonyms(cat, tx, "metric", metric, cols[i].syns, cols[i].phrases);
+            cols[i].from_metric = true;
         }
     }
     sqlite3_finalize(st);
@@ -2027,7 +2029,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         }
     }
     fit->has_measure = p.score >= need;
-    fit->by_metric = fit->has_measure && p.metric;
+    fit->by_metric = fit->has_measure && (p.metric || b->bt->cols[p.idx].from_metric);
     bool taken[512] = {false};
     for (int k = 0; k < MAX_MEASURES; k++) {
         claim_measure(b, p);

@@ -1413,8 +1413,17 @@ static bool said_as(const qtok *t, const char *stem)
     return false;
 }
 
+static bool phrase_said_by(const binder *b, const char *phrases, bool any_word);
+
 /* Is one of the synonym phrases said in full by the question's open words? */
 static bool phrase_said(const binder *b, const char *phrases)
+{
+    return phrase_said_by(b, phrases, false);
+}
+
+/* any_word: whatever claimed the words ("open deals" names the metric even
+ * when "open" also became the is_open filter). */
+static bool phrase_said_by(const binder *b, const char *phrases, bool any_word)
 {
     const char *p = phrases;
     while (*p == '|' && p[1]) {
@@ -1429,7 +1438,8 @@ static bool phrase_said(const binder *b, const char *phrases)
             copy_word(stem, w, (size_t)(we - w));
             bool found = false;
             for (size_t i = 0; i < b->q->n && !found; i++)
-                if ((open_tok(b, i) || b->used[i] == U_GRAIN || b->used[i] == B_MEASURE) &&
+                if ((any_word || open_tok(b, i) || b->used[i] == U_GRAIN ||
+                     b->used[i] == B_MEASURE) &&
                     said_as(&b->q->t[i], stem))
                     found = true;
             all = found;
@@ -2029,7 +2039,11 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         }
     }
     fit->has_measure = p.score >= need;
-    fit->by_metric = fit->has_measure && (p.metric || b->bt->cols[p.idx].from_metric);
+    /* a rolled-up copy of a metric's column counts as the metric when the
+     * question names the metric in full ("open pipeline", not just "open") */
+    fit->by_metric =
+        fit->has_measure && (p.metric || (b->bt->cols[p.idx].from_metric &&
+                                          phrase_said_by(b, b->bt->cols[p.idx].phrases, true)));
     bool taken[512] = {false};
     for (int k = 0; k < MAX_MEASURES; k++) {
         claim_measure(b, p);

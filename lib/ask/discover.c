@@ -659,13 +659,13 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i}", "search_rel",
-                     round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
-                     s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
-                     s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
-                     "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items,
-                     "others_subject", s->others_subject, "finer_than_asked", s->finer_than_asked,
-                     "subject", s->subject);
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i}",
+                     "search_rel", round(s->search_rel * 1000) / 1000, "has_measure",
+                     s->has_measure, "by_metric", s->by_metric, "needs_time", s->needs_time,
+                     "has_time", s->has_time, "staging", s->staging, "stale_days", s->stale_days,
+                     "averages_finer", s->averages_finer, "grain_too_coarse", s->grain_too_coarse,
+                     "counts_items", s->counts_items, "others_subject", s->others_subject,
+                     "finer_than_asked", s->finer_than_asked, "subject", s->subject);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)

@@ -74,7 +74,7 @@ struct scout_question {
     bool rank_which; /* "which X ... most": one row unless a number is given */
     cmp_kind cmp;
     bool growth;
-    bool now; /* "now", "current": the latest value of a level */
+    bool now;      /* "now", "current": the latest value of a level */
     bool how_much; /* "how much": an amount, not a count of things */
     span dims[MAX_DIMS];
     size_t n_dims;

@@ -465,6 +465,14 @@ Test(question_acme, fit_lists_the_subject_words_and_the_unplaced_ones)
     free(j);
 }
 
+Test(question_acme, the_key_of_a_small_lookup_table_holds_its_members)
+{
+    /* sla_policies has one row per priority (text primary key, 4 rows): the
+     * crawl keeps those values, so "high" filters it */
+    BOUND("What's the first-response SLA for high priority tickets?", "crm.support.sla_policies",
+          "\"column\":\"priority\",\"op\":\"=\",\"value\":\"high\"");
+}
+
 Test(question_acme, a_period_the_table_cannot_apply_is_still_wanted)
 {
     scout_question_fit fit;

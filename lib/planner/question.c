@@ -1832,6 +1832,16 @@ static void set_number(scout_sq_value *v, double x)
         v->kind = SCOUT_VAL_KIND_REAL, v->d = x;
 }
 
+/* Is part a whole '_'-separated part of name ("age" of age_days, not of
+ * agent_id)? */
+static bool name_part(const char *name, const char *part)
+{
+    size_t n = strlen(part);
+    for (const char *p = strstr(name, part); p; p = strstr(p + 1, part))
+        if ((p == name || p[-1] == '_') && (p[n] == 0 || p[n] == '_')) return true;
+    return false;
+}
+
 static scout_rc bind_numeric(binder *b, size_t *matched)
 {
     const scout_question *q = b->q;
@@ -1841,7 +1851,7 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         double bs = 0;
         for (size_t c = 0; c < b->bt->n_cols; c++) {
             const bcol *bc = &b->bt->cols[c];
-            if (!bc->numeric) continue;
+            if (!bc->numeric || bc->is_id) continue; /* ids are names, not amounts */
             double s = 0;
             /* words after the number ("3 seats", "5 weekly active users") */
             for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
@@ -1850,7 +1860,7 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
             }
             if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
             if (!strcmp(nf->unit, "days") &&
-                (strstr(bc->name, "age") || strstr(bc->name, "overdue")))
+                (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
                 s += 1;
             if (nf->money && money_col(bc)) s += 0.8;
             if (s > bs) bs = s, best = c;

@@ -473,6 +473,19 @@ Test(question_acme, the_key_of_a_small_lookup_table_holds_its_members)
           "\"column\":\"priority\",\"op\":\"=\",\"value\":\"high\"");
 }
 
+Test(question_acme, an_age_threshold_never_compares_an_id)
+{
+    /* "older than 7 days" on tickets: agent_id merely contains "age" */
+    scout_question_fit fit;
+    char *j =
+        bind_json("How many open tickets are older than 7 days?", "crm.support.tickets", &fit);
+    cr_expect_null(strstr(j, "agent_id"), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    BOUND("How many open tickets are older than 7 days?", "crm.support.ticket_backlog",
+          "\"column\":\"age_days\",\"op\":\">\",\"value\":7");
+}
+
 Test(question_acme, a_period_the_table_cannot_apply_is_still_wanted)
 {
     scout_question_fit fit;

@@ -2022,7 +2022,10 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
     *level = false;
-    if (p.score < need && !distinct && preaggregated(b->bt) && count_column(b) != (size_t)-1) {
+    /* "how much revenue did upgrades bring in": the amount, not the count */
+    bool amount = q->how_much && only_money_column(b->bt) != (size_t)-1;
+    if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
+        count_column(b) != (size_t)-1) {
         fit->has_measure = count;
         return push_count_column(b, count_column(b), level);
     }

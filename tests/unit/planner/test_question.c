@@ -425,6 +425,14 @@ Test(question_acme, how_much_is_an_amount_not_a_count)
           "\"column\":\"amount_usd\"", "\"column\":\"region\"");
 }
 
+Test(question_acme, how_much_takes_the_amount_over_a_count_per_row)
+{
+    /* subscription_events_daily counts events per row and has amount_usd */
+    BOUND("How much subscription revenue did upgrades bring in last quarter?",
+          "product.analytics.subscription_events_daily", "\"column\":\"amount_usd\"",
+          "\"value\":\"upgrade\"");
+}
+
 Test(question_acme, a_rollup_of_a_metric_column_answers_to_the_metric)
 {
     /* revenue_monthly.net_revenue_usd is rolled up from revenue_daily's,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fsutil.h"
 #include "planner/joins.h"
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
@@ -1364,6 +1365,88 @@ static void find_values_in(binder *b, const btable *bt)
     }
 }
 
+/* A top value of column col on bt equal to value (borrowed from the card). */
+static const char *top_value_of(const btable *bt, const char *col, const char *value, size_t *ci)
+{
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        if (strcmp(bt->cols[c].name, col) != 0) continue;
+        size_t k;
+        json_t *tv;
+        json_array_foreach(bt->cols[c].top, k, tv)
+        {
+            const char *v = json_string_value(json_object_get(tv, "value"));
+            if (v && !strcmp(v, value)) {
+                *ci = c;
+                return v;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* One codename at token i: the column and value it stands for, matched on
+ * the base table or a neighbour. */
+static void codename_at(binder *b, const char *term, const char *col, const char *value)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i < q->n && b->n_vals < 16; i++) {
+        size_t len = value_at(b, i, term);
+        if (!len) continue;
+        for (size_t j = 0; j <= b->n_nb; j++) {
+            const btable *bt = j == 0 ? b->bt : &b->nb[j - 1];
+            size_t ci = 0;
+            const char *v = top_value_of(bt, col, value, &ci);
+            if (!v) continue;
+            vmatch *m = &b->vals[b->n_vals++];
+            m->t = bt, m->col = ci, m->value = (char *)v, m->from = i, m->to = i + len;
+            for (size_t k = i; k < i + len; k++) b->used[k] = B_VALUE;
+            return;
+        }
+    }
+}
+
+/* Codenames stand for a value: curated value synonyms ("Beacon" for
+ * feature = 'ai_assist') and those the knowledge layer learned from docs
+ * ("Lighthouse" is the export feature). Read-only; no catalog, no codenames. */
+static void find_codenames(binder *b, scout_catalog *cat)
+{
+    sqlite3 *db = scout_catalog_db(cat);
+    sqlite3_stmt *st = NULL;
+    if (!db ||
+        sqlite3_prepare_v2(db,
+                           "SELECT term, target, NULL FROM synonyms WHERE target_kind = 'value'"
+                           " UNION ALL SELECT term, kind, meaning FROM knowledge_codenames"
+                           " WHERE kind IS NOT NULL LIMIT 1000",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(st, 0);
+        const char *target = (const char *)sqlite3_column_text(st, 1);
+        const char *meaning = (const char *)sqlite3_column_text(st, 2);
+        if (!term || !target) continue;
+        char col[WORD_MAX], value[256];
+        if (meaning) {
+            scout_strlcpy(col, target, sizeof col);
+            scout_strlcpy(value, meaning, sizeof value);
+        } else {
+            /* "feature = 'ai_assist'": the curated value synonym's condition */
+            const char *eq = strchr(target, '='), *q1 = eq ? strchr(eq, '\'') : NULL;
+            const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+            size_t cl = eq ? (size_t)(eq - target) : 0;
+            while (cl && target[cl - 1] == ' ') cl--;
+            if (!q2 || !cl || cl >= sizeof col || (size_t)(q2 - q1 - 1) >= sizeof value) continue;
+            memcpy(col, target, cl);
+            col[cl] = 0;
+            memcpy(value, q1 + 1, (size_t)(q2 - q1 - 1));
+            value[q2 - q1 - 1] = 0;
+        }
+        codename_at(b, term, col, value);
+    }
+    sqlite3_finalize(st);
+}
+
 /* Values on the base table first; words it leaves over may be values of a
  * joined table ("billing tickets" on CSAT responses: tickets.category). */
 static void find_values(binder *b)
@@ -2705,6 +2788,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         if (!(b.s->table = dupstr(bt.fqname))) rc = SCOUT_ENOMEM;
     }
     if (rc == SCOUT_OK) {
+        find_codenames(&b, cat);
         find_values(&b);
         fit->values_matched = fit->values_wanted = b.n_vals;
         rc = bind_values(&b, &members);

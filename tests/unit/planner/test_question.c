@@ -494,6 +494,16 @@ Test(question_acme, an_age_threshold_never_compares_an_id)
           "\"column\":\"age_days\",\"op\":\">\",\"value\":7");
 }
 
+Test(question_acme, a_codename_filters_by_the_value_it_stands_for)
+{
+    /* curated: Beacon = feature 'ai_assist'; the docs: Lighthouse = export */
+    BOUND("How many events did Beacon get per month this year?",
+          "product.analytics.feature_usage_daily",
+          "\"column\":\"feature\",\"op\":\"=\",\"value\":\"ai_assist\"");
+    BOUND("Lighthouse events per day last week", "product.analytics.feature_usage_daily",
+          "\"column\":\"feature\",\"op\":\"=\",\"value\":\"export\"");
+}
+
 Test(question_acme, a_period_the_table_cannot_apply_is_still_wanted)
 {
     scout_question_fit fit;

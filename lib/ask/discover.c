@@ -34,7 +34,9 @@ double scout_discover_score(const scout_discover_signals *s)
     /* The question names a curated metric this table defines ("net
      * revenue" → revenue_daily's net_revenue): the experts' own answer
      * beats a same-named column summed on a cohort or segment rollup. */
-    if (s->by_metric) v += 0.12;
+    /* A rollup carrying the metric's column (revenue_monthly) is the metric
+     * at another grain: lifted too, a little less than the experts' table. */
+    if (s->by_metric) v += s->metric_copy ? 0.08 : 0.12;
     if (s->needs_time && !s->has_time) v -= 0.15;
     /* A sum rolls up from days to months; an average or a distinct count
      * does not, so a table kept at the asked grain wins for those. */
@@ -307,6 +309,7 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.fit = c->fit.score;
     c->sig.has_measure = c->fit.has_measure;
     c->sig.by_metric = c->fit.by_metric;
+    c->sig.metric_copy = c->fit.metric_copy;
     c->sig.has_time = c->fit.has_time;
     /* From the question: a table that cannot apply its period leaves the
      * period out of the bound query, which must not hide the need. */

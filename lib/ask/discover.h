@@ -31,6 +31,7 @@ typedef struct scout_discover_signals {
     double fit;             /* 0..1: share of the question's needs met (the binding) */
     bool has_measure;       /* measure column or curated metric found */
     bool by_metric;         /* the measure is a curated metric the question names */
+    bool metric_copy;       /* ... as a column rolled up from the metric's own column */
     bool needs_time;        /* the question names a period or a grain */
     bool has_time;          /* and the table can apply it */
     double search_rel;      /* search score / best search score, 0..1 (0 = not a hit) */

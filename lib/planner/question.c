@@ -2140,6 +2140,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     fit->by_metric =
         fit->has_measure && (p.metric || (b->bt->cols[p.idx].from_metric &&
                                           phrase_said_by(b, b->bt->cols[p.idx].phrases, true)));
+    fit->metric_copy = fit->by_metric && !p.metric;
     bool taken[512] = {false};
     for (int k = 0; k < MAX_MEASURES; k++) {
         claim_measure(b, p);

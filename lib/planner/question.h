@@ -40,6 +40,7 @@ typedef struct scout_question_fit {
     double score;     /* 0..1: share of the question's needs this table meets */
     bool has_measure; /* a measure column or curated metric matched */
     bool by_metric;   /* that measure is a curated metric the question names */
+    bool metric_copy; /* ... carried by a column rolled up from the metric's own */
     bool has_time;    /* the question's period can be applied (time column) */
     bool wants_time;  /* the question names a period or a grain at all */
     size_t dims_matched, dims_wanted;

@@ -57,6 +57,16 @@ Test(discover, the_table_defining_a_named_curated_metric_beats_a_rollup_found_fi
     cr_assert_gt(scout_discover_score(&metric), scout_discover_score(&rollup));
 }
 
+Test(discover, the_metric_s_own_table_beats_a_rollup_carrying_it)
+{
+    scout_discover_signals home = good(), copy = good();
+    home.by_metric = copy.by_metric = true;
+    copy.metric_copy = true;
+    cr_assert_gt(scout_discover_score(&home), scout_discover_score(&copy));
+    scout_discover_signals plain = good();
+    cr_assert_gt(scout_discover_score(&copy), scout_discover_score(&plain));
+}
+
 Test(discover, an_average_at_the_asked_grain_beats_averaging_finer_rows)
 {
     /* "weekly p95": a weekly table keeps the week's p95; the mean of a daily

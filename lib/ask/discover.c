@@ -30,7 +30,10 @@ double scout_discover_score(const scout_discover_signals *s)
      * lift is therefore small: it breaks ties search left, and must not
      * carry a trusted table of another subject past the one asked about. */
     double v = 0.6 * fit + 0.3 * s->search_rel;
-    if (!s->has_measure) v -= 0.08;
+    /* "new users per month", "mid-market accounts by country": a question
+     * that names what the rows of an item table are asks to count them,
+     * said or not. */
+    if (!s->has_measure && !(s->counts_items && s->subject > 0)) v -= 0.08;
     /* The question names a curated metric this table defines ("net
      * revenue" → revenue_daily's net_revenue): the experts' own answer
      * beats a same-named column summed on a cohort or segment rollup. */

@@ -863,8 +863,11 @@ typedef struct btable {
     size_t n_cols;
     bmetric *mets;
     size_t n_mets;
-    char names[SET_MAX]; /* table name, synonyms */
-    char desc[SET_MAX];  /* its description: what it holds ("currently open tickets") */
+    char names[SET_MAX];   /* table name, synonyms */
+    char phrases[SET_MAX]; /* its synonyms whole: "|new user|signup|" */
+    char subject[SET_MAX]; /* what it is about: its name's words and each synonym's last word
+                              ("new users" is about users; "new" says which) */
+    char desc[SET_MAX];    /* its description: what it holds ("currently open tickets") */
     char latest[11];
     int period_text; /* 7: months as "YYYY-MM" text; 8: quarters as "YYYY-Qn" */
 } btable;
@@ -1126,7 +1129,24 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     char tmp[512];
     split_ident(tmp, jstr(bt->card, "name"), sizeof tmp);
     add_text(tx, bt->names, tmp);
-    load_synonyms(cat, tx, "table", fqname, bt->names, NULL);
+    add_text(tx, bt->subject, tmp);
+    load_synonyms(cat, tx, "table", fqname, bt->names, bt->phrases);
+    for (const char *p = bt->phrases; *p == '|' && p[1];) {
+        const char *e = strchr(p + 1, '|');
+        if (!e) break;
+        const char *w = e;
+        while (w > p + 1 && w[-1] != ' ') w--;
+        char head[WORD_MAX];
+        copy_word(head, w, (size_t)(e - w));
+        size_t n = strlen(head), have = strlen(bt->subject);
+        if (n && !in_set(bt->subject, head) && have + n + 3 < SET_MAX) {
+            if (!have) bt->subject[have++] = ' ';
+            memcpy(bt->subject + have, head, n);
+            bt->subject[have + n] = ' ';
+            bt->subject[have + n + 1] = 0;
+        }
+        p = e;
+    }
     desc_head(tmp, jstr(bt->card, "description"), sizeof tmp);
     add_text(tx, bt->desc, tmp);
     size_t i;
@@ -2707,7 +2727,7 @@ static void list_unplaced(binder *b, scout_question_fit *fit)
     for (size_t i = 0; i < q->n; i++) {
         /* A word the table's own name says, whatever else used it. */
         if (!q->t[i].is_num && q->t[i].used != U_STOP && q->t[i].used != U_TIME &&
-            in_set(b->bt->names, q->t[i].stem))
+            in_set(b->bt->subject, q->t[i].stem))
             add_stem(&fit->subject_stems, q->t[i].stem);
         if (!open_tok(b, i) || q->t[i].is_num) continue;
         /* "ticket count", "number of deals": the aggregate, said as a noun */

@@ -110,6 +110,21 @@ Test(discover, a_word_another_candidate_is_named_for_sinks_a_table_that_misses_i
     cr_assert_gt(scout_discover_score(&tickets), scout_discover_score(&latency));
 }
 
+Test(discover, counting_the_rows_the_question_names_is_a_measure)
+{
+    /* "new users per month": dim_users counts its users (no measure word
+     * said); a cohort rollup sums active_users */
+    scout_discover_signals users = good(), cohorts = good();
+    users.has_measure = false;
+    users.counts_items = true;
+    users.subject = 1;
+    users.fit = 0.65;
+    cohorts.fit = 0.8;
+    cohorts.search_rel = 0.65;
+    cohorts.subject = 1;
+    cr_assert_gt(scout_discover_score(&users), scout_discover_score(&cohorts));
+}
+
 Test(discover, a_table_named_for_the_question_beats_one_mentioning_it)
 {
     /* "Monthly revenue in 2024": revenue_monthly over a cohort rollup that

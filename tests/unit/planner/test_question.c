@@ -464,6 +464,14 @@ Test(question_acme, fit_lists_the_subject_words_and_the_unplaced_ones)
               fit.unplaced_stems ? fit.unplaced_stems : "-");
     scout_question_fit_free(&fit);
     free(j);
+    /* a synonym phrase is about its last word: "new users" names users */
+    j = bind_json("new users per month this year", "product.analytics.dim_users", &fit);
+    cr_expect(fit.subject_stems && strstr(fit.subject_stems, " user "), "subject: %s",
+              fit.subject_stems ? fit.subject_stems : "-");
+    cr_expect(!fit.subject_stems || !strstr(fit.subject_stems, " new "), "subject: %s",
+              fit.subject_stems);
+    scout_question_fit_free(&fit);
+    free(j);
     /* a parenthesis early in a description still names the subject:
      * "Lighthouse (export feature) launch tracking" */
     j = bind_json("How many people used the new export feature in its first 30 days, by platform?",

@@ -163,6 +163,28 @@ static scout_rc push_table(scout_ask_table **v, size_t *n, const char *name, con
 
 /* ---------- steps ---------- */
 
+static scout_rc push_new(scout_ask_answer *a, const char *fq)
+{
+    for (size_t i = 0; i < a->n_candidates; i++)
+        if (!strcmp(a->candidates[i], fq)) return SCOUT_OK;
+    return push_str(&a->candidates, &a->n_candidates, fq);
+}
+
+/* The candidate tables as the answer reports them: the best, then the
+ * tables its query joins (the answer reads them too), then the rest. */
+static scout_rc push_candidates(scout_ask_answer *a, const scout_discovery *d)
+{
+    scout_rc rc = SCOUT_OK;
+    const scout_semantic *q = d->n && d->c[0].sig.bound ? d->c[0].query : NULL;
+    if (d->n) rc = push_new(a, d->c[0].table);
+    for (size_t i = 0; q && !rc && i < q->n_dimensions; i++)
+        if (q->dimensions[i].ref.table) rc = push_new(a, q->dimensions[i].ref.table);
+    for (size_t i = 0; q && !rc && i < q->n_filters; i++)
+        if (q->filters[i].ref.table) rc = push_new(a, q->filters[i].ref.table);
+    for (size_t i = 1; !rc && i < d->n; i++) rc = push_new(a, d->c[i].table);
+    return rc;
+}
+
 static scout_rc step_discover(ask_run *r, scout_err *err)
 {
     const scout_ask_opts *o = r->o;
@@ -186,9 +208,7 @@ static scout_rc step_discover(ask_run *r, scout_err *err)
     d.embedder = o->embedder;
     rc = scout_discover_run(&d, r->q, &r->disc, err);
     if (rc) return rc;
-    for (size_t i = 0; i < r->disc->n; i++)
-        if (push_str(&r->a->candidates, &r->a->n_candidates, r->disc->c[i].table))
-            return nomem(err);
+    if (push_candidates(r->a, r->disc)) return nomem(err);
     r->chosen = scout_discovery_chosen(r->disc);
     r->a->confidence = r->disc->confidence;
     return SCOUT_OK;

@@ -30,11 +30,16 @@ double scout_discover_score(const scout_discover_signals *s)
      * lift is therefore small: it breaks ties search left, and must not
      * carry a trusted table of another subject past the one asked about. */
     double v = 0.6 * fit + 0.3 * s->search_rel;
-    if (!s->has_measure) v -= 0.08;
+    /* "new users per month", "mid-market accounts by country": a question
+     * that names what the rows of an item table are asks to count them,
+     * said or not. */
+    if (!s->has_measure && !(s->counts_items && s->subject > 0)) v -= 0.08;
     /* The question names a curated metric this table defines ("net
      * revenue" → revenue_daily's net_revenue): the experts' own answer
      * beats a same-named column summed on a cohort or segment rollup. */
-    if (s->by_metric) v += 0.12;
+    /* A rollup carrying the metric's column (revenue_monthly) is the metric
+     * at another grain: lifted too, a little less than the experts' table. */
+    if (s->by_metric) v += s->metric_copy ? 0.08 : 0.12;
     if (s->needs_time && !s->has_time) v -= 0.15;
     /* A sum rolls up from days to months; an average or a distinct count
      * does not, so a table kept at the asked grain wins for those. */
@@ -44,11 +49,23 @@ double scout_discover_score(const scout_discover_signals *s)
     if (s->counts_items) v += 0.05;
     /* Weeks cannot be split into days: the grain asked is not there. */
     if (s->grain_too_coarse) v -= 0.15;
+    /* The fit counts a word nothing matches as half a need, since verbs
+     * ("signed", "handle") miss everywhere alike; a word another candidate
+     * is named for is the subject of the question, and this table is not
+     * about it. */
+    v -= 0.2 * (s->others_subject > 2 ? 2 : s->others_subject);
+    /* Search weighs a name among many fields; a table named for what the
+     * question says beats one that mentions it in passing (a cohort table
+     * that has a revenue column). */
+    v += 0.04 * (s->subject > 2 ? 2 : s->subject);
+    if (s->finer_than_asked) v -= 0.1;
     if (s->trust == SCOUT_TIER_SOURCE_OF_TRUTH) v += 0.04;
     /* A deprecated table may still bind perfectly (it is a near-copy); it must
      * never win against a live one, so the penalty exceeds any fit gap. */
     if (s->trust == SCOUT_TIER_DEPRECATED) v -= 0.45;
-    if (s->staging) v -= 0.08;
+    /* A raw table the data team defines a metric on is their vetted source
+     * for it, not an unmodelled copy. */
+    if (s->staging && !s->by_metric) v -= 0.08;
     if (s->stale_days > 180)
         v -= 0.12;
     else if (s->stale_days > 30)
@@ -183,9 +200,22 @@ static json_t *load_card(const scout_discover_opts *o, const char *fq)
     return card;
 }
 
-static scout_rc gather_search(disc_run *r, scout_err *err)
+/* Searches with the question minus its time expression; a question that
+ * is nothing but a period keeps its words. */
+static scout_rc gather_search(disc_run *r, const scout_question *q, scout_err *err)
 {
     const scout_discover_opts *o = r->o;
+    scout_buf text = SCOUT_BUF_INIT;
+    if (scout_question_search_text(q, &text) != SCOUT_OK) {
+        scout_buf_free(&text);
+        return scout_err_set(err, SCOUT_ENOMEM, "out of memory for discovery");
+    }
+    const char *words = o->question;
+    for (size_t i = 0; i < text.len; i++)
+        if (isalnum((unsigned char)text.data[i])) {
+            words = text.data;
+            break;
+        }
     scout_search_opts so = {0};
     so.kinds = 1u << SCOUT_SEARCH_TABLE;
     so.k = o->k ? o->k : 10;
@@ -193,7 +223,8 @@ static scout_rc gather_search(disc_run *r, scout_err *err)
     so.policy = o->policy;
     so.embedder = o->embedder;
     scout_search_results *res = NULL;
-    scout_rc rc = scout_search_query(o->search, o->question, &so, &res, err);
+    scout_rc rc = scout_search_query(o->search, words, &so, &res, err);
+    scout_buf_free(&text);
     if (rc) return rc;
     size_t n = scout_search_results_count(res);
     double top = n ? scout_search_results_hit(res, 0)->score : 0;
@@ -282,9 +313,11 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.fit = c->fit.score;
     c->sig.has_measure = c->fit.has_measure;
     c->sig.by_metric = c->fit.by_metric;
+    c->sig.metric_copy = c->fit.metric_copy;
     c->sig.has_time = c->fit.has_time;
-    c->sig.needs_time = c->query && c->query->has_time;
-    if (c->query && c->query->has_time && !c->fit.has_time) c->sig.needs_time = true;
+    /* From the question: a table that cannot apply its period leaves the
+     * period out of the bound query, which must not hide the need. */
+    c->sig.needs_time = c->fit.wants_time || (c->query && c->query->has_time);
     c->sig.averages_finer = averages_finer(c->query);
     c->sig.grain_too_coarse = grain_too_coarse(c->query);
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
@@ -322,6 +355,123 @@ static bool grain_too_coarse(const scout_semantic *q)
 {
     return q && q->has_time && q->time.grain != SCOUT_GRAIN_NONE &&
            column_grain(q->time.column) > q->time.grain;
+}
+
+static bool in_stems(const char *set, const char *stem, size_t n)
+{
+    for (const char *p = set ? strstr(set, stem) : NULL; p; p = strstr(p + 1, stem))
+        if (p > set && p[-1] == ' ' && p[n] == ' ') return true;
+    return false;
+}
+
+/* Counts, per candidate, the question words nothing in it matches that
+ * another bound, live candidate's name or synonyms say. */
+static void others_subject(scout_discovery *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        scout_candidate *c = &d->c[i];
+        const char *p = c->fit.unplaced_stems;
+        int n = 0;
+        while (p && *p) {
+            while (*p == ' ') p++;
+            size_t len = strcspn(p, " ");
+            if (!len) break;
+            char stem[64];
+            if (len < sizeof stem) {
+                memcpy(stem, p, len);
+                stem[len] = 0;
+                for (size_t j = 0; j < d->n; j++) {
+                    const scout_candidate *o = &d->c[j];
+                    /* only a table that can answer is an alternative ("deals
+                     * we win in October": win_rate_quarterly cannot apply the
+                     * month, so "win" is just a verb there) */
+                    if (j == i || !o->sig.bound || o->sig.trust == SCOUT_TIER_DEPRECATED ||
+                        (o->sig.needs_time && !o->sig.has_time))
+                        continue;
+                    if (in_stems(o->fit.subject_stems, stem, len)) {
+                        n++;
+                        break;
+                    }
+                }
+            }
+            p += len;
+        }
+        c->sig.others_subject = n;
+        int k = 0;
+        for (const char *w = c->fit.subject_stems; w && *w; w++)
+            if (w[0] != ' ' && (w == c->fit.subject_stems || w[-1] == ' ')) k++;
+        c->sig.subject = k;
+    }
+}
+
+static bool query_uses(const scout_semantic *q, const char *col)
+{
+    for (size_t i = 0; i < q->n_dimensions; i++)
+        if (q->dimensions[i].ref.column && !strcmp(q->dimensions[i].ref.column, col)) return true;
+    for (size_t i = 0; i < q->n_filters; i++)
+        if (q->filters[i].ref.column && !strcmp(q->filters[i].ref.column, col)) return true;
+    return q->comparison.dimension.column && !strcmp(q->comparison.dimension.column, col);
+}
+
+static bool time_name(const char *n, const char *fresh_col)
+{
+    size_t l = strlen(n);
+    return (fresh_col && !strcmp(n, fresh_col)) || !strcmp(n, "day") || !strcmp(n, "date") ||
+           ci_contains(n, "month") || ci_contains(n, "week") || ci_contains(n, "quarter") ||
+           ci_contains(n, "year") || (l > 5 && !strcmp(n + l - 5, "_date")) ||
+           (l > 3 && !strcmp(n + l - 3, "_at")) || (l > 3 && !strcmp(n + l - 3, "_ts"));
+}
+
+/* Category columns (text, not a date, not an id) the bound query neither
+ * groups nor filters by: the rows a sum adds up across. */
+static size_t unasked_categories(const json_t *card, const scout_semantic *q)
+{
+    size_t i, n = 0;
+    const json_t *col;
+    const char *fresh = jstr(card, "freshness_column");
+    json_array_foreach(json_object_get(card, "columns"), i, col)
+    {
+        const char *name = jstr(col, "name"), *type = jstr(col, "type");
+        size_t l = name ? strlen(name) : 0;
+        if (!l || !type || !ci_contains(type, "text") || time_name(name, fresh) ||
+            !strcmp(name, "id") || (l > 3 && !strcmp(name + l - 3, "_id")))
+            continue;
+        if (!query_uses(q, name)) n++;
+    }
+    return n;
+}
+
+/* The one column a bound query sums, or NULL. */
+static const char *summed_column(const scout_semantic *q)
+{
+    if (!q || q->n_measures != 1 || q->measures[0].agg != SCOUT_AGG_SUM) return NULL;
+    return q->measures[0].ref.column;
+}
+
+/* Two candidates sum the same column; one keeps a category the question
+ * does not ask about, the other has none: the second is at the asked grain
+ * and gives the right number even when the first repeats the value on each
+ * of its extra rows (a service's requests on every latency component). */
+static void finer_than_asked(disc_run *r)
+{
+    scout_discovery *d = r->d;
+    size_t left[DISCOVER_MAX_CANDIDATES];
+    for (size_t i = 0; i < d->n; i++)
+        left[i] = summed_column(d->c[i].query) && r->cards[i]
+                      ? unasked_categories(r->cards[i], d->c[i].query)
+                      : (size_t)-1;
+    for (size_t i = 0; i < d->n; i++) {
+        const char *col = summed_column(d->c[i].query);
+        if (!col || left[i] == 0 || left[i] == (size_t)-1) continue;
+        for (size_t j = 0; j < d->n; j++) {
+            const char *other = summed_column(d->c[j].query);
+            if (j != i && other && left[j] == 0 && !strcmp(col, other) &&
+                d->c[j].sig.trust != SCOUT_TIER_DEPRECATED) {
+                d->c[i].sig.finer_than_asked = true;
+                break;
+            }
+        }
+    }
 }
 
 static void stale_days(scout_discovery *d)
@@ -516,11 +666,13 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b}", "search_rel",
-                     round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure, "by_metric",
-                     s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
-                     s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
-                     "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items);
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i}",
+                     "search_rel", round(s->search_rel * 1000) / 1000, "has_measure",
+                     s->has_measure, "by_metric", s->by_metric, "needs_time", s->needs_time,
+                     "has_time", s->has_time, "staging", s->staging, "stale_days", s->stale_days,
+                     "averages_finer", s->averages_finer, "grain_too_coarse", s->grain_too_coarse,
+                     "counts_items", s->counts_items, "others_subject", s->others_subject,
+                     "finer_than_asked", s->finer_than_asked, "subject", s->subject);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)
@@ -608,7 +760,7 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
         if (!rc) r.d->c[0].search_rank = 1, r.d->c[0].sig.search_rel = 1;
     } else {
         scout_event_status(o->events, "searching the catalog for candidate tables");
-        rc = gather_search(&r, err);
+        rc = gather_search(&r, q, err);
         if (!rc) gather_lookalikes(&r);
     }
     for (size_t i = 0; !rc && i < r.d->n; i++) {
@@ -618,6 +770,8 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
     }
     if (!rc) {
         stale_days(r.d);
+        others_subject(r.d);
+        finer_than_asked(&r);
         for (size_t i = 0; i < r.d->n; i++) r.d->c[i].score = scout_discover_score(&r.d->c[i].sig);
     }
     if (!rc) {

@@ -31,6 +31,7 @@ typedef struct scout_discover_signals {
     double fit;             /* 0..1: share of the question's needs met (the binding) */
     bool has_measure;       /* measure column or curated metric found */
     bool by_metric;         /* the measure is a curated metric the question names */
+    bool metric_copy;       /* ... as a column rolled up from the metric's own column */
     bool needs_time;        /* the question names a period or a grain */
     bool has_time;          /* and the table can apply it */
     double search_rel;      /* search score / best search score, 0..1 (0 = not a hit) */
@@ -43,6 +44,15 @@ typedef struct scout_discover_signals {
                                ("for each day" of a weekly table) */
     bool counts_items;      /* counts the rows of a one-row-per-item table (its card's grain
                                is a single unique key): "how many users" from the users */
+    bool finer_than_asked;  /* sums a column over category columns the question leaves
+                               alone, while another candidate sums the same column with
+                               none left over (requests per service and component vs per
+                               service): the extra rows may repeat the value */
+    int subject;            /* question words the table's name or synonyms say ("revenue",
+                               "monthly" of revenue_monthly): what it is about */
+    int others_subject;     /* question words nothing here matches that name another
+                               candidate's subject ("ticket volume" asked of request
+                               latency, while tickets_daily is named so) */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance

@@ -406,8 +406,11 @@ static int top_row(void *ud, int ncols, const scout_value *v)
 static bool wants_top(const table_crawl *tc, size_t c)
 {
     const col_stats *cs = &tc->cols[c];
-    if (!cs->textual || cs->timelike || cs->no_minmax || cs->sole_pk) return false;
+    if (!cs->textual || cs->timelike || cs->no_minmax) return false;
     if (cs->distinct <= 0 || looks_like_iso_date(cs->max)) return false;
+    /* The text key of a small lookup table names its members (the services,
+     * the priorities of an SLA table): questions filter by them. */
+    if (cs->sole_pk) return !tc->sampled && cs->nonnull <= TOP_K;
     int64_t rows = tc->sampled ? tc->sample_rows : tc->row_count;
     /* Every value distinct (names, emails): counts of 1 say nothing. */
     if (!tc->sampled && cs->distinct >= cs->nonnull) return false;
@@ -720,7 +723,7 @@ static void crawler_finalize(crawler *cr)
 /* Stored fingerprints start with this; bump it whenever the crawl records
  * different facts, so an upgraded scout re-crawls tables whose data did not
  * change instead of keeping the old statistics. */
-static const char CRAWL_VERSION[] = "crawl-2|";
+static const char CRAWL_VERSION[] = "crawl-3|";
 
 /* The warehouse fingerprint prefixed with CRAWL_VERSION (heap; NULL if fp is). */
 static char *versioned_fingerprint(char *fp)

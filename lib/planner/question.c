@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/fsutil.h"
 #include "planner/joins.h"
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
@@ -44,6 +45,7 @@ typedef struct qtok {
     bool poss; /* written with a possessive "'s" ("Growth's") */
     double num;
     int used;
+    size_t off, len; /* where it is in the question text */
 } qtok;
 
 typedef struct span {
@@ -79,6 +81,7 @@ struct scout_question {
     bool net_change; /* "added", "gained", "net new": a level's change over the period */
     int snap; /* "on the first (-1) / last (+1) day of each month": which point of each period */
     bool point_avg; /* "average daily revenue": the average of the per-day totals */
+    bool how_much; /* "how much": an amount, not a count of things */
     span dims[MAX_DIMS];
     size_t n_dims;
     numfilter nf[MAX_NUMF];
@@ -236,6 +239,7 @@ static scout_rc tokenise(scout_question *q, const char *s, size_t len, scout_err
         size_t j = token_end(s, len, i);
         if (j == i) j = i + 1;
         qtok *t = &q->t[q->n++];
+        t->off = i, t->len = j - i;
         copy_word(t->orig, s + i, j - i);
         fold(s + i, j - i, t->w);
         t->is_num = parse_number(s + i, j - i, &t->num, &t->money);
@@ -461,7 +465,7 @@ static void find_agg(scout_question *q)
         else if (!strcmp(w, "count") && (tok_is(q, i + 1, "of") || i == 0))
             a = SCOUT_AGG_COUNT;
         else if (!strcmp(w, "how") && tok_is(q, i + 1, "much"))
-            to = i + 2, a = SCOUT_AGG_SUM;
+            to = i + 2, a = SCOUT_AGG_SUM, q->how_much = true;
         if ((int)a == -1) continue;
         claim(q, i, to, U_AGG);
         /* "distinct" wins over "how many": "how many distinct users". */
@@ -874,6 +878,19 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     return SCOUT_OK;
 }
 
+scout_rc scout_question_search_text(const scout_question *q, scout_buf *out)
+{
+    size_t len = strlen(q->text), from = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_TIME || q->t[i].off + q->t[i].len > len) continue;
+        if (scout_buf_append(out, q->text + from, q->t[i].off - from)) return SCOUT_ENOMEM;
+        if (scout_buf_puts(out, " ")) return SCOUT_ENOMEM;
+        from = q->t[i].off + q->t[i].len;
+    }
+    if (scout_buf_append(out, q->text + from, len - from)) return SCOUT_ENOMEM;
+    return SCOUT_OK;
+}
+
 void scout_question_free(scout_question *q)
 {
     if (!q) return;
@@ -962,6 +979,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
 typedef struct bcol {
     const char *name, *type, *max;
     bool numeric, is_id, is_time;
+    bool from_metric; /* rolled up from the column a curated metric sums */
     double null_rate;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
     char phrases[SET_MAX];                             /* each synonym whole: "|stem stem|stem|" */
@@ -982,8 +1000,11 @@ typedef struct btable {
     size_t n_cols;
     bmetric *mets;
     size_t n_mets;
-    char names[SET_MAX]; /* table name, synonyms */
-    char desc[SET_MAX];  /* its description: what it holds ("currently open tickets") */
+    char names[SET_MAX];   /* table name, synonyms */
+    char phrases[SET_MAX]; /* its synonyms whole: "|new user|signup|" */
+    char subject[SET_MAX]; /* what it is about: its name's words and each synonym's last word
+                              ("new users" is about users; "new" says which) */
+    char desc[SET_MAX];    /* its description: what it holds ("currently open tickets") */
     char latest[11];
     int period_text; /* 7: months as "YYYY-MM" text; 8: quarters as "YYYY-Qn" */
 } btable;
@@ -1006,15 +1027,17 @@ static int add_term(void *ud, const scout_term *t)
 
 /* The head of a description, which says what a row is ("Currently open
  * tickets with age in days"): up to the first clause break, at most six
- * words. The rest often names neighbours ("... from paid invoices"). */
+ * words. The rest often names neighbours ("... from paid invoices"). An
+ * early parenthesis is an apposition that still names the subject
+ * ("Lighthouse (export feature) launch tracking"), so it is read through. */
 static void desc_head(char *dst, const char *desc, size_t cap)
 {
     size_t n = 0, words = 0;
     for (; desc && desc[n] && n + 1 < cap; n++) {
         char ch = desc[n];
-        if (ch == ':' || ch == ',' || ch == ';' || ch == '.' || ch == '(') break;
+        if (ch == ':' || ch == ',' || ch == ';' || ch == '.') break;
         if (ch == ' ' && ++words >= 6) break;
-        dst[n] = ch;
+        dst[n] = ch == '(' || ch == ')' ? ' ' : ch;
     }
     dst[n] = 0;
 }
@@ -1155,6 +1178,45 @@ static void load_synonyms(scout_catalog *cat, scout_text *tx, const char *kind, 
     sqlite3_finalize(st);
 }
 
+/* A column copied or rolled up from the column a curated metric sums
+ * (revenue_monthly.net_revenue_usd from revenue_daily.net_revenue_usd,
+ * the net_revenue metric) is that metric at another grain: it answers to
+ * the metric's name and synonyms too. Column lineage, up to three hops. */
+static void load_metric_lineage(scout_catalog *cat, scout_text *tx, const char *fqname, bcol *cols,
+                                size_t n_cols)
+{
+    static const char SQL[] =
+        "WITH RECURSIVE up(col, fq, src, depth) AS ("
+        " SELECT to_column, from_fqname, from_column, 1 FROM lineage_edges"
+        "  WHERE to_fqname = ?1 AND to_column IS NOT NULL AND from_column IS NOT NULL"
+        " UNION SELECT up.col, e.from_fqname, e.from_column, up.depth + 1"
+        "  FROM lineage_edges e JOIN up ON e.to_fqname = up.fq AND e.to_column = up.src"
+        "  WHERE up.depth < 3 AND e.from_column IS NOT NULL)"
+        "SELECT DISTINCT up.col, m.name FROM up JOIN metrics m ON m.table_fqname = up.fq"
+        " AND lower(replace(m.expression, ' ', '')) = 'sum(' || lower(up.src) || ')'"
+        " WHERE m.table_fqname <> ?1";
+    sqlite3 *db = scout_catalog_db(cat);
+    sqlite3_stmt *st = NULL;
+    if (!db || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK) return;
+    sqlite3_bind_text(st, 1, fqname, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text(st, 0);
+        const char *metric = (const char *)sqlite3_column_text(st, 1);
+        for (size_t i = 0; col && metric && i < n_cols; i++) {
+            if (strcmp(cols[i].name, col) != 0) continue;
+            char words[256];
+            size_t k = 0;
+            for (; metric[k] && k + 1 < sizeof words; k++)
+                words[k] = metric[k] == '_' ? ' ' : metric[k];
+            words[k] = 0;
+            add_syn(tx, cols[i].syns, cols[i].phrases, words);
+            load_synonyms(cat, tx, "metric", metric, cols[i].syns, cols[i].phrases);
+            cols[i].from_metric = true;
+        }
+    }
+    sqlite3_finalize(st);
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -1168,8 +1230,10 @@ static void split_ident(char *dst, const char *name, size_t cap)
     dst[k] = 0;
 }
 
+/* base: the table the question is bound to (a joined neighbour only lends
+ * dimensions and values, so its measures' vocabulary is not read). */
 static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_principal *who,
-                           btable *bt, scout_err *err)
+                           bool base, btable *bt, scout_err *err)
 {
     memset(bt, 0, sizeof *bt);
     scout_buf b;
@@ -1202,7 +1266,24 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     char tmp[512];
     split_ident(tmp, jstr(bt->card, "name"), sizeof tmp);
     add_text(tx, bt->names, tmp);
-    load_synonyms(cat, tx, "table", fqname, bt->names, NULL);
+    add_text(tx, bt->subject, tmp);
+    load_synonyms(cat, tx, "table", fqname, bt->names, bt->phrases);
+    for (const char *p = bt->phrases; *p == '|' && p[1];) {
+        const char *e = strchr(p + 1, '|');
+        if (!e) break;
+        const char *w = e;
+        while (w > p + 1 && w[-1] != ' ') w--;
+        char head[WORD_MAX];
+        copy_word(head, w, (size_t)(e - w));
+        size_t n = strlen(head), have = strlen(bt->subject);
+        if (n && !in_set(bt->subject, head) && have + n + 3 < SET_MAX) {
+            if (!have) bt->subject[have++] = ' ';
+            memcpy(bt->subject + have, head, n);
+            bt->subject[have + n] = ' ';
+            bt->subject[have + n + 1] = 0;
+        }
+        p = e;
+    }
     desc_head(tmp, jstr(bt->card, "description"), sizeof tmp);
     add_text(tx, bt->desc, tmp);
     size_t i;
@@ -1232,6 +1313,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         add_text(tx, bc->desc, jstr(c, "description"));
         bc->top = json_object_get(c, "top_values");
     }
+    if (base) load_metric_lineage(cat, tx, fqname, bt->cols, bt->n_cols);
     json_array_foreach(mets, i, c)
     {
         bmetric *m = &bt->mets[bt->n_mets++];
@@ -1440,6 +1522,88 @@ static void find_values_in(binder *b, const btable *bt)
     }
 }
 
+/* A top value of column col on bt equal to value (borrowed from the card). */
+static const char *top_value_of(const btable *bt, const char *col, const char *value, size_t *ci)
+{
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        if (strcmp(bt->cols[c].name, col) != 0) continue;
+        size_t k;
+        json_t *tv;
+        json_array_foreach(bt->cols[c].top, k, tv)
+        {
+            const char *v = json_string_value(json_object_get(tv, "value"));
+            if (v && !strcmp(v, value)) {
+                *ci = c;
+                return v;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* One codename at token i: the column and value it stands for, matched on
+ * the base table or a neighbour. */
+static void codename_at(binder *b, const char *term, const char *col, const char *value)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i < q->n && b->n_vals < 16; i++) {
+        size_t len = value_at(b, i, term);
+        if (!len) continue;
+        for (size_t j = 0; j <= b->n_nb; j++) {
+            const btable *bt = j == 0 ? b->bt : &b->nb[j - 1];
+            size_t ci = 0;
+            const char *v = top_value_of(bt, col, value, &ci);
+            if (!v) continue;
+            vmatch *m = &b->vals[b->n_vals++];
+            m->t = bt, m->col = ci, m->value = (char *)v, m->from = i, m->to = i + len;
+            for (size_t k = i; k < i + len; k++) b->used[k] = B_VALUE;
+            return;
+        }
+    }
+}
+
+/* Codenames stand for a value: curated value synonyms ("Beacon" for
+ * feature = 'ai_assist') and those the knowledge layer learned from docs
+ * ("Lighthouse" is the export feature). Read-only; no catalog, no codenames. */
+static void find_codenames(binder *b, scout_catalog *cat)
+{
+    sqlite3 *db = scout_catalog_db(cat);
+    sqlite3_stmt *st = NULL;
+    if (!db ||
+        sqlite3_prepare_v2(db,
+                           "SELECT term, target, NULL FROM synonyms WHERE target_kind = 'value'"
+                           " UNION ALL SELECT term, kind, meaning FROM knowledge_codenames"
+                           " WHERE kind IS NOT NULL LIMIT 1000",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(st, 0);
+        const char *target = (const char *)sqlite3_column_text(st, 1);
+        const char *meaning = (const char *)sqlite3_column_text(st, 2);
+        if (!term || !target) continue;
+        char col[WORD_MAX], value[256];
+        if (meaning) {
+            scout_strlcpy(col, target, sizeof col);
+            scout_strlcpy(value, meaning, sizeof value);
+        } else {
+            /* "feature = 'ai_assist'": the curated value synonym's condition */
+            const char *eq = strchr(target, '='), *q1 = eq ? strchr(eq, '\'') : NULL;
+            const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+            size_t cl = eq ? (size_t)(eq - target) : 0;
+            while (cl && target[cl - 1] == ' ') cl--;
+            if (!q2 || !cl || cl >= sizeof col || (size_t)(q2 - q1 - 1) >= sizeof value) continue;
+            memcpy(col, target, cl);
+            col[cl] = 0;
+            memcpy(value, q1 + 1, (size_t)(q2 - q1 - 1));
+            value[q2 - q1 - 1] = 0;
+        }
+        codename_at(b, term, col, value);
+    }
+    sqlite3_finalize(st);
+}
+
 /* Values on the base table first; words it leaves over may be values of a
  * joined table ("billing tickets" on CSAT responses: tickets.category). */
 static void find_values(binder *b)
@@ -1489,8 +1653,17 @@ static bool said_as(const qtok *t, const char *stem)
     return false;
 }
 
+static bool phrase_said_by(const binder *b, const char *phrases, bool any_word);
+
 /* Is one of the synonym phrases said in full by the question's open words? */
 static bool phrase_said(const binder *b, const char *phrases)
+{
+    return phrase_said_by(b, phrases, false);
+}
+
+/* any_word: whatever claimed the words ("open deals" names the metric even
+ * when "open" also became the is_open filter). */
+static bool phrase_said_by(const binder *b, const char *phrases, bool any_word)
 {
     const char *p = phrases;
     while (*p == '|' && p[1]) {
@@ -1505,7 +1678,8 @@ static bool phrase_said(const binder *b, const char *phrases)
             copy_word(stem, w, (size_t)(we - w));
             bool found = false;
             for (size_t i = 0; i < b->q->n && !found; i++)
-                if ((open_tok(b, i) || b->used[i] == U_GRAIN || b->used[i] == B_MEASURE) &&
+                if ((any_word || open_tok(b, i) || b->used[i] == U_GRAIN ||
+                     b->used[i] == B_MEASURE) &&
                     said_as(&b->q->t[i], stem))
                     found = true;
             all = found;
@@ -1535,6 +1709,8 @@ static double own_word(const binder *b, size_t i)
     if ((i > 0 && tok_is(q, i - 1, "including")) || tok_is(q, i + 1, "included")) return 0.2;
     return tok_in(&q->t[i], b->bt->names) >= 1.0 ? 0.5 : 1.0;
 }
+static bool money_col(const bcol *c);
+static bool count_like(const bcol *c);
 
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
@@ -1553,11 +1729,20 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names);
         if (s > best.score) best = (pick){true, m, s};
     }
+    bool money = false;
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (b->bt->cols[c].numeric && !b->bt->cols[c].is_id && money_col(&b->bt->cols[c]))
+            money = true;
     for (size_t c = 0; c < b->bt->n_cols; c++) {
         const bcol *bc = &b->bt->cols[c];
         if ((taken && taken[c]) || bc->is_time || (!bc->numeric && !ids_too) ||
             (bc->is_id && !ids_too) || flag_word(bc))
             continue;
+        /* "how many refunds" counts them; refunds_usd is how much they were */
+        if (count && bc->numeric && money_col(bc)) continue;
+        /* and "how much open pipeline" is an amount where the table has one,
+         * not its count of open opportunities */
+        if (q->how_much && money && count_like(bc)) continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN)
@@ -1904,6 +2089,16 @@ static void set_number(scout_sq_value *v, double x)
         v->kind = SCOUT_VAL_KIND_REAL, v->d = x;
 }
 
+/* Is part a whole '_'-separated part of name ("age" of age_days, not of
+ * agent_id)? */
+static bool name_part(const char *name, const char *part)
+{
+    size_t n = strlen(part);
+    for (const char *p = strstr(name, part); p; p = strstr(p + 1, part))
+        if ((p == name || p[-1] == '_') && (p[n] == 0 || p[n] == '_')) return true;
+    return false;
+}
+
 static scout_rc bind_numeric(binder *b, size_t *matched)
 {
     const scout_question *q = b->q;
@@ -1913,7 +2108,7 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         double bs = 0;
         for (size_t c = 0; c < b->bt->n_cols; c++) {
             const bcol *bc = &b->bt->cols[c];
-            if (!bc->numeric) continue;
+            if (!bc->numeric || bc->is_id) continue; /* ids are names, not amounts */
             double s = 0;
             /* words after the number ("3 seats", "5 weekly active users") */
             for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
@@ -1922,7 +2117,7 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
             }
             if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
             if (!strcmp(nf->unit, "days") &&
-                (strstr(bc->name, "age") || strstr(bc->name, "overdue")))
+                (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
                 s += 1;
             if (nf->money && money_col(bc)) s += 0.8;
             if (s > bs) bs = s, best = c;
@@ -2087,7 +2282,10 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
     *level = false;
-    if (p.score < need && !distinct && preaggregated(b->bt) && count_column(b) != (size_t)-1) {
+    /* "how much revenue did upgrades bring in": the amount, not the count */
+    bool amount = q->how_much && only_money_column(b->bt) != (size_t)-1;
+    if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
+        count_column(b) != (size_t)-1) {
         fit->has_measure = count;
         return push_count_column(b, count_column(b), level);
     }
@@ -2114,7 +2312,12 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         }
     }
     fit->has_measure = p.score >= need;
-    fit->by_metric = fit->has_measure && p.metric;
+    /* a rolled-up copy of a metric's column counts as the metric when the
+     * question names the metric in full ("open pipeline", not just "open") */
+    fit->by_metric =
+        fit->has_measure && (p.metric || (b->bt->cols[p.idx].from_metric &&
+                                          phrase_said_by(b, b->bt->cols[p.idx].phrases, true)));
+    fit->metric_copy = fit->by_metric && !p.metric;
     bool taken[512] = {false};
     for (int k = 0; k < MAX_MEASURES; k++) {
         claim_measure(b, p);
@@ -2791,7 +2994,7 @@ static void load_neighbours(binder *b, scout_catalog *cat, const scout_principal
         size_t n = scout_joins_neighbours(g, b->bt->fqname, nbs, MAX_NB);
         for (size_t j = 0; j < n; j++) {
             btable *nt = &b->nb[b->n_nb];
-            if (load_table(cat, nbs[j].table, who, nt, &e) != SCOUT_OK) {
+            if (load_table(cat, nbs[j].table, who, false, nt, &e) != SCOUT_OK) {
                 free_table(nt);
                 continue;
             }
@@ -2801,10 +3004,28 @@ static void load_neighbours(binder *b, scout_catalog *cat, const scout_principal
     scout_joins_graph_free(g);
 }
 
+/* Appends " stem " to a heap word set (discovery compares them across tables). */
+static void add_stem(char **set, const char *stem)
+{
+    size_t have = *set ? strlen(*set) : 0, n = strlen(stem);
+    if (*set && in_set(*set, stem)) return;
+    char *ns = realloc(*set, have + n + 3);
+    if (!ns) return;
+    if (!have) ns[have++] = ' ';
+    memcpy(ns + have, stem, n);
+    ns[have + n] = ' ';
+    ns[have + n + 1] = 0;
+    *set = ns;
+}
+
 static void list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n; i++) {
+        /* A word the table's own name says, whatever else used it. */
+        if (!q->t[i].is_num && q->t[i].used != U_STOP && q->t[i].used != U_TIME &&
+            in_set(b->bt->subject, q->t[i].stem))
+            add_stem(&fit->subject_stems, q->t[i].stem);
         if (!open_tok(b, i) || q->t[i].is_num) continue;
         /* "ticket count", "number of deals": the aggregate, said as a noun */
         if (!strcmp(q->t[i].w, "count") || !strcmp(q->t[i].w, "number") ||
@@ -2815,13 +3036,19 @@ static void list_unplaced(binder *b, scout_question_fit *fit)
             b->used[i] = B_TABLE;
             continue;
         }
-        bool any = false;
-        for (size_t c = 0; c < b->bt->n_cols && !any; c++)
-            if (col_word(&b->bt->cols[c], &q->t[i]) >= 0.9) any = true;
+        bool any = false, count = q->agg_set && q->agg == SCOUT_AGG_COUNT;
+        for (size_t c = 0; c < b->bt->n_cols && !any; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            /* "how many refunds" of a table whose refunds_usd went unused:
+             * the question counts a thing this table only has an amount of */
+            if (count && bc->numeric && !bc->is_id && money_col(bc)) continue;
+            if (col_word(bc, &q->t[i]) >= 0.9) any = true;
+        }
         if (any) continue; /* names a column we did not need: harmless */
         /* the description says the table holds it ("currently open tickets") */
         if (tok_in(&q->t[i], b->bt->desc) >= 1.0) continue;
         note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
+        add_stem(&fit->unplaced_stems, q->t[i].stem);
         if (i > 0 && isupper((unsigned char)q->t[i].orig[0]))
             fit->values_wanted++;
         else
@@ -2859,7 +3086,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     *out = NULL;
     memset(fit, 0, sizeof *fit);
     btable bt;
-    scout_rc rc = load_table(cat, fqname, who, &bt, err);
+    scout_rc rc = load_table(cat, fqname, who, true, &bt, err);
     if (rc != SCOUT_OK) {
         free_table(&bt);
         if (rc == SCOUT_ENOTFOUND) fit->missing = dupstr("no such table");
@@ -2879,6 +3106,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         if (!(b.s->table = dupstr(bt.fqname))) rc = SCOUT_ENOMEM;
     }
     if (rc == SCOUT_OK) {
+        find_codenames(&b, cat);
         find_values(&b);
         fit->values_matched = fit->values_wanted = b.n_vals;
         rc = bind_values(&b, &members);
@@ -2911,6 +3139,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);
     if (rc == SCOUT_OK) rc = order_text_series(&b);
+    fit->wants_time = q->has_time || q->grain;
     fit->score = fit_score(&b, fit, nf_ok);
     if (rc == SCOUT_OK) {
         /* Validation derives the measures' output names; the sort key is
@@ -2952,5 +3181,7 @@ void scout_question_fit_free(scout_question_fit *fit)
     if (!fit) return;
     free(fit->why);
     free(fit->missing);
-    fit->why = fit->missing = NULL;
+    free(fit->subject_stems);
+    free(fit->unplaced_stems);
+    fit->why = fit->missing = fit->subject_stems = fit->unplaced_stems = NULL;
 }

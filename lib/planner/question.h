@@ -26,6 +26,12 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
 
 void scout_question_free(scout_question *q);
 
+/* Appends the question as search should read it: the words of its time
+ * expression ("the first half of 2025", "last quarter") blanked out, since
+ * they name a period any dated table can apply, not what the question is
+ * about ("first" would match "first paid month" in a cohort table). */
+scout_rc scout_question_search_text(const scout_question *q, scout_buf *out);
+
 /* Appends the analysis as JSON (phrases found, time expression, grain, ...). */
 scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err *err);
 
@@ -34,10 +40,17 @@ typedef struct scout_question_fit {
     double score;     /* 0..1: share of the question's needs this table meets */
     bool has_measure; /* a measure column or curated metric matched */
     bool by_metric;   /* that measure is a curated metric the question names */
+    bool metric_copy; /* ... carried by a column rolled up from the metric's own */
     bool has_time;    /* the question's period can be applied (time column) */
+    bool wants_time;  /* the question names a period or a grain at all */
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
     size_t unplaced; /* lowercase words nothing in the table matches */
+    /* The question's words as stems, " a b ", for comparing tables: those
+     * the table's name or curated synonyms say exactly (its subject:
+     * "tickets" of support.tickets_daily), and those nothing in it matches.
+     * NULL when none; freed by scout_question_fit_free. */
+    char *subject_stems, *unplaced_stems;
     char *why; /* "measure net_revenue_usd (metric net_revenue); region holds 'EMEA'; time day" */
     char *missing; /* what it lacks, NULL if nothing: "no column holds 'Android'" */
 } scout_question_fit;

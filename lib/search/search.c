@@ -77,16 +77,20 @@ static scout_rc ensure_built(scout_catalog *cat, sqlite3 *db, scout_err *err)
 }
 
 /* Codenames the knowledge layer learned from public docs ("Lighthouse" →
- * "export"): a question that uses one means the thing it stands for. A
- * catalog without the knowledge layer simply has none. */
+ * "export"), and the curated value synonyms ("Beacon" → feature =
+ * 'ai_assist', read as the words "feature ai_assist"): a question that uses
+ * one means the thing it stands for. A catalog without either has none. */
 static scout_rc load_codenames(scout_search *s, sqlite3 *db)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT DISTINCT lower(k.term), k.meaning FROM knowledge_codenames k"
-                           " JOIN knowledge_chunks c ON c.id = k.chunk_id WHERE c.acl_public = 1"
-                           " ORDER BY 1 LIMIT 10000",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT DISTINCT lower(k.term), k.meaning FROM knowledge_codenames k"
+            " JOIN knowledge_chunks c ON c.id = k.chunk_id WHERE c.acl_public = 1"
+            " UNION SELECT lower(term), replace(replace(target, '''', ' '), '=', ' ')"
+            " FROM synonyms WHERE target_kind = 'value'"
+            " ORDER BY 1 LIMIT 10000",
+            -1, &st, NULL) != SQLITE_OK)
         return SCOUT_OK;
     scout_rc rc = (s->codenames = scout_strmap_new()) ? SCOUT_OK : SCOUT_ENOMEM;
     size_t cap = 0;

@@ -57,6 +57,16 @@ Test(discover, the_table_defining_a_named_curated_metric_beats_a_rollup_found_fi
     cr_assert_gt(scout_discover_score(&metric), scout_discover_score(&rollup));
 }
 
+Test(discover, the_metric_s_own_table_beats_a_rollup_carrying_it)
+{
+    scout_discover_signals home = good(), copy = good();
+    home.by_metric = copy.by_metric = true;
+    copy.metric_copy = true;
+    cr_assert_gt(scout_discover_score(&home), scout_discover_score(&copy));
+    scout_discover_signals plain = good();
+    cr_assert_gt(scout_discover_score(&copy), scout_discover_score(&plain));
+}
+
 Test(discover, an_average_at_the_asked_grain_beats_averaging_finer_rows)
 {
     /* "weekly p95": a weekly table keeps the week's p95; the mean of a daily
@@ -85,6 +95,64 @@ Test(discover, counting_the_items_beats_summing_a_count_kept_on_a_rollup)
     users.search_rel = 0.84;
     users.counts_items = true;
     cr_assert_gt(scout_discover_score(&users), scout_discover_score(&rollup));
+}
+
+Test(discover, a_word_another_candidate_is_named_for_sinks_a_table_that_misses_it)
+{
+    /* "daily ticket volume": request_latency_daily ranks first in search
+     * (daily, volume) but misses "ticket", which tickets_daily is named for */
+    scout_discover_signals latency = good(), tickets = good();
+    latency.fit = 0.67;
+    tickets.fit = 0.8;
+    tickets.search_rel = 0.7;
+    latency.others_subject = 1;
+    tickets.subject = 1;
+    cr_assert_gt(scout_discover_score(&tickets), scout_discover_score(&latency));
+}
+
+Test(discover, counting_the_rows_the_question_names_is_a_measure)
+{
+    /* "new users per month": dim_users counts its users (no measure word
+     * said); a cohort rollup sums active_users */
+    scout_discover_signals users = good(), cohorts = good();
+    users.has_measure = false;
+    users.counts_items = true;
+    users.subject = 1;
+    users.fit = 0.65;
+    cohorts.fit = 0.8;
+    cohorts.search_rel = 0.65;
+    cohorts.subject = 1;
+    cr_assert_gt(scout_discover_score(&users), scout_discover_score(&cohorts));
+}
+
+Test(discover, a_table_named_for_the_question_beats_one_mentioning_it)
+{
+    /* "Monthly revenue in 2024": revenue_monthly over a cohort rollup that
+     * search ranks first for its many "month" and "revenue" mentions */
+    scout_discover_signals monthly = good(), cohorts = good();
+    monthly.search_rel = 0.875;
+    monthly.subject = 2;
+    cr_assert_gt(scout_discover_score(&monthly), scout_discover_score(&cohorts));
+}
+
+Test(discover, a_sum_at_the_asked_grain_beats_one_over_repeated_rows)
+{
+    /* requests per service: latency rows repeat them per component */
+    scout_discover_signals rates = good(), latency = good();
+    rates.search_rel = 0.87;
+    latency.finer_than_asked = true;
+    latency.trust = SCOUT_TIER_SOURCE_OF_TRUTH;
+    cr_assert_gt(scout_discover_score(&rates), scout_discover_score(&latency));
+}
+
+Test(discover, a_raw_table_defining_the_named_metric_is_not_punished_as_raw)
+{
+    scout_discover_signals raw = good();
+    raw.staging = true;
+    raw.by_metric = true;
+    scout_discover_signals plain = raw;
+    plain.staging = false;
+    cr_assert_float_eq(scout_discover_score(&raw), scout_discover_score(&plain), 1e-9);
 }
 
 Test(discover, a_table_that_cannot_bind_stays_below_one_that_answers)

@@ -179,6 +179,23 @@ static void refused(const char *question, const char *why_part)
     cr_assert_null(strchr(err.msg, '\n'));
 }
 
+Test(question, search_text_leaves_out_the_period)
+{
+    scout_question *q = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_question_analyze("What was revenue in the first half of 2025?", &q, &err),
+                 SCOUT_OK, "%s", err.msg);
+    scout_buf b;
+    scout_buf_init(&b, 0);
+    cr_assert_eq(scout_question_search_text(q, &b), SCOUT_OK);
+    cr_expect(strstr(b.data, "What was revenue in"), "%s", b.data);
+    cr_expect_null(strstr(b.data, "first"), "%s", b.data);
+    cr_expect_null(strstr(b.data, "half"), "%s", b.data);
+    cr_expect_null(strstr(b.data, "2025"), "%s", b.data);
+    scout_buf_free(&b);
+    scout_question_free(q);
+}
+
 Test(question, bad_input_fails_with_one_line)
 {
     refused("", "empty");
@@ -391,6 +408,126 @@ Test(question_acme, how_many_counts_instead_of_summing_a_money_metric)
     free(j);
     j = bind_json("monthly net revenue this year", "finance.mart.revenue_daily", &fit);
     cr_expect(fit.by_metric, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, how_many_counts_the_thing_not_its_amount)
+{
+    /* revenue_daily has refunds_usd (synonym "refunds"): an amount, so it
+     * neither answers "how many refunds" nor places the counted word */
+    const char *q = "How many refunds did we issue in October?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "finance.mart.revenue_daily", &fit);
+    cr_expect_null(strstr(j, "refunds_usd"), "%s", j);
+    cr_expect(fit.unplaced_stems && strstr(fit.unplaced_stems, " refund "), "unplaced: %s",
+              fit.unplaced_stems ? fit.unplaced_stems : "-");
+    double rd = fit.score;
+    scout_question_fit_free(&fit);
+    free(j);
+    double monthly = fit_of(q, "finance.mart.refunds_monthly");
+    cr_expect_gt(monthly, rd, "refunds_monthly %.2f vs revenue_daily %.2f", monthly, rd);
+}
+
+Test(question_acme, how_much_is_an_amount_not_a_count)
+{
+    BOUND("How much open pipeline do we have in each region?", "crm.mart.open_pipeline_by_region",
+          "\"column\":\"amount_usd\"", "\"column\":\"region\"");
+}
+
+Test(question_acme, how_much_takes_the_amount_over_a_count_per_row)
+{
+    /* subscription_events_daily counts events per row and has amount_usd */
+    BOUND("How much subscription revenue did upgrades bring in last quarter?",
+          "product.analytics.subscription_events_daily", "\"column\":\"amount_usd\"",
+          "\"value\":\"upgrade\"");
+}
+
+Test(question_acme, a_rollup_of_a_metric_column_answers_to_the_metric)
+{
+    /* revenue_monthly.net_revenue_usd is rolled up from revenue_daily's,
+     * which the curated net_revenue metric (synonym "revenue") sums */
+    scout_question_fit fit;
+    char *j = bind_json("Monthly revenue in 2024", "finance.mart.revenue_monthly", &fit);
+    cr_expect(strstr(j, "\"column\":\"net_revenue_usd\""), "%s", j);
+    cr_expect(fit.by_metric, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a word of the metric's name is not the metric ("open" of open pipeline) */
+    j = bind_json("open opportunities by region", "crm.mart.open_pipeline_by_region", &fit);
+    cr_expect(!fit.by_metric, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, fit_lists_the_subject_words_and_the_unplaced_ones)
+{
+    const char *q = "daily ticket volume for the last 14 days";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.support.tickets_daily", &fit);
+    cr_expect(fit.subject_stems && strstr(fit.subject_stems, " ticket "), "subject: %s",
+              fit.subject_stems ? fit.subject_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json(q, "product.eng.request_latency_daily", &fit);
+    cr_expect(fit.unplaced_stems && strstr(fit.unplaced_stems, " ticket "), "unplaced: %s",
+              fit.unplaced_stems ? fit.unplaced_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a synonym phrase is about its last word: "new users" names users */
+    j = bind_json("new users per month this year", "product.analytics.dim_users", &fit);
+    cr_expect(fit.subject_stems && strstr(fit.subject_stems, " user "), "subject: %s",
+              fit.subject_stems ? fit.subject_stems : "-");
+    cr_expect(!fit.subject_stems || !strstr(fit.subject_stems, " new "), "subject: %s",
+              fit.subject_stems);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a parenthesis early in a description still names the subject:
+     * "Lighthouse (export feature) launch tracking" */
+    j = bind_json("How many people used the new export feature in its first 30 days, by platform?",
+                  "product.analytics.export_launch_adoption", &fit);
+    cr_expect(!fit.missing || !strstr(fit.missing, "'feature'"), "missing: %s", fit.missing);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, the_key_of_a_small_lookup_table_holds_its_members)
+{
+    /* sla_policies has one row per priority (text primary key, 4 rows): the
+     * crawl keeps those values, so "high" filters it */
+    BOUND("What's the first-response SLA for high priority tickets?", "crm.support.sla_policies",
+          "\"column\":\"priority\",\"op\":\"=\",\"value\":\"high\"");
+}
+
+Test(question_acme, an_age_threshold_never_compares_an_id)
+{
+    /* "older than 7 days" on tickets: agent_id merely contains "age" */
+    scout_question_fit fit;
+    char *j =
+        bind_json("How many open tickets are older than 7 days?", "crm.support.tickets", &fit);
+    cr_expect_null(strstr(j, "agent_id"), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    BOUND("How many open tickets are older than 7 days?", "crm.support.ticket_backlog",
+          "\"column\":\"age_days\",\"op\":\">\",\"value\":7");
+}
+
+Test(question_acme, a_codename_filters_by_the_value_it_stands_for)
+{
+    /* curated: Beacon = feature 'ai_assist'; the docs: Lighthouse = export */
+    BOUND("How many events did Beacon get per month this year?",
+          "product.analytics.feature_usage_daily",
+          "\"column\":\"feature\",\"op\":\"=\",\"value\":\"ai_assist\"");
+    BOUND("Lighthouse events per day last week", "product.analytics.feature_usage_daily",
+          "\"column\":\"feature\",\"op\":\"=\",\"value\":\"export\"");
+}
+
+Test(question_acme, a_period_the_table_cannot_apply_is_still_wanted)
+{
+    scout_question_fit fit;
+    char *j =
+        bind_json("How many deals did we win in October?", "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(fit.wants_time && !fit.has_time, "%s", j);
     scout_question_fit_free(&fit);
     free(j);
 }

@@ -174,6 +174,29 @@ Test(search, a_codename_from_the_docs_means_what_it_stands_for)
                   5);
 }
 
+Test(search, a_curated_value_synonym_means_the_value)
+{
+    /* as curated: {term: Beacon, value: "feature = 'ai_assist'"} (this
+     * suite indexes no context directory, so the row is written here) */
+    cr_assert_eq(sqlite3_exec(scout_catalog_db(g_cat),
+                              "INSERT OR IGNORE INTO synonyms (term, target_kind, target, origin)"
+                              " VALUES ('Beacon', 'value', 'feature = ''ai_assist''', 'curated')",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    scout_search *s = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_search_open(g_cat, &s, &err), SCOUT_OK, "%s", err.msg);
+    scout_search_opts o = {.k = 10};
+    scout_search_results *r = NULL;
+    cr_assert_eq(scout_search_query(s, "Beacon events per month", &o, &r, &err), SCOUT_OK);
+    cr_assert_not_null(strstr(scout_search_results_terms(r), "beacon→"), "%s",
+                       scout_search_results_terms(r));
+    int n = rank_of(r, "product.analytics.feature_usage_daily");
+    cr_assert(n >= 1 && n <= 5, "feature_usage_daily at %d", n);
+    scout_search_results_free(r);
+    scout_search_close(s);
+}
+
 Test(search, a_replica_ranks_below_the_table_it_copies)
 {
     /* finance.raw.subscriptions: "Replica of product.raw.subscriptions". */

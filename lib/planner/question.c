@@ -30,6 +30,7 @@
 #define MAX_NB       6
 
 /* What claimed a word during analysis. */
+enum { DIM_FIRM = 0, DIM_SOFT, DIM_LOOSE };
 enum { U_FREE = 0, U_STOP, U_TIME, U_GRAIN, U_RANK, U_CMP, U_AGG, U_NUM, U_DIM, U_FILLER };
 
 typedef struct qtok {
@@ -75,7 +76,12 @@ struct scout_question {
     bool growth;
     bool now; /* "now", "current": the latest value of a level */
     span dims[MAX_DIMS];
+    /* DIM_SOFT: a guess from word order, dropped when no text column fits;
+     * DIM_LOOSE: a phrase whose words not naming the column stay open */
+    unsigned char dim_soft[MAX_DIMS];
     size_t n_dims;
+    bool avg_per_period; /* "average daily revenue": the mean of per-day totals */
+    bool when;           /* "when did ...": the answer is a date column's value */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
 };
@@ -433,9 +439,11 @@ static void find_agg(scout_question *q)
         const char *w = q->t[i].w;
         scout_agg a = (scout_agg)-1;
         size_t to = i + 1;
-        if (!strcmp(w, "average") || !strcmp(w, "avg") || !strcmp(w, "mean"))
+        if (!strcmp(w, "average") || !strcmp(w, "avg") || !strcmp(w, "mean")) {
             a = SCOUT_AGG_AVG;
-        else if (!strcmp(w, "total") || !strcmp(w, "sum"))
+            /* "average daily revenue": the mean of the days' totals */
+            if (tok_is(q, i + 1, "daily")) q->avg_per_period = true;
+        } else if (!strcmp(w, "total") || !strcmp(w, "sum"))
             a = SCOUT_AGG_SUM;
         else if (!strcmp(w, "distinct") || !strcmp(w, "unique"))
             a = SCOUT_AGG_COUNT_DISTINCT;
@@ -533,8 +541,43 @@ static void add_dim(scout_question *q, size_t from, size_t to)
 {
     if (from >= to || q->n_dims >= MAX_DIMS) return;
     q->dims[q->n_dims].from = from, q->dims[q->n_dims].to = to;
+    q->dim_soft[q->n_dims] = DIM_FIRM;
     q->n_dims++;
     claim(q, from, to, U_DIM);
+}
+
+/* The open words right after token i, up to a stop word (at most three):
+ * the noun phrase a ranking or "which" introduces. Returns its end. */
+static size_t phrase_end(const scout_question *q, size_t i)
+{
+    size_t e = i;
+    while (e < q->n && e < i + 3 && q->t[e].used == U_FREE && !stop_dim(q, e) && !q->t[e].is_num)
+        e++;
+    return e;
+}
+
+/* "the best revenue day", "the lowest adoption feature", "top 3 ticket
+ * categories for ...": after a ranking, the phrase's last word is its head
+ * noun, the thing ranked; the words before it qualify it (often the
+ * measure). A period word there is a grain; any other head is only a
+ * guess that binding drops when no text column fits it. */
+static void rank_head_dim(scout_question *q)
+{
+    if (!q->rank || q->n_dims || q->grain) return;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_RANK || (i + 1 < q->n && q->t[i + 1].used == U_RANK)) continue;
+        size_t e = phrase_end(q, i + 1);
+        if (e == i + 1) continue;
+        scout_grain g = grain_word(q->t[e - 1].w);
+        if (g) {
+            q->grain = g;
+            q->t[e - 1].used = U_GRAIN;
+        } else {
+            add_dim(q, e - 1, e);
+            if (q->n_dims) q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+        }
+        return;
+    }
 }
 
 /* "top 5 countries by revenue", "bottom 3 regions by net revenue": after a
@@ -573,7 +616,14 @@ static void find_dims(scout_question *q)
         if (!s) continue;
         if (tok_is(q, i, "by") && rank_noun_dim(q, i)) continue;
         if (tok_is(q, s, "kind") || tok_is(q, s, "type")) {
-            if (tok_is(q, s + 1, "of")) s += 2; /* "by kind of event" → event */
+            if (tok_is(q, s + 1, "of")) {
+                s += 2; /* "by kind of event" → event */
+            } else if (s < q->n && q->t[s].used == U_FILLER) {
+                /* "activities by type": the type column itself */
+                q->t[i].used = U_FILLER;
+                add_dim(q, s, s + 1);
+                continue;
+            }
         }
         q->t[i].used = U_FILLER;
         for (;;) {
@@ -598,13 +648,19 @@ static void find_dims(scout_question *q)
                 q->t[i + 1].used != U_TIME) {
                 size_t s = i + 1;
                 while (s < q->n && q->t[s].used == U_RANK) s++;
-                if (s < q->n && q->t[s].used == U_FREE && !grain_word(q->t[s].w))
-                    add_dim(q, s, s + 1);
-                else if (s < q->n && grain_word(q->t[s].w) == SCOUT_GRAIN_DAY)
+                /* "which ticket category is ...": the whole noun phrase;
+                 * binding picks the column its words name best. */
+                size_t e = phrase_end(q, s);
+                if (e > s + 2) e = s + 1;
+                if (s < q->n && q->t[s].used == U_FREE && !grain_word(q->t[s].w)) {
+                    add_dim(q, s, e > s ? e : s + 1);
+                    q->dim_soft[q->n_dims - 1] = DIM_LOOSE;
+                } else if (s < q->n && grain_word(q->t[s].w) == SCOUT_GRAIN_DAY)
                     q->grain = SCOUT_GRAIN_DAY;
                 break;
             }
     }
+    rank_head_dim(q);
 }
 
 static void find_comparison(scout_question *q)
@@ -714,6 +770,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
         scout_question_free(q);
         return rc;
     }
+    q->when = tok_is(q, 0, "when");
     find_time(q);
     find_comparison(q);
     find_grain(q);
@@ -1601,8 +1658,11 @@ static size_t best_column_in(const scout_question *q, const btable *bt, size_t f
         double s = 0;
         for (size_t i = from; i < to && i < q->n; i++)
             if (!skip || !skip[i - from]) s += col_word(bc, &q->t[i]);
-        /* dimensions are usually text; identifiers and times less so */
+        /* dimensions are usually text; identifiers and times less so, and a
+         * quantity ("customers", a count per row) is what is measured, not
+         * what rows are grouped by */
         if (s > 0 && !numeric_only && !bc->numeric && !bc->is_time) s += 0.1;
+        if (!numeric_only && bc->numeric && !bc->is_id) s *= 0.2;
         if (s > bs) bs = s, best = c;
     }
     *score = bs;
@@ -1695,6 +1755,10 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         span sp = q->dims[d];
         double sc;
         size_t c = best_column(b, sp.from, sp.to, false, &sc);
+        if (q->dim_soft[d] == DIM_SOFT &&
+            (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].numeric || b->bt->cols[c].is_time))
+            continue; /* a guessed head noun that names no text column: its
+                         words stay open for the measure ("the most revenue") */
         fit->dims_wanted++;
         size_t ncol = 0, nb = neighbour_dim(b, sp, c == (size_t)-1 || sc < 0.25 ? 0.4 : sc, &ncol);
         char phrase[128] = "";
@@ -1718,8 +1782,12 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         }
         c = prefer_name(b->bt, c);
         const bcol *bc = &b->bt->cols[c];
-        for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
-        if (bc->is_time && !strcmp(bc->name, b->bt->time_col)) {
+        for (size_t i = sp.from; i < sp.to; i++)
+            if (q->dim_soft[d] != DIM_LOOSE || col_word(bc, &q->t[i]) >= 0.5)
+                b->used[i] = B_COLUMN;
+            else if (b->used[i] == U_DIM)
+                b->used[i] = U_FREE; /* "which segment booked": "booked" is the measure */
+        if (bc->is_time && !strcmp(bc->name, b->bt->time_col) && !b->bt->period_text) {
             fit->dims_matched++;
             continue; /* "by day" on the time column is a grain */
         }
@@ -2389,11 +2457,12 @@ static scout_rc bind_order(binder *b)
     if (!s->limit && q->rank_which) {
         /* "which plan ... most" asks for one; "which features ... highest" for a list */
         bool plural = false;
-        for (size_t d = 0; d < q->n_dims; d++) {
-            const char *w = q->t[q->dims[d].from].w;
-            size_t l = strlen(w);
-            if (l > 3 && w[l - 1] == 's' && w[l - 2] != 's') plural = true;
-        }
+        for (size_t d = 0; d < q->n_dims; d++)
+            for (size_t i = q->dims[d].from; i < q->dims[d].to; i++) {
+                const char *w = q->t[i].w;
+                size_t l = strlen(w);
+                if (l > 3 && w[l - 1] == 's' && w[l - 2] != 's') plural = true;
+            }
         if (!plural) s->limit = 1;
     }
     /* the key is the measure's output name, known after validation */

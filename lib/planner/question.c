@@ -82,6 +82,8 @@ struct scout_question {
     size_t n_dims;
     bool avg_per_period; /* "average daily revenue": the mean of per-day totals */
     bool when;           /* "when did ...": the answer is a date column's value */
+    size_t how_many;     /* token after "how many" (0: not asked) */
+    bool how_much;       /* "how much": an amount is asked for */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
 };
@@ -448,13 +450,13 @@ static void find_agg(scout_question *q)
         else if (!strcmp(w, "distinct") || !strcmp(w, "unique"))
             a = SCOUT_AGG_COUNT_DISTINCT;
         else if (!strcmp(w, "how") && (tok_is(q, i + 1, "many")))
-            a = SCOUT_AGG_COUNT, to = i + 2;
+            a = SCOUT_AGG_COUNT, to = i + 2, q->how_many = i + 2;
         else if (!strcmp(w, "number") && tok_is(q, i + 1, "of"))
             a = SCOUT_AGG_COUNT, to = i + 2;
         else if (!strcmp(w, "count") && (tok_is(q, i + 1, "of") || i == 0))
             a = SCOUT_AGG_COUNT;
         else if (!strcmp(w, "how") && tok_is(q, i + 1, "much"))
-            to = i + 2, a = SCOUT_AGG_SUM;
+            to = i + 2, a = SCOUT_AGG_SUM, q->how_much = true;
         if ((int)a == -1) continue;
         claim(q, i, to, U_AGG);
         /* "distinct" wins over "how many": "how many distinct users". */
@@ -569,6 +571,9 @@ static void rank_head_dim(scout_question *q)
         size_t e = phrase_end(q, i + 1);
         if (e == i + 1) continue;
         scout_grain g = grain_word(q->t[e - 1].w);
+        /* a singular head asks for one: "the best day", "the lowest feature" */
+        size_t hl = strlen(q->t[e - 1].w);
+        if (hl > 1 && q->t[e - 1].w[hl - 1] != 's') q->rank_which = true;
         if (g) {
             q->grain = g;
             q->t[e - 1].used = U_GRAIN;
@@ -1360,12 +1365,26 @@ static void find_values_in(binder *b, const btable *bt)
     }
 }
 
+/* "among Plus users", "for urgent tickets": the noun after a filtering
+ * value names the population the value selects, not what is measured. */
+static void claim_populations(binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t v = 0; v < b->n_vals; v++) {
+        const vmatch *m = &b->vals[v];
+        if (m->from == 0 || m->to >= q->n || !open_tok(b, m->to) || q->t[m->to].is_num) continue;
+        if (tok_is(q, m->from - 1, "among") || tok_is(q, m->from - 1, "for"))
+            b->used[m->to] = B_VALUE;
+    }
+}
+
 /* Values on the base table first; words it leaves over may be values of a
  * joined table ("billing tickets" on CSAT responses: tickets.category). */
 static void find_values(binder *b)
 {
     find_values_in(b, b->bt);
     for (size_t j = 0; j < b->n_nb; j++) find_values_in(b, &b->nb[j]);
+    claim_populations(b);
 }
 
 typedef struct pick {
@@ -1376,7 +1395,7 @@ typedef struct pick {
 
 /* Name words of a candidate the question does not say ("net" in
  * net_revenue when it asks for "gross revenue"), minus unit suffixes. */
-static double unmatched_names(const binder *b, const char *names)
+static double unmatched_names(const binder *b, const char *names, const char *implied)
 {
     double n = 0;
     const char *p = names;
@@ -1386,8 +1405,10 @@ static double unmatched_names(const binder *b, const char *names)
         if (!e || e == p) break;
         char w[WORD_MAX];
         copy_word(w, p, (size_t)(e - p));
-        bool said =
-            !strcmp(w, "usd") || !strcmp(w, "ms") || !strcmp(w, "count") || !strcmp(w, "total");
+        /* units, and for a column the table's own words ("subscribers"
+         * of plus_subscribers_daily), go without saying */
+        bool said = !strcmp(w, "usd") || !strcmp(w, "ms") || !strcmp(w, "count") ||
+                    !strcmp(w, "total") || (implied && in_set(implied, w));
         for (size_t i = 0; i < b->q->n && !said; i++)
             if (!strcmp(b->q->t[i].stem, w))
                 said = true;
@@ -1459,7 +1480,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
         if (phrase_said(b, b->bt->mets[m].phrases)) syn = 0.1;
-        if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names);
+        if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names, NULL);
         if (s > best.score) best = (pick){true, m, s};
     }
     for (size_t c = 0; c < b->bt->n_cols; c++) {
@@ -1468,10 +1489,15 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             (bc->is_id && !ids_too) || flag_word(bc))
             continue;
         double s = 0, syn = 0;
-        for (size_t i = 0; i < q->n; i++)
-            if (open_tok(b, i) || b->used[i] == U_GRAIN) s += col_word(bc, &q->t[i]);
+        for (size_t i = 0; i < q->n; i++) {
+            if (!open_tok(b, i) && b->used[i] != U_GRAIN) continue;
+            /* a word naming the table ("Plus" of plus_subscribers_daily)
+             * fits every column alike; it tells them apart only weakly */
+            double w = col_word(bc, &q->t[i]);
+            s += tok_in(&q->t[i], b->bt->names) >= 1.0 ? 0.5 * w : w;
+        }
         if (phrase_said(b, bc->phrases)) syn = 0.1;
-        if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names);
+        if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names, b->bt->names);
         if (s > best.score + 1e-9) best = (pick){false, c, s};
     }
     return best;
@@ -1833,6 +1859,16 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
                 if (b->used[k] == B_VALUE) break;
                 s += col_word(bc, &q->t[k]);
             }
+            /* the thing compared, before the comparison ("an open
+             * opportunity over $50k"), counts half */
+            for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
+                if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP ||
+                    b->used[k - 1] == U_FILLER)
+                    continue;
+                if (!open_tok(b, k - 1)) break;
+                s += 0.5 * col_word(bc, &q->t[k - 1]);
+                n++;
+            }
             if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
             if (!strcmp(nf->unit, "days") &&
                 (strstr(bc->name, "age") || strstr(bc->name, "overdue")))
@@ -1848,6 +1884,14 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++)
             if (col_word(bc, &q->t[k]) >= 0.5 && (open_tok(b, k) || b->used[k] == U_GRAIN))
                 b->used[k] = B_COLUMN;
+        for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
+            if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP || b->used[k - 1] == U_FILLER)
+                continue;
+            if (!open_tok(b, k - 1)) break;
+            if (col_word(bc, &q->t[k - 1]) >= 0.5 && b->used[k - 1] == U_FREE)
+                b->used[k - 1] = B_COLUMN;
+            n++;
+        }
         /* "deals over $50k", "requests slower than 500 ms" hold for each
          * thing; a summary row's amount is a group's total or average, so
          * the threshold would filter groups. A count per row ("at least 3
@@ -1969,6 +2013,10 @@ static size_t acronym_measure(binder *b)
     for (size_t c = 0; c < b->bt->n_cols; c++) {
         const bcol *bc = &b->bt->cols[c];
         size_t len = strlen(bc->name);
+        /* "arr_usd": the acronym before a unit suffix */
+        const char *us = strchr(bc->name, '_');
+        if (us && (!strcmp(us, "_usd") || !strcmp(us, "_count") || !strcmp(us, "_total")))
+            len = (size_t)(us - bc->name);
         if (!bc->numeric || bc->is_id || bc->is_time || len < 3 || len > 4) continue;
         bool alpha = true;
         for (size_t k = 0; k < len; k++)

@@ -2045,7 +2045,9 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
     *level = false;
-    if (p.score < need && !distinct && preaggregated(b->bt) && count_column(b) != (size_t)-1) {
+    bool amount = q->how_much && only_money_column(b->bt) != (size_t)-1;
+    if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
+        count_column(b) != (size_t)-1) {
         fit->has_measure = count;
         return push_count_column(b, count_column(b), level);
     }
@@ -2061,9 +2063,15 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
             /* "how much open pipeline", "the biggest open deal": the amount */
             scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
-            note(&b->missing, "no measure named; using the amount %s", b->bt->cols[money].name,
-                 NULL);
-            fit->has_measure = false;
+            /* "how much is outstanding" asks for an amount: the table's only
+             * one answers it; a ranking alone does not say so */
+            if (!q->how_much)
+                note(&b->missing, "no measure named; using the amount %s", b->bt->cols[money].name,
+                     NULL);
+            else
+                note(&b->why, "measure: the amount %s for 'how much'", b->bt->cols[money].name,
+                     NULL);
+            fit->has_measure = q->how_much;
             return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
         } else {
             note(&b->missing, "no measure matches the question%s%s", "", NULL);

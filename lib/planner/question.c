@@ -1227,6 +1227,7 @@ typedef struct binder {
     btable nb[MAX_NB]; /* tables one join away, same source */
     bool nb_m2o[MAX_NB], nb_used[MAX_NB];
     size_t n_nb;
+    bool time_named; /* the question named the period's column ("the May cohort") */
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -2125,6 +2126,30 @@ static scout_grain auto_grain(const char *start, const char *end)
     return SCOUT_GRAIN_DAY;
 }
 
+static bool share_prefix(const char *a, const char *b);
+
+/* The column a series over text periods runs along. "Revenue from the
+ * January 2026 cohort by month since then": the period selects the column
+ * the question named (cohort_month), so the months run along the table's
+ * other period column, the one that shares a word with the measure
+ * (revenue_month); otherwise the period's own column. */
+static const char *series_col(const binder *b, bool filtered)
+{
+    const char *col = b->bt->time_col;
+    if (!filtered || !b->time_named) return col;
+    const char *other = NULL;
+    const char *m =
+        b->s->n_measures && b->s->measures[0].ref.column ? b->s->measures[0].ref.column : "";
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (!bc->is_time || !strcmp(bc->name, col) || strlen(bc->max) != strlen(b->bt->freshness))
+            continue;
+        if (share_prefix(bc->name, m)) return bc->name;
+        if (!other) other = bc->name;
+    }
+    return other ? other : col;
+}
+
 /* A time column holding months ("2026-10") or quarters ("2026-Q3") as text
  * cannot take date arithmetic; the period becomes a string range on it
  * (which sorts correctly) and a grain becomes the column itself. */
@@ -2162,7 +2187,7 @@ static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char 
         if (!(f->values[0].s = dupstr(b->bt->freshness))) return SCOUT_ENOMEM;
     }
     if (grain || b->q->over_time) {
-        scout_rc rc = push_dim(s, col);
+        scout_rc rc = push_dim(s, series_col(b, start[0] || end[0]));
         if (rc != SCOUT_OK) return rc;
     }
     note(&b->why, "period on %s%s", col, NULL);
@@ -2210,21 +2235,36 @@ static void choose_time_col(binder *b)
     }
 }
 
+/* Does question word i name time column bc? Words grouped by (a
+ * dimension) name what rows are split by, not the period's column. */
+static bool names_time_col(const binder *b, const bcol *bc, size_t i)
+{
+    const scout_question *q = b->q;
+    if (q->t[i].used == U_TIME || q->t[i].used == U_GRAIN || q->t[i].is_num ||
+        b->used[i] == B_COLUMN)
+        return false;
+    return in_set(bc->names, q->t[i].stem) && strcmp(q->t[i].stem, "day") != 0 &&
+           strcmp(q->t[i].stem, "date") != 0 && strcmp(q->t[i].stem, "month") != 0;
+}
+
 static void pick_time_col(binder *b)
 {
     const scout_question *q = b->q;
-    for (size_t c = 0; c < b->bt->n_cols; c++) {
-        const bcol *bc = &b->bt->cols[c];
-        if (!bc->is_time) continue;
-        for (size_t i = 0; i < q->n; i++) {
-            if (q->t[i].used == U_TIME || q->t[i].used == U_GRAIN || q->t[i].is_num) continue;
-            if (in_set(bc->names, q->t[i].stem) && strcmp(q->t[i].stem, "day") != 0 &&
-                strcmp(q->t[i].stem, "date") != 0 && strcmp(q->t[i].stem, "month") != 0) {
+    /* a word next to the period names its column first ("the January 2026
+     * cohort"), then any word ("resolved last week") */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t c = 0; c < b->bt->n_cols; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            if (!bc->is_time) continue;
+            for (size_t i = 0; i < q->n; i++) {
+                bool next = (i > 0 && q->t[i - 1].used == U_TIME) ||
+                            (i + 1 < q->n && q->t[i + 1].used == U_TIME);
+                if ((pass == 0 && !next) || !names_time_col(b, bc, i)) continue;
                 b->bt->time_col = bc->name;
+                b->time_named = true;
                 return;
             }
         }
-    }
     const scout_semantic *s = b->s;
     for (size_t i = 0; i < s->n_measures; i++) {
         if (!s->measures[i].metric) continue;
@@ -2532,10 +2572,11 @@ static scout_rc order_text_series(binder *b)
     scout_semantic *s = b->s;
     if (!b->bt->period_text || s->n_order_by || b->q->rank) return SCOUT_OK;
     for (size_t i = 0; i < s->n_dimensions; i++) {
-        if (strcmp(s->dimensions[i].ref.column, b->bt->time_col) != 0) continue;
+        size_t c = col_index(b->bt, s->dimensions[i].ref.column);
+        if (s->dimensions[i].ref.table || c == (size_t)-1 || !b->bt->cols[c].is_time) continue;
         if (!(s->order_by = calloc(1, sizeof *s->order_by))) return SCOUT_ENOMEM;
         s->n_order_by = 1;
-        return (s->order_by[0].key = dupstr(b->bt->time_col)) ? SCOUT_OK : SCOUT_ENOMEM;
+        return (s->order_by[0].key = dupstr(b->bt->cols[c].name)) ? SCOUT_OK : SCOUT_ENOMEM;
     }
     return SCOUT_OK;
 }

@@ -1200,6 +1200,44 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     return SCOUT_OK;
 }
 
+/* Is s a period label: "2026-07" (7) or "2026-Q3" (8)? 0 when neither. */
+static int period_label(const char *s)
+{
+    if (strlen(s) != 7 || s[4] != '-') return 0;
+    for (int i = 0; i < 4; i++)
+        if (!isdigit((unsigned char)s[i])) return 0;
+    if (s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') return 8;
+    return isdigit((unsigned char)s[5]) && isdigit((unsigned char)s[6]) ? 7 : 0;
+}
+
+/* A table with no freshness column may still keep its periods as text
+ * ("quarter" holding 2025-Q1..2026-Q4): that column is its time, and its
+ * latest label places "Q3" or "last quarter", as for a monthly mart. */
+static void find_text_period(btable *bt)
+{
+    if (bt->period_text || bt->time_col[0]) return;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        bcol *bc = &bt->cols[c];
+        json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+        int kind = period_label(bc->max);
+        if (!kind || period_label(jstr(col, "min")) != kind) continue;
+        char first[16], next[11];
+        int qn = bc->max[6] - '0';
+        if (kind == 8)
+            snprintf(first, sizeof first, "%.4s-%02d-01", bc->max, qn * 3 - 2);
+        else
+            snprintf(first, sizeof first, "%.7s-01", bc->max);
+        if (!scout_semantic_date_add_months(first, kind == 8 ? 3 : 1, next) ||
+            !scout_semantic_date_add_days(next, -1, bt->latest))
+            continue;
+        bc->is_time = true, bc->numeric = false;
+        bt->time_col = bc->name;
+        bt->freshness = bc->max;
+        bt->period_text = kind;
+        return;
+    }
+}
+
 static void free_table(btable *bt)
 {
     free(bt->cols);
@@ -1835,6 +1873,7 @@ static bool money_col(const bcol *c)
 
 static bool preaggregated(const btable *bt);
 static bool count_like(const bcol *c);
+static size_t col_index(const btable *bt, const char *name);
 
 static void set_number(scout_sq_value *v, double x)
 {
@@ -2733,6 +2772,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         if (rc == SCOUT_ENOTFOUND) fit->missing = dupstr("no such table");
         return rc;
     }
+    find_text_period(&bt);
     binder b = {.q = q, .bt = &bt};
     for (size_t i = 0; i < q->n; i++) b.used[i] = q->t[i].used;
     load_neighbours(&b, cat, who);
@@ -2776,6 +2816,17 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         /* levels: latest value per period (or overall); averages stay averages */
         scout_over_time ot = SCOUT_OVER_LAST;
         for (size_t i = 0; i < b.s->n_measures; i++) b.s->measures[i].over_time = ot;
+    }
+    if (rc == SCOUT_OK && q->avg_per_period && b.s->has_time &&
+        b.s->time.grain == SCOUT_GRAIN_DAY && b.s->n_measures == 1) {
+        /* "average daily revenue": each day's total, then their mean; one
+         * value, not a series of days */
+        scout_sq_measure *m = &b.s->measures[0];
+        size_t c = m->ref.column ? col_index(&bt, m->ref.column) : (size_t)-1;
+        if (m->agg == SCOUT_AGG_AVG && c != (size_t)-1 && measure_nature(&bt.cols[c]) != 2)
+            m->agg = SCOUT_AGG_SUM;
+        m->over_time = SCOUT_OVER_AVG;
+        b.s->time.grain = SCOUT_GRAIN_NONE;
     }
     if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);

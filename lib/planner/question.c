@@ -41,6 +41,7 @@ typedef struct qtok {
     double relw[MAX_REL];
     int n_rel;
     bool is_num, money;
+    bool poss; /* written with a possessive "'s" ("rep's team") */
     double num;
     int used;
 } qtok;
@@ -246,7 +247,7 @@ static scout_rc tokenise(scout_question *q, const char *s, size_t len, scout_err
         /* "year's" → "year": possessives carry no meaning here. */
         if (j + 1 < len && s[j] == '\'' && (s[j + 1] == 's' || s[j + 1] == 'S') &&
             (j + 2 >= len || !word_byte((unsigned char)s[j + 2])))
-            j += 2;
+            j += 2, t->poss = true;
         i = j;
     }
     if (i < len) return scout_err_set(err, SCOUT_EUSER, "the question has too many words");
@@ -1820,6 +1821,13 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         span sp = q->dims[d];
         double sc;
         size_t c = best_column(b, sp.from, sp.to, false, &sc);
+        for (size_t i = sp.from; i + 1 < sp.to; i++)
+            if (q->t[i].poss) {
+                /* "each sales rep's team": the possessor only qualifies the
+                 * thing owned, which a column must name */
+                sp.from = i + 1;
+                c = best_column(b, sp.from, sp.to, false, &sc);
+            }
         if (q->dim_soft[d] == DIM_SOFT &&
             (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].numeric || b->bt->cols[c].is_time))
             continue; /* a guessed head noun that names no text column: its

@@ -415,3 +415,97 @@ Test(question_acme, unknown_words_only_find_nothing)
     scout_question_fit_free(&fit);
     scout_question_free(q);
 }
+
+/* ---- result shapes: which column is measured, what rows are, how many ---- */
+
+Test(question_acme, a_ranked_noun_phrase_names_what_is_ranked)
+{
+    /* "the best <measure> day": a series of days, the top one */
+    BOUND("the best gross revenue day in 2025", "finance.mart.revenue_daily", "\"grain\":\"day\"",
+          "\"metric\":\"gross_revenue\"", "\"dir\":\"desc\"", "\"limit\":1");
+    /* "the lowest <measure> <thing>": the thing is the dimension, the words
+     * before it the measure; a stored rate is averaged, never summed */
+    BOUND("the lowest adoption feature among pro users",
+          "product.analytics.feature_adoption_by_plan", "\"dimensions\":[{\"column\":\"feature\"",
+          "\"agg\":\"avg\",\"column\":\"adoption_rate\"", "\"value\":\"pro\"", "\"dir\":\"asc\"",
+          "\"limit\":1");
+    /* "which ticket category": the phrase's column, not the count column */
+    BOUND("Which ticket category is the smallest?", "crm.support.tickets_by_category",
+          "\"dimensions\":[{\"column\":\"category\"", "\"column\":\"tickets\"", "\"dir\":\"asc\"",
+          "\"limit\":1");
+    /* "top 3 <thing>" with no "by" */
+    BOUND("Top 3 ticket categories for high tickets", "crm.support.tickets_by_category",
+          "\"dimensions\":[{\"column\":\"category\"", "\"value\":\"high\"", "\"limit\":3");
+    /* "top 5 reps": owner_name, as Acme's data team documents it */
+    BOUND("Top 5 reps by open pipeline", "crm.mart.owner_performance",
+          "\"dimensions\":[{\"column\":\"owner_name\"", "\"column\":\"open_pipeline_usd\"",
+          "\"limit\":5");
+}
+
+Test(question_acme, dimension_phrases_name_text_columns)
+{
+    BOUND("sales activities by type this year", "crm.mart.activities_weekly",
+          "\"dimensions\":[{\"column\":\"activity_type\"");
+    /* "customer cohorts" is the cohort column, not the customers count; the
+     * period goes on the revenue month, the column the measure shares */
+    BOUND("net revenue across regions and customer cohorts in 2025",
+          "finance.mart.customer_cohorts", "{\"column\":\"region\",\"as\":\"region\"}",
+          "{\"column\":\"cohort_month\",\"as\":\"cohort_month\"}",
+          "\"column\":\"revenue_month\",\"op\":\"between\",\"value\":[\"2025-01\",\"2025-12\"]");
+    /* "each sales rep's team": the team, on the joined owners table */
+    BOUND("Open pipeline for each sales rep's team", "crm.raw.opportunities",
+          "\"column\":\"team\"");
+}
+
+Test(question_acme, a_cohort_period_with_a_grain_runs_along_the_other_period)
+{
+    BOUND("active users from the March 2026 signup cohort by month",
+          "product.analytics.user_retention_cohorts",
+          "\"column\":\"signup_month\",\"op\":\"=\",\"value\":\"2026-03\"",
+          "\"dimensions\":[{\"column\":\"activity_month\"", "\"key\":\"activity_month\"");
+}
+
+Test(question_acme, the_measure_is_the_column_the_question_singles_out)
+{
+    /* "Plus" names the whole table; "trialing" tells its columns apart */
+    BOUND("How many Plus accounts were trialing last week?",
+          "product.analytics.plus_subscribers_daily", "\"column\":\"trialing_subscribers\"");
+    /* initials before a unit suffix: arr_usd */
+    BOUND("annual recurring revenue by segment", "finance.mart.arr_by_segment",
+          "\"column\":\"arr_usd\"");
+    /* "how much" is an amount; the days are the condition, no period */
+    scout_question_fit fit;
+    char *j = bind_json("How much is outstanding on invoices older than 90 days?",
+                        "finance.mart.ar_aging", &fit);
+    cr_expect(strstr(j, "\"agg\":\"sum\",\"column\":\"gross_usd\""), "%s", j);
+    cr_expect(strstr(j, "\"column\":\"days_outstanding\",\"op\":\">\",\"value\":90"), "%s", j);
+    cr_expect_null(strstr(j, "\"time\""), "%s", j);
+    cr_expect(fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* "how many accounts have ...": rows counted; the thing before "over"
+     * picks the compared column */
+    BOUND("How many smb accounts have an open opportunity over $100k?", "crm.mart.account_summary",
+          "\"measures\":[{\"agg\":\"count\"",
+          "\"column\":\"largest_open_opportunity_usd\",\"op\":\">\",\"value\":100000");
+}
+
+Test(question_acme, average_daily_is_the_mean_of_the_days_totals)
+{
+    scout_question_fit fit;
+    char *j =
+        bind_json("Average daily gross revenue in October", "finance.mart.revenue_daily", &fit);
+    cr_expect(strstr(j, "\"over_time\":\"avg\""), "%s", j);
+    cr_expect_null(strstr(j, "\"grain\":\"day\""), "one value, not a series of days: %s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, period_labels_in_a_column_take_the_period)
+{
+    BOUND("win rate by segment in Q2", "crm.mart.win_rate_quarterly",
+          "\"column\":\"quarter\",\"op\":\"=\",\"value\":\"2026-Q2\"",
+          "\"agg\":\"avg\",\"column\":\"win_rate\"");
+    BOUND("smb win rate by quarter", "crm.mart.win_rate_quarterly",
+          "\"dimensions\":[{\"column\":\"quarter\"", "\"key\":\"quarter\"");
+}

@@ -1506,6 +1506,24 @@ static const char *flag_word(const bcol *c)
     return c->name + 3;
 }
 
+static bool money_col(const bcol *c);
+
+/* "How much did refunds take off revenue": the subject of a "how much
+ * did/do/does" question is what is measured when it names the candidate;
+ * the nouns later in the sentence are what it acts on. */
+static bool subject_names(const binder *b, const char *names)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i + 3 < q->n; i++) {
+        if (!tok_is(q, i, "how") || !tok_is(q, i + 1, "much") ||
+            !(tok_is(q, i + 2, "did") || tok_is(q, i + 2, "do") || tok_is(q, i + 2, "does")))
+            continue;
+        const qtok *t = &q->t[i + 3];
+        return open_tok(b, i + 3) && in_set(names, t->stem);
+    }
+    return false;
+}
+
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
@@ -1521,6 +1539,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
         if (phrase_said(b, b->bt->mets[m].phrases)) syn = 0.1;
         if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names, NULL);
+        if (s > 0 && subject_names(b, b->bt->mets[m].names)) s += 1;
         if (s > best.score) best = (pick){true, m, s};
     }
     for (size_t c = 0; c < b->bt->n_cols; c++) {
@@ -1528,6 +1547,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         if ((taken && taken[c]) || bc->is_time || (!bc->numeric && !ids_too) ||
             (bc->is_id && !ids_too) || flag_word(bc))
             continue;
+        if (count && money_col(bc)) continue; /* "how many refunds" counts, not refunds_usd */
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++) {
             if (!open_tok(b, i) && b->used[i] != U_GRAIN) continue;
@@ -1538,6 +1558,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         }
         if (phrase_said(b, bc->phrases)) syn = 0.1;
         if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names, b->bt->names);
+        if (s > 0 && subject_names(b, bc->names)) s += 1;
         if (s > best.score + 1e-9) best = (pick){false, c, s};
     }
     return best;

@@ -1375,9 +1375,17 @@ static void find_values_in(binder *b, const btable *bt)
         for (size_t c = 0; c < bt->n_cols; c++) {
             const bcol *bc = &bt->cols[c];
             if (bc->is_time) continue;
+            /* a column of distinct values keeps no top values, but its
+             * least and greatest are values too ("android" of 4 platforms) */
+            json_t *ends = NULL;
+            if (!json_array_size(bc->top) && !bc->numeric && !bc->is_id) {
+                json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+                ends = json_pack("[{s:O?},{s:O?}]", "value", json_object_get(col, "min"), "value",
+                                 json_object_get(col, "max"));
+            }
             size_t k;
             json_t *tv;
-            json_array_foreach(bc->top, k, tv)
+            json_array_foreach(ends ? ends : bc->top, k, tv)
             {
                 const char *v = json_string_value(json_object_get(tv, "value"));
                 if (!v || !*v || numeric_text(v) || strlen(v) > 200) continue;
@@ -1392,6 +1400,15 @@ static void find_values_in(binder *b, const btable *bt)
                                                  tok_in(&q->t[i > 0 ? i - 1 : i], bc->names) > 0);
                 if (better) best_len = len, best_col = c, best_val = v;
             }
+            if (ends && best_val && best_col == c) {
+                /* the value must outlive ends: point at the card's copy */
+                json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+                const char *mn = json_string_value(json_object_get(col, "min"));
+                best_val = mn && !strcmp(mn, best_val)
+                               ? mn
+                               : json_string_value(json_object_get(col, "max"));
+            }
+            json_decref(ends);
         }
         if (!best_len) continue;
         /* A value word that is also the measure's own name ("refunds" the
@@ -1539,7 +1556,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
         if (phrase_said(b, b->bt->mets[m].phrases)) syn = 0.1;
         if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names, NULL);
-        if (s > 0 && subject_names(b, b->bt->mets[m].names)) s += 1;
+        if (s > 0 && subject_names(b, b->bt->mets[m].names)) s += 10;
         if (s > best.score) best = (pick){true, m, s};
     }
     for (size_t c = 0; c < b->bt->n_cols; c++) {
@@ -1558,7 +1575,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         }
         if (phrase_said(b, bc->phrases)) syn = 0.1;
         if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names, b->bt->names);
-        if (s > 0 && subject_names(b, bc->names)) s += 1;
+        if (s > 0 && subject_names(b, bc->names)) s += 10; /* the subject decides */
         if (s > best.score + 1e-9) best = (pick){false, c, s};
     }
     return best;
@@ -2101,11 +2118,50 @@ static size_t acronym_measure(binder *b)
     return (size_t)-1;
 }
 
+/* "When did we last ship a release?": the answer is a date the table
+ * keeps (last_release), the latest one, or the earliest for "first". */
+static scout_rc bind_when(binder *b, scout_question_fit *fit, bool *done)
+{
+    const scout_question *q = b->q;
+    size_t best = (size_t)-1;
+    double bs = 0.5;
+    *done = false;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        /* a date by its type or name, or by what it holds ("2026-11-12") */
+        bool date = bc->is_time || (strlen(bc->max) >= 10 && isdigit((unsigned char)bc->max[0]) &&
+                                    bc->max[4] == '-' && bc->max[7] == '-');
+        if (!date) continue;
+        double sc = 0;
+        for (size_t i = 0; i < q->n; i++)
+            if (open_tok(b, i) || q->t[i].used == U_TIME) sc += col_word(bc, &q->t[i]);
+        if (sc > bs) bs = sc, best = c;
+    }
+    if (best == (size_t)-1) return SCOUT_OK;
+    bool first = false;
+    for (size_t i = 0; i < q->n; i++)
+        if (tok_is(q, i, "first") || tok_is(q, i, "earliest")) first = true;
+    const bcol *bc = &b->bt->cols[best];
+    for (size_t i = 0; i < q->n; i++)
+        if (open_tok(b, i) && col_word(bc, &q->t[i]) >= 0.5) b->used[i] = B_MEASURE;
+    note(&b->why, "the date %s answers 'when'%s", bc->name, NULL);
+    fit->has_measure = true;
+    *done = true;
+    return push_measure(b->s, first ? SCOUT_AGG_MIN : SCOUT_AGG_MAX, bc->name, NULL,
+                        SCOUT_OVER_SUM);
+}
+
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
     scout_semantic *s = b->s;
     bool distinct = q->agg_set && q->agg == SCOUT_AGG_COUNT_DISTINCT;
+    *level = false;
+    if (q->when) {
+        bool done = false;
+        scout_rc rc = bind_when(b, fit, &done);
+        if (rc != SCOUT_OK || done) return rc;
+    }
     size_t acro = acronym_measure(b);
     pick p = best_measure(b, distinct, NULL);
     if (acro != (size_t)-1 && p.score < 1.0) p = (pick){false, acro, 1.0};

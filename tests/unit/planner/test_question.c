@@ -509,3 +509,28 @@ Test(question_acme, period_labels_in_a_column_take_the_period)
     BOUND("smb win rate by quarter", "crm.mart.win_rate_quarterly",
           "\"dimensions\":[{\"column\":\"quarter\"", "\"key\":\"quarter\"");
 }
+
+Test(question_acme, when_asks_for_a_date_the_table_keeps)
+{
+    /* platform is unique per row (no top values): its greatest value still
+     * filters; the answer is the latest release date, not a count */
+    BOUND("When did the web app last ship a release?", "product.analytics.releases_by_platform",
+          "\"agg\":\"max\",\"column\":\"last_release\"", "\"value\":\"web\"");
+}
+
+Test(question_acme, the_subject_is_measured_and_counts_never_sum_money)
+{
+    /* what refunds took off revenue is the refunds, not the revenue */
+    scout_question_fit fit;
+    char *j = bind_json("How much did refunds take off net revenue in 2025?",
+                        "finance.mart.revenue_daily", &fit);
+    cr_expect(strstr(j, "\"metric\":\"refunds\"") || strstr(j, "\"column\":\"refunds_usd\""), "%s",
+              j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a bare "refunds" is finance's amount; "how many" counts them */
+    BOUND("Refunds by reason in 2025", "finance.mart.refunds_monthly",
+          "\"column\":\"refunds_usd\"");
+    BOUND("How many refunds by reason in 2025", "finance.mart.refunds_monthly",
+          "\"agg\":\"sum\",\"column\":\"refunds\"");
+}

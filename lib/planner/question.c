@@ -1266,7 +1266,8 @@ typedef struct binder {
     btable nb[MAX_NB]; /* tables one join away, same source */
     bool nb_m2o[MAX_NB], nb_used[MAX_NB];
     size_t n_nb;
-    bool time_named; /* the question named the period's column ("the May cohort") */
+    bool time_named;         /* the question named the period's column ("the May cohort") */
+    size_t dim_at[MAX_DIMS]; /* 1 + the dimension each phrase became, 0 for none */
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -1363,6 +1364,14 @@ static bool names_base(const binder *b, const qtok *t)
     return tok_in(t, b->bt->names) >= 0.5;
 }
 
+/* Does the word name a column of the base table by its own name? */
+static bool names_base_column(const binder *b, const qtok *t)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (tok_in(t, b->bt->cols[c].names) >= 1.0) return true;
+    return false;
+}
+
 static void find_values_in(binder *b, const btable *bt)
 {
     const scout_question *q = b->q;
@@ -1370,6 +1379,9 @@ static void find_values_in(binder *b, const btable *bt)
         if (q->t[i].is_num) continue;
         /* a joined table's values only for words the base table leaves over */
         if (bt != b->bt && (!open_tok(b, i) || names_base(b, &q->t[i]))) continue;
+        /* "tickets per account": a grouping word that names a column of
+         * the base table is that column, not a value ('account' category) */
+        if (q->t[i].used == U_DIM && names_base_column(b, &q->t[i])) continue;
         size_t best_len = 0, best_col = 0;
         const char *best_val = NULL;
         for (size_t c = 0; c < bt->n_cols; c++) {
@@ -1879,8 +1891,10 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         }
         if (nb != (size_t)-1) {
             ncol = prefer_name(&b->nb[nb], ncol);
+            size_t had = b->s->n_dimensions;
             scout_rc rc = bind_neighbour_dim(b, sp, nb, ncol);
             if (rc != SCOUT_OK) return rc;
+            if (b->s->n_dimensions > had) b->dim_at[d] = b->s->n_dimensions;
             fit->dims_matched++;
             note(&b->why, "dimension %s for '%s' (joined)", b->nb[nb].cols[ncol].name, phrase);
             continue;
@@ -1902,8 +1916,10 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             fit->dims_matched++;
             continue; /* "by day" on the time column is a grain */
         }
+        size_t had = b->s->n_dimensions;
         scout_rc rc = push_dim(b->s, bc->name);
         if (rc != SCOUT_OK) return rc;
+        if (b->s->n_dimensions > had) b->dim_at[d] = b->s->n_dimensions;
         fit->dims_matched++;
         note(&b->why, "dimension %s for '%s'", bc->name, phrase);
     }
@@ -2616,6 +2632,107 @@ static scout_rc bind_rate(binder *b)
     return retarget(b, m, SCOUT_AGG_RATIO, b->bt->cols[num].name, b->bt->cols[den].name);
 }
 
+/* Is measure m a count of rows: count(*) or a curated count(*) metric? */
+static bool counts_rows(const binder *b, const scout_sq_measure *m)
+{
+    if (m->agg == SCOUT_AGG_COUNT && !m->ref.column) return true;
+    if (m->agg != SCOUT_AGG_METRIC) return false;
+    size_t i;
+    json_t *mt;
+    json_array_foreach(json_object_get(b->bt->card, "metrics"), i, mt)
+    {
+        if (strcmp(jstr(mt, "name"), m->metric) != 0) continue;
+        const char *ex = jstr(mt, "expression");
+        return !strncmp(ex, "count(*)", 8) && !ex[8] &&
+               !json_array_size(json_object_get(mt, "filters"));
+    }
+    return false;
+}
+
+/* "Share of tickets that are still open, by priority": the value the
+ * relative clause names (else the only value) is the condition whose share
+ * of the rows is measured, not a filter on them. "Share of EMEA tickets
+ * that are urgent" keeps EMEA as the filter. */
+static scout_rc bind_share(binder *b)
+{
+    static const char *const words[] = {"share",   "proportion", "percentage",
+                                        "percent", "fraction",   NULL};
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    bool said = false;
+    size_t rel = q->n;
+    for (size_t i = 0; i < q->n; i++) {
+        if (tok_any(q, i, words)) said = true;
+        if (rel == q->n && (tok_is(q, i, "that") || tok_is(q, i, "which") || tok_is(q, i, "who")))
+            rel = i;
+    }
+    if (!said || s->n_measures != 1 || !counts_rows(b, &s->measures[0])) return SCOUT_OK;
+    const vmatch *cond = NULL;
+    size_t base_vals = 0;
+    for (size_t v = 0; v < b->n_vals; v++) {
+        if (b->vals[v].t != b->bt) continue;
+        base_vals++;
+        if (b->vals[v].from > rel && !cond) cond = &b->vals[v];
+    }
+    if (!cond && base_vals == 1)
+        for (size_t v = 0; v < b->n_vals; v++)
+            if (b->vals[v].t == b->bt) cond = &b->vals[v];
+    if (!cond) return SCOUT_OK;
+    const char *col = b->bt->cols[cond->col].name;
+    for (size_t f = 0; f < s->n_filters; f++) {
+        scout_sq_filter *fl = &s->filters[f];
+        if (fl->ref.table || strcmp(fl->ref.column, col) != 0) continue;
+        scout_sq_measure *m = &s->measures[0];
+        if (!(m->where = malloc(sizeof *m->where))) return SCOUT_ENOMEM;
+        *m->where = *fl;
+        memmove(fl, fl + 1, (s->n_filters - f - 1) * sizeof *fl);
+        s->n_filters--;
+        free(m->metric), free(m->as);
+        m->metric = NULL, m->as = NULL;
+        m->agg = SCOUT_AGG_SHARE;
+        note(&b->why, "share of rows where %s holds the value%s", col, NULL);
+        return SCOUT_OK;
+    }
+    return SCOUT_OK;
+}
+
+/* "Tickets per account by region": a count of rows over the distinct
+ * identifiers the "per" phrase names (account_id), within another grouping.
+ * "Revenue per plan" names a text column and stays a grouping. */
+static scout_rc bind_count_per(binder *b)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    /* alone, "per agent" breaks the count down by agent; next to another
+     * grouping ("by region", "per month") it is the rate's denominator */
+    if (s->n_measures != 1 || !counts_rows(b, &s->measures[0]) || (q->n_dims < 2 && !q->grain))
+        return SCOUT_OK;
+    for (size_t d = 0; d < q->n_dims; d++) {
+        span sp = q->dims[d];
+        if (sp.from == 0 || !tok_is(q, sp.from - 1, "per") || sp.to - sp.from != 1) continue;
+        for (size_t c = 0; c < b->bt->n_cols; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            if (!bc->is_id || tok_in(&q->t[sp.from], bc->names) < 1.0) continue;
+            /* drop the grouping the phrase made (on the base or a joined table) */
+            if (b->dim_at[d]) {
+                scout_sq_dimension *dm = &s->dimensions[b->dim_at[d] - 1];
+                free(dm->ref.table), free(dm->ref.column), free(dm->as);
+                memmove(dm, dm + 1,
+                        (size_t)(s->dimensions + s->n_dimensions - dm - 1) * sizeof *dm);
+                s->n_dimensions--;
+            }
+            scout_sq_measure *m = &s->measures[0];
+            free(m->metric), free(m->as), free(m->per);
+            m->metric = NULL, m->as = NULL;
+            if (!(m->per = dupstr(bc->name))) return SCOUT_ENOMEM;
+            m->agg = SCOUT_AGG_COUNT_PER;
+            note(&b->why, "count per distinct %s%s", bc->name, NULL);
+            return SCOUT_OK;
+        }
+    }
+    return SCOUT_OK;
+}
+
 static scout_rc bind_comparison(binder *b, bool members)
 {
     const scout_question *q = b->q;
@@ -2914,6 +3031,8 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         b.s->time.grain = SCOUT_GRAIN_NONE;
     }
     if (rc == SCOUT_OK) rc = bind_rate(&b);
+    if (rc == SCOUT_OK) rc = bind_share(&b);
+    if (rc == SCOUT_OK) rc = bind_count_per(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);
     if (rc == SCOUT_OK) rc = order_text_series(&b);

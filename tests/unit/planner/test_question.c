@@ -534,3 +534,26 @@ Test(question_acme, the_subject_is_measured_and_counts_never_sum_money)
     BOUND("How many refunds by reason in 2025", "finance.mart.refunds_monthly",
           "\"agg\":\"sum\",\"column\":\"refunds\"");
 }
+
+Test(question_acme, shares_and_per_item_counts)
+{
+    /* the relative clause's value is the condition, not a filter */
+    scout_question_fit fit;
+    char *j =
+        bind_json("proportion of tickets which are urgent, by region", "crm.support.tickets", &fit);
+    cr_expect(strstr(j, "\"agg\":\"share\",\"where\":{\"column\":\"priority\",\"op\":\"=\","
+                        "\"value\":\"urgent\"}"),
+              "%s", j);
+    cr_expect_null(strstr(j, "\"filters\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* next to another grouping, "per account" is the denominator */
+    BOUND("tickets per account by priority this year", "crm.support.tickets",
+          "\"agg\":\"count_per\",\"per\":\"account_id\"",
+          "\"dimensions\":[{\"column\":\"priority\"");
+    /* alone it is the grouping */
+    j = bind_json("tickets per account this year", "crm.support.tickets", &fit);
+    cr_expect_null(strstr(j, "count_per"), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

@@ -85,6 +85,7 @@ struct scout_question {
     bool when;           /* "when did ...": the answer is a date column's value */
     size_t how_many;     /* token after "how many" (0: not asked) */
     bool how_much;       /* "how much": an amount is asked for */
+    int point;           /* "on the first (+1) / last (-1) day of each month": 0 none */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
 };
@@ -673,7 +674,8 @@ static void find_comparison(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
         const char *w = q->t[i].w;
-        if (!strcmp(w, "growth") || !strcmp(w, "grew") || !strcmp(w, "grow") ||
+        /* "Growth's numbers": a possessive names an owner (a team), not growth */
+        if ((!strcmp(w, "growth") && !q->t[i].poss) || !strcmp(w, "grew") || !strcmp(w, "grow") ||
             !strcmp(w, "grown")) {
             q->growth = true;
             q->t[i].used = U_CMP;
@@ -748,6 +750,14 @@ static void find_fillers(scout_question *q)
     for (size_t i = 0; i < q->n; i++)
         if ((q->t[i].used == U_FREE || q->t[i].used == U_STOP) && tok_any(q, i, fillers))
             q->t[i].used = U_FILLER;
+    /* "trials included", "including refunds": what the count takes in, a
+     * qualifier of the measure, not the measure */
+    for (size_t i = 0; i < q->n; i++) {
+        if (tok_is(q, i, "included") && i > 0 && q->t[i - 1].used == U_FREE)
+            q->t[i - 1].used = U_FILLER;
+        if (tok_is(q, i, "including") && i + 1 < q->n && q->t[i + 1].used == U_FREE)
+            q->t[i + 1].used = U_FILLER;
+    }
 }
 
 scout_rc scout_question_analyze(const char *question, scout_question **out, scout_err *err)
@@ -777,6 +787,10 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
         return rc;
     }
     q->when = tok_is(q, 0, "when");
+    for (size_t i = 0; i + 2 < q->n; i++)
+        if ((tok_is(q, i, "first") || tok_is(q, i, "last")) && tok_is(q, i + 1, "day") &&
+            tok_is(q, i + 2, "of"))
+            q->point = tok_is(q, i, "first") ? 1 : -1;
     find_time(q);
     find_comparison(q);
     find_grain(q);
@@ -3014,9 +3028,10 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         choose_time_col(&b);
         rc = bind_time(&b, fit, level, grain);
     }
-    if (rc == SCOUT_OK && level && b.s->has_time) {
-        /* levels: latest value per period (or overall); averages stay averages */
-        scout_over_time ot = SCOUT_OVER_LAST;
+    if (rc == SCOUT_OK && (level || q->point) && b.s->has_time) {
+        /* levels: latest value per period (or overall); averages stay
+         * averages; "on the first day of each month" takes the first */
+        scout_over_time ot = q->point > 0 ? SCOUT_OVER_FIRST : SCOUT_OVER_LAST;
         for (size_t i = 0; i < b.s->n_measures; i++) b.s->measures[i].over_time = ot;
     }
     if (rc == SCOUT_OK && q->avg_per_period && b.s->has_time &&

@@ -557,3 +557,19 @@ Test(question_acme, shares_and_per_item_counts)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, qualifiers_and_points_in_a_period)
+{
+    /* "Growth's" owns the count (no growth comparison); "trials included"
+     * qualifies it; "the first day of each month" takes each month's first */
+    scout_question_fit fit;
+    char *j = bind_json("Growth's Plus subscriber count, trials included, on the first day of each "
+                        "month in 2025",
+                        "product.analytics.plus_subscribers_daily", &fit);
+    cr_expect(strstr(j, "\"column\":\"plus_subscribers\""), "%s", j);
+    cr_expect(strstr(j, "\"over_time\":\"first\""), "%s", j);
+    cr_expect(strstr(j, "\"grain\":\"month\""), "%s", j);
+    cr_expect_null(strstr(j, "\"comparison\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

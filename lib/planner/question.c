@@ -1968,7 +1968,9 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         double bs = 0;
         for (size_t c = 0; c < b->bt->n_cols; c++) {
             const bcol *bc = &b->bt->cols[c];
-            if (!bc->numeric) continue;
+            /* an identifier is a name, never a quantity to compare: "at least
+             * 3 open opportunities" is not opportunity_id >= 3 */
+            if (!bc->numeric || bc->is_id) continue;
             double s = 0;
             /* words after the number ("3 seats", "5 weekly active users") */
             for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
@@ -2148,6 +2150,19 @@ static size_t acronym_measure(binder *b)
     return (size_t)-1;
 }
 
+/* Does the question open with a noun naming the rows of a row-level table
+ * ("Accounts with ...", "Invoices over ...")? */
+static bool rows_are_subject(const binder *b)
+{
+    const scout_question *q = b->q;
+    if (preaggregated(b->bt)) return false;
+    for (size_t i = 0; i < q->n && i < 3; i++) {
+        if (b->used[i] == U_FILLER || b->used[i] == U_STOP) continue;
+        return open_tok(b, i) && tok_in(&q->t[i], b->bt->names) >= 1.0;
+    }
+    return false;
+}
+
 /* "When did we last ship a release?": the answer is a date the table
  * keeps (last_release), the latest one, or the earliest for "first". */
 static scout_rc bind_when(binder *b, scout_question_fit *fit, bool *done)
@@ -2228,6 +2243,12 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
                      NULL);
             fit->has_measure = q->how_much;
             return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
+        } else if (rows_are_subject(b)) {
+            /* "Accounts with at least 3 open opportunities": the rows the
+             * question is about, counted */
+            note(&b->why, "counting the rows the question names%s%s", "", NULL);
+            fit->has_measure = true;
+            return push_measure(s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
         } else {
             note(&b->missing, "no measure matches the question%s%s", "", NULL);
             fit->has_measure = false;

@@ -573,3 +573,21 @@ Test(question_acme, qualifiers_and_points_in_a_period)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, the_rows_a_question_opens_with_are_counted)
+{
+    /* "Accounts with ...": account_summary's rows counted, the count column
+     * compared; an identifier is never compared with the number */
+    scout_question_fit fit;
+    char *j =
+        bind_json("Accounts with at least 2 open opportunities", "crm.mart.account_summary", &fit);
+    cr_expect(strstr(j, "\"measures\":[{\"agg\":\"count\""), "%s", j);
+    cr_expect(strstr(j, "\"column\":\"open_opportunities\",\"op\":\">=\",\"value\":2"), "%s", j);
+    cr_expect(fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json("Accounts with at least 2 open opportunities", "crm.raw.opportunities", &fit);
+    cr_expect_null(strstr(j, "\"column\":\"opportunity_id\",\"op\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

@@ -2218,7 +2218,14 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     bool amount = q->how_much && only_money_column(b->bt) != (size_t)-1;
     if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
         count_column(b) != (size_t)-1) {
-        fit->has_measure = count;
+        /* the count answers "how many X" when X or the table's name names
+         * it (refunds_monthly.refunds, subscription_events_daily.events),
+         * not when it counts something else (revenue_daily.customers) */
+        const bcol *cc = &b->bt->cols[count_column(b)];
+        bool named = shared_words(cc->names, b->bt->names) > 0;
+        for (size_t i = 0; i < q->n && !named; i++)
+            if (open_tok(b, i) && tok_in(&q->t[i], cc->names) >= 0.5) named = true;
+        fit->has_measure = count && named;
         return push_count_column(b, count_column(b), level);
     }
     if (p.score < need) {

@@ -591,3 +591,19 @@ Test(question_acme, the_rows_a_question_opens_with_are_counted)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, a_count_column_answers_how_many_only_when_named)
+{
+    /* revenue_daily counts customers per row, not refunds */
+    scout_question_fit fit;
+    char *j =
+        bind_json("How many refunds did we issue in 2025?", "finance.mart.revenue_daily", &fit);
+    cr_expect(!fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json("How many refunds did we issue in 2025?", "finance.mart.refunds_monthly", &fit);
+    cr_expect(fit.has_measure, "%s", j);
+    cr_expect(strstr(j, "\"column\":\"refunds\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

@@ -2443,7 +2443,7 @@ static void pick_time_col(binder *b)
                             (i + 1 < q->n && q->t[i + 1].used == U_TIME);
                 if ((pass == 0 && !next) || !names_time_col(b, bc, i)) continue;
                 b->bt->time_col = bc->name;
-                b->time_named = true;
+                b->time_named = pass == 0;
                 return;
             }
         }

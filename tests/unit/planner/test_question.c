@@ -463,6 +463,10 @@ Test(question_acme, a_cohort_period_with_a_grain_runs_along_the_other_period)
           "product.analytics.user_retention_cohorts",
           "\"column\":\"signup_month\",\"op\":\"=\",\"value\":\"2026-03\"",
           "\"dimensions\":[{\"column\":\"activity_month\"", "\"key\":\"activity_month\"");
+    /* no cohort named next to the period: the series runs along the period's column */
+    BOUND("Monthly revenue in 2025", "finance.mart.customer_cohorts",
+          "\"dimensions\":[{\"column\":\"revenue_month\"",
+          "\"column\":\"revenue_month\",\"op\":\"between\"");
 }
 
 Test(question_acme, the_measure_is_the_column_the_question_singles_out)

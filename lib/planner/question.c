@@ -2002,14 +2002,6 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++)
             if (col_word(bc, &q->t[k]) >= 0.5 && (open_tok(b, k) || b->used[k] == U_GRAIN))
                 b->used[k] = B_COLUMN;
-        for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
-            if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP || b->used[k - 1] == U_FILLER)
-                continue;
-            if (!open_tok(b, k - 1)) break;
-            if (col_word(bc, &q->t[k - 1]) >= 0.5 && b->used[k - 1] == U_FREE)
-                b->used[k - 1] = B_COLUMN;
-            n++;
-        }
         /* "deals over $50k", "requests slower than 500 ms" hold for each
          * thing; a summary row's amount is a group's total or average, so
          * the threshold would filter groups. A count per row ("at least 3
@@ -2196,6 +2188,19 @@ static scout_rc bind_when(binder *b, scout_question_fit *fit, bool *done)
                         SCOUT_OVER_SUM);
 }
 
+/* "How many enterprise accounts have ...": the noun counted (after "how
+ * many" and any values) names the rows of a row-level table: count them. */
+static bool counts_the_rows(const binder *b)
+{
+    const scout_question *q = b->q;
+    if (!q->how_many || preaggregated(b->bt)) return false;
+    for (size_t i = q->how_many; i < q->n && i < q->how_many + 3; i++) {
+        if (b->used[i] == B_VALUE || b->used[i] == U_STOP || b->used[i] == U_FILLER) continue;
+        return open_tok(b, i) && tok_in(&q->t[i], b->bt->names) >= 1.0;
+    }
+    return false;
+}
+
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
@@ -2207,6 +2212,11 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         scout_rc rc = bind_when(b, fit, &done);
         if (rc != SCOUT_OK || done) return rc;
     }
+    if (!distinct && counts_the_rows(b)) {
+        note(&b->why, "counting rows%s%s", "", NULL);
+        fit->has_measure = true;
+        return push_measure(b->s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
+    }
     size_t acro = acronym_measure(b);
     pick p = best_measure(b, distinct, NULL);
     if (acro != (size_t)-1 && p.score < 1.0) p = (pick){false, acro, 1.0};
@@ -2216,6 +2226,14 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     scout_rc rc;
     *level = false;
     bool amount = q->how_much && only_money_column(b->bt) != (size_t)-1;
+    /* "How much is outstanding on invoices older than 60 days": the column
+     * the number is compared with (days_outstanding) is the condition; the
+     * amount asked for is the money column */
+    if (amount && !p.metric && p.score > 0 && !money_col(&b->bt->cols[p.idx]))
+        for (size_t f = 0; f < b->s->n_filters; f++)
+            if (!b->s->filters[f].ref.table &&
+                !strcmp(b->s->filters[f].ref.column, b->bt->cols[p.idx].name))
+                p.score = 0;
     if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
         count_column(b) != (size_t)-1) {
         /* the count answers "how many X" when X or the table's name names

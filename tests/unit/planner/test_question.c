@@ -611,3 +611,16 @@ Test(question_acme, a_count_column_answers_how_many_only_when_named)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, how_many_counts_rows_only_of_the_noun_the_table_holds)
+{
+    /* "deals" are not account_summary's rows: no count of accounts */
+    scout_question_fit fit;
+    char *j = bind_json("How many open deals over $50k are there in APAC?",
+                        "crm.mart.account_summary", &fit);
+    cr_expect_null(strstr(j, "\"measures\":[{\"agg\":\"count\",\"as\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    BOUND("How many smb accounts have more than 1 open opportunities?", "crm.mart.account_summary",
+          "\"measures\":[{\"agg\":\"count\",\"as\":\"count\"}]");
+}

@@ -674,8 +674,11 @@ static void find_comparison(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
         const char *w = q->t[i].w;
-        /* "Growth's numbers": a possessive names an owner (a team), not growth */
-        if ((!strcmp(w, "growth") && !q->t[i].poss) || !strcmp(w, "grew") || !strcmp(w, "grow") ||
+        /* "Growth's numbers", "does growth count": a possessive or the
+         * subject of a question's verb names an owner (a team), not growth */
+        static const char *const aux[] = {"does", "did", "do", "would", "will", NULL};
+        bool owner = q->t[i].poss || (i > 0 && tok_any(q, i - 1, aux));
+        if ((!strcmp(w, "growth") && !owner) || !strcmp(w, "grew") || !strcmp(w, "grow") ||
             !strcmp(w, "grown")) {
             q->growth = true;
             q->t[i].used = U_CMP;

@@ -576,6 +576,13 @@ Test(question_acme, qualifiers_and_points_in_a_period)
     cr_expect_null(strstr(j, "\"comparison\""), "%s", j);
     scout_question_fit_free(&fit);
     free(j);
+    /* "does growth count": the team as the verb's subject */
+    j = bind_json("How many Plus subscribers does growth count now, including trials?",
+                  "product.analytics.plus_subscribers_daily", &fit);
+    cr_expect(strstr(j, "\"column\":\"plus_subscribers\""), "%s", j);
+    cr_expect_null(strstr(j, "\"comparison\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
 }
 
 Test(question_acme, the_rows_a_question_opens_with_are_counted)

@@ -1703,6 +1703,12 @@ static scout_rc bind_values(binder *b, bool *compare_members)
     scout_semantic *s = b->s;
     bool done[16] = {false};
     *compare_members = false;
+    /* a value said twice ("web vs mobile: ... on web") filters once */
+    for (size_t i = 0; i < b->n_vals; i++)
+        for (size_t j = 0; j < i; j++)
+            if (b->vals[j].t == b->vals[i].t && b->vals[j].col == b->vals[i].col &&
+                !strcmp(b->vals[j].value, b->vals[i].value))
+                done[i] = true;
     for (size_t i = 0; i < b->n_vals; i++) {
         if (done[i]) continue;
         size_t n = 0;

@@ -2197,6 +2197,22 @@ static scout_rc bind_when(binder *b, scout_question_fit *fit, bool *done)
                         SCOUT_OVER_SUM);
 }
 
+/* Do only words naming the table itself pick this column? */
+static bool names_only_the_table(const binder *b, pick p)
+{
+    const scout_question *q = b->q;
+    bool any = false;
+    for (size_t i = 0; i < q->n; i++) {
+        if (!open_tok(b, i) && b->used[i] != U_GRAIN) continue;
+        double w = p.metric ? met_word(&b->bt->mets[p.idx], &q->t[i])
+                            : col_word(&b->bt->cols[p.idx], &q->t[i]);
+        if (w < 0.5) continue;
+        if (tok_in(&q->t[i], b->bt->names) < 1.0) return false;
+        any = true;
+    }
+    return any;
+}
+
 /* "How many enterprise accounts have ...": the noun counted (after "how
  * many" and any values) names the rows of a row-level table: count them. */
 static bool counts_the_rows(const binder *b)
@@ -2234,6 +2250,18 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
     *level = false;
+    if (!count && !distinct && !p.metric && p.score > 0 && names_only_the_table(b, p) &&
+        only_money_column(b->bt) != (size_t)-1 && !money_col(&b->bt->cols[p.idx])) {
+        /* "total open pipeline" on open_pipeline_by_region: the words name
+         * the table, whose one amount is what it is about */
+        size_t money = only_money_column(b->bt);
+        claim_measure(b, p);
+        note(&b->why, "measure: %s, the amount of what the table is named for%s",
+             b->bt->cols[money].name, NULL);
+        fit->has_measure = true;
+        scout_agg agg = q->agg_set && q->agg != SCOUT_AGG_COUNT ? q->agg : SCOUT_AGG_SUM;
+        return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
+    }
     bool amount = q->how_much && only_money_column(b->bt) != (size_t)-1;
     /* "How much is outstanding on invoices older than 60 days": the column
      * the number is compared with (days_outstanding) is the condition; the

@@ -631,3 +631,14 @@ Test(question_acme, how_many_counts_rows_only_of_the_noun_the_table_holds)
     BOUND("How many smb accounts have more than 1 open opportunities?", "crm.mart.account_summary",
           "\"measures\":[{\"agg\":\"count\",\"as\":\"count\"}]");
 }
+
+Test(question_acme, words_naming_the_table_measure_its_amount)
+{
+    /* "open pipeline" names open_pipeline_by_region itself: its amount, not
+     * the open_opportunities count that shares the word "open" */
+    BOUND("Total open pipeline by segment", "crm.mart.open_pipeline_by_region",
+          "\"agg\":\"sum\",\"column\":\"amount_usd\"");
+    /* "how many" still counts */
+    BOUND("How many open opportunities by segment", "crm.mart.open_pipeline_by_region",
+          "\"column\":\"open_opportunities\"");
+}

@@ -474,6 +474,32 @@ static scout_rc emit_ratio(cctx *c, const scout_sq_measure *m, scout_buf *b)
     return bufrc(c, rc == SCOUT_OK ? scout_buf_puts(b, ") END") : rc);
 }
 
+/* "Tickets per account": the things counted over the distinct things they
+ * belong to, NULL when there are none. */
+static scout_rc emit_count_per(cctx *c, const scout_sq_measure *m, scout_buf *b)
+{
+    const char *t = ref_table(c, &m->ref);
+    scout_rc rc = scout_buf_puts(b, "CASE WHEN COUNT(DISTINCT ");
+    if (rc == SCOUT_OK) rc = colref(c, t, m->per, b);
+    if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") = 0 THEN NULL ELSE 1.0 * COUNT(");
+    if (rc == SCOUT_OK && m->ref.column)
+        rc = colref(c, t, m->ref.column, b);
+    else if (rc == SCOUT_OK)
+        rc = scout_buf_putc(b, '*');
+    if (rc == SCOUT_OK) rc = scout_buf_puts(b, ") / COUNT(DISTINCT ");
+    if (rc == SCOUT_OK) rc = colref(c, t, m->per, b);
+    return bufrc(c, rc == SCOUT_OK ? scout_buf_puts(b, ") END") : rc);
+}
+
+/* "Share of tickets still open": the rows meeting the condition over all
+ * rows of the group (so the condition is not a WHERE filter). */
+static scout_rc emit_share(cctx *c, const scout_sq_measure *m, scout_buf *b)
+{
+    scout_rc rc = scout_buf_puts(b, "1.0 * SUM(CASE WHEN ");
+    if (rc == SCOUT_OK) rc = emit_filter(c, m->where, b);
+    return bufrc(c, rc == SCOUT_OK ? scout_buf_puts(b, " THEN 1 ELSE 0 END) / COUNT(*)") : rc);
+}
+
 static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
 {
     static const char *const fn[] = {"SUM", "AVG", "COUNT", "COUNT", "MIN", "MAX"};
@@ -485,6 +511,8 @@ static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
     }
     if (m->agg == SCOUT_AGG_COUNT && !m->ref.column) return bufrc(c, scout_buf_puts(b, "COUNT(*)"));
     if (m->agg == SCOUT_AGG_RATIO) return emit_ratio(c, m, b);
+    if (m->agg == SCOUT_AGG_COUNT_PER) return emit_count_per(c, m, b);
+    if (m->agg == SCOUT_AGG_SHARE) return emit_share(c, m, b);
     scout_rc rc = scout_buf_printf(b, "%s(%s", fn[m->agg],
                                    m->agg == SCOUT_AGG_COUNT_DISTINCT ? "DISTINCT " : "");
     if (rc == SCOUT_OK) rc = colref(c, ref_table(c, &m->ref), m->ref.column, b);

@@ -32,6 +32,7 @@
 #define MAX_NB       6
 
 /* What claimed a word during analysis. */
+enum { DIM_FIRM = 0, DIM_SOFT, DIM_LOOSE };
 enum { U_FREE = 0, U_STOP, U_TIME, U_GRAIN, U_RANK, U_CMP, U_AGG, U_NUM, U_DIM, U_FILLER };
 
 typedef struct qtok {
@@ -81,9 +82,14 @@ struct scout_question {
     bool net_change; /* "added", "gained", "net new": a level's change over the period */
     int snap; /* "on the first (-1) / last (+1) day of each month": which point of each period */
     bool point_avg; /* "average daily revenue": the average of the per-day totals */
-    bool how_much; /* "how much": an amount, not a count of things */
+    bool how_much;  /* "how much": an amount, not a count of things */
     span dims[MAX_DIMS];
+    /* DIM_SOFT: a guess from word order, dropped when no text column fits;
+     * DIM_LOOSE: a phrase whose words not naming the column stay open */
+    unsigned char dim_soft[MAX_DIMS];
     size_t n_dims;
+    bool when;       /* "when did ...": the answer is a date column's value */
+    size_t how_many; /* token after "how many" (0: not asked) */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
 };
@@ -459,7 +465,7 @@ static void find_agg(scout_question *q)
         else if (!strcmp(w, "distinct") || !strcmp(w, "unique"))
             a = SCOUT_AGG_COUNT_DISTINCT;
         else if (!strcmp(w, "how") && (tok_is(q, i + 1, "many")))
-            a = SCOUT_AGG_COUNT, to = i + 2;
+            a = SCOUT_AGG_COUNT, to = i + 2, q->how_many = i + 2;
         else if (!strcmp(w, "number") && tok_is(q, i + 1, "of"))
             a = SCOUT_AGG_COUNT, to = i + 2;
         else if (!strcmp(w, "count") && (tok_is(q, i + 1, "of") || i == 0))
@@ -552,8 +558,46 @@ static void add_dim(scout_question *q, size_t from, size_t to)
 {
     if (from >= to || q->n_dims >= MAX_DIMS) return;
     q->dims[q->n_dims].from = from, q->dims[q->n_dims].to = to;
+    q->dim_soft[q->n_dims] = DIM_FIRM;
     q->n_dims++;
     claim(q, from, to, U_DIM);
+}
+
+/* The open words right after token i, up to a stop word (at most three):
+ * the noun phrase a ranking or "which" introduces. Returns its end. */
+static size_t phrase_end(const scout_question *q, size_t i)
+{
+    size_t e = i;
+    while (e < q->n && e < i + 3 && q->t[e].used == U_FREE && !stop_dim(q, e) && !q->t[e].is_num)
+        e++;
+    return e;
+}
+
+/* "the best revenue day", "the lowest adoption feature", "top 3 ticket
+ * categories for ...": after a ranking, the phrase's last word is its head
+ * noun, the thing ranked; the words before it qualify it (often the
+ * measure). A period word there is a grain; any other head is only a
+ * guess that binding drops when no text column fits it. */
+static void rank_head_dim(scout_question *q)
+{
+    if (!q->rank || q->n_dims || q->grain) return;
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used != U_RANK || (i + 1 < q->n && q->t[i + 1].used == U_RANK)) continue;
+        size_t e = phrase_end(q, i + 1);
+        if (e == i + 1) continue;
+        scout_grain g = grain_word(q->t[e - 1].w);
+        /* a singular head asks for one: "the best day", "the lowest feature" */
+        size_t hl = strlen(q->t[e - 1].w);
+        if (hl > 1 && q->t[e - 1].w[hl - 1] != 's') q->rank_which = true;
+        if (g) {
+            q->grain = g;
+            q->t[e - 1].used = U_GRAIN;
+        } else {
+            add_dim(q, e - 1, e);
+            if (q->n_dims) q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+        }
+        return;
+    }
 }
 
 /* "top 5 countries by revenue", "bottom 3 regions by net revenue": after a
@@ -592,7 +636,14 @@ static void find_dims(scout_question *q)
         if (!s) continue;
         if (tok_is(q, i, "by") && rank_noun_dim(q, i)) continue;
         if (tok_is(q, s, "kind") || tok_is(q, s, "type")) {
-            if (tok_is(q, s + 1, "of")) s += 2; /* "by kind of event" → event */
+            if (tok_is(q, s + 1, "of")) {
+                s += 2; /* "by kind of event" → event */
+            } else if (s < q->n && q->t[s].used == U_FILLER) {
+                /* "activities by type": the type column itself */
+                q->t[i].used = U_FILLER;
+                add_dim(q, s, s + 1);
+                continue;
+            }
         }
         q->t[i].used = U_FILLER;
         for (;;) {
@@ -617,13 +668,19 @@ static void find_dims(scout_question *q)
                 q->t[i + 1].used != U_TIME) {
                 size_t s = i + 1;
                 while (s < q->n && q->t[s].used == U_RANK) s++;
-                if (s < q->n && q->t[s].used == U_FREE && !grain_word(q->t[s].w))
-                    add_dim(q, s, s + 1);
-                else if (s < q->n && grain_word(q->t[s].w) == SCOUT_GRAIN_DAY)
+                /* "which ticket category is ...": the whole noun phrase;
+                 * binding picks the column its words name best. */
+                size_t e = phrase_end(q, s);
+                if (e > s + 2) e = s + 1;
+                if (s < q->n && q->t[s].used == U_FREE && !grain_word(q->t[s].w)) {
+                    add_dim(q, s, e > s ? e : s + 1);
+                    q->dim_soft[q->n_dims - 1] = DIM_LOOSE;
+                } else if (s < q->n && grain_word(q->t[s].w) == SCOUT_GRAIN_DAY)
                     q->grain = SCOUT_GRAIN_DAY;
                 break;
             }
     }
+    rank_head_dim(q);
 }
 
 /* "Growth's Plus subscriber count", "how many does growth count": a
@@ -822,6 +879,14 @@ static void find_fillers(scout_question *q)
     for (size_t i = 0; i < q->n; i++)
         if ((q->t[i].used == U_FREE || q->t[i].used == U_STOP) && tok_any(q, i, fillers))
             q->t[i].used = U_FILLER;
+    /* "trials included", "including refunds": what the count takes in, a
+     * qualifier of the measure, not the measure */
+    for (size_t i = 0; i < q->n; i++) {
+        if (tok_is(q, i, "included") && i > 0 && q->t[i - 1].used == U_FREE)
+            q->t[i - 1].used = U_FILLER;
+        if (tok_is(q, i, "including") && i + 1 < q->n && q->t[i + 1].used == U_FREE)
+            q->t[i + 1].used = U_FILLER;
+    }
 }
 
 scout_rc scout_question_analyze(const char *question, scout_question **out, scout_err *err)
@@ -850,6 +915,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
         scout_question_free(q);
         return rc;
     }
+    q->when = tok_is(q, 0, "when");
     find_time(q);
     find_comparison(q);
     find_net_change(q);
@@ -1357,6 +1423,44 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
     return SCOUT_OK;
 }
 
+/* Is s a period label: "2026-07" (7) or "2026-Q3" (8)? 0 when neither. */
+static int period_label(const char *s)
+{
+    if (strlen(s) != 7 || s[4] != '-') return 0;
+    for (int i = 0; i < 4; i++)
+        if (!isdigit((unsigned char)s[i])) return 0;
+    if (s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') return 8;
+    return isdigit((unsigned char)s[5]) && isdigit((unsigned char)s[6]) ? 7 : 0;
+}
+
+/* A table with no freshness column may still keep its periods as text
+ * ("quarter" holding 2025-Q1..2026-Q4): that column is its time, and its
+ * latest label places "Q3" or "last quarter", as for a monthly mart. */
+static void find_text_period(btable *bt)
+{
+    if (bt->period_text || bt->time_col[0]) return;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        bcol *bc = &bt->cols[c];
+        json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+        int kind = period_label(bc->max);
+        if (!kind || period_label(jstr(col, "min")) != kind) continue;
+        char first[16], next[11];
+        int qn = bc->max[6] - '0';
+        if (kind == 8)
+            snprintf(first, sizeof first, "%.4s-%02d-01", bc->max, qn * 3 - 2);
+        else
+            snprintf(first, sizeof first, "%.7s-01", bc->max);
+        if (!scout_semantic_date_add_months(first, kind == 8 ? 3 : 1, next) ||
+            !scout_semantic_date_add_days(next, -1, bt->latest))
+            continue;
+        bc->is_time = true, bc->numeric = false;
+        bt->time_col = bc->name;
+        bt->freshness = bc->max;
+        bt->period_text = kind;
+        return;
+    }
+}
+
 static void free_table(btable *bt)
 {
     free(bt->cols);
@@ -1384,6 +1488,7 @@ typedef struct binder {
     btable nb[MAX_NB]; /* tables one join away, same source */
     bool nb_m2o[MAX_NB], nb_used[MAX_NB];
     size_t n_nb;
+    size_t dim_at[MAX_DIMS]; /* 1 + the dimension each phrase became, 0 for none */
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -1480,6 +1585,14 @@ static bool names_base(const binder *b, const qtok *t)
     return tok_in(t, b->bt->names) >= 0.5;
 }
 
+/* Does the word name a column of the base table by its own name? */
+static bool names_base_column(const binder *b, const qtok *t)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (tok_in(t, b->bt->cols[c].names) >= 1.0) return true;
+    return false;
+}
+
 static void find_values_in(binder *b, const btable *bt)
 {
     const scout_question *q = b->q;
@@ -1487,14 +1600,25 @@ static void find_values_in(binder *b, const btable *bt)
         if (q->t[i].is_num) continue;
         /* a joined table's values only for words the base table leaves over */
         if (bt != b->bt && (!open_tok(b, i) || names_base(b, &q->t[i]))) continue;
+        /* "tickets per account": a grouping word that names a column of
+         * the base table is that column, not a value ('account' category) */
+        if (q->t[i].used == U_DIM && names_base_column(b, &q->t[i])) continue;
         size_t best_len = 0, best_col = 0;
         const char *best_val = NULL;
         for (size_t c = 0; c < bt->n_cols; c++) {
             const bcol *bc = &bt->cols[c];
             if (bc->is_time) continue;
+            /* a column of distinct values keeps no top values, but its
+             * least and greatest are values too ("android" of 4 platforms) */
+            json_t *ends = NULL;
+            if (!json_array_size(bc->top) && !bc->numeric && !bc->is_id) {
+                json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+                ends = json_pack("[{s:O?},{s:O?}]", "value", json_object_get(col, "min"), "value",
+                                 json_object_get(col, "max"));
+            }
             size_t k;
             json_t *tv;
-            json_array_foreach(bc->top, k, tv)
+            json_array_foreach(ends ? ends : bc->top, k, tv)
             {
                 const char *v = json_string_value(json_object_get(tv, "value"));
                 if (!v || !*v || numeric_text(v) || strlen(v) > 200) continue;
@@ -1509,6 +1633,15 @@ static void find_values_in(binder *b, const btable *bt)
                                                  tok_in(&q->t[i > 0 ? i - 1 : i], bc->names) > 0);
                 if (better) best_len = len, best_col = c, best_val = v;
             }
+            if (ends && best_val && best_col == c) {
+                /* the value must outlive ends: point at the card's copy */
+                json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+                const char *mn = json_string_value(json_object_get(col, "min"));
+                best_val = mn && !strcmp(mn, best_val)
+                               ? mn
+                               : json_string_value(json_object_get(col, "max"));
+            }
+            json_decref(ends);
         }
         if (!best_len) continue;
         /* A value word that is also the measure's own name ("refunds" the
@@ -1604,12 +1737,26 @@ static void find_codenames(binder *b, scout_catalog *cat)
     sqlite3_finalize(st);
 }
 
+/* "among Plus users", "for urgent tickets": the noun after a filtering
+ * value names the population the value selects, not what is measured. */
+static void claim_populations(binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t v = 0; v < b->n_vals; v++) {
+        const vmatch *m = &b->vals[v];
+        if (m->from == 0 || m->to >= q->n || !open_tok(b, m->to) || q->t[m->to].is_num) continue;
+        if (tok_is(q, m->from - 1, "among") || tok_is(q, m->from - 1, "for"))
+            b->used[m->to] = B_VALUE;
+    }
+}
+
 /* Values on the base table first; words it leaves over may be values of a
  * joined table ("billing tickets" on CSAT responses: tickets.category). */
 static void find_values(binder *b)
 {
     find_values_in(b, b->bt);
     for (size_t j = 0; j < b->n_nb; j++) find_values_in(b, &b->nb[j]);
+    claim_populations(b);
 }
 
 typedef struct pick {
@@ -1620,7 +1767,7 @@ typedef struct pick {
 
 /* Name words of a candidate the question does not say ("net" in
  * net_revenue when it asks for "gross revenue"), minus unit suffixes. */
-static double unmatched_names(const binder *b, const char *names)
+static double unmatched_names(const binder *b, const char *names, const char *implied)
 {
     double n = 0;
     const char *p = names;
@@ -1630,8 +1777,10 @@ static double unmatched_names(const binder *b, const char *names)
         if (!e || e == p) break;
         char w[WORD_MAX];
         copy_word(w, p, (size_t)(e - p));
-        bool said =
-            !strcmp(w, "usd") || !strcmp(w, "ms") || !strcmp(w, "count") || !strcmp(w, "total");
+        /* units, and for a column the table's own words ("subscribers"
+         * of plus_subscribers_daily), go without saying */
+        bool said = !strcmp(w, "usd") || !strcmp(w, "ms") || !strcmp(w, "count") ||
+                    !strcmp(w, "total") || (implied && in_set(implied, w));
         for (size_t i = 0; i < b->q->n && !said; i++)
             if (!strcmp(b->q->t[i].stem, w))
                 said = true;
@@ -1711,6 +1860,23 @@ static double own_word(const binder *b, size_t i)
 }
 static bool money_col(const bcol *c);
 static bool count_like(const bcol *c);
+static bool money_col(const bcol *c);
+
+/* "How much did refunds take off revenue": the subject of a "how much
+ * did/do/does" question is what is measured when it names the candidate;
+ * the nouns later in the sentence are what it acts on. */
+static bool subject_names(const binder *b, const char *names)
+{
+    const scout_question *q = b->q;
+    for (size_t i = 0; i + 3 < q->n; i++) {
+        if (!tok_is(q, i, "how") || !tok_is(q, i + 1, "much") ||
+            !(tok_is(q, i + 2, "did") || tok_is(q, i + 2, "do") || tok_is(q, i + 2, "does")))
+            continue;
+        const qtok *t = &q->t[i + 3];
+        return open_tok(b, i + 3) && in_set(names, t->stem);
+    }
+    return false;
+}
 
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
@@ -1726,7 +1892,8 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
         if (phrase_said(b, b->bt->mets[m].phrases)) syn = 0.1;
-        if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names);
+        if (s > 0) s += 0.15 + syn - 0.2 * unmatched_names(b, b->bt->mets[m].names, NULL);
+        if (s > 0 && subject_names(b, b->bt->mets[m].names)) s += 10;
         if (s > best.score) best = (pick){true, m, s};
     }
     bool money = false;
@@ -1748,7 +1915,8 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             if (open_tok(b, i) || b->used[i] == U_GRAIN)
                 s += col_word(bc, &q->t[i]) * own_word(b, i);
         if (phrase_said(b, bc->phrases)) syn = 0.1;
-        if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names);
+        if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names, b->bt->names);
+        if (s > 0 && subject_names(b, bc->names)) s += 10; /* the subject decides */
         if (s > best.score + 1e-9) best = (pick){false, c, s};
     }
     return best;
@@ -1941,8 +2109,11 @@ static size_t best_column_in(const scout_question *q, const btable *bt, size_t f
         double s = 0;
         for (size_t i = from; i < to && i < q->n; i++)
             if (!skip || !skip[i - from]) s += col_word(bc, &q->t[i]);
-        /* dimensions are usually text; identifiers and times less so */
+        /* dimensions are usually text; identifiers and times less so, and a
+         * quantity ("customers", a count per row) is what is measured, not
+         * what rows are grouped by */
         if (s > 0 && !numeric_only && !bc->numeric && !bc->is_time) s += 0.1;
+        if (!numeric_only && bc->numeric && !bc->is_id) s *= 0.2;
         if (s > bs) bs = s, best = c;
     }
     *score = bs;
@@ -2035,6 +2206,17 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         span sp = q->dims[d];
         double sc;
         size_t c = best_column(b, sp.from, sp.to, false, &sc);
+        for (size_t i = sp.from; i + 1 < sp.to; i++)
+            if (q->t[i].poss) {
+                /* "each sales rep's team": the possessor only qualifies the
+                 * thing owned, which a column must name */
+                sp.from = i + 1;
+                c = best_column(b, sp.from, sp.to, false, &sc);
+            }
+        if (q->dim_soft[d] == DIM_SOFT &&
+            (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].numeric || b->bt->cols[c].is_time))
+            continue; /* a guessed head noun that names no text column: its
+                         words stay open for the measure ("the most revenue") */
         fit->dims_wanted++;
         size_t ncol = 0, nb = neighbour_dim(b, sp, c == (size_t)-1 || sc < 0.25 ? 0.4 : sc, &ncol);
         char phrase[128] = "";
@@ -2044,8 +2226,10 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         }
         if (nb != (size_t)-1) {
             ncol = prefer_name(&b->nb[nb], ncol);
+            size_t had = b->s->n_dimensions;
             scout_rc rc = bind_neighbour_dim(b, sp, nb, ncol);
             if (rc != SCOUT_OK) return rc;
+            if (b->s->n_dimensions > had) b->dim_at[d] = b->s->n_dimensions;
             fit->dims_matched++;
             note(&b->why, "dimension %s for '%s' (joined)", b->nb[nb].cols[ncol].name, phrase);
             continue;
@@ -2058,13 +2242,19 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         }
         c = prefer_name(b->bt, c);
         const bcol *bc = &b->bt->cols[c];
-        for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
-        if (bc->is_time && !strcmp(bc->name, b->bt->time_col)) {
+        for (size_t i = sp.from; i < sp.to; i++)
+            if (q->dim_soft[d] != DIM_LOOSE || col_word(bc, &q->t[i]) >= 0.5)
+                b->used[i] = B_COLUMN;
+            else if (b->used[i] == U_DIM)
+                b->used[i] = U_FREE; /* "which segment booked": "booked" is the measure */
+        if (bc->is_time && !strcmp(bc->name, b->bt->time_col) && !b->bt->period_text) {
             fit->dims_matched++;
             continue; /* "by day" on the time column is a grain */
         }
+        size_t had = b->s->n_dimensions;
         scout_rc rc = push_dim(b->s, bc->name);
         if (rc != SCOUT_OK) return rc;
+        if (b->s->n_dimensions > had) b->dim_at[d] = b->s->n_dimensions;
         fit->dims_matched++;
         note(&b->why, "dimension %s for '%s'", bc->name, phrase);
     }
@@ -2080,6 +2270,7 @@ static bool money_col(const bcol *c)
 
 static bool preaggregated(const btable *bt);
 static bool count_like(const bcol *c);
+static size_t col_index(const btable *bt, const char *name);
 
 static void set_number(scout_sq_value *v, double x)
 {
@@ -2114,6 +2305,16 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
             for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
                 if (b->used[k] == B_VALUE) break;
                 s += col_word(bc, &q->t[k]);
+            }
+            /* the thing compared, before the comparison ("an open
+             * opportunity over $50k"), counts half */
+            for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
+                if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP ||
+                    b->used[k - 1] == U_FILLER)
+                    continue;
+                if (!open_tok(b, k - 1)) break;
+                s += 0.5 * col_word(bc, &q->t[k - 1]);
+                n++;
             }
             if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
             if (!strcmp(nf->unit, "days") &&
@@ -2254,6 +2455,10 @@ static size_t acronym_measure(binder *b)
     for (size_t c = 0; c < b->bt->n_cols; c++) {
         const bcol *bc = &b->bt->cols[c];
         size_t len = strlen(bc->name);
+        /* "arr_usd": the acronym before a unit suffix */
+        const char *us = strchr(bc->name, '_');
+        if (us && (!strcmp(us, "_usd") || !strcmp(us, "_count") || !strcmp(us, "_total")))
+            len = (size_t)(us - bc->name);
         if (!bc->numeric || bc->is_id || bc->is_time || len < 3 || len > 4) continue;
         bool alpha = true;
         for (size_t k = 0; k < len; k++)
@@ -2269,11 +2474,97 @@ static size_t acronym_measure(binder *b)
     return (size_t)-1;
 }
 
+/* Does the question open with a noun naming the rows of a row-level table
+ * ("Accounts with ...", "Invoices over ...")? */
+static bool rows_are_subject(const binder *b)
+{
+    const scout_question *q = b->q;
+    if (preaggregated(b->bt)) return false;
+    for (size_t i = 0; i < q->n && i < 3; i++) {
+        if (b->used[i] == U_FILLER || b->used[i] == U_STOP) continue;
+        return open_tok(b, i) && tok_in(&q->t[i], b->bt->names) >= 1.0;
+    }
+    return false;
+}
+
+/* "When did we last ship a release?": the answer is a date the table
+ * keeps (last_release), the latest one, or the earliest for "first". */
+static scout_rc bind_when(binder *b, scout_question_fit *fit, bool *done)
+{
+    const scout_question *q = b->q;
+    size_t best = (size_t)-1;
+    double bs = 0.5;
+    *done = false;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        /* a date by its type or name, or by what it holds ("2026-11-12") */
+        bool date = bc->is_time || (strlen(bc->max) >= 10 && isdigit((unsigned char)bc->max[0]) &&
+                                    bc->max[4] == '-' && bc->max[7] == '-');
+        if (!date) continue;
+        double sc = 0;
+        for (size_t i = 0; i < q->n; i++)
+            if (open_tok(b, i) || q->t[i].used == U_TIME) sc += col_word(bc, &q->t[i]);
+        if (sc > bs) bs = sc, best = c;
+    }
+    if (best == (size_t)-1) return SCOUT_OK;
+    bool first = false;
+    for (size_t i = 0; i < q->n; i++)
+        if (tok_is(q, i, "first") || tok_is(q, i, "earliest")) first = true;
+    const bcol *bc = &b->bt->cols[best];
+    for (size_t i = 0; i < q->n; i++)
+        if (open_tok(b, i) && col_word(bc, &q->t[i]) >= 0.5) b->used[i] = B_MEASURE;
+    note(&b->why, "the date %s answers 'when'%s", bc->name, NULL);
+    fit->has_measure = true;
+    *done = true;
+    return push_measure(b->s, first ? SCOUT_AGG_MIN : SCOUT_AGG_MAX, bc->name, NULL,
+                        SCOUT_OVER_SUM);
+}
+
+/* Do only words naming the table itself pick this column? */
+static bool names_only_the_table(const binder *b, pick p)
+{
+    const scout_question *q = b->q;
+    bool any = false;
+    for (size_t i = 0; i < q->n; i++) {
+        if (!open_tok(b, i) && b->used[i] != U_GRAIN) continue;
+        double w = p.metric ? met_word(&b->bt->mets[p.idx], &q->t[i])
+                            : col_word(&b->bt->cols[p.idx], &q->t[i]);
+        if (w < 0.5) continue;
+        if (tok_in(&q->t[i], b->bt->names) < 1.0) return false;
+        any = true;
+    }
+    return any;
+}
+
+/* "How many enterprise accounts have ...": the noun counted (after "how
+ * many" and any values) names the rows of a row-level table: count them. */
+static bool counts_the_rows(const binder *b)
+{
+    const scout_question *q = b->q;
+    if (!q->how_many || preaggregated(b->bt)) return false;
+    for (size_t i = q->how_many; i < q->n && i < q->how_many + 3; i++) {
+        if (b->used[i] == B_VALUE || b->used[i] == U_STOP || b->used[i] == U_FILLER) continue;
+        return open_tok(b, i) && tok_in(&q->t[i], b->bt->names) >= 1.0;
+    }
+    return false;
+}
+
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
     scout_semantic *s = b->s;
     bool distinct = q->agg_set && q->agg == SCOUT_AGG_COUNT_DISTINCT;
+    *level = false;
+    if (q->when) {
+        bool done = false;
+        scout_rc rc = bind_when(b, fit, &done);
+        if (rc != SCOUT_OK || done) return rc;
+    }
+    if (!distinct && counts_the_rows(b)) {
+        note(&b->why, "counting rows%s%s", "", NULL);
+        fit->has_measure = true;
+        return push_measure(b->s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
+    }
     size_t acro = acronym_measure(b);
     pick p = best_measure(b, distinct, NULL);
     if (acro != (size_t)-1 && p.score < 1.0) p = (pick){false, acro, 1.0};
@@ -2282,11 +2573,37 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
     *level = false;
-    /* "how much revenue did upgrades bring in": the amount, not the count */
+    if (!count && !distinct && !p.metric && p.score > 0 && names_only_the_table(b, p) &&
+        only_money_column(b->bt) != (size_t)-1 && !money_col(&b->bt->cols[p.idx])) {
+        /* "total open pipeline" on open_pipeline_by_region: the words name
+         * the table, whose one amount is what it is about */
+        size_t money = only_money_column(b->bt);
+        claim_measure(b, p);
+        note(&b->why, "measure: %s, the amount of what the table is named for%s",
+             b->bt->cols[money].name, NULL);
+        fit->has_measure = true;
+        scout_agg agg = q->agg_set && q->agg != SCOUT_AGG_COUNT ? q->agg : SCOUT_AGG_SUM;
+        return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
+    }
     bool amount = q->how_much && only_money_column(b->bt) != (size_t)-1;
+    /* "How much is outstanding on invoices older than 60 days": the column
+     * the number is compared with (days_outstanding) is the condition; the
+     * amount asked for is the money column */
+    if (amount && !p.metric && p.score > 0 && !money_col(&b->bt->cols[p.idx]))
+        for (size_t f = 0; f < b->s->n_filters; f++)
+            if (!b->s->filters[f].ref.table &&
+                !strcmp(b->s->filters[f].ref.column, b->bt->cols[p.idx].name))
+                p.score = 0;
     if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
         count_column(b) != (size_t)-1) {
-        fit->has_measure = count;
+        /* the count answers "how many X" when X or the table's name names
+         * it (refunds_monthly.refunds, subscription_events_daily.events),
+         * not when it counts something else (revenue_daily.customers) */
+        const bcol *cc = &b->bt->cols[count_column(b)];
+        bool named = shared_words(cc->names, b->bt->names) > 0;
+        for (size_t i = 0; i < q->n && !named; i++)
+            if (open_tok(b, i) && tok_in(&q->t[i], cc->names) >= 0.5) named = true;
+        fit->has_measure = count && named;
         return push_count_column(b, count_column(b), level);
     }
     if (p.score < need) {
@@ -2301,10 +2618,22 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
             /* "how much open pipeline", "the biggest open deal": the amount */
             scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
-            note(&b->missing, "no measure named; using the amount %s", b->bt->cols[money].name,
-                 NULL);
-            fit->has_measure = false;
+            /* "how much is outstanding" asks for an amount: the table's only
+             * one answers it; a ranking alone does not say so */
+            if (!q->how_much)
+                note(&b->missing, "no measure named; using the amount %s", b->bt->cols[money].name,
+                     NULL);
+            else
+                note(&b->why, "measure: the amount %s for 'how much'", b->bt->cols[money].name,
+                     NULL);
+            fit->has_measure = q->how_much;
             return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
+        } else if (rows_are_subject(b)) {
+            /* "Accounts with at least 3 open opportunities": the rows the
+             * question is about, counted */
+            note(&b->why, "counting the rows the question names%s%s", "", NULL);
+            fit->has_measure = true;
+            return push_measure(s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
         } else {
             note(&b->missing, "no measure matches the question%s%s", "", NULL);
             fit->has_measure = false;
@@ -2385,11 +2714,26 @@ static const char *series_col(const binder *b, const char *start, const char *en
  * cannot take date arithmetic: the period is placed with time.holds, which
  * compiles to a string range on the column (labels sort in time order) and
  * lets comparisons shift whole periods; a grain becomes the column itself. */
+/* Does start..end cover whole periods of a text period column (7: months,
+ * 8: quarters)? It must begin on a period's first day and end on a period's
+ * last day. */
+static bool whole_periods(int period_text, const char *start, const char *end)
+{
+    int y1, m1, d1, y2, m2, d2;
+    if (!scout_date_parse(start, &y1, &m1, &d1) || !scout_date_parse(end, &y2, &m2, &d2))
+        return false;
+    if (d1 != 1 || d2 != scout_days_in_month(y2, m2)) return false;
+    return period_text != 8 || ((m1 - 1) % 3 == 0 && m2 % 3 == 0);
+}
+
 static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char *start,
                                  const char *end, const char *label, scout_grain grain)
 {
     scout_semantic *s = b->s;
     const char *col = b->bt->time_col;
+    /* "October" cannot be cut out of a column of quarters: the table does
+     * not apply the period (the fit says so) rather than widening it */
+    if (start[0] && end[0] && !whole_periods(b->bt->period_text, start, end)) return SCOUT_OK;
     fit->has_time = true;
     if (start[0] && end[0]) {
         s->has_time = true;
@@ -2455,21 +2799,35 @@ static void choose_time_col(binder *b)
     }
 }
 
+/* Does question word i name time column bc? Words grouped by (a
+ * dimension) name what rows are split by, not the period's column. */
+static bool names_time_col(const binder *b, const bcol *bc, size_t i)
+{
+    const scout_question *q = b->q;
+    if (q->t[i].used == U_TIME || q->t[i].used == U_GRAIN || q->t[i].is_num ||
+        b->used[i] == B_COLUMN)
+        return false;
+    return in_set(bc->names, q->t[i].stem) && strcmp(q->t[i].stem, "day") != 0 &&
+           strcmp(q->t[i].stem, "date") != 0 && strcmp(q->t[i].stem, "month") != 0;
+}
+
 static void pick_time_col(binder *b)
 {
     const scout_question *q = b->q;
-    for (size_t c = 0; c < b->bt->n_cols; c++) {
-        const bcol *bc = &b->bt->cols[c];
-        if (!bc->is_time) continue;
-        for (size_t i = 0; i < q->n; i++) {
-            if (q->t[i].used == U_TIME || q->t[i].used == U_GRAIN || q->t[i].is_num) continue;
-            if (in_set(bc->names, q->t[i].stem) && strcmp(q->t[i].stem, "day") != 0 &&
-                strcmp(q->t[i].stem, "date") != 0 && strcmp(q->t[i].stem, "month") != 0) {
+    /* a word next to the period names its column first ("the January 2026
+     * cohort"), then any word ("resolved last week") */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t c = 0; c < b->bt->n_cols; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            if (!bc->is_time) continue;
+            for (size_t i = 0; i < q->n; i++) {
+                bool next = (i > 0 && q->t[i - 1].used == U_TIME) ||
+                            (i + 1 < q->n && q->t[i + 1].used == U_TIME);
+                if ((pass == 0 && !next) || !names_time_col(b, bc, i)) continue;
                 b->bt->time_col = bc->name;
                 return;
             }
         }
-    }
     const scout_semantic *s = b->s;
     for (size_t i = 0; i < s->n_measures; i++) {
         if (!s->measures[i].metric) continue;
@@ -2824,6 +3182,107 @@ static scout_rc align_to_date(binder *b)
     return push_assumption(s, a);
 }
 
+/* Is measure m a count of rows: count(*) or a curated count(*) metric? */
+static bool counts_rows(const binder *b, const scout_sq_measure *m)
+{
+    if (m->agg == SCOUT_AGG_COUNT && !m->ref.column) return true;
+    if (m->agg != SCOUT_AGG_METRIC) return false;
+    size_t i;
+    json_t *mt;
+    json_array_foreach(json_object_get(b->bt->card, "metrics"), i, mt)
+    {
+        if (strcmp(jstr(mt, "name"), m->metric) != 0) continue;
+        const char *ex = jstr(mt, "expression");
+        return !strncmp(ex, "count(*)", 8) && !ex[8] &&
+               !json_array_size(json_object_get(mt, "filters"));
+    }
+    return false;
+}
+
+/* "Share of tickets that are still open, by priority": the value the
+ * relative clause names (else the only value) is the condition whose share
+ * of the rows is measured, not a filter on them. "Share of EMEA tickets
+ * that are urgent" keeps EMEA as the filter. */
+static scout_rc bind_share(binder *b)
+{
+    static const char *const words[] = {"share",   "proportion", "percentage",
+                                        "percent", "fraction",   NULL};
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    bool said = false;
+    size_t rel = q->n;
+    for (size_t i = 0; i < q->n; i++) {
+        if (tok_any(q, i, words)) said = true;
+        if (rel == q->n && (tok_is(q, i, "that") || tok_is(q, i, "which") || tok_is(q, i, "who")))
+            rel = i;
+    }
+    if (!said || s->n_measures != 1 || !counts_rows(b, &s->measures[0])) return SCOUT_OK;
+    const vmatch *cond = NULL;
+    size_t base_vals = 0;
+    for (size_t v = 0; v < b->n_vals; v++) {
+        if (b->vals[v].t != b->bt) continue;
+        base_vals++;
+        if (b->vals[v].from > rel && !cond) cond = &b->vals[v];
+    }
+    if (!cond && base_vals == 1)
+        for (size_t v = 0; v < b->n_vals; v++)
+            if (b->vals[v].t == b->bt) cond = &b->vals[v];
+    if (!cond) return SCOUT_OK;
+    const char *col = b->bt->cols[cond->col].name;
+    for (size_t f = 0; f < s->n_filters; f++) {
+        scout_sq_filter *fl = &s->filters[f];
+        if (fl->ref.table || strcmp(fl->ref.column, col) != 0) continue;
+        scout_sq_measure *m = &s->measures[0];
+        if (!(m->where = malloc(sizeof *m->where))) return SCOUT_ENOMEM;
+        *m->where = *fl;
+        memmove(fl, fl + 1, (s->n_filters - f - 1) * sizeof *fl);
+        s->n_filters--;
+        free(m->metric), free(m->as);
+        m->metric = NULL, m->as = NULL;
+        m->agg = SCOUT_AGG_SHARE;
+        note(&b->why, "share of rows where %s holds the value%s", col, NULL);
+        return SCOUT_OK;
+    }
+    return SCOUT_OK;
+}
+
+/* "Tickets per account by region": a count of rows over the distinct
+ * identifiers the "per" phrase names (account_id), within another grouping.
+ * "Revenue per plan" names a text column and stays a grouping. */
+static scout_rc bind_count_per(binder *b)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    /* alone, "per agent" breaks the count down by agent; next to another
+     * grouping ("by region", "per month") it is the rate's denominator */
+    if (s->n_measures != 1 || !counts_rows(b, &s->measures[0]) || (q->n_dims < 2 && !q->grain))
+        return SCOUT_OK;
+    for (size_t d = 0; d < q->n_dims; d++) {
+        span sp = q->dims[d];
+        if (sp.from == 0 || !tok_is(q, sp.from - 1, "per") || sp.to - sp.from != 1) continue;
+        for (size_t c = 0; c < b->bt->n_cols; c++) {
+            const bcol *bc = &b->bt->cols[c];
+            if (!bc->is_id || tok_in(&q->t[sp.from], bc->names) < 1.0) continue;
+            /* drop the grouping the phrase made (on the base or a joined table) */
+            if (b->dim_at[d]) {
+                scout_sq_dimension *dm = &s->dimensions[b->dim_at[d] - 1];
+                free(dm->ref.table), free(dm->ref.column), free(dm->as);
+                memmove(dm, dm + 1,
+                        (size_t)(s->dimensions + s->n_dimensions - dm - 1) * sizeof *dm);
+                s->n_dimensions--;
+            }
+            scout_sq_measure *m = &s->measures[0];
+            free(m->metric), free(m->as), free(m->per);
+            m->metric = NULL, m->as = NULL;
+            if (!(m->per = dupstr(bc->name))) return SCOUT_ENOMEM;
+            m->agg = SCOUT_AGG_COUNT_PER;
+            note(&b->why, "count per distinct %s%s", bc->name, NULL);
+            return SCOUT_OK;
+        }
+    }
+    return SCOUT_OK;
+}
+
 static scout_rc bind_comparison(binder *b, bool members)
 {
     const scout_question *q = b->q;
@@ -2906,12 +3365,14 @@ static scout_rc order_text_series(binder *b)
     for (size_t i = 0; i < s->n_dimensions; i++) {
         const char *d = s->dimensions[i].ref.column;
         size_t c = s->dimensions[i].ref.table ? (size_t)-1 : col_index(b->bt, d);
-        bool period =
-            !strcmp(d, b->bt->time_col) || (c != (size_t)-1 && month_text(&b->bt->cols[c]));
+        /* the table's period column, a 'YYYY-MM' text column, or any other
+         * column that holds periods (quarter labels) */
+        bool period = !strcmp(d, b->bt->time_col) ||
+                      (c != (size_t)-1 && (month_text(&b->bt->cols[c]) || b->bt->cols[c].is_time));
         if (!period) continue;
         if (!(s->order_by = calloc(1, sizeof *s->order_by))) return SCOUT_ENOMEM;
         s->n_order_by = 1;
-        return (s->order_by[0].key = dupstr(s->dimensions[i].ref.column)) ? SCOUT_OK : SCOUT_ENOMEM;
+        return (s->order_by[0].key = dupstr(d)) ? SCOUT_OK : SCOUT_ENOMEM;
     }
     return SCOUT_OK;
 }
@@ -3092,6 +3553,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         if (rc == SCOUT_ENOTFOUND) fit->missing = dupstr("no such table");
         return rc;
     }
+    find_text_period(&bt);
     binder b = {.q = q, .bt = &bt};
     for (size_t i = 0; i < q->n; i++) b.used[i] = q->t[i].used;
     load_neighbours(&b, cat, who);
@@ -3136,6 +3598,8 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK && level) rc = set_over_time(&b);
     if (rc == SCOUT_OK) rc = set_point_average(&b, level);
     if (rc == SCOUT_OK) rc = bind_rate(&b);
+    if (rc == SCOUT_OK) rc = bind_share(&b);
+    if (rc == SCOUT_OK) rc = bind_count_per(&b);
     if (rc == SCOUT_OK) rc = bind_comparison(&b, members);
     if (rc == SCOUT_OK) rc = bind_order(&b);
     if (rc == SCOUT_OK) rc = order_text_series(&b);

@@ -16,8 +16,8 @@
 
 #define PATH_MAX_LEN 96
 
-static const char *const AGG_NAMES[] = {"sum", "avg", "count",  "count_distinct",
-                                        "min", "max", "metric", "ratio"};
+static const char *const AGG_NAMES[] = {"sum", "avg",    "count", "count_distinct", "min",
+                                        "max", "metric", "ratio", "count_per",      "share"};
 static const char *const OVER_NAMES[] = {"sum", "last", "first", "avg", "min", "max", "change"};
 static const char *const OP_NAMES[] = {
     "=", "!=", "in", "not in", ">", ">=", "<", "<=", "between", "like", "is null", "is not null"};
@@ -93,6 +93,13 @@ void scout_semantic_free(scout_semantic *q)
         free(q->measures[i].metric);
         free(q->measures[i].per);
         free(q->measures[i].as);
+        if (q->measures[i].where) {
+            scout_sq_filter *w = q->measures[i].where;
+            free_ref(&w->ref);
+            for (size_t j = 0; j < w->n_values; j++) free_value(&w->values[j]);
+            free(w->values);
+            free(w);
+        }
     }
     free(q->measures);
     for (size_t i = 0; i < q->n_dimensions; i++) {
@@ -294,10 +301,12 @@ static scout_rc parse_ref(pctx *c, json_t *o, const char *path, bool column_requ
     return rc;
 }
 
+static scout_rc parse_filter(pctx *c, json_t *o, const char *path, scout_sq_filter *f);
+
 static scout_rc parse_measure(pctx *c, json_t *o, const char *path, scout_sq_measure *m)
 {
-    static const char *const keys[] = {"agg", "column",    "table", "metric",
-                                       "as",  "over_time", "per",   NULL};
+    static const char *const keys[] = {"agg",       "column", "table", "metric", "as",
+                                       "over_time", "per",    "where", NULL};
     scout_rc rc = get_object(c, o, path);
     if (rc == SCOUT_OK) rc = check_keys(c, o, path, keys);
     int agg = -1, over = 0;
@@ -312,6 +321,13 @@ static scout_rc parse_measure(pctx *c, json_t *o, const char *path, scout_sq_mea
         rc = get_str(c, o, path, "per", false, true, SCOUT_SEMANTIC_IDENT_MAX, &m->per);
     if (rc == SCOUT_OK)
         rc = get_enum(c, o, path, "over_time", OVER_NAMES, COUNT(OVER_NAMES), 0, false, &over);
+    json_t *where = json_object_get(o, "where");
+    if (rc == SCOUT_OK && where) {
+        char wp[PATH_MAX_LEN];
+        subpath(wp, path, "where");
+        if (!(m->where = calloc(1, sizeof *m->where))) return nomem(c);
+        rc = parse_filter(c, where, wp, m->where);
+    }
     if (rc != SCOUT_OK) return rc;
     char p[PATH_MAX_LEN];
     subpath(p, path, "agg");
@@ -625,11 +641,25 @@ static scout_rc check_ref(vctx *v, const char *path, const scout_sq_ref *r, bool
 static char *derive_measure_name(const scout_sq_measure *m)
 {
     if (m->agg == SCOUT_AGG_METRIC) return scout_strdup(m->metric);
-    if (!m->ref.column) return scout_strdup("count");
+    if (!m->ref.column && m->agg != SCOUT_AGG_SHARE && m->agg != SCOUT_AGG_COUNT_PER)
+        return scout_strdup("count");
     if (m->agg == SCOUT_AGG_RATIO && m->per) {
         size_t n = strlen(m->ref.column) + strlen(m->per) + 6;
         char *s = malloc(n);
         if (s) snprintf(s, n, "%s_per_%s", m->ref.column, m->per);
+        return s;
+    }
+    if (m->agg == SCOUT_AGG_SHARE && m->where && m->where->ref.column) {
+        size_t n = strlen(m->where->ref.column) + 7;
+        char *s = malloc(n);
+        if (s) snprintf(s, n, "share_%s", m->where->ref.column);
+        return s;
+    }
+    if (m->agg == SCOUT_AGG_COUNT_PER && m->per) {
+        const char *what = m->ref.column ? m->ref.column : "count";
+        size_t n = strlen(what) + strlen(m->per) + 6;
+        char *s = malloc(n);
+        if (s) snprintf(s, n, "%s_per_%s", what, m->per);
         return s;
     }
     size_t n = strlen(AGG_NAMES[m->agg]) + strlen(m->ref.column) + 2;
@@ -637,6 +667,8 @@ static char *derive_measure_name(const scout_sq_measure *m)
     if (s) snprintf(s, n, "%s_%s", AGG_NAMES[m->agg], m->ref.column);
     return s;
 }
+
+static scout_rc check_where(vctx *v, const char *path, const scout_sq_filter *f);
 
 static scout_rc check_measure(vctx *v, size_t i, scout_sq_measure *m)
 {
@@ -657,19 +689,29 @@ static scout_rc check_measure(vctx *v, size_t i, scout_sq_measure *m)
         }
     } else {
         if (m->metric) return verr(v, path, "'metric' needs agg 'metric'");
-        bool need = m->agg != SCOUT_AGG_COUNT;
+        bool need =
+            m->agg != SCOUT_AGG_COUNT && m->agg != SCOUT_AGG_COUNT_PER && m->agg != SCOUT_AGG_SHARE;
         scout_rc rc = check_ref(v, path, &m->ref, need);
         if (rc != SCOUT_OK) return rc;
-        if (m->agg == SCOUT_AGG_RATIO) {
+        subpath(p, path, "where");
+        if (m->agg == SCOUT_AGG_SHARE && !m->where) return verr(v, p, "required for agg 'share'");
+        if (m->agg != SCOUT_AGG_SHARE && m->where) return verr(v, p, "only agg 'share' takes one");
+        if (m->where) {
+            if (m->ref.column) return verr(v, path, "agg 'share' takes no column, only 'where'");
+            if (m->where->ref.table && strcmp(m->where->ref.table, v->q->table) != 0)
+                return verr(v, p, "must be on the base table %s", v->q->table);
+            if ((rc = check_where(v, p, m->where)) != SCOUT_OK) return rc;
+        }
+        if (m->agg == SCOUT_AGG_RATIO || m->agg == SCOUT_AGG_COUNT_PER) {
             const char *t = m->ref.table ? m->ref.table : v->q->table;
             subpath(p, path, "per");
-            if (!m->per) return verr(v, p, "required for agg 'ratio'");
+            if (!m->per) return verr(v, p, "required for agg '%s'", AGG_NAMES[m->agg]);
             if (!ident_ok(m->per)) return verr(v, p, "must be a column name");
             if (v->g && !scout_joins_has_column(v->g, t, m->per))
                 return verr(v, p, "unknown column '%s' in %s", m->per, t);
         } else if (m->per) {
             subpath(p, path, "per");
-            return verr(v, p, "only agg 'ratio' takes a denominator");
+            return verr(v, p, "only aggs 'ratio' and 'count_per' take a denominator");
         }
     }
     if (!m->as && !(m->as = derive_measure_name(m)))
@@ -689,8 +731,14 @@ static scout_rc check_value(vctx *v, const char *path, const scout_sq_value *x)
 
 static scout_rc check_filter(vctx *v, size_t i, const scout_sq_filter *f)
 {
-    char path[PATH_MAX_LEN], p[PATH_MAX_LEN];
+    char path[PATH_MAX_LEN];
     idxpath(path, "filters", i);
+    return check_where(v, path, f);
+}
+
+static scout_rc check_where(vctx *v, const char *path, const scout_sq_filter *f)
+{
+    char p[PATH_MAX_LEN];
     scout_rc rc = check_ref(v, path, &f->ref, true);
     if (rc != SCOUT_OK) return rc;
     int arity = op_arity(f->op);
@@ -937,6 +985,8 @@ static void set_ref(json_t *o, const scout_sq_ref *r)
     set_str(o, "column", r->column);
 }
 
+static json_t *filter_json(const scout_sq_filter *f);
+
 static json_t *measures_json(const scout_semantic *q)
 {
     json_t *a = json_array();
@@ -947,6 +997,7 @@ static json_t *measures_json(const scout_semantic *q)
         set_str(o, "metric", m->metric);
         set_ref(o, &m->ref);
         set_str(o, "per", m->per);
+        if (m->where) json_object_set_new(o, "where", filter_json(m->where));
         set_str(o, "as", m->as);
         if (m->over_time != SCOUT_OVER_SUM) set_str(o, "over_time", OVER_NAMES[m->over_time]);
         json_array_append_new(a, o);
@@ -954,25 +1005,27 @@ static json_t *measures_json(const scout_semantic *q)
     return a;
 }
 
+static json_t *filter_json(const scout_sq_filter *f)
+{
+    json_t *o = json_object();
+    set_ref(o, &f->ref);
+    set_str(o, "op", OP_NAMES[f->op]);
+    int arity = op_arity(f->op);
+    if (arity == 1 && f->n_values) {
+        json_object_set_new(o, "value", value_json(&f->values[0]));
+    } else if (arity != 0) {
+        json_t *vals = json_array();
+        for (size_t j = 0; j < f->n_values; j++)
+            json_array_append_new(vals, value_json(&f->values[j]));
+        json_object_set_new(o, "value", vals);
+    }
+    return o;
+}
+
 static json_t *filters_json(const scout_semantic *q)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < q->n_filters; i++) {
-        const scout_sq_filter *f = &q->filters[i];
-        json_t *o = json_object();
-        set_ref(o, &f->ref);
-        set_str(o, "op", OP_NAMES[f->op]);
-        int arity = op_arity(f->op);
-        if (arity == 1 && f->n_values) {
-            json_object_set_new(o, "value", value_json(&f->values[0]));
-        } else if (arity != 0) {
-            json_t *vals = json_array();
-            for (size_t j = 0; j < f->n_values; j++)
-                json_array_append_new(vals, value_json(&f->values[j]));
-            json_object_set_new(o, "value", vals);
-        }
-        json_array_append_new(a, o);
-    }
+    for (size_t i = 0; i < q->n_filters; i++) json_array_append_new(a, filter_json(&q->filters[i]));
     return a;
 }
 

@@ -31,8 +31,10 @@ typedef enum {
     SCOUT_AGG_COUNT_DISTINCT,
     SCOUT_AGG_MIN,
     SCOUT_AGG_MAX,
-    SCOUT_AGG_METRIC, /* a curated metric: its expression is used verbatim */
-    SCOUT_AGG_RATIO   /* sum(column) / sum(per): a rate recomputed from its parts */
+    SCOUT_AGG_METRIC,    /* a curated metric: its expression is used verbatim */
+    SCOUT_AGG_RATIO,     /* sum(column) / sum(per): a rate recomputed from its parts */
+    SCOUT_AGG_COUNT_PER, /* count(*) / count(distinct per): "tickets per account" */
+    SCOUT_AGG_SHARE      /* share of rows where `where` holds: "share of tickets still open" */
 } scout_agg;
 
 /* How values of one time point are combined over a period, for semi-additive
@@ -107,8 +109,9 @@ typedef struct scout_sq_measure {
     scout_agg agg;
     scout_sq_ref ref; /* column NULL for count(*) and metrics */
     char *metric;     /* METRIC: the curated metric's name */
-    char *per;        /* RATIO: the denominator column, on the same table as ref */
-    char *as;         /* output column name; derived when absent in JSON */
+    char *per;        /* RATIO, COUNT_PER: the denominator column, on the same table as ref */
+    struct scout_sq_filter *where; /* SHARE: the condition whose share of rows is measured */
+    char *as;                      /* output column name; derived when absent in JSON */
     scout_over_time over_time;
 } scout_sq_measure;
 

@@ -176,6 +176,9 @@ static const char *const CASES[] = {
     "bookings_text_months_vs_last_quarter",
     "mau_text_month_last_year",
     "subscribers_added_this_year",
+    "tickets_per_account_by_region",
+    "open_share_by_priority",
+    "avg_daily_revenue",
 };
 
 Test(compile, golden_sql_per_dialect_for_every_question_shape)
@@ -349,6 +352,31 @@ Test(compile_acme, p95_by_component_last_14_days, .init = acme_setup, .fini = ac
                   "\"2026-11-24\"},\"order_by\":[{\"key\":\"component\",\"dir\":\"asc\"}]}",
                   "SELECT component, avg(p95_ms) FROM eng.request_latency_daily WHERE day "
                   "BETWEEN '2026-11-11' AND '2026-11-24' GROUP BY component ORDER BY component");
+}
+
+/* "tickets per account by region": count over distinct accounts, per region */
+Test(compile_acme, tickets_per_account_by_region, .init = acme_setup, .fini = acme_teardown,
+     .timeout = 120)
+{
+    check_against("crm",
+                  "{\"table\":\"crm.support.tickets\",\"measures\":[{\"agg\":\"count_per\","
+                  "\"per\":\"account_id\"}],\"dimensions\":[{\"column\":\"region\"}],\"order_by\":"
+                  "[{\"key\":\"region\",\"dir\":\"asc\"}]}",
+                  "SELECT region, 1.0 * count(*) / count(DISTINCT account_id) FROM support.tickets "
+                  "GROUP BY region ORDER BY region");
+}
+
+/* "share of tickets still open, by priority": the condition is no filter */
+Test(compile_acme, share_of_open_tickets_by_priority, .init = acme_setup, .fini = acme_teardown,
+     .timeout = 120)
+{
+    check_against(
+        "crm",
+        "{\"table\":\"crm.support.tickets\",\"measures\":[{\"agg\":\"share\",\"where\":"
+        "{\"column\":\"status\",\"op\":\"=\",\"value\":\"open\"}}],\"dimensions\":[{"
+        "\"column\":\"priority\"}],\"order_by\":[{\"key\":\"priority\",\"dir\":\"asc\"}]}",
+        "SELECT priority, avg(CASE WHEN status = 'open' THEN 1.0 ELSE 0 END) FROM "
+        "support.tickets GROUP BY priority ORDER BY priority");
 }
 
 Test(compile_acme, refunds_in_march, .init = acme_setup, .fini = acme_teardown, .timeout = 120)

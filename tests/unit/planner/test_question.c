@@ -563,6 +563,95 @@ Test(question_acme, unknown_words_only_find_nothing)
     scout_question_free(q);
 }
 
+/* ---- result shapes: which column is measured, what rows are, how many ---- */
+
+Test(question_acme, a_ranked_noun_phrase_names_what_is_ranked)
+{
+    /* "the best <measure> day": a series of days, the top one */
+    BOUND("the best gross revenue day in 2025", "finance.mart.revenue_daily", "\"grain\":\"day\"",
+          "\"metric\":\"gross_revenue\"", "\"dir\":\"desc\"", "\"limit\":1");
+    /* "the lowest <measure> <thing>": the thing is the dimension, the words
+     * before it the measure; a stored rate is averaged, never summed */
+    BOUND("the lowest adoption feature among pro users",
+          "product.analytics.feature_adoption_by_plan", "\"dimensions\":[{\"column\":\"feature\"",
+          "\"agg\":\"avg\",\"column\":\"adoption_rate\"", "\"value\":\"pro\"", "\"dir\":\"asc\"",
+          "\"limit\":1");
+    /* "which ticket category": the phrase's column, not the count column */
+    BOUND("Which ticket category is the smallest?", "crm.support.tickets_by_category",
+          "\"dimensions\":[{\"column\":\"category\"", "\"column\":\"tickets\"", "\"dir\":\"asc\"",
+          "\"limit\":1");
+    /* "top 3 <thing>" with no "by" */
+    BOUND("Top 3 ticket categories for high tickets", "crm.support.tickets_by_category",
+          "\"dimensions\":[{\"column\":\"category\"", "\"value\":\"high\"", "\"limit\":3");
+    /* "top 5 reps": owner_name, as Acme's data team documents it */
+    BOUND("Top 5 reps by open pipeline", "crm.mart.owner_performance",
+          "\"dimensions\":[{\"column\":\"owner_name\"", "\"column\":\"open_pipeline_usd\"",
+          "\"limit\":5");
+}
+
+Test(question_acme, dimension_phrases_name_text_columns)
+{
+    BOUND("sales activities by type this year", "crm.mart.activities_weekly",
+          "\"dimensions\":[{\"column\":\"activity_type\"");
+    /* "customer cohorts" is the cohort column, not the customers count; the
+     * period goes on the revenue month, the column the measure shares */
+    BOUND("net revenue across regions and customer cohorts in 2025",
+          "finance.mart.customer_cohorts", "{\"column\":\"region\",\"as\":\"region\"}",
+          "{\"column\":\"cohort_month\",\"as\":\"cohort_month\"}",
+          "\"time\":{\"column\":\"revenue_month\",\"start\":\"2025-01-01\",\"end\":\"2025-12-31\"");
+    /* "each sales rep's team": the team, on the joined owners table */
+    BOUND("Open pipeline for each sales rep's team", "crm.raw.opportunities",
+          "\"column\":\"team\"");
+}
+
+Test(question_acme, a_cohort_period_with_a_grain_runs_along_the_other_period)
+{
+    BOUND("active users from the March 2026 signup cohort by month",
+          "product.analytics.user_retention_cohorts",
+          "\"time\":{\"column\":\"signup_month\",\"start\":\"2026-03-01\",\"end\":\"2026-03-31\"",
+          "\"dimensions\":[{\"column\":\"activity_month\"", "\"key\":\"activity_month\"");
+    /* no cohort named next to the period: the series runs along the period's column */
+    BOUND("Monthly revenue in 2025", "finance.mart.customer_cohorts",
+          "\"dimensions\":[{\"column\":\"revenue_month\"",
+          "\"time\":{\"column\":\"revenue_month\",\"start\":\"2025-01-01\"");
+}
+
+Test(question_acme, the_measure_is_the_column_the_question_singles_out)
+{
+    /* "Plus" names the whole table; "trialing" tells its columns apart */
+    BOUND("How many Plus accounts were trialing last week?",
+          "product.analytics.plus_subscribers_daily", "\"column\":\"trialing_subscribers\"");
+    /* initials before a unit suffix: arr_usd */
+    BOUND("annual recurring revenue by segment", "finance.mart.arr_by_segment",
+          "\"column\":\"arr_usd\"");
+    /* "how much" is an amount; the days are the condition, no period */
+    scout_question_fit fit;
+    char *j = bind_json("How much is outstanding on invoices older than 90 days?",
+                        "finance.mart.ar_aging", &fit);
+    cr_expect(strstr(j, "\"agg\":\"sum\",\"column\":\"gross_usd\""), "%s", j);
+    cr_expect(strstr(j, "\"column\":\"days_outstanding\",\"op\":\">\",\"value\":90"), "%s", j);
+    cr_expect_null(strstr(j, "\"time\""), "%s", j);
+    cr_expect(fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* "how many accounts have ...": rows counted; the thing before "over"
+     * picks the compared column */
+    BOUND("How many smb accounts have an open opportunity over $100k?", "crm.mart.account_summary",
+          "\"measures\":[{\"agg\":\"count\"",
+          "\"column\":\"largest_open_opportunity_usd\",\"op\":\">\",\"value\":100000");
+}
+
+Test(question_acme, average_daily_is_the_mean_of_the_days_totals)
+{
+    scout_question_fit fit;
+    char *j =
+        bind_json("Average daily gross revenue in October", "finance.mart.revenue_daily", &fit);
+    cr_expect(strstr(j, "\"over_time\":\"avg\""), "%s", j);
+    cr_expect_null(strstr(j, "\"grain\":\"day\""), "one value, not a series of days: %s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
 static void not_bound(const char *question, const char *table, const char *part)
 {
     scout_question_fit fit;
@@ -642,4 +731,142 @@ Test(question_acme, a_span_of_days_that_cuts_weeks_fits_a_weekly_table_less)
     cr_expect_eq(fit_of("weekly p95 of the composer model component since October",
                         "product.eng.latency_weekly"),
                  1.0);
+}
+
+Test(question_acme, period_labels_in_a_column_take_the_period)
+{
+    BOUND("win rate by segment in Q2", "crm.mart.win_rate_quarterly",
+          "\"time\":{\"column\":\"quarter\",\"start\":\"2026-04-01\",\"end\":\"2026-06-30\"",
+          "\"holds\":\"quarter\"", "\"agg\":\"avg\",\"column\":\"win_rate\"");
+    BOUND("smb win rate by quarter", "crm.mart.win_rate_quarterly",
+          "\"dimensions\":[{\"column\":\"quarter\"", "\"key\":\"quarter\"");
+}
+
+Test(question_acme, when_asks_for_a_date_the_table_keeps)
+{
+    /* platform is unique per row (no top values): its greatest value still
+     * filters; the answer is the latest release date, not a count */
+    BOUND("When did the web app last ship a release?", "product.analytics.releases_by_platform",
+          "\"agg\":\"max\",\"column\":\"last_release\"", "\"value\":\"web\"");
+}
+
+Test(question_acme, the_subject_is_measured_and_counts_never_sum_money)
+{
+    /* what refunds took off revenue is the refunds, not the revenue */
+    scout_question_fit fit;
+    char *j = bind_json("How much did refunds take off net revenue in 2025?",
+                        "finance.mart.revenue_daily", &fit);
+    cr_expect(strstr(j, "\"metric\":\"refunds\"") || strstr(j, "\"column\":\"refunds_usd\""), "%s",
+              j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a bare "refunds" is finance's amount; "how many" counts them */
+    BOUND("Refunds by reason in 2025", "finance.mart.refunds_monthly",
+          "\"column\":\"refunds_usd\"");
+    BOUND("How many refunds by reason in 2025", "finance.mart.refunds_monthly",
+          "\"agg\":\"sum\",\"column\":\"refunds\"");
+}
+
+Test(question_acme, shares_and_per_item_counts)
+{
+    /* the relative clause's value is the condition, not a filter */
+    scout_question_fit fit;
+    char *j =
+        bind_json("proportion of tickets which are urgent, by region", "crm.support.tickets", &fit);
+    cr_expect(strstr(j, "\"agg\":\"share\",\"where\":{\"column\":\"priority\",\"op\":\"=\","
+                        "\"value\":\"urgent\"}"),
+              "%s", j);
+    cr_expect_null(strstr(j, "\"filters\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* next to another grouping, "per account" is the denominator */
+    BOUND("tickets per account by priority this year", "crm.support.tickets",
+          "\"agg\":\"count_per\",\"per\":\"account_id\"",
+          "\"dimensions\":[{\"column\":\"priority\"");
+    /* alone it is the grouping */
+    j = bind_json("tickets per account this year", "crm.support.tickets", &fit);
+    cr_expect_null(strstr(j, "count_per"), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, qualifiers_and_points_in_a_period)
+{
+    /* "Growth's" owns the count (no growth comparison); "trials included"
+     * qualifies it; "the first day of each month" takes each month's first */
+    scout_question_fit fit;
+    char *j = bind_json("Growth's Plus subscriber count, trials included, on the first day of each "
+                        "month in 2025",
+                        "product.analytics.plus_subscribers_daily", &fit);
+    cr_expect(strstr(j, "\"column\":\"plus_subscribers\""), "%s", j);
+    cr_expect(strstr(j, "\"over_time\":\"first\""), "%s", j);
+    cr_expect(strstr(j, "\"grain\":\"month\""), "%s", j);
+    cr_expect_null(strstr(j, "\"comparison\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* "does growth count": the team as the verb's subject */
+    j = bind_json("How many Plus subscribers does growth count now, including trials?",
+                  "product.analytics.plus_subscribers_daily", &fit);
+    cr_expect(strstr(j, "\"column\":\"plus_subscribers\""), "%s", j);
+    cr_expect_null(strstr(j, "\"comparison\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, the_rows_a_question_opens_with_are_counted)
+{
+    /* "Accounts with ...": account_summary's rows counted, the count column
+     * compared; an identifier is never compared with the number */
+    scout_question_fit fit;
+    char *j =
+        bind_json("Accounts with at least 2 open opportunities", "crm.mart.account_summary", &fit);
+    cr_expect(strstr(j, "\"measures\":[{\"agg\":\"count\""), "%s", j);
+    cr_expect(strstr(j, "\"column\":\"open_opportunities\",\"op\":\">=\",\"value\":2"), "%s", j);
+    cr_expect(fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json("Accounts with at least 2 open opportunities", "crm.raw.opportunities", &fit);
+    cr_expect_null(strstr(j, "\"column\":\"opportunity_id\",\"op\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, a_count_column_answers_how_many_only_when_named)
+{
+    /* revenue_daily counts customers per row, not refunds */
+    scout_question_fit fit;
+    char *j =
+        bind_json("How many refunds did we issue in 2025?", "finance.mart.revenue_daily", &fit);
+    cr_expect(!fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json("How many refunds did we issue in 2025?", "finance.mart.refunds_monthly", &fit);
+    cr_expect(fit.has_measure, "%s", j);
+    cr_expect(strstr(j, "\"column\":\"refunds\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, how_many_counts_rows_only_of_the_noun_the_table_holds)
+{
+    /* "deals" are not account_summary's rows: no count of accounts */
+    scout_question_fit fit;
+    char *j = bind_json("How many open deals over $50k are there in APAC?",
+                        "crm.mart.account_summary", &fit);
+    cr_expect_null(strstr(j, "\"measures\":[{\"agg\":\"count\",\"as\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    BOUND("How many smb accounts have more than 1 open opportunities?", "crm.mart.account_summary",
+          "\"measures\":[{\"agg\":\"count\",\"as\":\"count\"}]");
+}
+
+Test(question_acme, words_naming_the_table_measure_its_amount)
+{
+    /* "open pipeline" names open_pipeline_by_region itself: its amount, not
+     * the open_opportunities count that shares the word "open" */
+    BOUND("Total open pipeline by segment", "crm.mart.open_pipeline_by_region",
+          "\"agg\":\"sum\",\"column\":\"amount_usd\"");
+    /* "how many" still counts */
+    BOUND("How many open opportunities by segment", "crm.mart.open_pipeline_by_region",
+          "\"column\":\"open_opportunities\"");
 }

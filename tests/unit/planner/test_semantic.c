@@ -105,7 +105,18 @@ Test(semantic, errors_name_the_json_path)
                  true, "measures[0].per: unknown column 'gros' in finance.mart.revenue_daily");
     expect_error("{" BASE ",\"measures\":[{\"agg\":\"sum\",\"column\":\"refunds_usd\","
                  "\"per\":\"gross_revenue_usd\"}]}",
-                 false, "measures[0].per: only agg 'ratio' takes a denominator");
+                 false, "measures[0].per: only aggs 'ratio' and 'count_per' take a denominator");
+    expect_error("{" BASE ",\"measures\":[{\"agg\":\"count_per\"}]}", false,
+                 "measures[0].per: required for agg 'count_per'");
+    expect_error("{" BASE ",\"measures\":[{\"agg\":\"share\"}]}", false,
+                 "measures[0].where: required for agg 'share'");
+    expect_error("{" BASE ",\"measures\":[{\"agg\":\"sum\",\"column\":\"net_revenue_usd\","
+                 "\"where\":{\"column\":\"region\",\"op\":\"=\",\"value\":\"EMEA\"}}]}",
+                 false, "measures[0].where: only agg 'share' takes one");
+    expect_error("{" BASE ",\"measures\":[{\"agg\":\"share\",\"where\":{\"column\":\"regoin\","
+                 "\"op\":\"=\",\"value\":\"EMEA\"}}]}",
+                 true,
+                 "measures[0].where.column: unknown column 'regoin' in finance.mart.revenue_daily");
     expect_error("[1,2]", false, "semantic query: must be a JSON object");
     expect_error("{" BASE "," SUM ",\"version\":2}", false, "version: must be 1");
 }
@@ -152,6 +163,31 @@ Test(semantic, canonical_json_round_trips_and_keeps_assumptions)
     cr_assert_eq(scout_semantic_to_json(q2, &b, &err), SCOUT_OK);
     cr_expect_str_eq(a.data, b.data);
     cr_expect(strncmp(a.data, "{\"version\":1,\"table\":", 21) == 0, "%s", a.data);
+    scout_buf_free(&a);
+    scout_buf_free(&b);
+    scout_semantic_free(q);
+    scout_semantic_free(q2);
+    scout_joins_graph_free(g);
+}
+
+Test(semantic, share_and_count_per_round_trip_with_derived_names)
+{
+    const char *json =
+        "{" BASE ",\"measures\":[{\"agg\":\"share\",\"where\":{\"column\":\"region\",\"op\":"
+        "\"in\",\"value\":[\"EMEA\",\"APAC\"]}},{\"agg\":\"count_per\",\"per\":\"region\"}]}";
+    scout_joins_graph *g = small_graph();
+    scout_semantic *q = NULL, *q2 = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_semantic_parse(json, strlen(json), g, &q, &err), SCOUT_OK, "%s", err.msg);
+    cr_expect_str_eq(q->measures[0].as, "share_region");
+    cr_expect_str_eq(q->measures[1].as, "count_per_region");
+    cr_expect_eq(q->measures[0].where->n_values, 2);
+    scout_buf a = SCOUT_BUF_INIT, b = SCOUT_BUF_INIT;
+    cr_assert_eq(scout_semantic_to_json(q, &a, &err), SCOUT_OK);
+    cr_expect(strstr(a.data, "\"where\":{\"column\":\"region\",\"op\":\"in\""), "%s", a.data);
+    cr_assert_eq(scout_semantic_parse(a.data, a.len, g, &q2, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_semantic_to_json(q2, &b, &err), SCOUT_OK);
+    cr_expect_str_eq(a.data, b.data);
     scout_buf_free(&a);
     scout_buf_free(&b);
     scout_semantic_free(q);

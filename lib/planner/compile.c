@@ -624,6 +624,26 @@ static scout_rc measure_name(cctx *c, const char *name, const char *suffix, scou
     return ident(c, full, b);
 }
 
+/* The per-time-point relation both semi-additive forms start from: each
+ * measure aggregated per point of the time column (the day, or the text
+ * period itself when the column holds periods), named __t. */
+static scout_rc emit_points(cctx *c, const char *start, const char *end,
+                            const scout_sq_value *member, const char *suffix, scout_buf *inner)
+{
+    char *x = colref_str(c, c->q->table, c->time_col);
+    if (!x) return SCOUT_ENOMEM;
+    scout_buf point;
+    scout_buf_init(&point, 4096);
+    scout_rc rc = c->q->time.holds != SCOUT_GRAIN_NONE
+                      ? scout_buf_puts(&point, x)
+                      : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point);
+    free(x);
+    if (rc == SCOUT_OK)
+        rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, inner);
+    scout_buf_free(&point);
+    return rc;
+}
+
 /* Semi-additive measures: aggregate per time point (inner), then keep the
  * last (or first) point of each period, or combine points with avg/min/max.
  * Written with subqueries and USING so ClickHouse 18.16 takes it too. */
@@ -633,17 +653,9 @@ static scout_rc emit_over_time_agg(cctx *c, const char *start, const char *end,
     static const char *const comb[] = {"SUM", "MAX", "MIN", "AVG", "MIN", "MAX"};
     scout_over_time ot = c->q->measures[0].over_time;
     bool pick = ot == SCOUT_OVER_LAST || ot == SCOUT_OVER_FIRST;
-    char *x = colref_str(c, c->q->table, c->time_col);
-    scout_buf point, inner;
-    scout_buf_init(&point, 4096);
+    scout_buf inner;
     scout_buf_init(&inner, SQL_MAX);
-    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE
-                           ? scout_buf_puts(&point, x)
-                           : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
-                    : SCOUT_ENOMEM;
-    free(x);
-    if (rc == SCOUT_OK)
-        rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, &inner);
+    scout_rc rc = emit_points(c, start, end, member, suffix, &inner);
     bool any = false;
     if (rc == SCOUT_OK) rc = scout_buf_puts(b, "SELECT ");
     if (rc == SCOUT_OK) rc = emit_key_names(c, NULL, b, &any);
@@ -691,7 +703,6 @@ static scout_rc emit_over_time_agg(cctx *c, const char *start, const char *end,
             b->data[mark] = '\0';
         }
     }
-    scout_buf_free(&point);
     scout_buf_free(&inner);
     return bufrc(c, rc);
 }
@@ -704,17 +715,9 @@ static scout_rc emit_change_agg(cctx *c, const char *start, const char *end,
 {
     const char *g = grain_col(c);
     bool ch = c->d == SCOUT_DIALECT_CLICKHOUSE;
-    char *x = colref_str(c, c->q->table, c->time_col);
-    scout_buf point, inner;
-    scout_buf_init(&point, 4096);
+    scout_buf inner;
     scout_buf_init(&inner, SQL_MAX);
-    scout_rc rc = x ? (c->q->time.holds != SCOUT_GRAIN_NONE
-                           ? scout_buf_puts(&point, x)
-                           : scout_dialect_bucket(c->d, SCOUT_GRAIN_DAY, x, &point))
-                    : SCOUT_ENOMEM;
-    free(x);
-    if (rc == SCOUT_OK)
-        rc = emit_plain_agg(c, start, end, member, scout_buf_cstr(&point), suffix, &inner);
+    scout_rc rc = emit_points(c, start, end, member, suffix, &inner);
     bool any = false;
     if (rc == SCOUT_OK) rc = scout_buf_puts(b, "SELECT ");
     if (rc == SCOUT_OK) rc = emit_key_names(c, NULL, b, &any);
@@ -768,7 +771,6 @@ static scout_rc emit_change_agg(cctx *c, const char *start, const char *end,
             b->data[mark] = '\0';
         }
     }
-    scout_buf_free(&point);
     scout_buf_free(&inner);
     return bufrc(c, rc);
 }

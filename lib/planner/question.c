@@ -30,6 +30,7 @@
 #define WORD_MAX     64
 #define MAX_MEASURES 3
 #define MAX_NB       6
+#define MAX_VALS     16 /* value matches one question binds */
 
 /* What claimed a word during analysis. */
 enum { DIM_FIRM = 0, DIM_SOFT, DIM_LOOSE };
@@ -1482,7 +1483,7 @@ typedef struct binder {
     btable *bt;
     int used[MAX_TOKENS]; /* per-bind claims, starting from the analysis */
     scout_buf why, missing;
-    vmatch vals[16];
+    vmatch vals[MAX_VALS];
     size_t n_vals;
     scout_semantic *s;
     btable nb[MAX_NB]; /* tables one join away, same source */
@@ -1596,7 +1597,7 @@ static bool names_base_column(const binder *b, const qtok *t)
 static void find_values_in(binder *b, const btable *bt)
 {
     const scout_question *q = b->q;
-    for (size_t i = 0; i < q->n && b->n_vals < 16; i++) {
+    for (size_t i = 0; i < q->n && b->n_vals < MAX_VALS; i++) {
         if (q->t[i].is_num) continue;
         /* a joined table's values only for words the base table leaves over */
         if (bt != b->bt && (!open_tok(b, i) || names_base(b, &q->t[i]))) continue;
@@ -1679,7 +1680,7 @@ static const char *top_value_of(const btable *bt, const char *col, const char *v
 static void codename_at(binder *b, const char *term, const char *col, const char *value)
 {
     const scout_question *q = b->q;
-    for (size_t i = 0; i < q->n && b->n_vals < 16; i++) {
+    for (size_t i = 0; i < q->n && b->n_vals < MAX_VALS; i++) {
         size_t len = value_at(b, i, term);
         if (!len) continue;
         for (size_t j = 0; j <= b->n_nb; j++) {
@@ -1858,9 +1859,9 @@ static double own_word(const binder *b, size_t i)
     if ((i > 0 && tok_is(q, i - 1, "including")) || tok_is(q, i + 1, "included")) return 0.2;
     return tok_in(&q->t[i], b->bt->names) >= 1.0 ? 0.5 : 1.0;
 }
+
 static bool money_col(const bcol *c);
 static bool count_like(const bcol *c);
-static bool money_col(const bcol *c);
 
 /* "How much did refunds take off revenue": the subject of a "how much
  * did/do/does" question is what is measured when it names the candidate;
@@ -2013,7 +2014,7 @@ static scout_rc use_neighbour(binder *b, const btable *t, scout_sq_ref *ref)
 static scout_rc bind_values(binder *b, bool *compare_members)
 {
     scout_semantic *s = b->s;
-    bool done[16] = {false};
+    bool done[MAX_VALS] = {false};
     *compare_members = false;
     /* A value said twice ("web vs mobile: ... on web") is one value. */
     for (size_t i = 0; i < b->n_vals; i++)
@@ -2269,7 +2270,6 @@ static bool money_col(const bcol *c)
 }
 
 static bool preaggregated(const btable *bt);
-static bool count_like(const bcol *c);
 static size_t col_index(const btable *bt, const char *name);
 
 static void set_number(scout_sq_value *v, double x)
@@ -2572,7 +2572,6 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     /* "how many invoices": counting rows, unless a column is named for it. */
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
-    *level = false;
     if (!count && !distinct && !p.metric && p.score > 0 && names_only_the_table(b, p) &&
         only_money_column(b->bt) != (size_t)-1 && !money_col(&b->bt->cols[p.idx])) {
         /* "total open pipeline" on open_pipeline_by_region: the words name
@@ -2694,9 +2693,7 @@ static scout_grain auto_grain(const char *start, const char *end)
 /* Does column c hold months as 'YYYY-MM' text (its latest value says so)? */
 static bool month_text(const bcol *c)
 {
-    const char *m = c->max;
-    return m && strlen(m) == 7 && m[4] == '-' && isdigit((unsigned char)m[0]) &&
-           isdigit((unsigned char)m[5]) && isdigit((unsigned char)m[6]);
+    return c->max && period_label(c->max) == 7;
 }
 
 /* "the May 2026 signup cohort, each month after": one period of the named
@@ -2710,10 +2707,6 @@ static const char *series_col(const binder *b, const char *start, const char *en
     return col;
 }
 
-/* A time column holding months ("2026-10") or quarters ("2026-Q3") as text
- * cannot take date arithmetic: the period is placed with time.holds, which
- * compiles to a string range on the column (labels sort in time order) and
- * lets comparisons shift whole periods; a grain becomes the column itself. */
 /* Does start..end cover whole periods of a text period column (7: months,
  * 8: quarters)? It must begin on a period's first day and end on a period's
  * last day. */
@@ -2726,6 +2719,10 @@ static bool whole_periods(int period_text, const char *start, const char *end)
     return period_text != 8 || ((m1 - 1) % 3 == 0 && m2 % 3 == 0);
 }
 
+/* A time column holding months ("2026-10") or quarters ("2026-Q3") as text
+ * cannot take date arithmetic: the period is placed with time.holds, which
+ * compiles to a string range on the column (labels sort in time order) and
+ * lets comparisons shift whole periods; a grain becomes the column itself. */
 static scout_rc bind_text_period(binder *b, scout_question_fit *fit, const char *start,
                                  const char *end, const char *label, scout_grain grain)
 {
@@ -2903,9 +2900,9 @@ static bool cuts_weeks(const binder *b, const char *start, const char *end, scou
     if (!strstr(b->bt->time_col, "week") || grain >= SCOUT_GRAIN_WEEK || !start[0] || !end[0])
         return false;
     int y, m, d;
-    if (sscanf(start, "%d-%d-%d", &y, &m, &d) != 3) return false;
+    if (!scout_date_parse(start, &y, &m, &d)) return false;
     long s = (long)scout_days_from_civil(y, m, d);
-    if (sscanf(end, "%d-%d-%d", &y, &m, &d) != 3) return false;
+    if (!scout_date_parse(end, &y, &m, &d)) return false;
     long e = (long)scout_days_from_civil(y, m, d);
     /* 1970-01-01 was a Thursday: (days + 3) % 7 == 0 on Mondays */
     bool monday = ((s + 3) % 7 + 7) % 7 == 0, sunday = ((e + 3) % 7 + 7) % 7 == 6;
@@ -3465,28 +3462,31 @@ static void load_neighbours(binder *b, scout_catalog *cat, const scout_principal
     scout_joins_graph_free(g);
 }
 
-/* Appends " stem " to a heap word set (discovery compares them across tables). */
-static void add_stem(char **set, const char *stem)
+/* Appends " stem " to a heap word set (discovery compares them across
+ * tables). On failure the set is left as it was and SCOUT_ENOMEM returned. */
+static scout_rc add_stem(char **set, const char *stem)
 {
     size_t have = *set ? strlen(*set) : 0, n = strlen(stem);
-    if (*set && in_set(*set, stem)) return;
+    if (*set && in_set(*set, stem)) return SCOUT_OK;
     char *ns = realloc(*set, have + n + 3);
-    if (!ns) return;
+    if (!ns) return SCOUT_ENOMEM;
     if (!have) ns[have++] = ' ';
     memcpy(ns + have, stem, n);
     ns[have + n] = ' ';
     ns[have + n + 1] = 0;
     *set = ns;
+    return SCOUT_OK;
 }
 
-static void list_unplaced(binder *b, scout_question_fit *fit)
+static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n; i++) {
         /* A word the table's own name says, whatever else used it. */
         if (!q->t[i].is_num && q->t[i].used != U_STOP && q->t[i].used != U_TIME &&
-            in_set(b->bt->subject, q->t[i].stem))
-            add_stem(&fit->subject_stems, q->t[i].stem);
+            in_set(b->bt->subject, q->t[i].stem) &&
+            add_stem(&fit->subject_stems, q->t[i].stem) != SCOUT_OK)
+            return SCOUT_ENOMEM;
         if (!open_tok(b, i) || q->t[i].is_num) continue;
         /* "ticket count", "number of deals": the aggregate, said as a noun */
         if (!strcmp(q->t[i].w, "count") || !strcmp(q->t[i].w, "number") ||
@@ -3509,12 +3509,13 @@ static void list_unplaced(binder *b, scout_question_fit *fit)
         /* the description says the table holds it ("currently open tickets") */
         if (tok_in(&q->t[i], b->bt->desc) >= 1.0) continue;
         note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
-        add_stem(&fit->unplaced_stems, q->t[i].stem);
+        if (add_stem(&fit->unplaced_stems, q->t[i].stem) != SCOUT_OK) return SCOUT_ENOMEM;
         if (i > 0 && isupper((unsigned char)q->t[i].orig[0]))
             fit->values_wanted++;
         else
             fit->unplaced++;
     }
+    return SCOUT_OK;
 }
 
 static double fit_score(const binder *b, const scout_question_fit *fit, size_t nf_ok)
@@ -3589,8 +3590,8 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
             grain_left = true; /* "monthly active users by month": "by month" stays */
     }
     if (grain_left) grain = q->grain;
+    if (rc == SCOUT_OK) rc = list_unplaced(&b, fit);
     if (rc == SCOUT_OK) {
-        list_unplaced(&b, fit);
         choose_time_col(&b);
         rc = bind_time(&b, fit, level, grain);
     }

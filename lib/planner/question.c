@@ -2703,7 +2703,8 @@ static const char *series_col(const binder *b, const char *start, const char *en
     const char *col = b->bt->time_col;
     if (b->bt->period_text != 7 || !start[0] || !end[0] || strncmp(start, end, 7) != 0) return col;
     for (size_t c = 0; c < b->bt->n_cols; c++)
-        if (b->bt->cols[c].name != col && month_text(&b->bt->cols[c])) return b->bt->cols[c].name;
+        if (strcmp(b->bt->cols[c].name, col) != 0 && month_text(&b->bt->cols[c]))
+            return b->bt->cols[c].name;
     return col;
 }
 

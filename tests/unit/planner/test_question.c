@@ -614,6 +614,12 @@ Test(question_acme, a_cohort_period_with_a_grain_runs_along_the_other_period)
     BOUND("Monthly revenue in 2025", "finance.mart.customer_cohorts",
           "\"dimensions\":[{\"column\":\"revenue_month\"",
           "\"time\":{\"column\":\"revenue_month\",\"start\":\"2025-01-01\"");
+    /* the period on the table's own month column (cohort_month, its
+     * freshness column and first column): the series runs along the other
+     * one, not along the column the period already fixes to one value */
+    BOUND("customers for January 2025 by month", "finance.mart.customer_cohorts",
+          "\"time\":{\"column\":\"cohort_month\",\"start\":\"2025-01-01\"",
+          "\"dimensions\":[{\"column\":\"revenue_month\"");
 }
 
 Test(question_acme, the_measure_is_the_column_the_question_singles_out)

@@ -2572,10 +2572,12 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     /* "how many invoices": counting rows, unless a column is named for it. */
     double need = count ? 0.85 : 0.25;
     scout_rc rc;
+    /* "total open pipeline" on open_pipeline_by_region: the words name the
+     * table, whose one amount is what it is about. A column the question
+     * names in full ("customers" on customer_cohorts) is still the measure. */
     if (!count && !distinct && !p.metric && p.score > 0 && names_only_the_table(b, p) &&
+        unmatched_names(b, b->bt->cols[p.idx].names, NULL) > 0 &&
         only_money_column(b->bt) != (size_t)-1 && !money_col(&b->bt->cols[p.idx])) {
-        /* "total open pipeline" on open_pipeline_by_region: the words name
-         * the table, whose one amount is what it is about */
         size_t money = only_money_column(b->bt);
         claim_measure(b, p);
         note(&b->why, "measure: %s, the amount of what the table is named for%s",

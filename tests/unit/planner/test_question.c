@@ -875,4 +875,9 @@ Test(question_acme, words_naming_the_table_measure_its_amount)
     /* "how many" still counts */
     BOUND("How many open opportunities by segment", "crm.mart.open_pipeline_by_region",
           "\"column\":\"open_opportunities\"");
+    /* "customers" names customer_cohorts too, but it is the customers
+     * column's whole name: that column is the measure, not the table's one
+     * amount (net_revenue_usd) */
+    BOUND("customers in the January 2025 cohort by region", "finance.mart.customer_cohorts",
+          "\"measures\":[{\"agg\":\"sum\",\"column\":\"customers\"");
 }

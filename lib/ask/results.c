@@ -280,18 +280,33 @@ scout_rc scout_results_check_session(const scout_grants *g, const scout_principa
 
 /* ---- listing ---- */
 
+/* What a listing needs of one stored result: a few short fields, never its
+ * rows (a result file holds up to limits.max_rows rows; thousands of them
+ * must not sit in memory at once). The strings and the tables array are
+ * owned by `small`. */
 typedef struct listed {
-    json_t *doc;
-    const char *created_at;
+    json_t *small; /* {id, question, source, created_at, row_count, tables} */
+    const char *id, *created_at;
 } listed;
 
 static int newest_first(const void *a, const void *b)
 {
     const listed *x = a, *y = b;
     int c = strcmp(y->created_at, x->created_at);
-    if (c) return c;
-    return strcmp(json_string_value(json_object_get(y->doc, "id")),
-                  json_string_value(json_object_get(x->doc, "id")));
+    return c ? c : strcmp(y->id, x->id);
+}
+
+/* Keeps the listing fields of a loaded result document (borrowing nothing
+ * from it), or NULL when memory runs out. */
+static json_t *listing_fields(json_t *o)
+{
+    json_t *rows = json_object_get(json_object_get(o, "result"), "row_count");
+    json_t *small =
+        json_pack("{s:O, s:O?, s:O?, s:O, s:I, s:O?}", "id", json_object_get(o, "id"), "question",
+                  json_object_get(o, "question"), "source", json_object_get(o, "source"),
+                  "created_at", json_object_get(o, "created_at"), "row_count",
+                  (json_int_t)json_integer_value(rows), "tables", json_object_get(o, "tables"));
+    return small;
 }
 
 /* Reads dir's result files that who owns into a growing array. */
@@ -324,12 +339,15 @@ static scout_rc collect_owned(const char *dir, const scout_principal *who, liste
             json_decref(o);
             continue;
         }
-        if (!scout_array_grow((void **)out, &cap, *n, sizeof **out)) {
-            json_decref(o);
+        json_t *small = listing_fields(o);
+        json_decref(o); /* the rows go now, before the next file is read */
+        if (!small || !scout_array_grow((void **)out, &cap, *n, sizeof **out)) {
+            json_decref(small);
             rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory");
             break;
         }
-        (*out)[(*n)++] = (listed){o, created};
+        (*out)[(*n)++] = (listed){small, json_string_value(json_object_get(small, "id")),
+                                  json_string_value(json_object_get(small, "created_at"))};
     }
     closedir(d);
     return rc;
@@ -346,17 +364,16 @@ scout_rc scout_results_list(const char *dir, const scout_principal *who, const s
     if (n > 1) qsort(v, n, sizeof *v, newest_first);
     if (!limit) limit = 50;
     for (size_t i = 0; !rc && i < n && i < limit; i++) {
-        json_t *o = v[i].doc;
-        scout_results_row r = {
-            json_string_value(json_object_get(o, "id")),
-            json_string_value(json_object_get(o, "question")),
-            json_string_value(json_object_get(o, "source")),
-            v[i].created_at,
-            (int64_t)json_integer_value(json_object_get(json_object_get(o, "result"), "row_count")),
-            scout_results_unreadable(g, who, json_object_get(o, "tables"))};
+        json_t *o = v[i].small;
+        scout_results_row r = {v[i].id,
+                               json_string_value(json_object_get(o, "question")),
+                               json_string_value(json_object_get(o, "source")),
+                               v[i].created_at,
+                               (int64_t)json_integer_value(json_object_get(o, "row_count")),
+                               scout_results_unreadable(g, who, json_object_get(o, "tables"))};
         if (fn(ud, &r)) break;
     }
-    for (size_t i = 0; i < n; i++) json_decref(v[i].doc);
+    for (size_t i = 0; i < n; i++) json_decref(v[i].small);
     free(v);
     return rc;
 }

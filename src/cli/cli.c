@@ -164,3 +164,16 @@ scout_rc cli_audit(cli *c, struct scout_audit **out)
     *out = c->audit;
     return rc;
 }
+
+void cli_print_step(const json_t *ev)
+{
+    const char *msg = json_string_value(json_object_get(ev, "message"));
+    const char *sql = json_string_value(json_object_get(ev, "sql"));
+    const char *type = json_string_value(json_object_get(ev, "type"));
+    if (msg)
+        fprintf(stderr, "  · %s\n", msg);
+    else if (sql)
+        fprintf(stderr, "  · sql: %s\n", sql);
+    else if (type)
+        fprintf(stderr, "  · %s\n", type);
+}

@@ -96,6 +96,10 @@ void cli_embed_close(cli_embed *e);
 /* The embedder to hand to search, or NULL when embeddings are off. */
 const scout_embedder *cli_embed_get(const cli_embed *e);
 
+/* One agent step as a short line on stderr ("  · message", "  · sql: …",
+ * or the event type): what `scout ask` and `scout chat` show live. */
+void cli_print_step(const json_t *ev);
+
 /* Runs `scout index` for the layers in mask with progress output, then
  * brings the search index up to date. */
 scout_rc cli_run_index(cli *c, unsigned mask, cli_index_result *res);

@@ -44,15 +44,7 @@ static void on_event(void *ud, const json_t *ev)
         scout_buf_free(&b);
         return;
     }
-    const char *msg = json_string_value(json_object_get(ev, "message"));
-    const char *sql = json_string_value(json_object_get(ev, "sql"));
-    const char *type = json_string_value(json_object_get(ev, "type"));
-    if (msg)
-        fprintf(stderr, "  · %s\n", msg);
-    else if (sql)
-        fprintf(stderr, "  · sql: %s\n", sql);
-    else if (type)
-        fprintf(stderr, "  · %s\n", type);
+    cli_print_step(ev);
 }
 
 static scout_rc open_store(cli *c, scout_session_store **st)

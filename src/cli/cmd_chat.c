@@ -54,15 +54,7 @@ static void on_event(void *ud, const json_t *ev)
 {
     chat *ch = ud;
     if (ch->c->quiet) return;
-    const char *type = json_string_value(json_object_get(ev, "type"));
-    const char *msg = json_string_value(json_object_get(ev, "message"));
-    const char *sql = json_string_value(json_object_get(ev, "sql"));
-    if (msg)
-        fprintf(stderr, "  · %s\n", msg);
-    else if (sql)
-        fprintf(stderr, "  · sql: %s\n", sql);
-    else if (type)
-        fprintf(stderr, "  · %s\n", type);
+    cli_print_step(ev);
 }
 
 static void on_delta(void *ud, const scout_llm_delta *d)

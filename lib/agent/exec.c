@@ -773,11 +773,13 @@ static json_t *cited_tables(agent_run *r, json_t *fin)
     json_t *t;
     json_array_foreach(json_object_get(fin, "tables"), i, t)
     {
+        /* only tables that exist and the asker may read are named back; a
+         * missing "why" is an empty reason, not a dropped table */
         const char *ref = json_string_value(json_object_get(t, "table"));
-        char *fq = NULL;
-        if (scout_catalog_resolve(r->o->cat, ref, &fq, NULL)) fq = scout_strdup(ref);
-        json_array_append_new(
-            out, json_pack("{s:s, s:O}", "name", fq ? fq : "", "why", json_object_get(t, "why")));
+        const char *why = json_string_value(json_object_get(t, "why"));
+        char *fq = ref ? readable_table(r, ref) : NULL;
+        if (fq)
+            json_array_append_new(out, json_pack("{s:s, s:s}", "name", fq, "why", why ? why : ""));
         free(fq);
     }
     if (json_array_size(out)) return out;

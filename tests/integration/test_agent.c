@@ -184,6 +184,30 @@ Test(agent, happy_path_answers_with_result_chart_usage_and_a_stored_session, .in
     scout_agent_answer_free(a);
 }
 
+/* The tables an answer names are only real tables the asker may read: a
+ * table the model made up is not repeated to the user. */
+Test(agent, finish_names_only_tables_that_exist_and_the_asker_may_read, .init = acme_home,
+     .fini = teardown)
+{
+    json_t *fin = call(
+        "c6", "finish",
+        "{\"answer\":\"NA leads.\",\"tables\":[{\"table\":\"finance.mart.revenue_daily\","
+        "\"why\":\"source of truth\"},"
+        "{\"table\":\"finance.mart.no_such_table\",\"why\":\"made up\"}],\"assumptions\":[],"
+        "\"result_ids\":[],\"self_eval\":{\"right_table\":" GRADE("pass") ",\"filters\":" GRADE(
+            "pass") ",\"period\":" GRADE("pass") ",\"numbers_sane\":" GRADE("pass") "}}");
+    start(json_pack("[o, o, o, o]", SEARCH, CHOOSE, RUN, fin), "raj.patel");
+    scout_agent_opts o = opts();
+    scout_agent_answer *a = NULL;
+    scout_err err = {0};
+    cr_assert_eq(scout_agent_run("net revenue by region", &o, &a, &err), SCOUT_OK, "%s", err.msg);
+    json_t *tables = json_object_get(a->json, "tables");
+    cr_assert_eq(json_array_size(tables), 1, "%s", json_dumps(tables, JSON_COMPACT));
+    json_t *t0 = json_array_get(tables, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(t0, "name")), "finance.mart.revenue_daily");
+    cr_assert_str_eq(json_string_value(json_object_get(t0, "why")), "source of truth");
+    scout_agent_answer_free(a);
+}
 Test(agent, discovery_gate_refuses_sql_before_choosing_and_says_what_to_do, .init = acme_home,
      .fini = teardown)
 {

@@ -33,10 +33,7 @@ static scout_llm_api llm_api = SCOUT_LLM_API_CHAT; /* Responses tests set it bef
 
 static void acme_home(void)
 {
-    home = test_tmpdir();
-    proc_result r = proc_scoutv("--home", home, "--quiet", "demo", "--scale", "0.02", NULL);
-    cr_assert_eq(r.status, 0, "demo failed: %s", r.err);
-    proc_result_free(&r);
+    home = test_acme_home();
     char path[700];
     snprintf(path, sizeof path, "%s/scout.yaml", home);
     scout_err err = {0};

@@ -26,10 +26,7 @@ static fake_server srv;
 
 static void acme_home(void)
 {
-    home = test_tmpdir();
-    proc_result r = proc_scoutv("--home", home, "--quiet", "demo", "--scale", "0.02", NULL);
-    cr_assert_eq(r.status, 0, "demo failed: %s", r.err);
-    proc_result_free(&r);
+    home = test_acme_home();
 }
 
 static void teardown(void)

@@ -100,6 +100,15 @@ char *test_tmpdir(void)
     return strdup(d);
 }
 
+char *test_acme_home(void)
+{
+    char *home = test_tmpdir();
+    proc_result r = proc_scoutv("--home", home, "--quiet", "demo", "--scale", "0.02", NULL);
+    cr_assert_eq(r.status, 0, "demo failed: %s", r.err);
+    proc_result_free(&r);
+    return home;
+}
+
 void test_rmdir(const char *dir)
 {
     /* Only ever removes our own /tmp/scout-test-* directories. */

@@ -24,6 +24,10 @@ void proc_result_free(proc_result *r);
 char *test_tmpdir(void);
 void test_rmdir(const char *dir);
 
+/* A fresh home (test_tmpdir) holding the Acme demo at scale 0.02, generated
+ * and indexed by the scout binary under test; remove with test_rmdir. */
+char *test_acme_home(void);
+
 /* Writes text to path (creating or truncating). */
 void test_write_file(const char *path, const char *text);
 

@@ -1,6 +1,7 @@
 #include "support/fixtures.h"
 
 #include <criterion/criterion.h>
+#include <sodium.h>
 #include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -51,4 +52,19 @@ char *test_db_text(const char *db_path, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return out;
+}
+
+void test_file_sha256(const char *path, char out[65])
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "cannot read %s", path);
+    cr_assert_geq(sodium_init(), 0);
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[8192], h[32];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) crypto_hash_sha256_update(&st, buf, n);
+    fclose(f);
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
 }

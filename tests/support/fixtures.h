@@ -15,4 +15,8 @@ void test_rm_rf(const char *path);
  * string; the caller frees. A prepare failure fails the test. */
 char *test_db_text(const char *db_path, const char *sql);
 
+/* SHA-256 of a file's bytes as 64 hex digits: "the warehouse is unchanged"
+ * is the same sum before and after. A missing file fails the test. */
+void test_file_sha256(const char *path, char out[65]);
+
 #endif

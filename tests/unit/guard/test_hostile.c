@@ -58,21 +58,6 @@ static void teardown(void)
     test_rm_rf(dir);
 }
 
-/* SHA-256 of a file's bytes, hex. */
-static void file_sum(const char *path, char out[65])
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot read %s", path);
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    unsigned char buf[8192], h[32];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) crypto_hash_sha256_update(&st, buf, n);
-    fclose(f);
-    crypto_hash_sha256_final(&st, h);
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
 /* What the guard did with one statement. */
 typedef struct outcome {
     scout_rc rc;
@@ -194,8 +179,8 @@ ParameterizedTest(size_t *ci, hostile, is_refused_audited_and_harmless, .init = 
 {
     const hcase *c = &CASES[*ci];
     char before[65], after[65], other_before[65], other_after[65];
-    file_sum(wh_path, before);
-    file_sum(other_path, other_before);
+    test_file_sha256(wh_path, before);
+    test_file_sha256(other_path, other_before);
     scout_source_cfg src = {.name = "acme", .kind = SCOUT_SOURCE_SQLITE, .path = wh_path};
     scout_wh *wh = NULL;
     scout_err err = {0};
@@ -210,8 +195,8 @@ ParameterizedTest(size_t *ci, hostile, is_refused_audited_and_harmless, .init = 
 
     scout_audit_close(log);
     scout_wh_close(wh);
-    file_sum(wh_path, after);
-    file_sum(other_path, other_after);
+    test_file_sha256(wh_path, after);
+    test_file_sha256(other_path, other_after);
     cr_assert_str_eq(before, after, "%s changed the warehouse", c->sql);
     cr_assert_str_eq(other_before, other_after, "%s changed another file", c->sql);
     struct stat st;
@@ -315,7 +300,7 @@ Test(hostile_scratch, owner_writes_and_reads_scratch_and_the_file_is_private, .i
      .fini = teardown)
 {
     char before[65], after[65];
-    file_sum(wh_path, before);
+    test_file_sha256(wh_path, before);
     scratch_env e;
     env_open(&e);
     scout_wh *wh = user_conn(&e, "alice");
@@ -341,7 +326,7 @@ Test(hostile_scratch, owner_writes_and_reads_scratch_and_the_file_is_private, .i
     struct stat st;
     cr_assert_eq(stat(path, &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0600, "scratch file mode %o", st.st_mode & 0777);
-    file_sum(wh_path, after);
+    test_file_sha256(wh_path, after);
     cr_assert_str_eq(before, after, "a scratch write changed the warehouse");
     env_close(&e);
 }
@@ -396,7 +381,7 @@ static const char *const outside_scratch[] = {
 Test(hostile_scratch, writes_outside_scratch_still_fail, .init = setup, .fini = teardown)
 {
     char before[65], after[65];
-    file_sum(wh_path, before);
+    test_file_sha256(wh_path, before);
     scratch_env e;
     env_open(&e);
     scout_wh *wh = user_conn(&e, "alice");
@@ -410,7 +395,7 @@ Test(hostile_scratch, writes_outside_scratch_still_fail, .init = setup, .fini = 
         cr_assert_neq(rc, SCOUT_OK, "engine ran: %s", sql);
     }
     scout_wh_close(wh);
-    file_sum(wh_path, after);
+    test_file_sha256(wh_path, after);
     cr_assert_str_eq(before, after, "the warehouse changed");
     struct stat st;
     cr_assert_neq(stat("/tmp/scout-hostile-copy.db", &st), 0, "vacuum into wrote a file");

@@ -51,20 +51,6 @@ static void teardown(void)
     test_rm_rf(dir);
 }
 
-static void file_sum(const char *path, char out[65])
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert(f, "cannot read %s", path);
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    unsigned char buf[8192], h[32];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) crypto_hash_sha256_update(&st, buf, n);
-    fclose(f);
-    crypto_hash_sha256_final(&st, h);
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
 /* ---- the scripted model ---- */
 
 #define GRADE "{\"grade\":\"unsure\",\"note\":\"n/a\"}"
@@ -149,7 +135,7 @@ ParameterizedTest(size_t *ci, hostile_model, is_refused_audited_and_harmless, .i
 {
     const hcase *c = &CASES[*ci];
     char before[65], after[65];
-    file_sum(wh_path, before);
+    test_file_sha256(wh_path, before);
 
     scout_source_cfg src = {.name = "acme", .kind = SCOUT_SOURCE_SQLITE, .path = wh_path};
     scout_config cfg;
@@ -211,7 +197,7 @@ ParameterizedTest(size_t *ci, hostile_model, is_refused_audited_and_harmless, .i
         cr_assert(strstr(row.reason, "limit") || strstr(row.reason, "too expensive"),
                   "%s: audited without the limit: %s", c->sql, row.reason);
     }
-    file_sum(wh_path, after);
+    test_file_sha256(wh_path, after);
     cr_assert_str_eq(before, after, "%s changed the warehouse", c->sql);
     struct stat st;
     cr_assert_neq(stat("/tmp/scout-hostile-pwn", &st), 0, "writefile wrote a file");

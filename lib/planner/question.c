@@ -2142,8 +2142,10 @@ static size_t label_column(const btable *bt)
 /* A dimension on a many-to-one joined table: the phrase's words that name
  * the table ("customer" of dim_customers) count a little, the rest must
  * name a column ("segment"); a phrase that only names the table ("per
- * campaign") means its label column. Returns the neighbour or -1. */
-static size_t neighbour_dim(const binder *b, span sp, double base, size_t *col)
+ * campaign") means its label column, unless the base table has a text
+ * column of that name (own_text): its values are readable already.
+ * Returns the neighbour or -1. */
+static size_t neighbour_dim(const binder *b, span sp, double base, bool own_text, size_t *col)
 {
     size_t best = (size_t)-1;
     double bs = base;
@@ -2156,6 +2158,8 @@ static size_t neighbour_dim(const binder *b, span sp, double base, size_t *col)
             if (tok_in(&b->q->t[i], nt->names) >= 0.5) skip[i - sp.from] = true, n_table++;
         double sc = 0;
         size_t c = (size_t)-1;
+        if (n_table == n && own_text)
+            continue; /* "by plan" with a plan column here: already readable */
         if (n_table == n)
             c = label_column(nt), sc = c == (size_t)-1 ? 0 : 0.9 + 0.3 * (double)n_table;
         else {
@@ -2168,17 +2172,81 @@ static size_t neighbour_dim(const binder *b, span sp, double base, size_t *col)
     return best;
 }
 
-/* "by country" when the table holds both: the readable name, not the code. */
+static size_t col_index(const btable *bt, const char *name);
+
+/* "by country" when the table holds both: the readable name, not the code;
+ * "per owner" bound to owner_id: owner_name when the table has it. */
 static size_t prefer_name(const btable *bt, size_t c)
 {
     const char *n = bt->cols[c].name;
-    size_t l = strlen(n);
-    if (l < 6 || strcmp(n + l - 5, "_code") != 0) return c;
-    char want[WORD_MAX];
-    snprintf(want, sizeof want, "%.*s_name", (int)(l - 5), n);
-    for (size_t k = 0; k < bt->n_cols; k++)
-        if (!strcmp(bt->cols[k].name, want)) return k;
+    size_t l = strlen(n), cut = 0;
+    if (l >= 6 && !strcmp(n + l - 5, "_code")) cut = 5;
+    if (l >= 4 && !strcmp(n + l - 3, "_id")) cut = 3;
+    if (!cut) return c;
+    static const char *const labels[] = {"_name", "_title", NULL};
+    for (size_t s = 0; labels[s]; s++) {
+        char want[WORD_MAX];
+        snprintf(want, sizeof want, "%.*s%s", (int)(l - cut), n, labels[s]);
+        for (size_t k = 0; k < bt->n_cols; k++)
+            if (!strcmp(bt->cols[k].name, want) && !bt->cols[k].numeric) return k;
+    }
     return c;
+}
+
+/* Distinct values of column c on the card (sampled or exact), 0 unknown. */
+static double col_distinct(const btable *bt, size_t c)
+{
+    json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+    return json_number_value(json_object_get(col, "distinct"));
+}
+
+/* Is id column c the key of bt's rows (its primary key, or the grain's
+ * unique column)? Then the table's label column names the same entity. */
+static bool keys_rows(const btable *bt, size_t c)
+{
+    json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+    if (json_integer_value(json_object_get(col, "pk")) > 0) return true;
+    const char *u = bt->grain ? strstr(bt->grain, "unique: ") : NULL;
+    if (!u) return false;
+    u += 8;
+    size_t l = strlen(bt->cols[c].name);
+    return !strncmp(u, bt->cols[c].name, l) && (!u[l] || u[l] == ';' || u[l] == ',');
+}
+
+/* An entity grouped by its identifier ("top 5 accounts" → account_id) is
+ * read by its name: the id's own label on the table (owner_name), the
+ * table's label when the id keys its rows (name of account_summary), else
+ * the label of the many-to-one neighbour keyed by the same column
+ * (tickets.agent_id → agents.name). Sets *nb (-1 for the base table) and
+ * *lc; false when no label is known. */
+static bool entity_label(const binder *b, size_t c, size_t *nb, size_t *lc)
+{
+    const bcol *bc = &b->bt->cols[c];
+    if (!bc->is_id) return false;
+    size_t k = prefer_name(b->bt, c);
+    if (k == c && keys_rows(b->bt, c)) k = label_column(b->bt);
+    if (k != c && k != (size_t)-1) return *nb = (size_t)-1, *lc = k, true;
+    for (size_t j = 0; j < b->n_nb; j++) {
+        const btable *nt = &b->nb[j];
+        if (!b->nb_m2o[j]) continue;
+        size_t key = col_index(nt, bc->name);
+        if (key == (size_t)-1 || !keys_rows(nt, key)) continue;
+        k = prefer_name(nt, key);
+        if (k == key) k = label_column(nt);
+        if (k != key && k != (size_t)-1) return *nb = j, *lc = k, true;
+    }
+    return false;
+}
+
+/* Does label lc (on the base table, or neighbour nb) tell apart the
+ * entities id column c names? When the card counts fewer distinct labels
+ * than ids, two entities share a name and the id must stay too. */
+static bool label_unique(const binder *b, size_t c, size_t nb, size_t lc)
+{
+    const btable *lt = nb == (size_t)-1 ? b->bt : &b->nb[nb];
+    size_t key = nb == (size_t)-1 ? c : col_index(lt, b->bt->cols[c].name);
+    double nl = col_distinct(lt, lc), ni = key == (size_t)-1 ? 0 : col_distinct(lt, key);
+    return nl <= 0 || ni <= 0 || nl >= ni;
 }
 
 static scout_rc bind_neighbour_dim(binder *b, span sp, size_t nb, size_t col)
@@ -2200,6 +2268,19 @@ static scout_rc bind_neighbour_dim(binder *b, span sp, size_t nb, size_t col)
     return use_neighbour(b, nt, &d->ref);
 }
 
+/* The words of grouping phrase d (span sp) that column bc groups by. A
+ * loosely read one ("which segment booked") keeps only the words naming
+ * bc; the rest stay open ("booked" is the measure). */
+static void mark_dim_words(binder *b, size_t d, span sp, const bcol *bc)
+{
+    const scout_question *q = b->q;
+    for (size_t i = sp.from; i < sp.to; i++)
+        if (q->dim_soft[d] != DIM_LOOSE || col_word(bc, &q->t[i]) >= 0.5)
+            b->used[i] = B_COLUMN;
+        else if (b->used[i] == U_DIM)
+            b->used[i] = U_FREE;
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -2219,7 +2300,10 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             continue; /* a guessed head noun that names no text column: its
                          words stay open for the measure ("the most revenue") */
         fit->dims_wanted++;
-        size_t ncol = 0, nb = neighbour_dim(b, sp, c == (size_t)-1 || sc < 0.25 ? 0.4 : sc, &ncol);
+        bool own_text = c != (size_t)-1 && sc >= 1.0 && !b->bt->cols[c].numeric &&
+                        !b->bt->cols[c].is_id && !b->bt->cols[c].is_time;
+        size_t ncol = 0,
+               nb = neighbour_dim(b, sp, c == (size_t)-1 || sc < 0.25 ? 0.4 : sc, own_text, &ncol);
         char phrase[128] = "";
         for (size_t i = sp.from; i < sp.to; i++) {
             size_t l = strlen(phrase);
@@ -2241,13 +2325,43 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             note(&b->missing, "no column for '%s'%s", phrase, NULL);
             continue;
         }
+        size_t lnb, lc, id = c;
+        bool entity = false;
+        if (entity_label(b, c, &lnb, &lc)) {
+            entity = true;
+            /* the entity by its name; its id too when names repeat */
+            size_t had = b->s->n_dimensions;
+            bool uniq = label_unique(b, c, lnb, lc);
+            if (lnb != (size_t)-1) {
+                int was[MAX_TOKENS];
+                for (size_t i = sp.from; i < sp.to; i++) was[i] = b->used[i];
+                scout_rc rc = bind_neighbour_dim(b, sp, lnb, lc);
+                for (size_t i = sp.from; i < sp.to; i++) b->used[i] = was[i];
+                mark_dim_words(b, d, sp, &b->bt->cols[id]);
+                if (rc == SCOUT_OK && !uniq) rc = push_dim(b->s, b->bt->cols[id].name);
+                if (rc != SCOUT_OK) return rc;
+                if (b->s->n_dimensions > had) b->dim_at[d] = had + 1;
+                fit->dims_matched++;
+                note(&b->why, "dimension %s for '%s' (joined, the entity's name)",
+                     b->nb[lnb].cols[lc].name, phrase);
+                continue;
+            }
+            c = lc;
+            if (!uniq) {
+                scout_rc rc = push_dim(b->s, b->bt->cols[c].name);
+                if (rc == SCOUT_OK) rc = push_dim(b->s, b->bt->cols[id].name);
+                if (rc != SCOUT_OK) return rc;
+                mark_dim_words(b, d, sp, &b->bt->cols[id]);
+                if (b->s->n_dimensions > had) b->dim_at[d] = had + 1;
+                fit->dims_matched++;
+                note(&b->why, "dimension %s (and the id) for '%s'", b->bt->cols[c].name, phrase);
+                continue;
+            }
+        }
         c = prefer_name(b->bt, c);
         const bcol *bc = &b->bt->cols[c];
-        for (size_t i = sp.from; i < sp.to; i++)
-            if (q->dim_soft[d] != DIM_LOOSE || col_word(bc, &q->t[i]) >= 0.5)
-                b->used[i] = B_COLUMN;
-            else if (b->used[i] == U_DIM)
-                b->used[i] = U_FREE; /* "which segment booked": "booked" is the measure */
+        /* an entity's words name its id, not the label chosen for it */
+        mark_dim_words(b, d, sp, &b->bt->cols[entity ? id : c]);
         if (bc->is_time && !strcmp(bc->name, b->bt->time_col) && !b->bt->period_text) {
             fit->dims_matched++;
             continue; /* "by day" on the time column is a grain */

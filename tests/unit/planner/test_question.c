@@ -870,3 +870,21 @@ Test(question_acme, words_naming_the_table_measure_its_amount)
     BOUND("How many open opportunities by segment", "crm.mart.open_pipeline_by_region",
           "\"column\":\"open_opportunities\"");
 }
+
+/* An entity grouped or ranked by its identifier comes back by its name:
+ * the table's own label when the id keys its rows, else the label of the
+ * table the id joins; a plain column named for an entity ("service") joins
+ * that entity's table for a dimension only it has ("team"). */
+Test(question_acme, entities_come_back_by_name_not_id)
+{
+    BOUND("top 5 accounts by open pipeline", "crm.mart.account_summary",
+          "\"dimensions\":[{\"column\":\"name\"");
+    not_bound("top 5 accounts by open pipeline", "crm.mart.account_summary",
+              "{\"column\":\"account_id\"");
+    BOUND("which agent handled the most tickets", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":\"crm.support.agents\",\"column\":\"name\"");
+    BOUND("requests per team last week", "product.eng.error_rates_daily",
+          "\"dimensions\":[{\"table\":\"product.eng.services\",\"column\":\"team\"");
+    /* a text column the table has is readable already: no join for a label */
+    not_bound("active subscriptions by plan", "product.raw.subscriptions", "display_name");
+}

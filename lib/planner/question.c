@@ -1490,6 +1490,7 @@ typedef struct binder {
     bool nb_m2o[MAX_NB], nb_used[MAX_NB];
     size_t n_nb;
     size_t dim_at[MAX_DIMS]; /* 1 + the dimension each phrase became, 0 for none */
+    scout_catalog *cat;
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -2050,29 +2051,72 @@ static scout_rc bind_values(binder *b, bool *compare_members)
     return SCOUT_OK;
 }
 
-/* "open deals", "won deals": a flag the question says is on. */
+/* Verbs of an outcome, by their forms. Each says which flag it sets
+ * (is_won = 1 for "won"; 0 for "lost", its opposite), a flag it also
+ * clears (a lost deal is no longer open), and the event it happens at,
+ * whose time column a period then applies to ("won in 2025" → close_date).
+ * Base forms ("win") count only after a subject or auxiliary ("did we
+ * win"), so the noun in "win rate" is not a verb. */
+static const struct {
+    const char *past, *base, *flag;
+    int on;
+    const char *clears, *event;
+} OUTCOMES[] = {
+    {" won ", " win wins winning ", "won", 1, NULL, "close"},
+    {" lost ", " lose loses losing ", "won", 0, "open", "close"},
+    {" closed ", " closes closing ", "open", 0, NULL, "close"},
+    {" paid ", " pay pays ", "paid", 1, NULL, "paid"},
+};
+
+/* The outcome verb at word i, or -1. */
+static int outcome_at(const scout_question *q, size_t i)
+{
+    static const char *const subj[] = {"we", "they", "did", "do", "does", "to", "will", NULL};
+    char w[WORD_MAX + 2];
+    snprintf(w, sizeof w, " %s ", q->t[i].w);
+    for (size_t k = 0; k < sizeof OUTCOMES / sizeof OUTCOMES[0]; k++) {
+        if (strstr(OUTCOMES[k].past, w)) return (int)k;
+        if (strstr(OUTCOMES[k].base, w) && i > 0 && tok_any(q, i - 1, subj)) return (int)k;
+    }
+    return -1;
+}
+
+/* Sets flag is_<word> to on for question word i, unless already filtered. */
+static scout_rc set_flag(binder *b, const char *word, int on, size_t i)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const char *w = flag_word(&b->bt->cols[c]);
+        if (!w || strcmp(w, word) != 0) continue;
+        for (size_t f = 0; f < b->s->n_filters; f++)
+            if (!strcmp(b->s->filters[f].ref.column, b->bt->cols[c].name)) return SCOUT_OK;
+        scout_rc rc = push_filter(b->s, b->bt->cols[c].name, SCOUT_OP_EQ, 1);
+        if (rc != SCOUT_OK) return rc;
+        b->s->filters[b->s->n_filters - 1].values[0].kind = SCOUT_VAL_KIND_INT;
+        b->s->filters[b->s->n_filters - 1].values[0].i = on;
+        b->used[i] = B_VALUE;
+        note(&b->why, on ? "%s = 1 for '%s'" : "%s = 0 for '%s'", b->bt->cols[c].name,
+             b->q->t[i].w);
+        return SCOUT_OK;
+    }
+    return SCOUT_OK;
+}
+
+/* "open deals", "won deals": a flag the question says is on; "lost deals",
+ * "deals we lost": the outcome's flag off, and the row closed. */
 static scout_rc bind_flags(binder *b)
 {
     const scout_question *q = b->q;
-    for (size_t c = 0; c < b->bt->n_cols; c++) {
-        const char *w = flag_word(&b->bt->cols[c]);
-        if (!w) continue;
-        for (size_t i = 0; i < q->n; i++) {
-            if (!open_tok(b, i) || strcmp(q->t[i].w, w) != 0) continue;
-            bool said = false;
-            for (size_t f = 0; f < b->s->n_filters; f++)
-                if (!strcmp(b->s->filters[f].ref.column, b->bt->cols[c].name)) said = true;
-            if (said) break;
-            scout_rc rc = push_filter(b->s, b->bt->cols[c].name, SCOUT_OP_EQ, 1);
-            if (rc != SCOUT_OK) return rc;
-            b->s->filters[b->s->n_filters - 1].values[0].kind = SCOUT_VAL_KIND_INT;
-            b->s->filters[b->s->n_filters - 1].values[0].i = 1;
-            b->used[i] = B_VALUE;
-            note(&b->why, "%s = 1 for '%s'", b->bt->cols[c].name, w);
-            break;
-        }
+    scout_rc rc = SCOUT_OK;
+    for (size_t i = 0; i < q->n && rc == SCOUT_OK; i++) {
+        if (!open_tok(b, i)) continue;
+        /* the flag the word names itself first ("closed" → is_closed) */
+        rc = set_flag(b, q->t[i].w, 1, i);
+        int k = outcome_at(q, i);
+        if (k < 0 || rc != SCOUT_OK) continue;
+        rc = set_flag(b, OUTCOMES[k].flag, OUTCOMES[k].on, i);
+        if (rc == SCOUT_OK && OUTCOMES[k].clears) rc = set_flag(b, OUTCOMES[k].clears, 0, i);
     }
-    return SCOUT_OK;
+    return rc;
 }
 
 /* "converted leads", "assigned tickets": a past participle naming a column
@@ -2894,19 +2938,47 @@ static bool creation_like(const bcol *c)
  * is what "tickets last month" means. */
 static void pick_time_col(binder *b);
 
+/* The day the source was last loaded: the latest day most of its tables
+ * end on (one catalog query). Planned dates run past it. "" if unknown. */
+static void source_load_day(const binder *b, char out[11])
+{
+    static const char SQL[] =
+        "SELECT substr(t.freshness, 1, 10) AS d FROM tables t JOIN tables me ON me.fqname = ?1"
+        " WHERE t.source = me.source AND length(t.freshness) >= 10"
+        " GROUP BY d ORDER BY count(*) DESC, d DESC LIMIT 1";
+    sqlite3 *db = b->cat ? scout_catalog_db(b->cat) : NULL;
+    sqlite3_stmt *st = NULL;
+    out[0] = 0;
+    if (!db || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK) return;
+    sqlite3_bind_text(st, 1, b->bt->fqname, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        if (d && strlen(d) == 10 && isdigit((unsigned char)d[0]) && d[4] == '-')
+            copy_word(out, d, 10), out[10] = 0;
+    }
+    sqlite3_finalize(st);
+}
+
 static void choose_time_col(binder *b)
 {
     const char *before = b->bt->time_col;
     pick_time_col(b);
     if (before == b->bt->time_col || !before[0]) return;
-    /* Periods are placed relative to the chosen column's own latest date. */
+    /* Periods are placed relative to the chosen column's own latest date,
+     * unless it runs past the table's: dates still to come (an open deal's
+     * expected close) are plans, so "this year" is placed at the day the
+     * source was loaded, not at the last planned date. */
     for (size_t c = 0; c < b->bt->n_cols; c++) {
         const char *mx = b->bt->cols[c].max;
-        if (b->bt->cols[c].name == b->bt->time_col && strlen(mx) >= 10 &&
-            isdigit((unsigned char)mx[0]) && mx[4] == '-') {
-            copy_word(b->bt->latest, mx, 10);
-            b->bt->latest[10] = 0;
-        }
+        if (b->bt->cols[c].name != b->bt->time_col || strlen(mx) < 10 ||
+            !isdigit((unsigned char)mx[0]) || mx[4] != '-')
+            continue;
+        char load[11] = "";
+        if (strlen(b->bt->latest) == 10 && strncmp(mx, b->bt->latest, 10) > 0)
+            source_load_day(b, load);
+        const char *use = load[0] && strncmp(load, mx, 10) < 0 ? load : mx;
+        copy_word(b->bt->latest, use, 10);
+        b->bt->latest[10] = 0;
     }
 }
 
@@ -2918,6 +2990,9 @@ static bool names_time_col(const binder *b, const bcol *bc, size_t i)
     if (q->t[i].used == U_TIME || q->t[i].used == U_GRAIN || q->t[i].is_num ||
         b->used[i] == B_COLUMN)
         return false;
+    /* an outcome happens at its event: "won", "lost" → the close date */
+    int k = outcome_at(q, i);
+    if (k >= 0 && in_set(bc->names, OUTCOMES[k].event)) return true;
     return in_set(bc->names, q->t[i].stem) && strcmp(q->t[i].stem, "day") != 0 &&
            strcmp(q->t[i].stem, "date") != 0 && strcmp(q->t[i].stem, "month") != 0;
 }
@@ -3669,7 +3744,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         return rc;
     }
     find_text_period(&bt);
-    binder b = {.q = q, .bt = &bt};
+    binder b = {.q = q, .bt = &bt, .cat = cat};
     for (size_t i = 0; i < q->n; i++) b.used[i] = q->t[i].used;
     load_neighbours(&b, cat, who);
     scout_buf_init(&b.why, 4096);

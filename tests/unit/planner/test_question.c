@@ -888,3 +888,26 @@ Test(question_acme, entities_come_back_by_name_not_id)
     /* a text column the table has is readable already: no join for a label */
     not_bound("active subscriptions by plan", "product.raw.subscriptions", "display_name");
 }
+
+/* An event verb dates the period by its own column: deals are won and lost
+ * when they close ("won in 2025" → close_date, not created_date); "won"
+ * and "lost" also set the outcome flags (lost = closed and not won), and
+ * "this year" on a column of planned future dates ends at the day the
+ * source was loaded, not at the last expected close. */
+Test(question_acme, event_verbs_pick_their_date_and_outcome)
+{
+    const char *oe = "crm.mart.opportunities_enriched";
+    BOUND("total amount of deals won in 2025", oe,
+          "\"time\":{\"column\":\"close_date\",\"start\":\"2025-01-01\",\"end\":\"2025-12-31\"",
+          "{\"column\":\"is_won\",\"op\":\"=\",\"value\":1}");
+    BOUND("number of deals we lost last quarter", oe, "\"time\":{\"column\":\"close_date\"",
+          "{\"column\":\"is_won\",\"op\":\"=\",\"value\":0}",
+          "{\"column\":\"is_open\",\"op\":\"=\",\"value\":0}");
+    BOUND("how many deals did we win this year", oe,
+          "\"time\":{\"column\":\"close_date\",\"start\":\"2026-01-01\",\"end\":\"2026-11-");
+    not_bound("how many deals did we win this year", oe, "2027-");
+    /* no event verb: the period stays on when the deal was created */
+    BOUND("deals created last quarter", oe, "\"time\":{\"column\":\"created_date\"");
+    /* "win rate" is a noun, not the verb: no outcome filter */
+    not_bound("win rate of deals by segment", oe, "is_won");
+}

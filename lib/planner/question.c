@@ -601,6 +601,32 @@ static void rank_head_dim(scout_question *q)
     }
 }
 
+/* "accounts with the most tickets", "reps that have the highest win
+ * rate": the noun before with/having/have ranked by the rest is what is
+ * ranked. A guess like a head noun: binding drops it when no text column
+ * fits ("deals with the largest amount" ranks the deals themselves). */
+static void with_most_dim(scout_question *q)
+{
+    static const char *const with[] = {"with", "having", "have", "has", NULL};
+    static const char *const rel[] = {"that", "who", NULL};
+    if (!q->rank || q->n_dims || q->grain) return;
+    for (size_t r = 0; r < q->n; r++) {
+        if (q->t[r].used != U_RANK) continue;
+        size_t k = r;
+        if (k > 0 && tok_is(q, k - 1, "the")) k--;
+        if (k == 0 || !tok_any(q, k - 1, with)) continue;
+        size_t w = --k;
+        if (k > 0 && tok_any(q, k - 1, rel)) k--;
+        size_t s = k;
+        while (s > 0 && k - s < 3 && q->t[s - 1].used == U_FREE) s--;
+        if (s == k) continue;
+        add_dim(q, s, k);
+        if (q->n_dims) q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+        q->t[w].used = U_FILLER;
+        return;
+    }
+}
+
 /* "top 5 countries by revenue", "bottom 3 regions by net revenue": after a
  * ranking the noun before "by" is what is ranked (the dimension) and the
  * words after it name the measure, which binding finds among open words. */
@@ -681,6 +707,7 @@ static void find_dims(scout_question *q)
                 break;
             }
     }
+    with_most_dim(q);
     rank_head_dim(q);
 }
 
@@ -2339,10 +2366,13 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
                 sp.from = i + 1;
                 c = best_column(b, sp.from, sp.to, false, &sc);
             }
+        size_t lnb, lc;
         if (q->dim_soft[d] == DIM_SOFT &&
-            (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].numeric || b->bt->cols[c].is_time))
-            continue; /* a guessed head noun that names no text column: its
-                         words stay open for the measure ("the most revenue") */
+            (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].is_time ||
+             (b->bt->cols[c].numeric && !entity_label(b, c, &lnb, &lc))))
+            continue; /* a guessed head noun that names no text column (nor an
+                         entity by its id): its words stay open for the
+                         measure ("the most revenue") */
         fit->dims_wanted++;
         bool own_text = c != (size_t)-1 && sc >= 1.0 && !b->bt->cols[c].numeric &&
                         !b->bt->cols[c].is_id && !b->bt->cols[c].is_time;
@@ -2369,7 +2399,7 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             note(&b->missing, "no column for '%s'%s", phrase, NULL);
             continue;
         }
-        size_t lnb, lc, id = c;
+        size_t id = c;
         bool entity = false;
         if (entity_label(b, c, &lnb, &lc)) {
             entity = true;

@@ -911,3 +911,12 @@ Test(question_acme, event_verbs_pick_their_date_and_outcome)
     /* "win rate" is a noun, not the verb: no outcome filter */
     not_bound("win rate of deals by segment", oe, "is_won");
 }
+
+/* "<entity> with the most <measure>": the entity is what is ranked. */
+Test(question_acme, the_noun_with_the_most_is_ranked)
+{
+    EXPECT("accounts with the most tickets", "\"dimensions\":[[\"accounts\"]]");
+    BOUND("accounts with the most tickets", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":", "\"column\":\"name\"");
+    not_bound("accounts with the most tickets", "crm.support.tickets", "category");
+}

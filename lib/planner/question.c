@@ -77,6 +77,7 @@ struct scout_question {
     int rank;       /* +1 highest first, -1 lowest first, 0 none */
     int64_t limit;
     bool rank_which; /* "which X ... most": one row unless a number is given */
+    bool who;        /* "who ... the most": the one ranked is a person */
     cmp_kind cmp;
     bool growth;
     bool now;        /* "now", "current": the latest value of a level */
@@ -448,6 +449,7 @@ static void find_rank(scout_question *q)
         }
     if (tok_is(q, 0, "which") || tok_is(q, 0, "what") || tok_is(q, 0, "where"))
         q->rank_which = true;
+    if (tok_is(q, 0, "who") && q->rank) q->who = q->rank_which = true;
     for (size_t i = 0; i < q->n; i++)
         if (tok_is(q, i, "which") && i > 0) q->rank_which = true;
 }
@@ -581,7 +583,8 @@ static size_t phrase_end(const scout_question *q, size_t i)
  * guess that binding drops when no text column fits it. */
 static void rank_head_dim(scout_question *q)
 {
-    if (!q->rank || q->n_dims || q->grain) return;
+    /* "who shipped the most deploys": a person is ranked, deploys counted */
+    if (!q->rank || q->n_dims || q->grain || q->who) return;
     for (size_t i = 0; i < q->n; i++) {
         if (q->t[i].used != U_RANK || (i + 1 < q->n && q->t[i + 1].used == U_RANK)) continue;
         size_t e = phrase_end(q, i + 1);
@@ -2352,6 +2355,37 @@ static void mark_dim_words(binder *b, size_t d, span sp, const bcol *bc)
             b->used[i] = U_FREE;
 }
 
+/* "Who shipped the most deploys": the people a table names, by the role
+ * words of its columns (author, owner_name, agent_id → the agent's name). */
+static scout_rc bind_who(binder *b, scout_question_fit *fit)
+{
+    static const char *const roles[] = {
+        "author",    "owner",    "assignee", "agent",    "rep",         "creator",
+        "reporter",  "manager",  "engineer", "employee", "person",      "user",
+        "requester", "approver", "reviewer", "seller",   "salesperson", NULL};
+    if (!b->q->who || b->s->n_dimensions) return SCOUT_OK;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        char first[WORD_MAX];
+        size_t l = strcspn(bc->name, "_");
+        copy_word(first, bc->name, l < WORD_MAX ? l : WORD_MAX - 1);
+        bool role = false;
+        for (size_t r = 0; roles[r] && !role; r++) role = !strcmp(first, roles[r]);
+        if (!role || bc->is_time || (bc->numeric && !bc->is_id)) continue;
+        size_t lnb = (size_t)-1, lc = c;
+        if (bc->is_id && !entity_label(b, c, &lnb, &lc)) continue;
+        span none = {0, 0};
+        scout_rc rc = lnb != (size_t)-1 ? bind_neighbour_dim(b, none, lnb, lc)
+                                        : push_dim(b->s, b->bt->cols[lc].name);
+        if (rc != SCOUT_OK) return rc;
+        fit->dims_wanted++, fit->dims_matched++;
+        note(&b->why, "dimension %s for 'who'%s",
+             lnb != (size_t)-1 ? b->nb[lnb].cols[lc].name : b->bt->cols[lc].name, NULL);
+        return SCOUT_OK;
+    }
+    return SCOUT_OK;
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -3796,6 +3830,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_flags(&b);
     if (rc == SCOUT_OK) rc = bind_presence(&b);
     if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_who(&b, fit);
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);

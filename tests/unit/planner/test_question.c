@@ -920,3 +920,14 @@ Test(question_acme, the_noun_with_the_most_is_ranked)
           "\"dimensions\":[{\"table\":", "\"column\":\"name\"");
     not_bound("accounts with the most tickets", "crm.support.tickets", "category");
 }
+
+/* "who ... the most" ranks people: the column naming a person's role
+ * (author), or the joined name of one keyed by id (agent_id → agents.name);
+ * one person unless a number is given. */
+Test(question_acme, who_ranks_the_people_a_table_names)
+{
+    BOUND("who made the most deploys last month", "product.eng.deploys",
+          "\"dimensions\":[{\"column\":\"author\"", "\"limit\":1");
+    BOUND("who handled the most tickets", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":\"crm.support.agents\",\"column\":\"name\"");
+}

@@ -1086,6 +1086,7 @@ typedef struct bcol {
 typedef struct bmetric {
     const char *name, *time_col; /* time_col: the curated time column, "" if none */
     bool money;                  /* sums an amount (sum(x_usd)): not an answer to "how many" */
+    char filters[256];           /* its curated row filters as JSON text ("" if none) */
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX];
     char phrases[SET_MAX];
 } bmetric;
@@ -1314,6 +1315,24 @@ static void load_metric_lineage(scout_catalog *cat, scout_text *tx, const char *
     sqlite3_finalize(st);
 }
 
+/* A metric's curated row filters ("is_closed = 0"); not on the card yet. */
+static void load_metric_filters(scout_catalog *cat, const char *fqname, bmetric *m)
+{
+    sqlite3 *db = scout_catalog_db(cat);
+    sqlite3_stmt *st = NULL;
+    if (!db ||
+        sqlite3_prepare_v2(db, "SELECT filters FROM metrics WHERE name = ?1 AND table_fqname = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, fqname, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *f = (const char *)sqlite3_column_text(st, 0);
+        if (f) snprintf(m->filters, sizeof m->filters, "%s", f);
+    }
+    sqlite3_finalize(st);
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -1422,6 +1441,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         add_text(tx, m->names, tmp);
         add_text(tx, m->desc, jstr(c, "description"));
         load_synonyms(cat, tx, "metric", m->name, m->syns, m->phrases);
+        load_metric_filters(cat, fqname, m);
     }
     scout_text_free(tx);
     if (!bt->time_col[0])
@@ -1912,6 +1932,22 @@ static bool subject_names(const binder *b, const char *names)
 
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
+/* A metric defined on rows the question already chose otherwise: its
+ * curated filter names a column the question filters ("open pipeline" is
+ * is_closed = 0; "deals closed in October" set is_closed = 1). */
+static bool metric_overruled(const binder *b, const bmetric *m)
+{
+    for (size_t f = 0; f < b->s->n_filters && m->filters[0]; f++) {
+        const char *col = b->s->filters[f].ref.column;
+        size_t l = strlen(col);
+        for (const char *p = strstr(m->filters, col); p; p = strstr(p + 1, col))
+            if ((p == m->filters || !word_byte((unsigned char)p[-1])) &&
+                !word_byte((unsigned char)p[l]))
+                return true;
+    }
+    return false;
+}
+
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
 {
     pick best = {false, 0, 0};
@@ -1920,6 +1956,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
     for (size_t m = 0; m < b->bt->n_mets; m++) {
         if (taken && taken[b->bt->n_cols + m]) continue;
         if (count && b->bt->mets[m].money) continue; /* "how many refunds" counts them */
+        if (metric_overruled(b, &b->bt->mets[m])) continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
@@ -2834,7 +2871,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
             return push_measure(s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
         }
         size_t money = only_money_column(b->bt);
-        if (b->bt->n_mets == 1) {
+        if (b->bt->n_mets == 1 && !metric_overruled(b, &b->bt->mets[0])) {
             p = (pick){true, 0, 0.1};
         } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
             /* "how much open pipeline", "the biggest open deal": the amount */

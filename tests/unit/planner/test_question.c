@@ -908,6 +908,12 @@ Test(question_acme, event_verbs_pick_their_date_and_outcome)
     not_bound("how many deals did we win this year", oe, "2027-");
     /* no event verb: the period stays on when the deal was created */
     BOUND("deals created last quarter", oe, "\"time\":{\"column\":\"created_date\"");
+    /* a metric curated on other rows (open_pipeline: is_closed = 0) does not
+     * measure rows the question chose by the same flag */
+    BOUND("amount of deals closed in October", "crm.raw.opportunities",
+          "{\"column\":\"is_closed\",\"op\":\"=\",\"value\":1}",
+          "\"time\":{\"column\":\"close_date\"");
+    not_bound("amount of deals closed in October", "crm.raw.opportunities", "open_pipeline");
     /* "win rate" is a noun, not the verb: no outcome filter */
     not_bound("win rate of deals by segment", oe, "is_won");
 }

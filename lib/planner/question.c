@@ -2470,6 +2470,15 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             note(&b->missing, "no column for '%s'%s", phrase, NULL);
             continue;
         }
+        if (c != (size_t)-1 && sc >= 0.5 && sp.from > 0 && tok_is(q, sp.from - 1, "per") &&
+            q->agg_set && q->agg == SCOUT_AGG_AVG && b->bt->cols[c].is_id && keys_rows(b->bt, c)) {
+            /* "average seats per subscription" on a table of subscriptions:
+             * the average is already one per row, not a grouping */
+            for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
+            fit->dims_matched++;
+            note(&b->why, "average per %s, one per row%s", b->bt->cols[c].name, NULL);
+            continue;
+        }
         size_t id = c;
         bool entity = false;
         if (entity_label(b, c, &lnb, &lc)) {

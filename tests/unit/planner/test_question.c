@@ -937,3 +937,13 @@ Test(question_acme, who_ranks_the_people_a_table_names)
     BOUND("who handled the most tickets", "crm.support.tickets",
           "\"dimensions\":[{\"table\":\"crm.support.agents\",\"column\":\"name\"");
 }
+
+/* "average X per <row>" on a table of those rows is one value per row
+ * averaged, not a grouping by the row's id. */
+Test(question_acme, an_average_per_row_is_not_a_grouping_by_its_id)
+{
+    BOUND("average mrr per subscription by plan", "product.raw.subscriptions",
+          "\"dimensions\":[{\"column\":\"plan\",\"as\":\"plan\"}]", "\"agg\":\"avg\"");
+    not_bound("average mrr per subscription by plan", "product.raw.subscriptions",
+              "\"column\":\"subscription_id\"");
+}

@@ -2487,7 +2487,7 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             size_t had = b->s->n_dimensions;
             bool uniq = label_unique(b, c, lnb, lc);
             if (lnb != (size_t)-1) {
-                int was[MAX_TOKENS];
+                int was[MAX_TOKENS] = {0};
                 for (size_t i = sp.from; i < sp.to; i++) was[i] = b->used[i];
                 scout_rc rc = bind_neighbour_dim(b, sp, lnb, lc);
                 for (size_t i = sp.from; i < sp.to; i++) b->used[i] = was[i];

@@ -503,9 +503,10 @@ static bool has_edge_on(const scout_joins_graph *g, const char *fq, const char *
     return false;
 }
 
-/* Warehouses often declare nothing: a column <x>_id with no known edge
- * joins the table of the same source named for <x> (x, xs, dim_x, dim_xs)
- * whose primary or unique key it is, the same schema first. The naming
+/* Warehouses often declare nothing: a column <x>_id (or a plain column x,
+ * as error_rates_daily.service) with no known edge joins the table of the
+ * same source named for <x> (x, xs, dim_x, dim_xs) whose primary or unique
+ * key it is, the same schema first. The naming
  * convention is the weakest evidence, so such an edge costs the most. */
 static scout_rc infer_named_edges(scout_joins_graph *g, scout_catalog *cat, const char *fq,
                                   char ***next, size_t *n_next, size_t *cap_next, scout_err *err)
@@ -524,12 +525,14 @@ static scout_rc infer_named_edges(scout_joins_graph *g, scout_catalog *cat, cons
         const char *col = t->cols[i].name;
         size_t n = strlen(col);
         const char *key[1] = {col};
-        if (n <= 3 || n > 120 || strcmp(col + n - 3, "_id") != 0 || t->cols[i].pk ||
-            scout_joins_is_unique(g, fq, key, 1) || has_edge_on(g, fq, col))
+        bool id = n > 3 && !strcmp(col + n - 3, "_id");
+        if (n <= 3 || n > 120 || t->cols[i].pk || scout_joins_is_unique(g, fq, key, 1) ||
+            has_edge_on(g, fq, col))
             continue;
+        /* <x>_id names entity x; a plain column ("service") names itself */
         char entity[128];
-        memcpy(entity, col, n - 3);
-        entity[n - 3] = 0;
+        memcpy(entity, col, id ? n - 3 : n);
+        entity[id ? n - 3 : n] = 0;
         sqlite3_stmt *st = NULL;
         if ((rc = scout_catalog_prepare(cat, sql, &st, err)) != SCOUT_OK) return rc;
         sqlite3_bind_text(st, 1, fq, -1, SQLITE_TRANSIENT);

@@ -77,6 +77,7 @@ struct scout_question {
     int rank;       /* +1 highest first, -1 lowest first, 0 none */
     int64_t limit;
     bool rank_which; /* "which X ... most": one row unless a number is given */
+    bool who;        /* "who ... the most": the one ranked is a person */
     cmp_kind cmp;
     bool growth;
     bool now;        /* "now", "current": the latest value of a level */
@@ -448,6 +449,7 @@ static void find_rank(scout_question *q)
         }
     if (tok_is(q, 0, "which") || tok_is(q, 0, "what") || tok_is(q, 0, "where"))
         q->rank_which = true;
+    if (tok_is(q, 0, "who") && q->rank) q->who = q->rank_which = true;
     for (size_t i = 0; i < q->n; i++)
         if (tok_is(q, i, "which") && i > 0) q->rank_which = true;
 }
@@ -581,7 +583,8 @@ static size_t phrase_end(const scout_question *q, size_t i)
  * guess that binding drops when no text column fits it. */
 static void rank_head_dim(scout_question *q)
 {
-    if (!q->rank || q->n_dims || q->grain) return;
+    /* "who shipped the most deploys": a person is ranked, deploys counted */
+    if (!q->rank || q->n_dims || q->grain || q->who) return;
     for (size_t i = 0; i < q->n; i++) {
         if (q->t[i].used != U_RANK || (i + 1 < q->n && q->t[i + 1].used == U_RANK)) continue;
         size_t e = phrase_end(q, i + 1);
@@ -597,6 +600,32 @@ static void rank_head_dim(scout_question *q)
             add_dim(q, e - 1, e);
             if (q->n_dims) q->dim_soft[q->n_dims - 1] = DIM_SOFT;
         }
+        return;
+    }
+}
+
+/* "accounts with the most tickets", "reps that have the highest win
+ * rate": the noun before with/having/have ranked by the rest is what is
+ * ranked. A guess like a head noun: binding drops it when no text column
+ * fits ("deals with the largest amount" ranks the deals themselves). */
+static void with_most_dim(scout_question *q)
+{
+    static const char *const with[] = {"with", "having", "have", "has", NULL};
+    static const char *const rel[] = {"that", "who", NULL};
+    if (!q->rank || q->n_dims || q->grain) return;
+    for (size_t r = 0; r < q->n; r++) {
+        if (q->t[r].used != U_RANK) continue;
+        size_t k = r;
+        if (k > 0 && tok_is(q, k - 1, "the")) k--;
+        if (k == 0 || !tok_any(q, k - 1, with)) continue;
+        size_t w = --k;
+        if (k > 0 && tok_any(q, k - 1, rel)) k--;
+        size_t s = k;
+        while (s > 0 && k - s < 3 && q->t[s - 1].used == U_FREE) s--;
+        if (s == k) continue;
+        add_dim(q, s, k);
+        if (q->n_dims) q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+        q->t[w].used = U_FILLER;
         return;
     }
 }
@@ -681,6 +710,7 @@ static void find_dims(scout_question *q)
                 break;
             }
     }
+    with_most_dim(q);
     rank_head_dim(q);
 }
 
@@ -1056,6 +1086,7 @@ typedef struct bcol {
 typedef struct bmetric {
     const char *name, *time_col; /* time_col: the curated time column, "" if none */
     bool money;                  /* sums an amount (sum(x_usd)): not an answer to "how many" */
+    char filters[256];           /* its curated row filters as JSON text ("" if none) */
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX];
     char phrases[SET_MAX];
 } bmetric;
@@ -1284,6 +1315,24 @@ static void load_metric_lineage(scout_catalog *cat, scout_text *tx, const char *
     sqlite3_finalize(st);
 }
 
+/* A metric's curated row filters ("is_closed = 0"); not on the card yet. */
+static void load_metric_filters(scout_catalog *cat, const char *fqname, bmetric *m)
+{
+    sqlite3 *db = scout_catalog_db(cat);
+    sqlite3_stmt *st = NULL;
+    if (!db ||
+        sqlite3_prepare_v2(db, "SELECT filters FROM metrics WHERE name = ?1 AND table_fqname = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, fqname, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *f = (const char *)sqlite3_column_text(st, 0);
+        if (f) snprintf(m->filters, sizeof m->filters, "%s", f);
+    }
+    sqlite3_finalize(st);
+}
+
 static const char *jstr(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
@@ -1392,6 +1441,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         add_text(tx, m->names, tmp);
         add_text(tx, m->desc, jstr(c, "description"));
         load_synonyms(cat, tx, "metric", m->name, m->syns, m->phrases);
+        load_metric_filters(cat, fqname, m);
     }
     scout_text_free(tx);
     if (!bt->time_col[0])
@@ -1490,6 +1540,7 @@ typedef struct binder {
     bool nb_m2o[MAX_NB], nb_used[MAX_NB];
     size_t n_nb;
     size_t dim_at[MAX_DIMS]; /* 1 + the dimension each phrase became, 0 for none */
+    scout_catalog *cat;
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -1881,6 +1932,22 @@ static bool subject_names(const binder *b, const char *names)
 
 /* Scores every measure candidate against the open words; the best wins,
  * curated metrics first on a tie. */
+/* A metric defined on rows the question already chose otherwise: its
+ * curated filter names a column the question filters ("open pipeline" is
+ * is_closed = 0; "deals closed in October" set is_closed = 1). */
+static bool metric_overruled(const binder *b, const bmetric *m)
+{
+    for (size_t f = 0; f < b->s->n_filters && m->filters[0]; f++) {
+        const char *col = b->s->filters[f].ref.column;
+        size_t l = strlen(col);
+        for (const char *p = strstr(m->filters, col); p; p = strstr(p + 1, col))
+            if ((p == m->filters || !word_byte((unsigned char)p[-1])) &&
+                !word_byte((unsigned char)p[l]))
+                return true;
+    }
+    return false;
+}
+
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
 {
     pick best = {false, 0, 0};
@@ -1889,6 +1956,7 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
     for (size_t m = 0; m < b->bt->n_mets; m++) {
         if (taken && taken[b->bt->n_cols + m]) continue;
         if (count && b->bt->mets[m].money) continue; /* "how many refunds" counts them */
+        if (metric_overruled(b, &b->bt->mets[m])) continue;
         double s = 0, syn = 0;
         for (size_t i = 0; i < q->n; i++)
             if (open_tok(b, i) || b->used[i] == U_GRAIN) s += met_word(&b->bt->mets[m], &q->t[i]);
@@ -2050,29 +2118,72 @@ static scout_rc bind_values(binder *b, bool *compare_members)
     return SCOUT_OK;
 }
 
-/* "open deals", "won deals": a flag the question says is on. */
+/* Verbs of an outcome, by their forms. Each says which flag it sets
+ * (is_won = 1 for "won"; 0 for "lost", its opposite), a flag it also
+ * clears (a lost deal is no longer open), and the event it happens at,
+ * whose time column a period then applies to ("won in 2025" → close_date).
+ * Base forms ("win") count only after a subject or auxiliary ("did we
+ * win"), so the noun in "win rate" is not a verb. */
+static const struct {
+    const char *past, *base, *flag;
+    int on;
+    const char *clears, *event;
+} OUTCOMES[] = {
+    {" won ", " win wins winning ", "won", 1, NULL, "close"},
+    {" lost ", " lose loses losing ", "won", 0, "open", "close"},
+    {" closed ", " closes closing ", "open", 0, NULL, "close"},
+    {" paid ", " pay pays ", "paid", 1, NULL, "paid"},
+};
+
+/* The outcome verb at word i, or -1. */
+static int outcome_at(const scout_question *q, size_t i)
+{
+    static const char *const subj[] = {"we", "they", "did", "do", "does", "to", "will", NULL};
+    char w[WORD_MAX + 2];
+    snprintf(w, sizeof w, " %s ", q->t[i].w);
+    for (size_t k = 0; k < sizeof OUTCOMES / sizeof OUTCOMES[0]; k++) {
+        if (strstr(OUTCOMES[k].past, w)) return (int)k;
+        if (strstr(OUTCOMES[k].base, w) && i > 0 && tok_any(q, i - 1, subj)) return (int)k;
+    }
+    return -1;
+}
+
+/* Sets flag is_<word> to on for question word i, unless already filtered. */
+static scout_rc set_flag(binder *b, const char *word, int on, size_t i)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const char *w = flag_word(&b->bt->cols[c]);
+        if (!w || strcmp(w, word) != 0) continue;
+        for (size_t f = 0; f < b->s->n_filters; f++)
+            if (!strcmp(b->s->filters[f].ref.column, b->bt->cols[c].name)) return SCOUT_OK;
+        scout_rc rc = push_filter(b->s, b->bt->cols[c].name, SCOUT_OP_EQ, 1);
+        if (rc != SCOUT_OK) return rc;
+        b->s->filters[b->s->n_filters - 1].values[0].kind = SCOUT_VAL_KIND_INT;
+        b->s->filters[b->s->n_filters - 1].values[0].i = on;
+        b->used[i] = B_VALUE;
+        note(&b->why, on ? "%s = 1 for '%s'" : "%s = 0 for '%s'", b->bt->cols[c].name,
+             b->q->t[i].w);
+        return SCOUT_OK;
+    }
+    return SCOUT_OK;
+}
+
+/* "open deals", "won deals": a flag the question says is on; "lost deals",
+ * "deals we lost": the outcome's flag off, and the row closed. */
 static scout_rc bind_flags(binder *b)
 {
     const scout_question *q = b->q;
-    for (size_t c = 0; c < b->bt->n_cols; c++) {
-        const char *w = flag_word(&b->bt->cols[c]);
-        if (!w) continue;
-        for (size_t i = 0; i < q->n; i++) {
-            if (!open_tok(b, i) || strcmp(q->t[i].w, w) != 0) continue;
-            bool said = false;
-            for (size_t f = 0; f < b->s->n_filters; f++)
-                if (!strcmp(b->s->filters[f].ref.column, b->bt->cols[c].name)) said = true;
-            if (said) break;
-            scout_rc rc = push_filter(b->s, b->bt->cols[c].name, SCOUT_OP_EQ, 1);
-            if (rc != SCOUT_OK) return rc;
-            b->s->filters[b->s->n_filters - 1].values[0].kind = SCOUT_VAL_KIND_INT;
-            b->s->filters[b->s->n_filters - 1].values[0].i = 1;
-            b->used[i] = B_VALUE;
-            note(&b->why, "%s = 1 for '%s'", b->bt->cols[c].name, w);
-            break;
-        }
+    scout_rc rc = SCOUT_OK;
+    for (size_t i = 0; i < q->n && rc == SCOUT_OK; i++) {
+        if (!open_tok(b, i)) continue;
+        /* the flag the word names itself first ("closed" → is_closed) */
+        rc = set_flag(b, q->t[i].w, 1, i);
+        int k = outcome_at(q, i);
+        if (k < 0 || rc != SCOUT_OK) continue;
+        rc = set_flag(b, OUTCOMES[k].flag, OUTCOMES[k].on, i);
+        if (rc == SCOUT_OK && OUTCOMES[k].clears) rc = set_flag(b, OUTCOMES[k].clears, 0, i);
     }
-    return SCOUT_OK;
+    return rc;
 }
 
 /* "converted leads", "assigned tickets": a past participle naming a column
@@ -2142,8 +2253,10 @@ static size_t label_column(const btable *bt)
 /* A dimension on a many-to-one joined table: the phrase's words that name
  * the table ("customer" of dim_customers) count a little, the rest must
  * name a column ("segment"); a phrase that only names the table ("per
- * campaign") means its label column. Returns the neighbour or -1. */
-static size_t neighbour_dim(const binder *b, span sp, double base, size_t *col)
+ * campaign") means its label column, unless the base table has a text
+ * column of that name (own_text): its values are readable already.
+ * Returns the neighbour or -1. */
+static size_t neighbour_dim(const binder *b, span sp, double base, bool own_text, size_t *col)
 {
     size_t best = (size_t)-1;
     double bs = base;
@@ -2156,6 +2269,8 @@ static size_t neighbour_dim(const binder *b, span sp, double base, size_t *col)
             if (tok_in(&b->q->t[i], nt->names) >= 0.5) skip[i - sp.from] = true, n_table++;
         double sc = 0;
         size_t c = (size_t)-1;
+        if (n_table == n && own_text)
+            continue; /* "by plan" with a plan column here: already readable */
         if (n_table == n)
             c = label_column(nt), sc = c == (size_t)-1 ? 0 : 0.9 + 0.3 * (double)n_table;
         else {
@@ -2168,17 +2283,81 @@ static size_t neighbour_dim(const binder *b, span sp, double base, size_t *col)
     return best;
 }
 
-/* "by country" when the table holds both: the readable name, not the code. */
+static size_t col_index(const btable *bt, const char *name);
+
+/* "by country" when the table holds both: the readable name, not the code;
+ * "per owner" bound to owner_id: owner_name when the table has it. */
 static size_t prefer_name(const btable *bt, size_t c)
 {
     const char *n = bt->cols[c].name;
-    size_t l = strlen(n);
-    if (l < 6 || strcmp(n + l - 5, "_code") != 0) return c;
-    char want[WORD_MAX];
-    snprintf(want, sizeof want, "%.*s_name", (int)(l - 5), n);
-    for (size_t k = 0; k < bt->n_cols; k++)
-        if (!strcmp(bt->cols[k].name, want)) return k;
+    size_t l = strlen(n), cut = 0;
+    if (l >= 6 && !strcmp(n + l - 5, "_code")) cut = 5;
+    if (l >= 4 && !strcmp(n + l - 3, "_id")) cut = 3;
+    if (!cut) return c;
+    static const char *const labels[] = {"_name", "_title", NULL};
+    for (size_t s = 0; labels[s]; s++) {
+        char want[WORD_MAX];
+        snprintf(want, sizeof want, "%.*s%s", (int)(l - cut), n, labels[s]);
+        for (size_t k = 0; k < bt->n_cols; k++)
+            if (!strcmp(bt->cols[k].name, want) && !bt->cols[k].numeric) return k;
+    }
     return c;
+}
+
+/* Distinct values of column c on the card (sampled or exact), 0 unknown. */
+static double col_distinct(const btable *bt, size_t c)
+{
+    json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+    return json_number_value(json_object_get(col, "distinct"));
+}
+
+/* Is id column c the key of bt's rows (its primary key, or the grain's
+ * unique column)? Then the table's label column names the same entity. */
+static bool keys_rows(const btable *bt, size_t c)
+{
+    json_t *col = json_array_get(json_object_get(bt->card, "columns"), c);
+    if (json_integer_value(json_object_get(col, "pk")) > 0) return true;
+    const char *u = bt->grain ? strstr(bt->grain, "unique: ") : NULL;
+    if (!u) return false;
+    u += 8;
+    size_t l = strlen(bt->cols[c].name);
+    return !strncmp(u, bt->cols[c].name, l) && (!u[l] || u[l] == ';' || u[l] == ',');
+}
+
+/* An entity grouped by its identifier ("top 5 accounts" → account_id) is
+ * read by its name: the id's own label on the table (owner_name), the
+ * table's label when the id keys its rows (name of account_summary), else
+ * the label of the many-to-one neighbour keyed by the same column
+ * (tickets.agent_id → agents.name). Sets *nb (-1 for the base table) and
+ * *lc; false when no label is known. */
+static bool entity_label(const binder *b, size_t c, size_t *nb, size_t *lc)
+{
+    const bcol *bc = &b->bt->cols[c];
+    if (!bc->is_id) return false;
+    size_t k = prefer_name(b->bt, c);
+    if (k == c && keys_rows(b->bt, c)) k = label_column(b->bt);
+    if (k != c && k != (size_t)-1) return *nb = (size_t)-1, *lc = k, true;
+    for (size_t j = 0; j < b->n_nb; j++) {
+        const btable *nt = &b->nb[j];
+        if (!b->nb_m2o[j]) continue;
+        size_t key = col_index(nt, bc->name);
+        if (key == (size_t)-1 || !keys_rows(nt, key)) continue;
+        k = prefer_name(nt, key);
+        if (k == key) k = label_column(nt);
+        if (k != key && k != (size_t)-1) return *nb = j, *lc = k, true;
+    }
+    return false;
+}
+
+/* Does label lc (on the base table, or neighbour nb) tell apart the
+ * entities id column c names? When the card counts fewer distinct labels
+ * than ids, two entities share a name and the id must stay too. */
+static bool label_unique(const binder *b, size_t c, size_t nb, size_t lc)
+{
+    const btable *lt = nb == (size_t)-1 ? b->bt : &b->nb[nb];
+    size_t key = nb == (size_t)-1 ? c : col_index(lt, b->bt->cols[c].name);
+    double nl = col_distinct(lt, lc), ni = key == (size_t)-1 ? 0 : col_distinct(lt, key);
+    return nl <= 0 || ni <= 0 || nl >= ni;
 }
 
 static scout_rc bind_neighbour_dim(binder *b, span sp, size_t nb, size_t col)
@@ -2200,6 +2379,50 @@ static scout_rc bind_neighbour_dim(binder *b, span sp, size_t nb, size_t col)
     return use_neighbour(b, nt, &d->ref);
 }
 
+/* The words of grouping phrase d (span sp) that column bc groups by. A
+ * loosely read one ("which segment booked") keeps only the words naming
+ * bc; the rest stay open ("booked" is the measure). */
+static void mark_dim_words(binder *b, size_t d, span sp, const bcol *bc)
+{
+    const scout_question *q = b->q;
+    for (size_t i = sp.from; i < sp.to; i++)
+        if (q->dim_soft[d] != DIM_LOOSE || col_word(bc, &q->t[i]) >= 0.5)
+            b->used[i] = B_COLUMN;
+        else if (b->used[i] == U_DIM)
+            b->used[i] = U_FREE;
+}
+
+/* "Who shipped the most deploys": the people a table names, by the role
+ * words of its columns (author, owner_name, agent_id → the agent's name). */
+static scout_rc bind_who(binder *b, scout_question_fit *fit)
+{
+    static const char *const roles[] = {
+        "author",    "owner",    "assignee", "agent",    "rep",         "creator",
+        "reporter",  "manager",  "engineer", "employee", "person",      "user",
+        "requester", "approver", "reviewer", "seller",   "salesperson", NULL};
+    if (!b->q->who || b->s->n_dimensions) return SCOUT_OK;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        char first[WORD_MAX];
+        size_t l = strcspn(bc->name, "_");
+        copy_word(first, bc->name, l < WORD_MAX ? l : WORD_MAX - 1);
+        bool role = false;
+        for (size_t r = 0; roles[r] && !role; r++) role = !strcmp(first, roles[r]);
+        if (!role || bc->is_time || (bc->numeric && !bc->is_id)) continue;
+        size_t lnb = (size_t)-1, lc = c;
+        if (bc->is_id && !entity_label(b, c, &lnb, &lc)) continue;
+        span none = {0, 0};
+        scout_rc rc = lnb != (size_t)-1 ? bind_neighbour_dim(b, none, lnb, lc)
+                                        : push_dim(b->s, b->bt->cols[lc].name);
+        if (rc != SCOUT_OK) return rc;
+        fit->dims_wanted++, fit->dims_matched++;
+        note(&b->why, "dimension %s for 'who'%s",
+             lnb != (size_t)-1 ? b->nb[lnb].cols[lc].name : b->bt->cols[lc].name, NULL);
+        return SCOUT_OK;
+    }
+    return SCOUT_OK;
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -2214,12 +2437,18 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
                 sp.from = i + 1;
                 c = best_column(b, sp.from, sp.to, false, &sc);
             }
+        size_t lnb, lc;
         if (q->dim_soft[d] == DIM_SOFT &&
-            (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].numeric || b->bt->cols[c].is_time))
-            continue; /* a guessed head noun that names no text column: its
-                         words stay open for the measure ("the most revenue") */
+            (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].is_time ||
+             (b->bt->cols[c].numeric && !entity_label(b, c, &lnb, &lc))))
+            continue; /* a guessed head noun that names no text column (nor an
+                         entity by its id): its words stay open for the
+                         measure ("the most revenue") */
         fit->dims_wanted++;
-        size_t ncol = 0, nb = neighbour_dim(b, sp, c == (size_t)-1 || sc < 0.25 ? 0.4 : sc, &ncol);
+        bool own_text = c != (size_t)-1 && sc >= 1.0 && !b->bt->cols[c].numeric &&
+                        !b->bt->cols[c].is_id && !b->bt->cols[c].is_time;
+        size_t ncol = 0,
+               nb = neighbour_dim(b, sp, c == (size_t)-1 || sc < 0.25 ? 0.4 : sc, own_text, &ncol);
         char phrase[128] = "";
         for (size_t i = sp.from; i < sp.to; i++) {
             size_t l = strlen(phrase);
@@ -2241,13 +2470,52 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
             note(&b->missing, "no column for '%s'%s", phrase, NULL);
             continue;
         }
+        if (c != (size_t)-1 && sc >= 0.5 && sp.from > 0 && tok_is(q, sp.from - 1, "per") &&
+            q->agg_set && q->agg == SCOUT_AGG_AVG && b->bt->cols[c].is_id && keys_rows(b->bt, c)) {
+            /* "average seats per subscription" on a table of subscriptions:
+             * the average is already one per row, not a grouping */
+            for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
+            fit->dims_matched++;
+            note(&b->why, "average per %s, one per row%s", b->bt->cols[c].name, NULL);
+            continue;
+        }
+        size_t id = c;
+        bool entity = false;
+        if (entity_label(b, c, &lnb, &lc)) {
+            entity = true;
+            /* the entity by its name; its id too when names repeat */
+            size_t had = b->s->n_dimensions;
+            bool uniq = label_unique(b, c, lnb, lc);
+            if (lnb != (size_t)-1) {
+                int was[MAX_TOKENS] = {0};
+                for (size_t i = sp.from; i < sp.to; i++) was[i] = b->used[i];
+                scout_rc rc = bind_neighbour_dim(b, sp, lnb, lc);
+                for (size_t i = sp.from; i < sp.to; i++) b->used[i] = was[i];
+                mark_dim_words(b, d, sp, &b->bt->cols[id]);
+                if (rc == SCOUT_OK && !uniq) rc = push_dim(b->s, b->bt->cols[id].name);
+                if (rc != SCOUT_OK) return rc;
+                if (b->s->n_dimensions > had) b->dim_at[d] = had + 1;
+                fit->dims_matched++;
+                note(&b->why, "dimension %s for '%s' (joined, the entity's name)",
+                     b->nb[lnb].cols[lc].name, phrase);
+                continue;
+            }
+            c = lc;
+            if (!uniq) {
+                scout_rc rc = push_dim(b->s, b->bt->cols[c].name);
+                if (rc == SCOUT_OK) rc = push_dim(b->s, b->bt->cols[id].name);
+                if (rc != SCOUT_OK) return rc;
+                mark_dim_words(b, d, sp, &b->bt->cols[id]);
+                if (b->s->n_dimensions > had) b->dim_at[d] = had + 1;
+                fit->dims_matched++;
+                note(&b->why, "dimension %s (and the id) for '%s'", b->bt->cols[c].name, phrase);
+                continue;
+            }
+        }
         c = prefer_name(b->bt, c);
         const bcol *bc = &b->bt->cols[c];
-        for (size_t i = sp.from; i < sp.to; i++)
-            if (q->dim_soft[d] != DIM_LOOSE || col_word(bc, &q->t[i]) >= 0.5)
-                b->used[i] = B_COLUMN;
-            else if (b->used[i] == U_DIM)
-                b->used[i] = U_FREE; /* "which segment booked": "booked" is the measure */
+        /* an entity's words name its id, not the label chosen for it */
+        mark_dim_words(b, d, sp, &b->bt->cols[entity ? id : c]);
         if (bc->is_time && !strcmp(bc->name, b->bt->time_col) && !b->bt->period_text) {
             fit->dims_matched++;
             continue; /* "by day" on the time column is a grain */
@@ -2614,7 +2882,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
             return push_measure(s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
         }
         size_t money = only_money_column(b->bt);
-        if (b->bt->n_mets == 1) {
+        if (b->bt->n_mets == 1 && !metric_overruled(b, &b->bt->mets[0])) {
             p = (pick){true, 0, 0.1};
         } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
             /* "how much open pipeline", "the biggest open deal": the amount */
@@ -2783,19 +3051,47 @@ static bool creation_like(const bcol *c)
  * is what "tickets last month" means. */
 static void pick_time_col(binder *b);
 
+/* The day the source was last loaded: the latest day most of its tables
+ * end on (one catalog query). Planned dates run past it. "" if unknown. */
+static void source_load_day(const binder *b, char out[11])
+{
+    static const char SQL[] =
+        "SELECT substr(t.freshness, 1, 10) AS d FROM tables t JOIN tables me ON me.fqname = ?1"
+        " WHERE t.source = me.source AND length(t.freshness) >= 10"
+        " GROUP BY d ORDER BY count(*) DESC, d DESC LIMIT 1";
+    sqlite3 *db = b->cat ? scout_catalog_db(b->cat) : NULL;
+    sqlite3_stmt *st = NULL;
+    out[0] = 0;
+    if (!db || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK) return;
+    sqlite3_bind_text(st, 1, b->bt->fqname, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        if (d && strlen(d) == 10 && isdigit((unsigned char)d[0]) && d[4] == '-')
+            copy_word(out, d, 10), out[10] = 0;
+    }
+    sqlite3_finalize(st);
+}
+
 static void choose_time_col(binder *b)
 {
     const char *before = b->bt->time_col;
     pick_time_col(b);
     if (before == b->bt->time_col || !before[0]) return;
-    /* Periods are placed relative to the chosen column's own latest date. */
+    /* Periods are placed relative to the chosen column's own latest date,
+     * unless it runs past the table's: dates still to come (an open deal's
+     * expected close) are plans, so "this year" is placed at the day the
+     * source was loaded, not at the last planned date. */
     for (size_t c = 0; c < b->bt->n_cols; c++) {
         const char *mx = b->bt->cols[c].max;
-        if (b->bt->cols[c].name == b->bt->time_col && strlen(mx) >= 10 &&
-            isdigit((unsigned char)mx[0]) && mx[4] == '-') {
-            copy_word(b->bt->latest, mx, 10);
-            b->bt->latest[10] = 0;
-        }
+        if (b->bt->cols[c].name != b->bt->time_col || strlen(mx) < 10 ||
+            !isdigit((unsigned char)mx[0]) || mx[4] != '-')
+            continue;
+        char load[11] = "";
+        if (strlen(b->bt->latest) == 10 && strncmp(mx, b->bt->latest, 10) > 0)
+            source_load_day(b, load);
+        const char *use = load[0] && strncmp(load, mx, 10) < 0 ? load : mx;
+        copy_word(b->bt->latest, use, 10);
+        b->bt->latest[10] = 0;
     }
 }
 
@@ -2807,6 +3103,9 @@ static bool names_time_col(const binder *b, const bcol *bc, size_t i)
     if (q->t[i].used == U_TIME || q->t[i].used == U_GRAIN || q->t[i].is_num ||
         b->used[i] == B_COLUMN)
         return false;
+    /* an outcome happens at its event: "won", "lost" → the close date */
+    int k = outcome_at(q, i);
+    if (k >= 0 && in_set(bc->names, OUTCOMES[k].event)) return true;
     return in_set(bc->names, q->t[i].stem) && strcmp(q->t[i].stem, "day") != 0 &&
            strcmp(q->t[i].stem, "date") != 0 && strcmp(q->t[i].stem, "month") != 0;
 }
@@ -3558,7 +3857,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         return rc;
     }
     find_text_period(&bt);
-    binder b = {.q = q, .bt = &bt};
+    binder b = {.q = q, .bt = &bt, .cat = cat};
     for (size_t i = 0; i < q->n; i++) b.used[i] = q->t[i].used;
     load_neighbours(&b, cat, who);
     scout_buf_init(&b.why, 4096);
@@ -3580,6 +3879,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_flags(&b);
     if (rc == SCOUT_OK) rc = bind_presence(&b);
     if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_who(&b, fit);
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);

@@ -881,3 +881,80 @@ Test(question_acme, words_naming_the_table_measure_its_amount)
     BOUND("customers in the January 2025 cohort by region", "finance.mart.customer_cohorts",
           "\"measures\":[{\"agg\":\"sum\",\"column\":\"customers\"");
 }
+
+/* An entity grouped or ranked by its identifier comes back by its name:
+ * the table's own label when the id keys its rows, else the label of the
+ * table the id joins; a plain column named for an entity ("service") joins
+ * that entity's table for a dimension only it has ("team"). */
+Test(question_acme, entities_come_back_by_name_not_id)
+{
+    BOUND("top 5 accounts by open pipeline", "crm.mart.account_summary",
+          "\"dimensions\":[{\"column\":\"name\"");
+    not_bound("top 5 accounts by open pipeline", "crm.mart.account_summary",
+              "{\"column\":\"account_id\"");
+    BOUND("which agent handled the most tickets", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":\"crm.support.agents\",\"column\":\"name\"");
+    BOUND("requests per team last week", "product.eng.error_rates_daily",
+          "\"dimensions\":[{\"table\":\"product.eng.services\",\"column\":\"team\"");
+    /* a text column the table has is readable already: no join for a label */
+    not_bound("active subscriptions by plan", "product.raw.subscriptions", "display_name");
+}
+
+/* An event verb dates the period by its own column: deals are won and lost
+ * when they close ("won in 2025" → close_date, not created_date); "won"
+ * and "lost" also set the outcome flags (lost = closed and not won), and
+ * "this year" on a column of planned future dates ends at the day the
+ * source was loaded, not at the last expected close. */
+Test(question_acme, event_verbs_pick_their_date_and_outcome)
+{
+    const char *oe = "crm.mart.opportunities_enriched";
+    BOUND("total amount of deals won in 2025", oe,
+          "\"time\":{\"column\":\"close_date\",\"start\":\"2025-01-01\",\"end\":\"2025-12-31\"",
+          "{\"column\":\"is_won\",\"op\":\"=\",\"value\":1}");
+    BOUND("number of deals we lost last quarter", oe, "\"time\":{\"column\":\"close_date\"",
+          "{\"column\":\"is_won\",\"op\":\"=\",\"value\":0}",
+          "{\"column\":\"is_open\",\"op\":\"=\",\"value\":0}");
+    BOUND("how many deals did we win this year", oe,
+          "\"time\":{\"column\":\"close_date\",\"start\":\"2026-01-01\",\"end\":\"2026-11-");
+    not_bound("how many deals did we win this year", oe, "2027-");
+    /* no event verb: the period stays on when the deal was created */
+    BOUND("deals created last quarter", oe, "\"time\":{\"column\":\"created_date\"");
+    /* a metric curated on other rows (open_pipeline: is_closed = 0) does not
+     * measure rows the question chose by the same flag */
+    BOUND("amount of deals closed in October", "crm.raw.opportunities",
+          "{\"column\":\"is_closed\",\"op\":\"=\",\"value\":1}",
+          "\"time\":{\"column\":\"close_date\"");
+    not_bound("amount of deals closed in October", "crm.raw.opportunities", "open_pipeline");
+    /* "win rate" is a noun, not the verb: no outcome filter */
+    not_bound("win rate of deals by segment", oe, "is_won");
+}
+
+/* "<entity> with the most <measure>": the entity is what is ranked. */
+Test(question_acme, the_noun_with_the_most_is_ranked)
+{
+    EXPECT("accounts with the most tickets", "\"dimensions\":[[\"accounts\"]]");
+    BOUND("accounts with the most tickets", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":", "\"column\":\"name\"");
+    not_bound("accounts with the most tickets", "crm.support.tickets", "category");
+}
+
+/* "who ... the most" ranks people: the column naming a person's role
+ * (author), or the joined name of one keyed by id (agent_id → agents.name);
+ * one person unless a number is given. */
+Test(question_acme, who_ranks_the_people_a_table_names)
+{
+    BOUND("who made the most deploys last month", "product.eng.deploys",
+          "\"dimensions\":[{\"column\":\"author\"", "\"limit\":1");
+    BOUND("who handled the most tickets", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":\"crm.support.agents\",\"column\":\"name\"");
+}
+
+/* "average X per <row>" on a table of those rows is one value per row
+ * averaged, not a grouping by the row's id. */
+Test(question_acme, an_average_per_row_is_not_a_grouping_by_its_id)
+{
+    BOUND("average mrr per subscription by plan", "product.raw.subscriptions",
+          "\"dimensions\":[{\"column\":\"plan\",\"as\":\"plan\"}]", "\"agg\":\"avg\"");
+    not_bound("average mrr per subscription by plan", "product.raw.subscriptions",
+              "\"column\":\"subscription_id\"");
+}

@@ -717,6 +717,18 @@ static void find_comparison(scout_question *q)
                 claim(q, i > 0 && tok_is(q, i - 1, "the") ? i - 1 : i, e + 2, U_CMP);
             }
         }
+        /* "a year ago", "one year earlier", "than a year before", "the year
+         * prior": the same period a year back, whatever the period is. Only
+         * "a"/"one"/"the" before "year" counts, so "the day before" and
+         * "two years ago" keep their own meaning. */
+        if (!strcmp(w, "year") && i > 0 &&
+            (tok_is(q, i - 1, "a") || tok_is(q, i - 1, "one") || tok_is(q, i - 1, "the")) &&
+            (tok_is(q, i + 1, "ago") || tok_is(q, i + 1, "earlier") || tok_is(q, i + 1, "before") ||
+             tok_is(q, i + 1, "prior"))) {
+            q->cmp = CMP_YEAR;
+            claim(q, i - 1, i + 2, U_CMP);
+            continue;
+        }
         /* "the day/week/quarter before", "the previous period/quarter" */
         if ((!strcmp(w, "before") && i > 0 && grain_word(q->t[i - 1].w)) ||
             ((!strcmp(w, "previous") || !strcmp(w, "prior") || !strcmp(w, "preceding")) &&

@@ -139,6 +139,12 @@ Test(question, shapes_are_recognised)
     EXPECT("Compare EMEA and APAC revenue this year", "\"comparison\":\"members\"");
     EXPECT("MAU this month compared with the same month last year",
            "\"comparison\":\"previous_year\"");
+    /* a year back said as "a year ago/earlier/before" is year over year too */
+    EXPECT("Net revenue last month vs the same month a year ago", "\"last_month\"",
+           "\"comparison\":\"previous_year\"");
+    EXPECT("signups this quarter compared with a year earlier", "\"comparison\":\"previous_year\"");
+    EXPECT("Were bookings in March higher than a year before?", "\"comparison\":\"previous_year\"");
+    EXPECT("DAU this week vs the week before", "\"comparison\":\"previous_period\"");
     EXPECT("How many invoices over $1,000 did we send last month?", "\"op\":\">\"",
            "\"value\":1000", "\"money\":true", "\"aggregate\":\"count\"");
     EXPECT("How many active subscriptions have at least 3 seats?", "\"op\":\">=\"",

@@ -1556,11 +1556,41 @@ static bool names_the_act(const char *noun, const char *verb)
     return nl > vl && strncmp(noun, verb, vl - 2) == 0;
 }
 
-/* Does the value's word sequence occur at token i? Returns words matched. */
+/* Folds value's words into out with no separators ("mid-market" →
+ * "midmarket"); the number of words, 0 when it does not fit. */
+static size_t value_joined(const char *value, char *out, size_t cap)
+{
+    size_t o = 0, words = 0, vl = strlen(value);
+    for (size_t p = 0; p < vl;) {
+        while (p < vl && !word_byte((unsigned char)value[p])) p++;
+        if (p >= vl) break;
+        size_t e = p;
+        while (e < vl && word_byte((unsigned char)value[e])) e++;
+        char w[WORD_MAX];
+        fold(value + p, e - p, w);
+        size_t wl = strlen(w);
+        if (o + wl + 1 > cap) return 0;
+        memcpy(out + o, w, wl + 1);
+        o += wl, words++;
+        p = e;
+    }
+    return words;
+}
+
+/* Does the value's word sequence occur at token i? Returns words matched.
+ * A stored value's words may be joined by '_', '-' or spaces and in any
+ * case ("ai_assist", "mid-market", "Closed Won"): the question's words
+ * match them in order. A value of several words also matches the question
+ * writing them as one ("midmarket"), never a part of a word. */
 static size_t value_at(const binder *b, size_t i, const char *value)
 {
     const scout_question *q = b->q;
     size_t k = i, vl = strlen(value);
+    char joined[WORD_MAX];
+    size_t n_words = value_joined(value, joined, sizeof joined);
+    if (n_words > 1 && i < q->n && (open_tok(b, i) || b->used[i] == U_STOP) &&
+        !strcmp(q->t[i].w, joined))
+        return 1;
     size_t p = 0;
     while (p < vl) {
         while (p < vl && !word_byte((unsigned char)value[p])) p++;
@@ -1580,8 +1610,10 @@ static size_t value_at(const binder *b, size_t i, const char *value)
                 !names_the_act(q->t[k].w, w))
                 return 0;
         }
-        /* Two-letter codes ("NA", "IN", "US") only when written in capitals. */
-        if (e - p <= 2 && strncmp(q->t[k].orig, value + p, e - p) != 0) return 0;
+        /* A two-letter code on its own ("NA", "IN", "US") only when written
+         * in capitals, so "in" and "us" stay words; inside a value of several
+         * words ("ai_assist") the other words already pin the meaning. */
+        if (n_words == 1 && e - p <= 2 && strncmp(q->t[k].orig, value + p, e - p) != 0) return 0;
         k++;
         p = e;
     }

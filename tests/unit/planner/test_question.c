@@ -887,3 +887,20 @@ Test(question_acme, words_naming_the_table_measure_its_amount)
     BOUND("customers in the January 2025 cohort by region", "finance.mart.customer_cohorts",
           "\"measures\":[{\"agg\":\"sum\",\"column\":\"customers\"");
 }
+
+Test(question_acme, words_of_a_value_match_its_underscored_or_hyphenated_form)
+{
+    /* stored 'ai_assist', 'mid-market', 'new_business', 'closed_won' */
+    const char *fu = "product.analytics.feature_usage_daily";
+    const char *oe = "crm.mart.opportunities_enriched";
+    BOUND("weekly AI assist events since November", fu,
+          "\"column\":\"feature\",\"op\":\"=\",\"value\":\"ai_assist\"");
+    BOUND("AI-assist events last week", fu, "\"value\":\"ai_assist\"");
+    BOUND("mid market deals last quarter", oe, "\"value\":\"mid-market\"");
+    BOUND("midmarket deals last quarter", oe, "\"value\":\"mid-market\"");
+    BOUND("new business deals closed won in 2025", oe, "\"value\":\"new_business\"",
+          "\"value\":\"closed_won\"");
+    /* the words must be adjacent and whole: no match across other words */
+    not_bound("AI events that assist search last week", fu, "\"ai_assist\"");
+    not_bound("new deals for business accounts last quarter", oe, "\"new_business\"");
+}

@@ -3529,6 +3529,18 @@ static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n; i++) {
+        /* a run of value words is one value: "closed won" → "closed+won" */
+        if (b->used[i] == B_VALUE && !q->t[i].is_num && (i == 0 || b->used[i - 1] != B_VALUE)) {
+            char group[256] = "";
+            size_t gl = 0;
+            for (size_t k = i; k < q->n && b->used[k] == B_VALUE; k++) {
+                int w =
+                    snprintf(group + gl, sizeof group - gl, "%s%s", k > i ? "+" : "", q->t[k].stem);
+                if (w < 0 || (size_t)w >= sizeof group - gl) break;
+                gl += (size_t)w;
+            }
+            if (gl && add_stem(&fit->value_stems, group) != SCOUT_OK) return SCOUT_ENOMEM;
+        }
         /* A word the table's own name says, whatever else used it. */
         if (!q->t[i].is_num && q->t[i].used != U_STOP && q->t[i].used != U_TIME &&
             in_set(b->bt->subject, q->t[i].stem) &&
@@ -3695,5 +3707,6 @@ void scout_question_fit_free(scout_question_fit *fit)
     free(fit->missing);
     free(fit->subject_stems);
     free(fit->unplaced_stems);
-    fit->why = fit->missing = fit->subject_stems = fit->unplaced_stems = NULL;
+    free(fit->value_stems);
+    fit->why = fit->missing = fit->subject_stems = fit->unplaced_stems = fit->value_stems = NULL;
 }

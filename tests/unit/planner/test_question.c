@@ -904,3 +904,29 @@ Test(question_acme, words_of_a_value_match_its_underscored_or_hyphenated_form)
     not_bound("AI events that assist search last week", fu, "\"ai_assist\"");
     not_bound("new deals for business accounts last quarter", oe, "\"new_business\"");
 }
+
+Test(question_acme, fit_lists_the_values_a_table_filters_on)
+{
+    /* discovery compares them: tickets filters on category 'sync', the
+     * daily table has no category and leaves "sync" unplaced */
+    const char *q = "monthly sync ticket volume this year";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.support.tickets", &fit);
+    cr_expect(fit.value_stems && strstr(fit.value_stems, " sync "), "values: %s",
+              fit.value_stems ? fit.value_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json(q, "crm.support.tickets_daily", &fit);
+    cr_expect(!fit.value_stems, "values: %s", fit.value_stems);
+    cr_expect(fit.unplaced_stems && strstr(fit.unplaced_stems, " sync "), "unplaced: %s",
+              fit.unplaced_stems ? fit.unplaced_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a value of several words is one entry */
+    j = bind_json("closed won deals by segment last quarter", "crm.mart.opportunities_enriched",
+                  &fit);
+    cr_expect(fit.value_stems && strstr(fit.value_stems, " close+won "), "values: %s",
+              fit.value_stems ? fit.value_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+}

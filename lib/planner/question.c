@@ -546,6 +546,32 @@ static void find_numeric(scout_question *q)
     }
 }
 
+/* "2 or lower", "3 seats or more", "$100 or less": the comparison said
+ * after the number includes it (>= / <=). The unit, when there is one, is
+ * the word between the number and "or". */
+static void find_numeric_after(scout_question *q)
+{
+    static const char *const up[] = {"more", "higher", "greater", "above", "over", "larger", NULL};
+    static const char *const down[] = {"less", "lower", "fewer", "below", "under", "smaller", NULL};
+    for (size_t i = 0; i < q->n && q->n_nf < MAX_NUMF; i++) {
+        if (!q->t[i].is_num || q->t[i].used != U_FREE) continue;
+        size_t o = tok_is(q, i + 1, "or") ? i + 1 : tok_is(q, i + 2, "or") ? i + 2 : q->n;
+        if (o + 1 >= q->n || (o == i + 2 && (q->t[i + 1].is_num || q->t[i + 1].used != U_FREE)))
+            continue;
+        bool ge = tok_any(q, o + 1, up), le = tok_any(q, o + 1, down);
+        if (!ge && !le) continue;
+        numfilter *f = &q->nf[q->n_nf++];
+        memset(f, 0, sizeof *f);
+        f->op = ge ? SCOUT_OP_GE : SCOUT_OP_LE;
+        f->value = q->t[i].num;
+        f->money = q->t[i].money;
+        f->at = i;
+        if (o == i + 2) copy_word(f->unit, q->t[i + 1].w, strlen(q->t[i + 1].w));
+        claim(q, i, i + 1, U_NUM);
+        claim(q, o, o + 2, U_NUM);
+    }
+}
+
 static bool stop_dim(const scout_question *q, size_t i)
 {
     static const char *const stops[] = {
@@ -939,6 +965,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_agg(q);
     find_point_average(q);
     find_numeric(q);
+    find_numeric_after(q);
     find_fillers(q);
     find_drivers(q);
     find_dims(q);

@@ -150,6 +150,10 @@ Test(question, shapes_are_recognised)
     EXPECT("How many active subscriptions have at least 3 seats?", "\"op\":\">=\"",
            "\"unit\":\"seats\"");
     EXPECT("open deals over 50k", "\"value\":50000");
+    /* the comparison said after the number includes it */
+    EXPECT("How many CSAT responses scored 2 or lower last quarter?", "\"op\":\"<=\"",
+           "\"value\":2");
+    EXPECT("active subscriptions with 3 seats or more", "\"op\":\">=\"", "\"unit\":\"seats\"");
     EXPECT("requests under 100 ms", "\"op\":\"<\"", "\"unit\":\"ms\"");
     EXPECT("How many Plus subscribers do we have now?", "\"now\":true");
     EXPECT("How did the number of paid Plus subscribers change month by month this year?",
@@ -929,4 +933,10 @@ Test(question_acme, fit_lists_the_values_a_table_filters_on)
               fit.value_stems ? fit.value_stems : "-");
     scout_question_fit_free(&fit);
     free(j);
+}
+
+Test(question_acme, a_comparison_after_the_number_filters_the_column_before_it)
+{
+    BOUND("How many CSAT responses scored 2 or lower last quarter?", "crm.support.csat_responses",
+          "\"column\":\"score\",\"op\":\"<=\",\"value\":2");
 }

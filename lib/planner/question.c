@@ -2361,6 +2361,13 @@ static bool name_part(const char *name, const char *part)
     return false;
 }
 
+/* An amount in each row's own currency ("amount_local"): not dollars, so
+ * a "$100" threshold on it compares unlike things. */
+static bool local_currency(const bcol *c)
+{
+    return name_part(c->name, "local") || strstr(c->name, "local_currency") != NULL;
+}
+
 static scout_rc bind_numeric(binder *b, size_t *matched)
 {
     const scout_question *q = b->q;
@@ -2391,7 +2398,7 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
             if (!strcmp(nf->unit, "days") &&
                 (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
                 s += 1;
-            if (nf->money && money_col(bc)) s += 0.8;
+            if (nf->money && money_col(bc)) s += local_currency(bc) ? 0.3 : 0.8;
             if (s > bs) bs = s, best = c;
         }
         if (best == (size_t)-1) {
@@ -2417,6 +2424,12 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         scout_rc rc = push_filter(b->s, bc->name, nf->op, 1);
         if (rc != SCOUT_OK) return rc;
         set_number(&b->s->filters[b->s->n_filters - 1].values[0], nf->value);
+        /* still the nearest filter, but a table with a dollar amount fits better */
+        if (nf->money && local_currency(bc)) {
+            note(&b->missing, "%s is in local currency, not the question's dollars%s", bc->name,
+                 NULL);
+            continue;
+        }
         note(&b->why, "%s compared with the question's number%s", bc->name, NULL);
         (*matched)++;
     }

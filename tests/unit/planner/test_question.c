@@ -940,3 +940,12 @@ Test(question_acme, a_comparison_after_the_number_filters_the_column_before_it)
     BOUND("How many CSAT responses scored 2 or lower last quarter?", "crm.support.csat_responses",
           "\"column\":\"score\",\"op\":\"<=\",\"value\":2");
 }
+
+Test(question_acme, a_dollar_threshold_compares_a_dollar_amount_not_a_local_one)
+{
+    /* raw.invoices keeps amount_local (each invoice's currency) and amount_usd */
+    BOUND("How many invoices for less than $100 did we issue in Q3?", "finance.raw.invoices",
+          "\"column\":\"amount_usd\",\"op\":\"<\",\"value\":100");
+    not_bound("How many invoices for less than $100 did we issue in Q3?", "finance.raw.invoices",
+              "amount_local");
+}

@@ -3565,6 +3565,25 @@ static scout_rc add_stem(char **set, const char *stem)
     return SCOUT_OK;
 }
 
+/* Does text hold word (folded) as a whole word, in any case? */
+static bool says_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; p && *p; p++)
+        if ((p == text || !word_byte((unsigned char)p[-1])) && !strncasecmp(p, word, n) &&
+            !word_byte((unsigned char)p[n]))
+            return true;
+    return false;
+}
+
+/* "opened", "closed", "churned": a word ending in -ed whose stem drops the
+ * ending (so not "need" or "speed"). */
+static bool past_tense(const qtok *t)
+{
+    size_t n = strlen(t->w);
+    return n > 4 && !strcmp(t->w + n - 2, "ed") && strncmp(t->w, t->stem, n) != 0;
+}
+
 static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -3605,8 +3624,12 @@ static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
             if (col_word(bc, &q->t[i]) >= 0.9) any = true;
         }
         if (any) continue; /* names a column we did not need: harmless */
-        /* the description says the table holds it ("currently open tickets") */
-        if (tok_in(&q->t[i], b->bt->desc) >= 1.0) continue;
+        /* the description says the table holds it ("currently open tickets");
+         * a past-tense verb ("opened this month") is an act, not that state,
+         * so the description must say the verb itself ("trials started") */
+        if (tok_in(&q->t[i], b->bt->desc) >= 1.0 &&
+            (!past_tense(&q->t[i]) || says_word(jstr(b->bt->card, "description"), q->t[i].w)))
+            continue;
         note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
         if (add_stem(&fit->unplaced_stems, q->t[i].stem) != SCOUT_OK) return SCOUT_ENOMEM;
         if (i > 0 && isupper((unsigned char)q->t[i].orig[0]))

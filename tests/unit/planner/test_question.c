@@ -949,3 +949,22 @@ Test(question_acme, a_dollar_threshold_compares_a_dollar_amount_not_a_local_one)
     not_bound("How many invoices for less than $100 did we issue in Q3?", "finance.raw.invoices",
               "amount_local");
 }
+
+Test(question_acme, a_past_tense_verb_is_not_the_state_a_description_names)
+{
+    /* ticket_backlog: "Currently open tickets ..."; "opened this month" asks
+     * about tickets created then, open or not */
+    const char *q = "How many urgent tickets have been opened this month?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.support.ticket_backlog", &fit);
+    cr_expect(fit.unplaced_stems && strstr(fit.unplaced_stems, " open "), "unplaced: %s",
+              fit.unplaced_stems ? fit.unplaced_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* the state itself still matches the description */
+    j = bind_json("How many urgent open tickets are there?", "crm.support.ticket_backlog", &fit);
+    cr_expect(!fit.unplaced_stems || !strstr(fit.unplaced_stems, " open "), "unplaced: %s",
+              fit.unplaced_stems);
+    scout_question_fit_free(&fit);
+    free(j);
+}

@@ -58,6 +58,7 @@ typedef struct numfilter {
     scout_op op;
     double value;
     bool money;
+    bool status_class;   /* "5xx": only a status column compares */
     size_t at;           /* the number's token */
     char unit[WORD_MAX]; /* "ms", "days", "seats": the word after the number */
 } numfilter;
@@ -572,6 +573,32 @@ static void find_numeric_after(scout_question *q)
     }
 }
 
+/* "5xx errors", "4xx responses": an HTTP status class is the range of
+ * status codes N00..N99, compared on a status column ("status_code"). The
+ * noun right after ("errors") is what the class names, not a measure. */
+static void find_status_class(scout_question *q)
+{
+    for (size_t i = 0; i < q->n && q->n_nf + 2 <= MAX_NUMF; i++) {
+        const char *w = q->t[i].w;
+        if (q->t[i].used != U_FREE || strlen(w) != 3 || w[0] < '1' || w[0] > '5' ||
+            strcmp(w + 1, "xx") != 0)
+            continue;
+        double lo = (w[0] - '0') * 100.0;
+        for (int k = 0; k < 2; k++) {
+            numfilter *f = &q->nf[q->n_nf++];
+            memset(f, 0, sizeof *f);
+            f->op = k == 0 ? SCOUT_OP_GE : SCOUT_OP_LT;
+            f->value = k == 0 ? lo : lo + 100;
+            f->at = i;
+            copy_word(f->unit, "status", 6);
+            f->status_class = true;
+        }
+        size_t e = i + 1;
+        if (tok_is(q, e, "error") || tok_is(q, e, "errors")) e++;
+        claim(q, i, e, U_NUM);
+    }
+}
+
 static bool stop_dim(const scout_question *q, size_t i)
 {
     static const char *const stops[] = {
@@ -966,6 +993,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_point_average(q);
     find_numeric(q);
     find_numeric_after(q);
+    find_status_class(q);
     find_fillers(q);
     find_drivers(q);
     find_dims(q);
@@ -2378,6 +2406,7 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         for (size_t c = 0; c < b->bt->n_cols; c++) {
             const bcol *bc = &b->bt->cols[c];
             if (!bc->numeric || bc->is_id) continue; /* ids are names, not amounts */
+            if (nf->status_class && !strstr(bc->name, "status")) continue;
             double s = 0;
             /* words after the number ("3 seats", "5 weekly active users") */
             for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
@@ -2402,7 +2431,8 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
             if (s > bs) bs = s, best = c;
         }
         if (best == (size_t)-1) {
-            note(&b->missing, "no numeric column for '%s %s'", q->t[nf->at].orig, nf->unit);
+            if (!(i > 0 && q->nf[i - 1].at == nf->at))
+                note(&b->missing, "no numeric column for '%s %s'", q->t[nf->at].orig, nf->unit);
             continue;
         }
         const bcol *bc = &b->bt->cols[best];
@@ -2430,7 +2460,9 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
                  NULL);
             continue;
         }
-        note(&b->why, "%s compared with the question's number%s", bc->name, NULL);
+        /* the two ends of one range ("5xx") are said once */
+        if (!(i > 0 && q->nf[i - 1].at == nf->at))
+            note(&b->why, "%s compared with the question's number%s", bc->name, NULL);
         (*matched)++;
     }
     return SCOUT_OK;

@@ -968,3 +968,13 @@ Test(question_acme, a_past_tense_verb_is_not_the_state_a_description_names)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, an_http_status_class_is_a_range_of_status_codes)
+{
+    const char *q = "How many sampled requests returned a 5xx error this month, per service?";
+    BOUND(q, "product.eng.request_samples",
+          "\"column\":\"status_code\",\"op\":\">=\",\"value\":500",
+          "\"column\":\"status_code\",\"op\":\"<\",\"value\":600");
+    /* a table without a status column cannot apply it: no other column stands in */
+    not_bound(q, "product.eng.error_rates_daily", "\"value\":500");
+}

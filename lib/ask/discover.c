@@ -54,6 +54,11 @@ double scout_discover_score(const scout_discover_signals *s)
      * is named for is the subject of the question, and this table is not
      * about it. */
     v -= 0.2 * (s->others_subject > 2 ? 2 : s->others_subject);
+    /* A value another candidate filters on, none of whose words this table
+     * places, is a filter it would drop: its answer covers rows the question
+     * excludes (all tickets for "sync tickets"), a wrong number rather than
+     * a rougher one, so it costs more than a word of another subject. */
+    v -= 0.25 * (s->drops_values > 2 ? 2 : s->drops_values);
     /* Search weighs a name among many fields; a table named for what the
      * question says beats one that mentions it in passing (a cohort table
      * that has a revenue column). */
@@ -404,6 +409,64 @@ static void others_subject(scout_discovery *d)
     }
 }
 
+/* Are all the '+'-joined stems of value (n bytes) in the word set? */
+static bool all_in_stems(const char *set, const char *value, size_t n)
+{
+    for (size_t p = 0; p < n;) {
+        size_t len = 0;
+        while (p + len < n && value[p + len] != '+') len++;
+        char stem[64];
+        if (!len || len >= sizeof stem) return false;
+        memcpy(stem, value + p, len);
+        stem[len] = 0;
+        if (!in_stems(set, stem, len)) return false;
+        p += len + 1;
+    }
+    return n > 0;
+}
+
+/* Counts, per candidate, the values another bound, live candidate filters
+ * on of which this one places no word ("sync" of "sync ticket volume" on a
+ * daily table without the category): the filters it would drop. A value
+ * said partly elsewhere ("closed won" on a table whose measure is won_usd)
+ * is kept, not dropped. */
+static void dropped_values(scout_discovery *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        scout_candidate *c = &d->c[i];
+        char seen[512] = " ";
+        int n = 0;
+        for (size_t j = 0; c->fit.unplaced_stems && j < d->n; j++) {
+            const scout_candidate *o = &d->c[j];
+            if (j == i || !o->sig.bound || o->sig.trust == SCOUT_TIER_DEPRECATED ||
+                (o->sig.needs_time && !o->sig.has_time))
+                continue;
+            for (const char *p = o->fit.value_stems; p && *p;) {
+                while (*p == ' ') p++;
+                size_t len = strcspn(p, " ");
+                if (!len) break;
+                char v[128];
+                if (len < sizeof v - 1 && all_in_stems(c->fit.unplaced_stems, p, len)) {
+                    memcpy(v, p, len);
+                    v[len] = 0;
+                    /* each value once, however many candidates filter on it */
+                    if (!in_stems(seen, v, len)) {
+                        n++;
+                        size_t sl = strlen(seen);
+                        if (sl + len + 2 < sizeof seen) {
+                            memcpy(seen + sl, v, len);
+                            seen[sl + len] = ' ';
+                            seen[sl + len + 1] = 0;
+                        }
+                    }
+                }
+                p += len;
+            }
+        }
+        c->sig.drops_values = n;
+    }
+}
+
 static bool query_uses(const scout_semantic *q, const char *col)
 {
     for (size_t i = 0; i < q->n_dimensions; i++)
@@ -666,13 +729,14 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i}",
+    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i, s:i}",
                      "search_rel", round(s->search_rel * 1000) / 1000, "has_measure",
                      s->has_measure, "by_metric", s->by_metric, "needs_time", s->needs_time,
                      "has_time", s->has_time, "staging", s->staging, "stale_days", s->stale_days,
                      "averages_finer", s->averages_finer, "grain_too_coarse", s->grain_too_coarse,
                      "counts_items", s->counts_items, "others_subject", s->others_subject,
-                     "finer_than_asked", s->finer_than_asked, "subject", s->subject);
+                     "finer_than_asked", s->finer_than_asked, "subject", s->subject, "drops_values",
+                     s->drops_values);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)
@@ -771,6 +835,7 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
     if (!rc) {
         stale_days(r.d);
         others_subject(r.d);
+        dropped_values(r.d);
         finer_than_asked(&r);
         for (size_t i = 0; i < r.d->n; i++) r.d->c[i].score = scout_discover_score(&r.d->c[i].sig);
     }

@@ -53,6 +53,9 @@ typedef struct scout_discover_signals {
     int others_subject;     /* question words nothing here matches that name another
                                candidate's subject ("ticket volume" asked of request
                                latency, while tickets_daily is named so) */
+    int drops_values;       /* question words nothing here matches that another candidate
+                               filters on as a value ("sync ticket volume": tickets holds
+                               category 'sync', tickets_daily has no category) */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance

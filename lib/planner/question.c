@@ -58,6 +58,7 @@ typedef struct numfilter {
     scout_op op;
     double value;
     bool money;
+    bool status_class;   /* "5xx": only a status column compares */
     size_t at;           /* the number's token */
     char unit[WORD_MAX]; /* "ms", "days", "seats": the word after the number */
 } numfilter;
@@ -548,6 +549,58 @@ static void find_numeric(scout_question *q)
     }
 }
 
+/* "2 or lower", "3 seats or more", "$100 or less": the comparison said
+ * after the number includes it (>= / <=). The unit, when there is one, is
+ * the word between the number and "or". */
+static void find_numeric_after(scout_question *q)
+{
+    static const char *const up[] = {"more", "higher", "greater", "above", "over", "larger", NULL};
+    static const char *const down[] = {"less", "lower", "fewer", "below", "under", "smaller", NULL};
+    for (size_t i = 0; i < q->n && q->n_nf < MAX_NUMF; i++) {
+        if (!q->t[i].is_num || q->t[i].used != U_FREE) continue;
+        size_t o = tok_is(q, i + 1, "or") ? i + 1 : tok_is(q, i + 2, "or") ? i + 2 : q->n;
+        if (o + 1 >= q->n || (o == i + 2 && (q->t[i + 1].is_num || q->t[i + 1].used != U_FREE)))
+            continue;
+        bool ge = tok_any(q, o + 1, up), le = tok_any(q, o + 1, down);
+        if (!ge && !le) continue;
+        numfilter *f = &q->nf[q->n_nf++];
+        memset(f, 0, sizeof *f);
+        f->op = ge ? SCOUT_OP_GE : SCOUT_OP_LE;
+        f->value = q->t[i].num;
+        f->money = q->t[i].money;
+        f->at = i;
+        if (o == i + 2) copy_word(f->unit, q->t[i + 1].w, strlen(q->t[i + 1].w));
+        claim(q, i, i + 1, U_NUM);
+        claim(q, o, o + 2, U_NUM);
+    }
+}
+
+/* "5xx errors", "4xx responses": an HTTP status class is the range of
+ * status codes N00..N99, compared on a status column ("status_code"). The
+ * noun right after ("errors") is what the class names, not a measure. */
+static void find_status_class(scout_question *q)
+{
+    for (size_t i = 0; i < q->n && q->n_nf + 2 <= MAX_NUMF; i++) {
+        const char *w = q->t[i].w;
+        if (q->t[i].used != U_FREE || strlen(w) != 3 || w[0] < '1' || w[0] > '5' ||
+            strcmp(w + 1, "xx") != 0)
+            continue;
+        double lo = (w[0] - '0') * 100.0;
+        for (int k = 0; k < 2; k++) {
+            numfilter *f = &q->nf[q->n_nf++];
+            memset(f, 0, sizeof *f);
+            f->op = k == 0 ? SCOUT_OP_GE : SCOUT_OP_LT;
+            f->value = k == 0 ? lo : lo + 100;
+            f->at = i;
+            copy_word(f->unit, "status", 6);
+            f->status_class = true;
+        }
+        size_t e = i + 1;
+        if (tok_is(q, e, "error") || tok_is(q, e, "errors")) e++;
+        claim(q, i, e, U_NUM);
+    }
+}
+
 static bool stop_dim(const scout_question *q, size_t i)
 {
     static const char *const stops[] = {
@@ -746,6 +799,18 @@ static void find_comparison(scout_question *q)
                 q->cmp = CMP_YEAR;
                 claim(q, i > 0 && tok_is(q, i - 1, "the") ? i - 1 : i, e + 2, U_CMP);
             }
+        }
+        /* "a year ago", "one year earlier", "than a year before", "the year
+         * prior": the same period a year back, whatever the period is. Only
+         * "a"/"one"/"the" before "year" counts, so "the day before" and
+         * "two years ago" keep their own meaning. */
+        if (!strcmp(w, "year") && i > 0 &&
+            (tok_is(q, i - 1, "a") || tok_is(q, i - 1, "one") || tok_is(q, i - 1, "the")) &&
+            (tok_is(q, i + 1, "ago") || tok_is(q, i + 1, "earlier") || tok_is(q, i + 1, "before") ||
+             tok_is(q, i + 1, "prior"))) {
+            q->cmp = CMP_YEAR;
+            claim(q, i - 1, i + 2, U_CMP);
+            continue;
         }
         /* "the day/week/quarter before", "the previous period/quarter" */
         if ((!strcmp(w, "before") && i > 0 && grain_word(q->t[i - 1].w)) ||
@@ -957,6 +1022,8 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_agg(q);
     find_point_average(q);
     find_numeric(q);
+    find_numeric_after(q);
+    find_status_class(q);
     find_fillers(q);
     find_drivers(q);
     find_dims(q);
@@ -1595,11 +1662,41 @@ static bool names_the_act(const char *noun, const char *verb)
     return nl > vl && strncmp(noun, verb, vl - 2) == 0;
 }
 
-/* Does the value's word sequence occur at token i? Returns words matched. */
+/* Folds value's words into out with no separators ("mid-market" →
+ * "midmarket"); the number of words, 0 when it does not fit. */
+static size_t value_joined(const char *value, char *out, size_t cap)
+{
+    size_t o = 0, words = 0, vl = strlen(value);
+    for (size_t p = 0; p < vl;) {
+        while (p < vl && !word_byte((unsigned char)value[p])) p++;
+        if (p >= vl) break;
+        size_t e = p;
+        while (e < vl && word_byte((unsigned char)value[e])) e++;
+        char w[WORD_MAX];
+        fold(value + p, e - p, w);
+        size_t wl = strlen(w);
+        if (o + wl + 1 > cap) return 0;
+        memcpy(out + o, w, wl + 1);
+        o += wl, words++;
+        p = e;
+    }
+    return words;
+}
+
+/* Does the value's word sequence occur at token i? Returns words matched.
+ * A stored value's words may be joined by '_', '-' or spaces and in any
+ * case ("ai_assist", "mid-market", "Closed Won"): the question's words
+ * match them in order. A value of several words also matches the question
+ * writing them as one ("midmarket"), never a part of a word. */
 static size_t value_at(const binder *b, size_t i, const char *value)
 {
     const scout_question *q = b->q;
     size_t k = i, vl = strlen(value);
+    char joined[WORD_MAX];
+    size_t n_words = value_joined(value, joined, sizeof joined);
+    if (n_words > 1 && i < q->n && (open_tok(b, i) || b->used[i] == U_STOP) &&
+        !strcmp(q->t[i].w, joined))
+        return 1;
     size_t p = 0;
     while (p < vl) {
         while (p < vl && !word_byte((unsigned char)value[p])) p++;
@@ -1619,8 +1716,10 @@ static size_t value_at(const binder *b, size_t i, const char *value)
                 !names_the_act(q->t[k].w, w))
                 return 0;
         }
-        /* Two-letter codes ("NA", "IN", "US") only when written in capitals. */
-        if (e - p <= 2 && strncmp(q->t[k].orig, value + p, e - p) != 0) return 0;
+        /* A two-letter code on its own ("NA", "IN", "US") only when written
+         * in capitals, so "in" and "us" stay words; inside a value of several
+         * words ("ai_assist") the other words already pin the meaning. */
+        if (n_words == 1 && e - p <= 2 && strncmp(q->t[k].orig, value + p, e - p) != 0) return 0;
         k++;
         p = e;
     }
@@ -2558,6 +2657,13 @@ static bool name_part(const char *name, const char *part)
     return false;
 }
 
+/* An amount in each row's own currency ("amount_local"): not dollars, so
+ * a "$100" threshold on it compares unlike things. */
+static bool local_currency(const bcol *c)
+{
+    return name_part(c->name, "local") || strstr(c->name, "local_currency") != NULL;
+}
+
 static scout_rc bind_numeric(binder *b, size_t *matched)
 {
     const scout_question *q = b->q;
@@ -2568,6 +2674,7 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         for (size_t c = 0; c < b->bt->n_cols; c++) {
             const bcol *bc = &b->bt->cols[c];
             if (!bc->numeric || bc->is_id) continue; /* ids are names, not amounts */
+            if (nf->status_class && !strstr(bc->name, "status")) continue;
             double s = 0;
             /* words after the number ("3 seats", "5 weekly active users") */
             for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
@@ -2588,11 +2695,12 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
             if (!strcmp(nf->unit, "days") &&
                 (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
                 s += 1;
-            if (nf->money && money_col(bc)) s += 0.8;
+            if (nf->money && money_col(bc)) s += local_currency(bc) ? 0.3 : 0.8;
             if (s > bs) bs = s, best = c;
         }
         if (best == (size_t)-1) {
-            note(&b->missing, "no numeric column for '%s %s'", q->t[nf->at].orig, nf->unit);
+            if (!(i > 0 && q->nf[i - 1].at == nf->at))
+                note(&b->missing, "no numeric column for '%s %s'", q->t[nf->at].orig, nf->unit);
             continue;
         }
         const bcol *bc = &b->bt->cols[best];
@@ -2614,7 +2722,15 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         scout_rc rc = push_filter(b->s, bc->name, nf->op, 1);
         if (rc != SCOUT_OK) return rc;
         set_number(&b->s->filters[b->s->n_filters - 1].values[0], nf->value);
-        note(&b->why, "%s compared with the question's number%s", bc->name, NULL);
+        /* still the nearest filter, but a table with a dollar amount fits better */
+        if (nf->money && local_currency(bc)) {
+            note(&b->missing, "%s is in local currency, not the question's dollars%s", bc->name,
+                 NULL);
+            continue;
+        }
+        /* the two ends of one range ("5xx") are said once */
+        if (!(i > 0 && q->nf[i - 1].at == nf->at))
+            note(&b->why, "%s compared with the question's number%s", bc->name, NULL);
         (*matched)++;
     }
     return SCOUT_OK;
@@ -3780,10 +3896,41 @@ static scout_rc add_stem(char **set, const char *stem)
     return SCOUT_OK;
 }
 
+/* Does text hold word (folded) as a whole word, in any case? */
+static bool says_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = text; p && *p; p++)
+        if ((p == text || !word_byte((unsigned char)p[-1])) && !strncasecmp(p, word, n) &&
+            !word_byte((unsigned char)p[n]))
+            return true;
+    return false;
+}
+
+/* "opened", "closed", "churned": a word ending in -ed whose stem drops the
+ * ending (so not "need" or "speed"). */
+static bool past_tense(const qtok *t)
+{
+    size_t n = strlen(t->w);
+    return n > 4 && !strcmp(t->w + n - 2, "ed") && strncmp(t->w, t->stem, n) != 0;
+}
+
 static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n; i++) {
+        /* a run of value words is one value: "closed won" → "closed+won" */
+        if (b->used[i] == B_VALUE && !q->t[i].is_num && (i == 0 || b->used[i - 1] != B_VALUE)) {
+            char group[256] = "";
+            size_t gl = 0;
+            for (size_t k = i; k < q->n && b->used[k] == B_VALUE; k++) {
+                int w =
+                    snprintf(group + gl, sizeof group - gl, "%s%s", k > i ? "+" : "", q->t[k].stem);
+                if (w < 0 || (size_t)w >= sizeof group - gl) break;
+                gl += (size_t)w;
+            }
+            if (gl && add_stem(&fit->value_stems, group) != SCOUT_OK) return SCOUT_ENOMEM;
+        }
         /* A word the table's own name says, whatever else used it. */
         if (!q->t[i].is_num && q->t[i].used != U_STOP && q->t[i].used != U_TIME &&
             in_set(b->bt->subject, q->t[i].stem) &&
@@ -3808,8 +3955,12 @@ static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
             if (col_word(bc, &q->t[i]) >= 0.9) any = true;
         }
         if (any) continue; /* names a column we did not need: harmless */
-        /* the description says the table holds it ("currently open tickets") */
-        if (tok_in(&q->t[i], b->bt->desc) >= 1.0) continue;
+        /* the description says the table holds it ("currently open tickets");
+         * a past-tense verb ("opened this month") is an act, not that state,
+         * so the description must say the verb itself ("trials started") */
+        if (tok_in(&q->t[i], b->bt->desc) >= 1.0 &&
+            (!past_tense(&q->t[i]) || says_word(jstr(b->bt->card, "description"), q->t[i].w)))
+            continue;
         note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
         if (add_stem(&fit->unplaced_stems, q->t[i].stem) != SCOUT_OK) return SCOUT_ENOMEM;
         if (i > 0 && isupper((unsigned char)q->t[i].orig[0]))
@@ -3951,5 +4102,6 @@ void scout_question_fit_free(scout_question_fit *fit)
     free(fit->missing);
     free(fit->subject_stems);
     free(fit->unplaced_stems);
-    fit->why = fit->missing = fit->subject_stems = fit->unplaced_stems = NULL;
+    free(fit->value_stems);
+    fit->why = fit->missing = fit->subject_stems = fit->unplaced_stems = fit->value_stems = NULL;
 }

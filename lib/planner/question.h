@@ -51,6 +51,11 @@ typedef struct scout_question_fit {
      * "tickets" of support.tickets_daily), and those nothing in it matches.
      * NULL when none; freed by scout_question_fit_free. */
     char *subject_stems, *unplaced_stems;
+    /* The values this table filters on, as the question's stems, one value
+     * per entry and its words joined by '+' (" sync closed+won "), NULL when
+     * none: a sibling that places none of a value's words drops a filter
+     * the question asks for. */
+    char *value_stems;
     char *why; /* "measure net_revenue_usd (metric net_revenue); region holds 'EMEA'; time day" */
     char *missing; /* what it lacks, NULL if nothing: "no column holds 'Android'" */
 } scout_question_fit;

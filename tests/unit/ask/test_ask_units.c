@@ -110,6 +110,24 @@ Test(discover, a_word_another_candidate_is_named_for_sinks_a_table_that_misses_i
     cr_assert_gt(scout_discover_score(&tickets), scout_discover_score(&latency));
 }
 
+Test(discover, dropping_a_value_another_candidate_filters_on_costs_the_table)
+{
+    /* "monthly sync ticket volume this year": tickets_daily leads search
+     * and is named for "ticket volume", but has no category, so it would
+     * count every ticket; tickets filters category = 'sync' */
+    scout_discover_signals daily = good(), tickets = good();
+    daily.fit = 0.8;
+    daily.subject = 2;
+    tickets.fit = 0.857;
+    tickets.search_rel = 0.674;
+    tickets.by_metric = true;
+    tickets.subject = 1;
+    tickets.others_subject = 1; /* "volume" names tickets_daily */
+    cr_assert_gt(scout_discover_score(&daily), scout_discover_score(&tickets));
+    daily.drops_values = 1;
+    cr_assert_gt(scout_discover_score(&tickets), scout_discover_score(&daily));
+}
+
 Test(discover, counting_the_rows_the_question_names_is_a_measure)
 {
     /* "new users per month": dim_users counts its users (no measure word

@@ -139,11 +139,21 @@ Test(question, shapes_are_recognised)
     EXPECT("Compare EMEA and APAC revenue this year", "\"comparison\":\"members\"");
     EXPECT("MAU this month compared with the same month last year",
            "\"comparison\":\"previous_year\"");
+    /* a year back said as "a year ago/earlier/before" is year over year too */
+    EXPECT("Net revenue last month vs the same month a year ago", "\"last_month\"",
+           "\"comparison\":\"previous_year\"");
+    EXPECT("signups this quarter compared with a year earlier", "\"comparison\":\"previous_year\"");
+    EXPECT("Were bookings in March higher than a year before?", "\"comparison\":\"previous_year\"");
+    EXPECT("DAU this week vs the week before", "\"comparison\":\"previous_period\"");
     EXPECT("How many invoices over $1,000 did we send last month?", "\"op\":\">\"",
            "\"value\":1000", "\"money\":true", "\"aggregate\":\"count\"");
     EXPECT("How many active subscriptions have at least 3 seats?", "\"op\":\">=\"",
            "\"unit\":\"seats\"");
     EXPECT("open deals over 50k", "\"value\":50000");
+    /* the comparison said after the number includes it */
+    EXPECT("How many CSAT responses scored 2 or lower last quarter?", "\"op\":\"<=\"",
+           "\"value\":2");
+    EXPECT("active subscriptions with 3 seats or more", "\"op\":\">=\"", "\"unit\":\"seats\"");
     EXPECT("requests under 100 ms", "\"op\":\"<\"", "\"unit\":\"ms\"");
     EXPECT("How many Plus subscribers do we have now?", "\"now\":true");
     EXPECT("How did the number of paid Plus subscribers change month by month this year?",
@@ -957,4 +967,91 @@ Test(question_acme, an_average_per_row_is_not_a_grouping_by_its_id)
           "\"dimensions\":[{\"column\":\"plan\",\"as\":\"plan\"}]", "\"agg\":\"avg\"");
     not_bound("average mrr per subscription by plan", "product.raw.subscriptions",
               "\"column\":\"subscription_id\"");
+}
+
+Test(question_acme, words_of_a_value_match_its_underscored_or_hyphenated_form)
+{
+    /* stored 'ai_assist', 'mid-market', 'new_business', 'closed_won' */
+    const char *fu = "product.analytics.feature_usage_daily";
+    const char *oe = "crm.mart.opportunities_enriched";
+    BOUND("weekly AI assist events since November", fu,
+          "\"column\":\"feature\",\"op\":\"=\",\"value\":\"ai_assist\"");
+    BOUND("AI-assist events last week", fu, "\"value\":\"ai_assist\"");
+    BOUND("mid market deals last quarter", oe, "\"value\":\"mid-market\"");
+    BOUND("midmarket deals last quarter", oe, "\"value\":\"mid-market\"");
+    BOUND("new business deals closed won in 2025", oe, "\"value\":\"new_business\"",
+          "\"value\":\"closed_won\"");
+    /* the words must be adjacent and whole: no match across other words */
+    not_bound("AI events that assist search last week", fu, "\"ai_assist\"");
+    not_bound("new deals for business accounts last quarter", oe, "\"new_business\"");
+}
+
+Test(question_acme, fit_lists_the_values_a_table_filters_on)
+{
+    /* discovery compares them: tickets filters on category 'sync', the
+     * daily table has no category and leaves "sync" unplaced */
+    const char *q = "monthly sync ticket volume this year";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.support.tickets", &fit);
+    cr_expect(fit.value_stems && strstr(fit.value_stems, " sync "), "values: %s",
+              fit.value_stems ? fit.value_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json(q, "crm.support.tickets_daily", &fit);
+    cr_expect(!fit.value_stems, "values: %s", fit.value_stems);
+    cr_expect(fit.unplaced_stems && strstr(fit.unplaced_stems, " sync "), "unplaced: %s",
+              fit.unplaced_stems ? fit.unplaced_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a value of several words is one entry */
+    j = bind_json("closed won deals by segment last quarter", "crm.mart.opportunities_enriched",
+                  &fit);
+    cr_expect(fit.value_stems && strstr(fit.value_stems, " close+won "), "values: %s",
+              fit.value_stems ? fit.value_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, a_comparison_after_the_number_filters_the_column_before_it)
+{
+    BOUND("How many CSAT responses scored 2 or lower last quarter?", "crm.support.csat_responses",
+          "\"column\":\"score\",\"op\":\"<=\",\"value\":2");
+}
+
+Test(question_acme, a_dollar_threshold_compares_a_dollar_amount_not_a_local_one)
+{
+    /* raw.invoices keeps amount_local (each invoice's currency) and amount_usd */
+    BOUND("How many invoices for less than $100 did we issue in Q3?", "finance.raw.invoices",
+          "\"column\":\"amount_usd\",\"op\":\"<\",\"value\":100");
+    not_bound("How many invoices for less than $100 did we issue in Q3?", "finance.raw.invoices",
+              "amount_local");
+}
+
+Test(question_acme, a_past_tense_verb_is_not_the_state_a_description_names)
+{
+    /* ticket_backlog: "Currently open tickets ..."; "opened this month" asks
+     * about tickets created then, open or not */
+    const char *q = "How many urgent tickets have been opened this month?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.support.ticket_backlog", &fit);
+    cr_expect(fit.unplaced_stems && strstr(fit.unplaced_stems, " open "), "unplaced: %s",
+              fit.unplaced_stems ? fit.unplaced_stems : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* the state itself still matches the description */
+    j = bind_json("How many urgent open tickets are there?", "crm.support.ticket_backlog", &fit);
+    cr_expect(!fit.unplaced_stems || !strstr(fit.unplaced_stems, " open "), "unplaced: %s",
+              fit.unplaced_stems);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, an_http_status_class_is_a_range_of_status_codes)
+{
+    const char *q = "How many sampled requests returned a 5xx error this month, per service?";
+    BOUND(q, "product.eng.request_samples",
+          "\"column\":\"status_code\",\"op\":\">=\",\"value\":500",
+          "\"column\":\"status_code\",\"op\":\"<\",\"value\":600");
+    /* a table without a status column cannot apply it: no other column stands in */
+    not_bound(q, "product.eng.error_rates_daily", "\"value\":500");
 }

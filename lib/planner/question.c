@@ -420,6 +420,30 @@ static void find_grain(scout_question *q)
     }
 }
 
+/* "top five", "which three regions": a spelled count (two to twenty) is a
+ * number only in the place a list size stands; elsewhere "one" or "ten"
+ * stay words ("one number", "last ten days" is the time parser's). */
+static int64_t count_word(const scout_question *q, size_t i)
+{
+    static const char *const words[] = {"two",       "three",    "four",     "five",    "six",
+                                        "seven",     "eight",    "nine",     "ten",     "eleven",
+                                        "twelve",    "thirteen", "fourteen", "fifteen", "sixteen",
+                                        "seventeen", "eighteen", "nineteen", "twenty",  NULL};
+    if (i >= q->n || q->t[i].used != U_FREE) return 0;
+    for (size_t k = 0; words[k]; k++)
+        if (strcmp(q->t[i].w, words[k]) == 0) return (int64_t)k + 2;
+    return 0;
+}
+
+/* The list size written right at token i, as digits or a spelled count. */
+static int64_t list_size_at(const scout_question *q, size_t i)
+{
+    if (i >= q->n) return 0;
+    if (q->t[i].is_num && !q->t[i].money && q->t[i].num >= 1 && q->t[i].num <= 1000)
+        return (int64_t)q->t[i].num;
+    return count_word(q, i);
+}
+
 static void find_rank(scout_question *q)
 {
     static const char *const hi[] = {"top",     "highest", "most",    "biggest",  "largest", "best",
@@ -434,20 +458,22 @@ static void find_rank(scout_question *q)
         if (i > 0 && tok_is(q, i - 1, "at")) continue;
         if (q->rank == 0) q->rank = dir;
         q->t[i].used = U_RANK;
-        if (i + 1 < q->n && q->t[i + 1].is_num && !q->t[i + 1].money && q->t[i + 1].num >= 1 &&
-            q->t[i + 1].num <= 1000) {
-            q->limit = (int64_t)q->t[i + 1].num;
+        int64_t n = list_size_at(q, i + 1);
+        if (n) {
+            q->limit = n;
             q->t[i + 1].used = U_RANK;
         }
     }
-    /* "Which 5 countries ...": a number right after which/what. */
-    for (size_t i = 0; i + 1 < q->n; i++)
-        if ((tok_is(q, i, "which") || tok_is(q, i, "what")) && q->t[i + 1].is_num &&
-            q->t[i + 1].used == U_FREE && q->t[i + 1].num >= 1 && q->t[i + 1].num <= 1000) {
-            q->limit = (int64_t)q->t[i + 1].num;
+    /* "Which 5 countries ...", "which five countries": a count right after
+     * which/what. */
+    for (size_t i = 0; i + 1 < q->n; i++) {
+        int64_t n = q->t[i + 1].used == U_FREE ? list_size_at(q, i + 1) : 0;
+        if ((tok_is(q, i, "which") || tok_is(q, i, "what")) && n) {
+            q->limit = n;
             q->t[i + 1].used = U_RANK;
             if (!q->rank) q->rank = 1;
         }
+    }
     if (tok_is(q, 0, "which") || tok_is(q, 0, "what") || tok_is(q, 0, "where"))
         q->rank_which = true;
     if (tok_is(q, 0, "who") && q->rank) q->who = q->rank_which = true;

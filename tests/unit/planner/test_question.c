@@ -131,6 +131,10 @@ Test(question, shapes_are_recognised)
     EXPECT("Top 5 countries by revenue growth this year", "\"rank\":\"highest\"", "\"limit\":5",
            "\"growth\":true", "\"comparison\":\"previous_year\"");
     EXPECT("Bottom 3 regions by net revenue last month", "\"rank\":\"lowest\"", "\"limit\":3");
+    /* a spelled count is a list size where a number would be one */
+    EXPECT("Which five countries generated the most net revenue in 2025?", "\"limit\":5",
+           "\"rank\":\"highest\"", "[[\"countries\"");
+    EXPECT("top three plans by signups", "\"limit\":3");
     EXPECT("rev yesterday vs the day before?", "\"yesterday\"",
            "\"comparison\":\"previous_period\"");
     EXPECT("What was our revenue in EMEA last quarter, and how does it compare with the quarter "

@@ -78,6 +78,7 @@ struct scout_question {
     int rank;       /* +1 highest first, -1 lowest first, 0 none */
     int64_t limit;
     bool rank_which; /* "which X ... most": one row unless a number is given */
+    bool rank_all;   /* "rank the X by Y": every member, ordered, no size */
     bool who;        /* "who ... the most": the one ranked is a person */
     cmp_kind cmp;
     bool growth;
@@ -453,6 +454,12 @@ static void find_rank(scout_question *q)
     for (size_t i = 0; i < q->n; i++) {
         if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
         int dir = tok_any(q, i, hi) ? 1 : tok_any(q, i, lo) ? -1 : 0;
+        /* "Rank the features by adoption rate": the imperative verb ranks
+         * every member, highest first, unless a lo word turns it. */
+        if (i == 0 && tok_is(q, i, "rank")) {
+            dir = 1;
+            q->rank_all = true;
+        }
         if (!dir) continue;
         /* "at least 3", "at most" are numeric filters, not rankings. */
         if (i > 0 && tok_is(q, i - 1, "at")) continue;
@@ -716,10 +723,15 @@ static bool rank_noun_dim(scout_question *q, size_t by)
 {
     size_t k = by;
     while (k > 0 && by - k < 4 && q->t[k - 1].used != U_RANK) {
+        if (tok_is(q, k - 1, "the") || tok_is(q, k - 1, "all")) break;
         if (q->t[k - 1].used != U_FREE && q->t[k - 1].used != U_STOP) return false;
         k--;
     }
-    if (k == 0 || k == by || q->t[k - 1].used != U_RANK) return false;
+    /* "rank the features by ...": an article between ranking and noun */
+    size_t r = k;
+    if (r > 1 && (tok_is(q, r - 1, "the") || tok_is(q, r - 1, "all")) && q->t[r - 2].used == U_RANK)
+        r--;
+    if (r == 0 || k == by || q->t[r - 1].used != U_RANK) return false;
     add_dim(q, k, by);
     q->t[by].used = U_FILLER;
     return true;
@@ -974,7 +986,7 @@ static void find_ranked_period(scout_question *q)
         if (q->t[i].used != U_FREE || !tok_any(q, i, nouns) || (!after_rank && !asked)) continue;
         q->grain = grain_word(q->t[i].w);
         q->t[i].used = U_GRAIN;
-        if (!q->limit) q->limit = 1;
+        if (!q->limit && !q->rank_all) q->limit = 1;
         return;
     }
 }

@@ -135,6 +135,9 @@ Test(question, shapes_are_recognised)
     EXPECT("Which five countries generated the most net revenue in 2025?", "\"limit\":5",
            "\"rank\":\"highest\"", "[[\"countries\"");
     EXPECT("top three plans by signups", "\"limit\":3");
+    /* "rank the X by Y": X is what is ranked, Y the measure; no list size */
+    EXPECT("Rank the features by adoption rate for last month", "\"rank\":\"highest\"",
+           "\"dimensions\":[[\"features\"]]");
     EXPECT("rev yesterday vs the day before?", "\"yesterday\"",
            "\"comparison\":\"previous_period\"");
     EXPECT("What was our revenue in EMEA last quarter, and how does it compare with the quarter "

@@ -960,9 +960,16 @@ static void find_point_average(scout_question *q)
                          tok_is(q, i + 1, "daily") && q->t[i + 1].used == U_GRAIN;
         bool daily_avg = tok_is(q, i, "daily") && q->t[i].used == U_GRAIN &&
                          q->t[i + 1].used == U_AGG && q->agg == SCOUT_AGG_AVG;
-        if (!avg_daily && !daily_avg) continue;
+        /* "on average, how many ... per day", "the most users per day on
+         * average": an average asked for, "per day" says of what — the
+         * per-day values — not a row per day. */
+        bool per_day_avg = tok_is(q, i, "per") && q->t[i].used == U_GRAIN &&
+                           q->t[i + 1].used == U_GRAIN &&
+                           grain_word(q->t[i + 1].w) == SCOUT_GRAIN_DAY && q->agg == SCOUT_AGG_AVG;
+        if (!avg_daily && !daily_avg && !per_day_avg) continue;
         size_t d = avg_daily ? i + 1 : i;
         q->t[d].used = U_AGG;
+        if (per_day_avg) q->t[i + 1].used = U_AGG;
         q->point_avg = true;
         bool other = false;
         for (size_t k = 0; k < q->n; k++) other |= q->t[k].used == U_GRAIN;

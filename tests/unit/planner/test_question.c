@@ -582,6 +582,26 @@ Test(question_acme, unknown_words_only_find_nothing)
 
 /* ---- result shapes: which column is measured, what rows are, how many ---- */
 
+Test(question_acme, per_day_with_an_average_is_the_daily_average_not_a_row_per_day)
+{
+    /* "per day on average": one average over the days, ranked by platform */
+    scout_question_fit fit;
+    char *j = bind_json("Which platform had the most active users per day on average last week?",
+                        "product.analytics.platform_mix_daily", &fit);
+    scout_question_fit_free(&fit);
+    cr_expect(strstr(j, "\"dimensions\":[{\"column\":\"platform\"") != NULL, "%s", j);
+    cr_expect(strstr(j, "\"agg\":\"avg\"") != NULL, "%s", j);
+    cr_expect(strstr(j, "\"grain\":\"day\"") == NULL, "grouped by day: %s", j);
+    free(j);
+    /* "On average, how many ... per day": one number */
+    j = bind_json("On average, how many trialing subscribers per day in October?",
+                  "product.analytics.plus_subscribers_daily", &fit);
+    scout_question_fit_free(&fit);
+    cr_expect(strstr(j, "\"grain\":\"day\"") == NULL, "grouped by day: %s", j);
+    cr_expect(strstr(j, "\"dimensions\":[{") == NULL, "grouped: %s", j);
+    free(j);
+}
+
 Test(question_acme, a_ranked_noun_phrase_names_what_is_ranked)
 {
     /* "the best <measure> day": a series of days, the top one */

@@ -67,6 +67,8 @@ Test(timeexpr, periods_relative_to_the_latest_date)
     period("december", "2025-12-01", "2025-12-31"); /* the latest December in the data */
     period("q3", "2026-07-01", "2026-09-30");
     period("q3 2025", "2025-07-01", "2025-09-30");
+    period("2025 q3", "2025-07-01", "2025-09-30"); /* "2025-Q3", year first */
+    period("2025 h2", "2025-07-01", "2025-12-31");
     period("q4", "2026-10-01", "2026-12-31");
     period("first half of 2025", "2025-01-01", "2025-06-30");
     period("nov 10 to nov 16", "2026-11-10", "2026-11-16");
@@ -152,6 +154,7 @@ Test(question, shapes_are_recognised)
     EXPECT("signups this quarter compared with a year earlier", "\"comparison\":\"previous_year\"");
     EXPECT("Were bookings in March higher than a year before?", "\"comparison\":\"previous_year\"");
     EXPECT("DAU this week vs the week before", "\"comparison\":\"previous_period\"");
+    EXPECT("enterprise win rate in 2026-Q2 vs 2026-Q1", "\"comparison\":\"previous_period\"");
     EXPECT("How many invoices over $1,000 did we send last month?", "\"op\":\">\"",
            "\"value\":1000", "\"money\":true", "\"aggregate\":\"count\"");
     EXPECT("How many active subscriptions have at least 3 seats?", "\"op\":\">=\"",

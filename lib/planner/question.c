@@ -337,6 +337,15 @@ static void find_time(scout_question *q)
             i += used - 1;
             continue;
         }
+        /* "October's revenue this year": "this year" says which October,
+         * it is not a second period (a month without a year is already the
+         * latest one in the data). */
+        if (q->has_time && !q->has_time2 && te.kind == SCOUT_TX_THIS_YEAR &&
+            q->time.kind == SCOUT_TX_MONTH && !q->time.y) {
+            claim(q, i, i + used, U_TIME);
+            i += used - 1;
+            continue;
+        }
         if (!q->has_time || (te.kind == SCOUT_TX_NOW && q->has_time)) {
             if (te.kind == SCOUT_TX_NOW && q->has_time) {
                 claim(q, i, i + used, U_TIME);

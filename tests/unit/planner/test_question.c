@@ -155,6 +155,9 @@ Test(question, shapes_are_recognised)
     EXPECT("Were bookings in March higher than a year before?", "\"comparison\":\"previous_year\"");
     EXPECT("DAU this week vs the week before", "\"comparison\":\"previous_period\"");
     EXPECT("enterprise win rate in 2026-Q2 vs 2026-Q1", "\"comparison\":\"previous_period\"");
+    /* "this year" after a month names which one; the other side is a year back */
+    EXPECT("How did October's net revenue this year compare with October 2025?",
+           "\"comparison\":\"previous_year\"");
     EXPECT("How many invoices over $1,000 did we send last month?", "\"op\":\">\"",
            "\"value\":1000", "\"money\":true", "\"aggregate\":\"count\"");
     EXPECT("How many active subscriptions have at least 3 seats?", "\"op\":\">=\"",

@@ -799,9 +799,11 @@ static void find_dims(scout_question *q)
                 size_t s = i + 1;
                 while (s < q->n && q->t[s].used == U_RANK) s++;
                 /* "which ticket category is ...": the whole noun phrase;
-                 * binding picks the column its words name best. */
+                 * binding picks the column its words name best. A third
+                 * open word is the verb ("which support agent solved"), so
+                 * two words at most. */
                 size_t e = phrase_end(q, s);
-                if (e > s + 2) e = s + 1;
+                if (e > s + 2) e = s + 2;
                 if (s < q->n && q->t[s].used == U_FREE && !grain_word(q->t[s].w)) {
                     add_dim(q, s, e > s ? e : s + 1);
                     q->dim_soft[q->n_dims - 1] = DIM_LOOSE;

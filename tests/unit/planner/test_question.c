@@ -623,6 +623,9 @@ Test(question_acme, a_ranked_noun_phrase_names_what_is_ranked)
     BOUND("Which ticket category is the smallest?", "crm.support.tickets_by_category",
           "\"dimensions\":[{\"column\":\"category\"", "\"column\":\"tickets\"", "\"dir\":\"asc\"",
           "\"limit\":1");
+    /* "which <two-word noun> <verb> the most": the noun, a joined name */
+    BOUND("Which support agent solved the most tickets last quarter?", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":\"crm.support.agents\",\"column\":\"name\"", "\"limit\":1");
     /* "top 3 <thing>" with no "by" */
     BOUND("Top 3 ticket categories for high tickets", "crm.support.tickets_by_category",
           "\"dimensions\":[{\"column\":\"category\"", "\"value\":\"high\"", "\"limit\":3");

@@ -78,6 +78,7 @@ struct scout_question {
     int rank;       /* +1 highest first, -1 lowest first, 0 none */
     int64_t limit;
     bool rank_which; /* "which X ... most": one row unless a number is given */
+    bool rank_all;   /* "rank the X by Y": every member, ordered, no size */
     bool who;        /* "who ... the most": the one ranked is a person */
     cmp_kind cmp;
     bool growth;
@@ -336,6 +337,15 @@ static void find_time(scout_question *q)
             i += used - 1;
             continue;
         }
+        /* "October's revenue this year": "this year" says which October,
+         * it is not a second period (a month without a year is already the
+         * latest one in the data). */
+        if (q->has_time && !q->has_time2 && te.kind == SCOUT_TX_THIS_YEAR &&
+            q->time.kind == SCOUT_TX_MONTH && !q->time.y) {
+            claim(q, i, i + used, U_TIME);
+            i += used - 1;
+            continue;
+        }
         if (!q->has_time || (te.kind == SCOUT_TX_NOW && q->has_time)) {
             if (te.kind == SCOUT_TX_NOW && q->has_time) {
                 claim(q, i, i + used, U_TIME);
@@ -420,6 +430,30 @@ static void find_grain(scout_question *q)
     }
 }
 
+/* "top five", "which three regions": a spelled count (two to twenty) is a
+ * number only in the place a list size stands; elsewhere "one" or "ten"
+ * stay words ("one number", "last ten days" is the time parser's). */
+static int64_t count_word(const scout_question *q, size_t i)
+{
+    static const char *const words[] = {"two",       "three",    "four",     "five",    "six",
+                                        "seven",     "eight",    "nine",     "ten",     "eleven",
+                                        "twelve",    "thirteen", "fourteen", "fifteen", "sixteen",
+                                        "seventeen", "eighteen", "nineteen", "twenty",  NULL};
+    if (i >= q->n || q->t[i].used != U_FREE) return 0;
+    for (size_t k = 0; words[k]; k++)
+        if (strcmp(q->t[i].w, words[k]) == 0) return (int64_t)k + 2;
+    return 0;
+}
+
+/* The list size written right at token i, as digits or a spelled count. */
+static int64_t list_size_at(const scout_question *q, size_t i)
+{
+    if (i >= q->n) return 0;
+    if (q->t[i].is_num && !q->t[i].money && q->t[i].num >= 1 && q->t[i].num <= 1000)
+        return (int64_t)q->t[i].num;
+    return count_word(q, i);
+}
+
 static void find_rank(scout_question *q)
 {
     static const char *const hi[] = {"top",     "highest", "most",    "biggest",  "largest", "best",
@@ -429,25 +463,33 @@ static void find_rank(scout_question *q)
     for (size_t i = 0; i < q->n; i++) {
         if (q->t[i].used != U_FREE && q->t[i].used != U_STOP) continue;
         int dir = tok_any(q, i, hi) ? 1 : tok_any(q, i, lo) ? -1 : 0;
+        /* "Rank the features by adoption rate": the imperative verb ranks
+         * every member, highest first, unless a lo word turns it. */
+        if (i == 0 && tok_is(q, i, "rank")) {
+            dir = 1;
+            q->rank_all = true;
+        }
         if (!dir) continue;
         /* "at least 3", "at most" are numeric filters, not rankings. */
         if (i > 0 && tok_is(q, i - 1, "at")) continue;
         if (q->rank == 0) q->rank = dir;
         q->t[i].used = U_RANK;
-        if (i + 1 < q->n && q->t[i + 1].is_num && !q->t[i + 1].money && q->t[i + 1].num >= 1 &&
-            q->t[i + 1].num <= 1000) {
-            q->limit = (int64_t)q->t[i + 1].num;
+        int64_t n = list_size_at(q, i + 1);
+        if (n) {
+            q->limit = n;
             q->t[i + 1].used = U_RANK;
         }
     }
-    /* "Which 5 countries ...": a number right after which/what. */
-    for (size_t i = 0; i + 1 < q->n; i++)
-        if ((tok_is(q, i, "which") || tok_is(q, i, "what")) && q->t[i + 1].is_num &&
-            q->t[i + 1].used == U_FREE && q->t[i + 1].num >= 1 && q->t[i + 1].num <= 1000) {
-            q->limit = (int64_t)q->t[i + 1].num;
+    /* "Which 5 countries ...", "which five countries": a count right after
+     * which/what. */
+    for (size_t i = 0; i + 1 < q->n; i++) {
+        int64_t n = q->t[i + 1].used == U_FREE ? list_size_at(q, i + 1) : 0;
+        if ((tok_is(q, i, "which") || tok_is(q, i, "what")) && n) {
+            q->limit = n;
             q->t[i + 1].used = U_RANK;
             if (!q->rank) q->rank = 1;
         }
+    }
     if (tok_is(q, 0, "which") || tok_is(q, 0, "what") || tok_is(q, 0, "where"))
         q->rank_which = true;
     if (tok_is(q, 0, "who") && q->rank) q->who = q->rank_which = true;
@@ -690,10 +732,15 @@ static bool rank_noun_dim(scout_question *q, size_t by)
 {
     size_t k = by;
     while (k > 0 && by - k < 4 && q->t[k - 1].used != U_RANK) {
+        if (tok_is(q, k - 1, "the") || tok_is(q, k - 1, "all")) break;
         if (q->t[k - 1].used != U_FREE && q->t[k - 1].used != U_STOP) return false;
         k--;
     }
-    if (k == 0 || k == by || q->t[k - 1].used != U_RANK) return false;
+    /* "rank the features by ...": an article between ranking and noun */
+    size_t r = k;
+    if (r > 1 && (tok_is(q, r - 1, "the") || tok_is(q, r - 1, "all")) && q->t[r - 2].used == U_RANK)
+        r--;
+    if (r == 0 || k == by || q->t[r - 1].used != U_RANK) return false;
     add_dim(q, k, by);
     q->t[by].used = U_FILLER;
     return true;
@@ -752,9 +799,11 @@ static void find_dims(scout_question *q)
                 size_t s = i + 1;
                 while (s < q->n && q->t[s].used == U_RANK) s++;
                 /* "which ticket category is ...": the whole noun phrase;
-                 * binding picks the column its words name best. */
+                 * binding picks the column its words name best. A third
+                 * open word is the verb ("which support agent solved"), so
+                 * two words at most. */
                 size_t e = phrase_end(q, s);
-                if (e > s + 2) e = s + 1;
+                if (e > s + 2) e = s + 2;
                 if (s < q->n && q->t[s].used == U_FREE && !grain_word(q->t[s].w)) {
                     add_dim(q, s, e > s ? e : s + 1);
                     q->dim_soft[q->n_dims - 1] = DIM_LOOSE;
@@ -922,9 +971,16 @@ static void find_point_average(scout_question *q)
                          tok_is(q, i + 1, "daily") && q->t[i + 1].used == U_GRAIN;
         bool daily_avg = tok_is(q, i, "daily") && q->t[i].used == U_GRAIN &&
                          q->t[i + 1].used == U_AGG && q->agg == SCOUT_AGG_AVG;
-        if (!avg_daily && !daily_avg) continue;
+        /* "on average, how many ... per day", "the most users per day on
+         * average": an average asked for, "per day" says of what — the
+         * per-day values — not a row per day. */
+        bool per_day_avg = tok_is(q, i, "per") && q->t[i].used == U_GRAIN &&
+                           q->t[i + 1].used == U_GRAIN &&
+                           grain_word(q->t[i + 1].w) == SCOUT_GRAIN_DAY && q->agg == SCOUT_AGG_AVG;
+        if (!avg_daily && !daily_avg && !per_day_avg) continue;
         size_t d = avg_daily ? i + 1 : i;
         q->t[d].used = U_AGG;
+        if (per_day_avg) q->t[i + 1].used = U_AGG;
         q->point_avg = true;
         bool other = false;
         for (size_t k = 0; k < q->n; k++) other |= q->t[k].used == U_GRAIN;
@@ -948,7 +1004,7 @@ static void find_ranked_period(scout_question *q)
         if (q->t[i].used != U_FREE || !tok_any(q, i, nouns) || (!after_rank && !asked)) continue;
         q->grain = grain_word(q->t[i].w);
         q->t[i].used = U_GRAIN;
-        if (!q->limit) q->limit = 1;
+        if (!q->limit && !q->rank_all) q->limit = 1;
         return;
     }
 }

@@ -200,6 +200,11 @@ static size_t match_absolute(const char *const *w, size_t n, size_t i, scout_tim
         return t->y ? k + 1 - i : 2;
     }
     int y = year_word(a);
+    /* "2026-Q2", "2026 H1": the year written first, as ISO-style labels do */
+    if (y && i + 1 < n && quarter_word(w[i + 1]))
+        return t->kind = SCOUT_TX_QUARTER, t->q = quarter_word(w[i + 1]), t->y = y, 2;
+    if (y && i + 1 < n && (!strcmp(w[i + 1], "h1") || !strcmp(w[i + 1], "h2")))
+        return t->kind = SCOUT_TX_HALF, t->q = w[i + 1][1] - '0', t->y = y, 2;
     if (y) return t->kind = SCOUT_TX_YEAR, t->y = y, 1;
     int yy, mm, dd;
     size_t k = match_date(w, n, i, &yy, &mm, &dd);

@@ -67,6 +67,8 @@ Test(timeexpr, periods_relative_to_the_latest_date)
     period("december", "2025-12-01", "2025-12-31"); /* the latest December in the data */
     period("q3", "2026-07-01", "2026-09-30");
     period("q3 2025", "2025-07-01", "2025-09-30");
+    period("2025 q3", "2025-07-01", "2025-09-30"); /* "2025-Q3", year first */
+    period("2025 h2", "2025-07-01", "2025-12-31");
     period("q4", "2026-10-01", "2026-12-31");
     period("first half of 2025", "2025-01-01", "2025-06-30");
     period("nov 10 to nov 16", "2026-11-10", "2026-11-16");
@@ -131,6 +133,13 @@ Test(question, shapes_are_recognised)
     EXPECT("Top 5 countries by revenue growth this year", "\"rank\":\"highest\"", "\"limit\":5",
            "\"growth\":true", "\"comparison\":\"previous_year\"");
     EXPECT("Bottom 3 regions by net revenue last month", "\"rank\":\"lowest\"", "\"limit\":3");
+    /* a spelled count is a list size where a number would be one */
+    EXPECT("Which five countries generated the most net revenue in 2025?", "\"limit\":5",
+           "\"rank\":\"highest\"", "[[\"countries\"");
+    EXPECT("top three plans by signups", "\"limit\":3");
+    /* "rank the X by Y": X is what is ranked, Y the measure; no list size */
+    EXPECT("Rank the features by adoption rate for last month", "\"rank\":\"highest\"",
+           "\"dimensions\":[[\"features\"]]");
     EXPECT("rev yesterday vs the day before?", "\"yesterday\"",
            "\"comparison\":\"previous_period\"");
     EXPECT("What was our revenue in EMEA last quarter, and how does it compare with the quarter "
@@ -145,6 +154,10 @@ Test(question, shapes_are_recognised)
     EXPECT("signups this quarter compared with a year earlier", "\"comparison\":\"previous_year\"");
     EXPECT("Were bookings in March higher than a year before?", "\"comparison\":\"previous_year\"");
     EXPECT("DAU this week vs the week before", "\"comparison\":\"previous_period\"");
+    EXPECT("enterprise win rate in 2026-Q2 vs 2026-Q1", "\"comparison\":\"previous_period\"");
+    /* "this year" after a month names which one; the other side is a year back */
+    EXPECT("How did October's net revenue this year compare with October 2025?",
+           "\"comparison\":\"previous_year\"");
     EXPECT("How many invoices over $1,000 did we send last month?", "\"op\":\">\"",
            "\"value\":1000", "\"money\":true", "\"aggregate\":\"count\"");
     EXPECT("How many active subscriptions have at least 3 seats?", "\"op\":\">=\"",
@@ -575,6 +588,26 @@ Test(question_acme, unknown_words_only_find_nothing)
 
 /* ---- result shapes: which column is measured, what rows are, how many ---- */
 
+Test(question_acme, per_day_with_an_average_is_the_daily_average_not_a_row_per_day)
+{
+    /* "per day on average": one average over the days, ranked by platform */
+    scout_question_fit fit;
+    char *j = bind_json("Which platform had the most active users per day on average last week?",
+                        "product.analytics.platform_mix_daily", &fit);
+    scout_question_fit_free(&fit);
+    cr_expect(strstr(j, "\"dimensions\":[{\"column\":\"platform\"") != NULL, "%s", j);
+    cr_expect(strstr(j, "\"agg\":\"avg\"") != NULL, "%s", j);
+    cr_expect(strstr(j, "\"grain\":\"day\"") == NULL, "grouped by day: %s", j);
+    free(j);
+    /* "On average, how many ... per day": one number */
+    j = bind_json("On average, how many trialing subscribers per day in October?",
+                  "product.analytics.plus_subscribers_daily", &fit);
+    scout_question_fit_free(&fit);
+    cr_expect(strstr(j, "\"grain\":\"day\"") == NULL, "grouped by day: %s", j);
+    cr_expect(strstr(j, "\"dimensions\":[{") == NULL, "grouped: %s", j);
+    free(j);
+}
+
 Test(question_acme, a_ranked_noun_phrase_names_what_is_ranked)
 {
     /* "the best <measure> day": a series of days, the top one */
@@ -590,6 +623,9 @@ Test(question_acme, a_ranked_noun_phrase_names_what_is_ranked)
     BOUND("Which ticket category is the smallest?", "crm.support.tickets_by_category",
           "\"dimensions\":[{\"column\":\"category\"", "\"column\":\"tickets\"", "\"dir\":\"asc\"",
           "\"limit\":1");
+    /* "which <two-word noun> <verb> the most": the noun, a joined name */
+    BOUND("Which support agent solved the most tickets last quarter?", "crm.support.tickets",
+          "\"dimensions\":[{\"table\":\"crm.support.agents\",\"column\":\"name\"", "\"limit\":1");
     /* "top 3 <thing>" with no "by" */
     BOUND("Top 3 ticket categories for high tickets", "crm.support.tickets_by_category",
           "\"dimensions\":[{\"column\":\"category\"", "\"value\":\"high\"", "\"limit\":3");

@@ -456,6 +456,16 @@ static scout_rc load_table(scout_joins_graph *g, scout_catalog *cat, const char 
     return rc;
 }
 
+/* Appends a copy of table to the next frontier of the breadth-first load. */
+static scout_rc push_next(char ***next, size_t *n_next, size_t *cap_next, const char *table,
+                          scout_err *err)
+{
+    if (!scout_array_grow((void **)next, cap_next, *n_next, sizeof **next)) return nomem(err);
+    if (!((*next)[*n_next] = scout_strdup(table))) return nomem(err);
+    (*n_next)++;
+    return SCOUT_OK;
+}
+
 /* Adds every edge touching fq; appends the far ends to next (owned strings). */
 static scout_rc load_edges(scout_joins_graph *g, scout_catalog *cat, const char *fq, char ***next,
                            size_t *n_next, size_t *cap_next, scout_err *err)
@@ -478,14 +488,7 @@ static scout_rc load_edges(scout_joins_graph *g, scout_catalog *cat, const char 
                                   scout_catalog_col_text(st, 3), scout_catalog_col_text(st, 4),
                                   sqlite3_column_double(st, 5), scout_catalog_col_text(st, 6), err);
         const char *other = a && strcmp(a, fq) == 0 ? b : a;
-        if (rc == SCOUT_OK && other) {
-            if (!scout_array_grow((void **)next, cap_next, *n_next, sizeof **next))
-                rc = nomem(err);
-            else if (!((*next)[*n_next] = scout_strdup(other)))
-                rc = nomem(err);
-            else
-                (*n_next)++;
-        }
+        if (rc == SCOUT_OK && other) rc = push_next(next, n_next, cap_next, other, err);
     }
     sqlite3_finalize(st);
     return rc;
@@ -542,14 +545,7 @@ static scout_rc infer_named_edges(scout_joins_graph *g, scout_catalog *cat, cons
             const char *other = scout_catalog_col_text(st, 0);
             rc = scout_joins_add_edge(g, fq, col, other, col, "naming", 0.5,
                                       "same column name, table named for it", err);
-            if (rc == SCOUT_OK && other) {
-                if (!scout_array_grow((void **)next, cap_next, *n_next, sizeof **next))
-                    rc = nomem(err);
-                else if (!((*next)[*n_next] = scout_strdup(other)))
-                    rc = nomem(err);
-                else
-                    (*n_next)++;
-            }
+            if (rc == SCOUT_OK && other) rc = push_next(next, n_next, cap_next, other, err);
         }
         sqlite3_finalize(st);
     }

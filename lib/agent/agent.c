@@ -260,35 +260,18 @@ static scout_rc run_one_call(agent_run *r, const char *id, const char *name, con
     return rc ? rc : commit(r, "running");
 }
 
-/* Runs every call of the last reply that has no committed result. A finish
- * call ends the run: calls after it in the same reply are answered but not run. */
-static scout_rc run_pending(agent_run *r)
+/* A tool result that says the call was not run, and why. */
+static scout_rc add_skipped(agent_run *r, const char *id, const char *content)
 {
-    json_t *ms = messages(r);
-    size_t at = last_assistant(ms);
-    if (at == (size_t)-1) return SCOUT_OK;
-    json_t *calls = json_object_get(json_array_get(ms, at), "tool_calls");
-    size_t i;
-    json_t *c;
-    json_array_foreach(calls, i, c)
-    {
-        const char *id = json_string_value(json_object_get(c, "id"));
-        if (!id || has_result(ms, at + 1, id)) continue;
-        if (agent_cancelled(r))
-            return scout_err_set(r->err, SCOUT_EINTERRUPTED, "agent: cancelled");
-        scout_rc rc =
-            json_is_object(json_object_get(r->state, "finish"))
-                ? add_message(r, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", id,
-                                           "content", "{\"skipped\":\"finish was called\"}"))
-                : run_one_call(r, id, json_string_value(json_object_get(c, "name")),
-                               json_string_value(json_object_get(c, "arguments")));
-        if (rc) return rc;
-    }
-    return SCOUT_OK;
+    return add_message(
+        r, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", id, "content", content));
 }
 
-/* Answers every call of the last reply that has no result as skipped. */
-static scout_rc close_pending(agent_run *r)
+/* Answers every call of the last reply that has no committed result: with
+ * skip set (the user interrupted) each is answered as skipped; otherwise
+ * each is run, except that a finish call ends the run and calls after it
+ * in the same reply are answered but not run. */
+static scout_rc answer_pending(agent_run *r, const char *skip)
 {
     json_t *ms = messages(r);
     size_t at = last_assistant(ms);
@@ -300,9 +283,17 @@ static scout_rc close_pending(agent_run *r)
     {
         const char *id = json_string_value(json_object_get(c, "id"));
         if (!id || has_result(ms, at + 1, id)) continue;
-        scout_rc rc =
-            add_message(r, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", id,
-                                     "content", "{\"skipped\":\"the user interrupted\"}"));
+        scout_rc rc;
+        if (skip) {
+            rc = add_skipped(r, id, skip);
+        } else if (agent_cancelled(r)) {
+            return scout_err_set(r->err, SCOUT_EINTERRUPTED, "agent: cancelled");
+        } else if (json_is_object(json_object_get(r->state, "finish"))) {
+            rc = add_skipped(r, id, "{\"skipped\":\"finish was called\"}");
+        } else {
+            rc = run_one_call(r, id, json_string_value(json_object_get(c, "name")),
+                              json_string_value(json_object_get(c, "arguments")));
+        }
         if (rc) return rc;
     }
     return SCOUT_OK;
@@ -338,7 +329,7 @@ static const char *budget_exceeded(agent_run *r, char *why, size_t n)
 static scout_rc loop(agent_run *r)
 {
     for (;;) {
-        scout_rc rc = run_pending(r);
+        scout_rc rc = answer_pending(r, NULL);
         if (rc) return rc;
         if (json_is_object(json_object_get(r->state, "finish"))) return SCOUT_OK;
         char why[256];
@@ -549,7 +540,7 @@ scout_rc scout_agent_continue(const char *id, const char *message, const scout_a
         r.grade = NULL;
         /* A tool call an interrupt left unanswered is answered as skipped
          * first: the API needs every call answered before the next user turn. */
-        rc = close_pending(&r);
+        rc = answer_pending(&r, "{\"skipped\":\"the user interrupted\"}");
     }
     if (!rc) rc = add_message(&r, json_pack("{s:s, s:s}", "role", "user", "content", message));
     if (!rc) rc = agent_audit(&r, "question", NULL, message, true, NULL, -1, 0);

@@ -211,6 +211,8 @@ static scout_rc invoice_one(fin_gen *g, const sub_info *s, int day, int sec, boo
     if (!rc) rc = add_line(g, id, "subscription", s->plan, s->seats, base);
     if (!rc && addon) rc = add_line(g, id, "addon", "Extra storage", 1, addon_amt);
     acme_ts_str(day + (int)acme_rng_range(r, 0, 3), sec + 600, paid);
+    /* A payment is never dated after "today": one due later is taken as paid with the invoice. */
+    if (strcmp(paid, "2026-11-24 23:59:59") > 0) scout_strlcpy(paid, ts, sizeof paid);
     st = g->pay;
     sqlite3_bind_int64(st, 1, g->next_payment++);
     sqlite3_bind_int64(st, 2, id);
@@ -313,9 +315,12 @@ static scout_rc ledger(acme_ctx *c)
                "raw.countries");
     if (!rc)
         rc =
+            /* Disputes open 9 days after the payment; one that would open after "today" does not
+               exist yet. */
             acme_exec(c, "INSERT INTO raw.disputes SELECT payment_id, invoice_id, "
                          "datetime(paid_at, '+9 days'), amount_usd, CASE payment_id % 3 WHEN 0 "
-                         "THEN 'won' ELSE 'lost' END FROM raw.payments WHERE payment_id % 211 = 0");
+                         "THEN 'won' ELSE 'lost' END FROM raw.payments WHERE payment_id % 211 = 0 "
+                         "AND datetime(paid_at, '+9 days') <= '2026-11-24 23:59:59'");
     return rc;
 }
 

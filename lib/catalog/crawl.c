@@ -438,14 +438,22 @@ static scout_rc pass_top(crawler *cr, table_crawl *tc, scout_err *err)
 }
 
 /* Picks the main timestamp column: best name/type score among columns whose
- * values really are ISO dates. */
+ * values really are ISO dates. Every row has its main event time, so an event
+ * column with empty values (resolved_at, closed_at: set only once a row
+ * reaches that stage) ranks below every fully filled one — otherwise "tickets
+ * last month" would be dated by resolution and the table would look staler
+ * than it is. An update time is the exception: rows never updated leave it
+ * empty, and its latest value is still the best sign of freshness. */
 static void pick_freshness(table_crawl *tc)
 {
     int best = 0;
     tc->fresh_col = -1;
     for (size_t c = 0; c < tc->t->n_columns; c++) {
         const col_stats *cs = &tc->cols[c];
-        int s = time_score(tc->t->columns[c].name, tc->t->columns[c].type);
+        const char *name = tc->t->columns[c].name;
+        int s = time_score(name, tc->t->columns[c].type);
+        bool update_time = has_word(name, "updated") || has_word(name, "modified");
+        if (s > 0 && (cs->nonnull == tc->row_count || update_time)) s += 1000;
         if (s <= best || !looks_like_iso_date(cs->max)) continue;
         if (cs->min && !looks_like_iso_date(cs->min)) continue;
         best = s;
@@ -723,7 +731,7 @@ static void crawler_finalize(crawler *cr)
 /* Stored fingerprints start with this; bump it whenever the crawl records
  * different facts, so an upgraded scout re-crawls tables whose data did not
  * change instead of keeping the old statistics. */
-static const char CRAWL_VERSION[] = "crawl-3|";
+static const char CRAWL_VERSION[] = "crawl-4|";
 
 /* The warehouse fingerprint prefixed with CRAWL_VERSION (heap; NULL if fp is). */
 static char *versioned_fingerprint(char *fp)

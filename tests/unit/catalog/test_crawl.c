@@ -580,3 +580,21 @@ Test(catalog, freshness_prefers_update_time_and_skips_validity_and_non_dates)
     json_decref(card);
     scout_catalog_close(cat);
 }
+
+Test(catalog, freshness_is_a_timestamp_every_row_has)
+{
+    /* resolved_at is set only once a ticket is solved: dating the table (and
+       "tickets last month") by it would drop open tickets and make the table
+       look staler than it is. */
+    exec_on(g_main, "CREATE TABLE tickets (ticket_id INTEGER PRIMARY KEY, created_at TEXT,"
+                    " resolved_at TEXT, status TEXT);"
+                    "INSERT INTO tickets VALUES (1, '2025-05-01 09:00:00', '2025-05-02 10:00:00',"
+                    " 'solved'), (2, '2025-05-03 11:00:00', NULL, 'open');");
+    scout_catalog *cat = open_cat();
+    index_ok(cat);
+    json_t *card = card_of(cat, "shop.main.tickets");
+    cr_assert_str_eq(sget(card, "freshness_column"), "created_at");
+    cr_assert_str_eq(sget(card, "freshness"), "2025-05-03 11:00:00");
+    json_decref(card);
+    scout_catalog_close(cat);
+}

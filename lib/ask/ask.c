@@ -663,6 +663,40 @@ static bool said_before(const scout_ask_answer *a, const char *note)
     return false;
 }
 
+/* A capitalised word the chosen table cannot place ("revenue in Antarctica")
+ * is most likely a value the asker filters on; answering the unfiltered
+ * number without saying so would mislead. The answer leads with it, it is an
+ * assumption, and confidence drops to low. */
+static scout_rc flag_unplaced_values(ask_run *r, scout_err *err)
+{
+    const char *words = r->chosen->fit.unplaced_values;
+    if (!words) return SCOUT_OK;
+    scout_ask_answer *a = r->a;
+    scout_buf note = SCOUT_BUF_INIT, text = SCOUT_BUF_INIT;
+    scout_rc rc = scout_buf_puts(&note, "not filtered by ");
+    size_t n_words = 0;
+    for (const char *p = words; *p && !rc;) {
+        while (*p == ' ') p++;
+        size_t n = strcspn(p, " ");
+        if (n) rc = scout_buf_printf(&note, "%s'%.*s'", n_words++ ? ", " : "", (int)n, p);
+        p += n;
+    }
+    if (!rc)
+        rc = scout_buf_printf(&note, ": nothing in %s matches %s", r->chosen->table,
+                              n_words > 1 ? "them" : "it");
+    if (!rc) rc = scout_buf_printf(&text, "%s N%s.", a->text, scout_buf_cstr(&note) + 1);
+    if (!rc) rc = push_str(&a->assumptions, &a->n_assumptions, scout_buf_cstr(&note));
+    scout_buf_free(&note);
+    if (rc) {
+        scout_buf_free(&text);
+        return nomem(err);
+    }
+    free(a->text);
+    a->text = scout_buf_take(&text);
+    if (a->confidence > 0.45) a->confidence = 0.45;
+    return SCOUT_OK;
+}
+
 static scout_rc step_answer(ask_run *r, scout_err *err)
 {
     scout_ask_answer *a = r->a;
@@ -678,6 +712,8 @@ static scout_rc step_answer(ask_run *r, scout_err *err)
     a->text = scout_answer_text(&in);
     free(filters);
     if (!a->text) return nomem(err);
+    scout_rc rc = flag_unplaced_values(r, err);
+    if (rc) return rc;
     for (size_t i = 0; i < r->compiled->n_notes; i++)
         if (!said_before(a, r->compiled->notes[i]) &&
             push_str(&a->assumptions, &a->n_assumptions, r->compiled->notes[i]))

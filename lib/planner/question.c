@@ -4019,9 +4019,10 @@ static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
             continue;
         note(&b->missing, "nothing matches '%s'%s", q->t[i].orig, NULL);
         if (add_stem(&fit->unplaced_stems, q->t[i].stem) != SCOUT_OK) return SCOUT_ENOMEM;
-        if (i > 0 && isupper((unsigned char)q->t[i].orig[0]))
+        if (i > 0 && isupper((unsigned char)q->t[i].orig[0])) {
             fit->values_wanted++;
-        else
+            if (add_stem(&fit->unplaced_values, q->t[i].orig) != SCOUT_OK) return SCOUT_ENOMEM;
+        } else
             fit->unplaced++;
     }
     return SCOUT_OK;
@@ -4159,5 +4160,7 @@ void scout_question_fit_free(scout_question_fit *fit)
     free(fit->subject_stems);
     free(fit->unplaced_stems);
     free(fit->value_stems);
+    free(fit->unplaced_values);
     fit->why = fit->missing = fit->subject_stems = fit->unplaced_stems = fit->value_stems = NULL;
+    fit->unplaced_values = NULL;
 }

@@ -56,6 +56,10 @@ typedef struct scout_question_fit {
      * none: a sibling that places none of a value's words drops a filter
      * the question asks for. */
     char *value_stems;
+    /* The question's capitalised words nothing in the table places, as typed
+     * (" Antarctica "), NULL when none: a value the asker filters on that the
+     * answer would silently ignore. */
+    char *unplaced_values;
     char *why; /* "measure net_revenue_usd (metric net_revenue); region holds 'EMEA'; time day" */
     char *missing; /* what it lacks, NULL if nothing: "no column holds 'Android'" */
 } scout_question_fit;

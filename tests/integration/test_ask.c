@@ -304,3 +304,33 @@ Test(ask, a_period_comparison_states_its_percent_change_once, .init = acme_home,
     cr_assert(seen, "a comparison has a %% change column");
     json_decref(o);
 }
+
+/* A capitalised word that nothing in the chosen table places is a filter the
+ * asker wanted; the unfiltered number must not pass for the answer. */
+static bool says_unplaced(const json_t *o, const char *word)
+{
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(o, "assumptions"), i, a)
+    {
+        const char *s = json_string_value(a);
+        if (strstr(s, "not filtered by") && strstr(s, word)) return true;
+    }
+    return false;
+}
+
+Test(ask, a_value_nothing_places_is_said_not_silently_dropped, .init = acme_home,
+     .fini = remove_home)
+{
+    json_t *o = ask_json(NULL, "net revenue in Antarctica last month");
+    const char *answer = json_string_value(json_object_get(o, "answer"));
+    cr_assert(strstr(answer, "Not filtered by 'Antarctica'") != NULL, "%s", answer);
+    cr_assert(says_unplaced(o, "'Antarctica'"), "an assumption says so");
+    cr_assert_lt(json_number_value(json_object_get(o, "confidence")), 0.5, "low confidence");
+    json_decref(o);
+    o = ask_json(NULL, "net revenue in EMEA last month");
+    answer = json_string_value(json_object_get(o, "answer"));
+    cr_assert(strstr(answer, "Not filtered") == NULL, "a placed value is a filter: %s", answer);
+    cr_assert(!says_unplaced(o, "EMEA"));
+    json_decref(o);
+}

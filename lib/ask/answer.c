@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/fsutil.h"
@@ -17,27 +18,98 @@
 #define ANSWER_LEADERS 3    /* categories or movers named */
 #define WORDS_MAX      128
 
+/* Abbreviations people write in capitals; measure names spell them lower. */
+static const char *const ACRONYMS[] = {"mrr", "arr", "dau", "wau", "mau", "csat", "nps",
+                                       "sla", "slo", "ltv", "cac", "aov", "arpu", "gmv",
+                                       "kpi", "api", "ai",  "sso", "id",  "roi"};
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t sl = strlen(suffix);
+    return len > sl && !strcmp(s + len - sl, suffix);
+}
+
+/* The aggregate a derived measure name starts with ("avg_mrr"), as words a
+ * reader expects; a sum is the default reading of an amount, so it says
+ * nothing. *skip = the prefix's length in name. */
+static const char *agg_words(const char *name, size_t *skip)
+{
+    static const struct {
+        const char *prefix, *words;
+    } AGGS[] = {{"count_distinct_", "Distinct "},
+                {"avg_", "Average "},
+                {"sum_", ""},
+                {"min_", "Lowest "},
+                {"max_", "Highest "}};
+    *skip = 0;
+    if (!strcmp(name, "avg")) return *skip = 3, "Average";
+    for (size_t i = 0; i < sizeof AGGS / sizeof AGGS[0]; i++) {
+        size_t n = strlen(AGGS[i].prefix);
+        if (!strncmp(name, AGGS[i].prefix, n) && name[n]) {
+            *skip = n;
+            /* "avg_avg_p95": an average of a stored average is said once */
+            if (!strcmp(AGGS[i].prefix, "avg_") && !strncmp(name + n, "avg_", 4)) *skip += 4;
+            return AGGS[i].words;
+        }
+    }
+    return "";
+}
+
+/* Upper-cases the words of dst that are ACRONYMS ("avg mrr" → "avg MRR"). */
+static void capitalise_acronyms(char *dst)
+{
+    for (char *w = dst; *w;) {
+        size_t len = strcspn(w, " ");
+        for (size_t i = 0; i < sizeof ACRONYMS / sizeof ACRONYMS[0]; i++)
+            if (strlen(ACRONYMS[i]) == len && !strncmp(w, ACRONYMS[i], len))
+                for (size_t k = 0; k < len; k++) w[k] = (char)toupper((unsigned char)w[k]);
+        w += len;
+        while (*w == ' ') w++;
+    }
+}
+
 void scout_answer_measure_words(const char *name, char *dst, size_t n)
 {
     static const char *const suffixes[] = {"_current", "_previous", "_delta", "_pct_change",
                                            "_usd",     "_ms",       "_pct"};
     if (!n) return;
-    size_t len = scout_strlcpy(dst, name ? name : "value", n);
-    if (len >= n) len = n - 1;
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        size_t sl = strlen(suffixes[i]);
-        if (len > sl && !strcmp(dst + len - sl, suffixes[i])) {
-            len -= sl;
-            dst[len] = '\0';
-        }
-    }
-    for (size_t i = 0; i < len; i++)
-        if (dst[i] == '_') dst[i] = ' ';
-    /* "avg_avg_p95_ms" (an average of a stored average) reads "Avg p95". */
-    size_t w = strcspn(dst, " ");
-    if (w && dst[w] == ' ' && !strncmp(dst, dst + w + 1, w) && dst[2 * w + 1] == ' ')
-        memmove(dst, dst + w + 1, strlen(dst + w + 1) + 1);
+    char base[WORDS_MAX];
+    size_t len = scout_strlcpy(base, name ? name : "value", sizeof base);
+    if (len >= sizeof base) len = sizeof base - 1;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        if (ends_with(base, len, suffixes[i])) base[len -= strlen(suffixes[i])] = '\0';
+    size_t skip;
+    const char *agg = agg_words(base, &skip);
+    char *rest = base + skip;
+    for (char *p = rest; *p; p++)
+        if (*p == '_') *p = ' ';
+    /* "Distinct user id" counts users */
+    size_t rl = strlen(rest);
+    if (!strncmp(name ? name : "", "count_distinct_", 15) && ends_with(rest, rl, " id"))
+        rest[rl - 3] = 's', rest[rl - 2] = 0;
+    capitalise_acronyms(rest);
+    snprintf(dst, n, "%s%s", agg, rest);
     dst[0] = (char)toupper((unsigned char)dst[0]);
+}
+
+static const char *const MONTHS[] = {"january",   "february", "march",    "april",
+                                     "may",       "june",     "july",     "august",
+                                     "september", "october",  "november", "december"};
+
+/* Whether a period's name reads after "in" ("in Q3", "in 2025", "in March",
+ * "in the first half of 2025") rather than on its own ("last month",
+ * "yesterday", "since March", "November to date"). */
+static bool period_takes_in(const char *name, size_t len)
+{
+    char head[64];
+    snprintf(head, sizeof head, "%.*s", (int)len, name);
+    if (strstr(head, "to date") || strstr(head, "so far")) return false;
+    if (isdigit((unsigned char)head[0])) return true;
+    if ((head[0] == 'Q' || head[0] == 'H') && isdigit((unsigned char)head[1])) return true;
+    if (!strncasecmp(head, "the ", 4)) return true; /* the last 14 days, the first half of 2025 */
+    for (size_t i = 0; i < sizeof MONTHS / sizeof MONTHS[0]; i++)
+        if (!strncasecmp(head, MONTHS[i], strlen(MONTHS[i]))) return true;
+    return false;
 }
 
 void scout_answer_period_words(const char *period, char *dst, size_t n)
@@ -46,16 +118,25 @@ void scout_answer_period_words(const char *period, char *dst, size_t n)
     dst[0] = '\0';
     if (!period || !*period) return;
     const char *eq = strstr(period, " = ");
-    const char *dots = eq ? strstr(eq, "..") : NULL;
-    if (eq && dots) {
-        int name_len = (int)(eq - period), a_len = (int)(dots - eq - 3);
-        const char *b = dots + 2;
-        /* Cut anything after the end date (", the latest full quarter ..."). */
-        int b_len = (int)strcspn(b, ", ;");
-        snprintf(dst, n, "in %.*s (%.*s to %.*s)", name_len, period, a_len, eq + 3, b_len, b);
-    } else {
-        snprintf(dst, n, "in %s", period);
+    if (!eq) {
+        snprintf(dst, n, "%s%s", period_takes_in(period, strlen(period)) ? "in " : "", period);
+        return;
     }
+    int name_len = (int)(eq - period);
+    const char *in = period_takes_in(period, (size_t)name_len) ? "in " : "";
+    const char *from = eq + 3, *dots = strstr(from, "..");
+    if (!dots) { /* "now = 2026-11-24, the latest date in the data" */
+        snprintf(dst, n, "%s%.*s (%s)", in, name_len, period, from);
+        return;
+    }
+    int a_len = (int)(dots - from);
+    const char *b = dots + 2;
+    /* Cut anything after the end date (", the latest full quarter ..."). */
+    int b_len = (int)strcspn(b, ", ;");
+    if (a_len == b_len && !strncmp(from, b, (size_t)a_len))
+        snprintf(dst, n, "%s%.*s (%.*s)", in, name_len, period, a_len, from);
+    else
+        snprintf(dst, n, "%s%.*s (%.*s to %.*s)", in, name_len, period, a_len, from, b_len, b);
 }
 
 /* ---------- column lookups ---------- */
@@ -98,9 +179,15 @@ static const char *cell(const scout_result *r, size_t row, int col, char *dst, s
     return scout_table_cell_text(r, row, (size_t)col, dst, n);
 }
 
-static void measure_title(const scout_result *r, int col, char *dst, size_t n)
+/* The measure's title; a plain row count says what it counts ("Tickets"). */
+static void measure_title(const scout_answer_input *in, int col, char *dst, size_t n)
 {
-    scout_answer_measure_words(col >= 0 ? scout_result_col_at(r, (size_t)col)->name : NULL, dst, n);
+    const char *name = col >= 0 ? scout_result_col_at(in->result, (size_t)col)->name : NULL;
+    char base[WORDS_MAX];
+    scout_answer_measure_words(name, base, sizeof base);
+    if (in->counted && *in->counted && !strcmp(base, "Count"))
+        scout_answer_measure_words(in->counted, base, sizeof base);
+    scout_strlcpy(dst, base, n);
 }
 
 static void put_context(scout_buf *b, const scout_answer_input *in)
@@ -134,9 +221,8 @@ static void text_single(scout_buf *b, const scout_answer_input *in)
     for (size_t i = 0; i < scout_result_ncols(r) && said < 4; i++) {
         const scout_result_col *c = scout_result_col_at(r, i);
         if (c->role != SCOUT_RESULT_ROLE_MEASURE && c->role != SCOUT_RESULT_ROLE_PCT) continue;
-        measure_title(r, (int)i, title, sizeof title);
-        if (said) title[0] = (char)tolower((unsigned char)title[0]);
-        scout_buf_printf(b, "%s%s was %s", sep, title, num(r, 0, (int)i, v, sizeof v));
+        measure_title(in, (int)i, title, sizeof title);
+        scout_buf_printf(b, "%s%s: %s", sep, title, num(r, 0, (int)i, v, sizeof v));
         sep = ", ";
         said++;
     }
@@ -153,11 +239,11 @@ static void text_comparison(scout_buf *b, const scout_answer_input *in)
         delta = find_role(r, SCOUT_RESULT_ROLE_DELTA);
     int pct = find_role(r, SCOUT_RESULT_ROLE_PCT), dim = find_role(r, SCOUT_RESULT_ROLE_DIMENSION);
     char title[WORDS_MAX], a[SCOUT_FMT_MAX], p[SCOUT_FMT_MAX], d[SCOUT_FMT_MAX], label[128];
-    measure_title(r, cur >= 0 ? cur : delta, title, sizeof title);
+    measure_title(in, cur >= 0 ? cur : delta, title, sizeof title);
     scout_unit unit = scout_chart_col_unit(r, cur >= 0 ? cur : delta);
     size_t n = scout_result_nrows(r);
     if (dim < 0 || n == 1) {
-        scout_buf_printf(b, "%s was %s", title, num(r, 0, cur, a, sizeof a));
+        scout_buf_printf(b, "%s: %s", title, num(r, 0, cur, a, sizeof a));
         put_context(b, in);
         if (prev >= 0)
             scout_buf_printf(b, ", vs %s the period before", num(r, 0, prev, p, sizeof p));
@@ -212,7 +298,7 @@ static void text_series(scout_buf *b, const scout_answer_input *in, int time)
     int cur = current_measure(r);
     size_t n = scout_result_nrows(r);
     char title[WORDS_MAX], a[SCOUT_FMT_MAX], z[SCOUT_FMT_MAX], t0[64], t1[64], d[SCOUT_FMT_MAX];
-    measure_title(r, cur, title, sizeof title);
+    measure_title(in, cur, title, sizeof title);
     int series = find_role(r, SCOUT_RESULT_ROLE_DIMENSION);
     scout_buf_printf(b, "%s", title);
     put_context(b, in);
@@ -248,7 +334,7 @@ static void text_ranked(scout_buf *b, const scout_answer_input *in, int dim)
     int cur = current_measure(r);
     size_t n = scout_result_nrows(r);
     char title[WORDS_MAX], v[SCOUT_FMT_MAX], label[128];
-    measure_title(r, cur, title, sizeof title);
+    measure_title(in, cur, title, sizeof title);
     scout_buf_printf(b, "%s by %s", title, scout_result_col_title(r, (size_t)dim));
     put_context(b, in);
     /* Name the leaders in the result's own order when it is ranked; else by value. */
@@ -261,7 +347,10 @@ static void text_ranked(scout_buf *b, const scout_answer_input *in, int dim)
         desc &= x >= y;
         asc &= x <= y;
     }
-    const char *word = asc && !desc ? "lowest" : "highest";
+    /* The query's own ranking says it best (a one-row "lowest" is both). */
+    const char *word = in->order < 0                   ? "lowest"
+                       : in->order > 0 || !asc || desc ? "highest"
+                                                       : "lowest";
     scout_buf_printf(b, ": %s is %s (%s)", word, cell(r, 0, dim, label, sizeof label),
                      num(r, 0, cur, v, sizeof v));
     if (desc || asc) {
@@ -296,7 +385,7 @@ static void text_categories(scout_buf *b, const scout_answer_input *in, int dim)
         if (scout_result_number(r, i, (size_t)cur, &v) && v > best) best = v, bi = i;
     }
     char title[WORDS_MAX], v[SCOUT_FMT_MAX], label[128];
-    measure_title(r, cur, title, sizeof title);
+    measure_title(in, cur, title, sizeof title);
     scout_buf_printf(b, "%s by %s", title, scout_result_col_title(r, (size_t)dim));
     put_context(b, in);
     scout_buf_printf(b, ": highest is %s (%s); %zu rows.", cell(r, bi, dim, label, sizeof label),

@@ -20,18 +20,23 @@ typedef struct scout_answer_input {
     const char *empty_filter; /* zero rows: the filter without which rows come back */
     long long empty_rows;     /* the row count without that filter (when known, else -1) */
     bool comparison;          /* the query compared periods or members */
+    const char *counted;      /* what a plain row count counts ("tickets"), or NULL */
+    int order;                /* the query's ranking: -1 lowest first, 1 highest first, 0 none */
 } scout_answer_input;
 
 /* The answer text (one to three sentences; caller frees). NULL only when out
  * of memory. */
 char *scout_answer_text(const scout_answer_input *in);
 
-/* A measure column's name as words: "net_revenue_usd" → "Net revenue"
- * (unit suffixes dropped, first letter capitalised). dst is NUL-terminated. */
+/* A measure column's name as words: "net_revenue_usd" → "Net revenue",
+ * "avg_mrr" → "Average MRR" (unit suffixes dropped, the aggregate said in
+ * words, known abbreviations in capitals, first letter capitalised). dst is
+ * NUL-terminated. */
 void scout_answer_measure_words(const char *name, char *dst, size_t n);
 
-/* The period phrase: "last quarter = 2026-07-01..2026-09-30" → "in last quarter
- * (2026-07-01 to 2026-09-30)". dst is NUL-terminated; "" when period is NULL. */
+/* The period phrase: "last quarter = 2026-07-01..2026-09-30" → "last quarter
+ * (2026-07-01 to 2026-09-30)", "Q3 = …" → "in Q3 (…)", a single day
+ * "yesterday (2026-11-23)". dst is NUL-terminated; "" when period is NULL. */
 void scout_answer_period_words(const char *period, char *dst, size_t n);
 
 #endif

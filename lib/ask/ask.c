@@ -299,7 +299,29 @@ static scout_unit unit_for(const char *name, scout_col_role role)
     return SCOUT_UNIT_NONE;
 }
 
-static scout_rc describe_columns(scout_result *res, const scout_compiled *cc, scout_err *err)
+/* A measure's unit from what it aggregates when its name does not say it
+ * ("collected_cash" = a curated metric over amount_usd). */
+static scout_unit unit_of_measure(const ask_run *r, const char *as)
+{
+    const scout_semantic *q = r->chosen->query;
+    for (size_t i = 0; as && i < q->n_measures; i++) {
+        const scout_sq_measure *m = &q->measures[i];
+        if (!m->as || strcmp(m->as, as)) continue;
+        if (m->agg == SCOUT_AGG_COUNT || m->agg == SCOUT_AGG_COUNT_DISTINCT ||
+            m->agg == SCOUT_AGG_COUNT_PER || m->agg == SCOUT_AGG_SHARE)
+            return SCOUT_UNIT_NONE;
+        scout_joins_metric jm;
+        if (m->agg == SCOUT_AGG_METRIC && r->graph &&
+            scout_joins_metric_find(r->graph, m->metric, &jm))
+            return unit_for(jm.expression, SCOUT_ROLE_MEASURE);
+        if (m->agg != SCOUT_AGG_RATIO && m->ref.column)
+            return unit_for(m->ref.column, SCOUT_ROLE_MEASURE);
+    }
+    return SCOUT_UNIT_NONE;
+}
+
+static scout_rc describe_columns(const ask_run *r, scout_result *res, const scout_compiled *cc,
+                                 scout_err *err)
 {
     scout_result_col *cols = calloc(cc->n_cols ? cc->n_cols : 1, sizeof *cols);
     if (!cols) return nomem(err);
@@ -309,7 +331,8 @@ static scout_rc describe_columns(scout_result *res, const scout_compiled *cc, sc
         cols[i].role = scout_result_role_parse(scout_compile_role_name(c->role));
         cols[i].type = scout_result_type_parse(c->type);
         cols[i].unit = unit_for(c->measure ? c->measure : c->name, c->role);
-        if (c->role == SCOUT_ROLE_PCT) cols[i].unit = SCOUT_UNIT_PCT_POINTS;
+        if (cols[i].unit == SCOUT_UNIT_NONE && c->measure && c->role != SCOUT_ROLE_PCT)
+            cols[i].unit = unit_of_measure(r, c->measure);
         cols[i].previous = c->variant && !strcmp(c->variant, "previous");
     }
     scout_rc rc = scout_result_set_columns(res, cols, cc->n_cols, err);
@@ -402,7 +425,7 @@ static scout_rc step_execute(ask_run *r, scout_err *err)
                                          lim->max_bytes > 0 ? (size_t)lim->max_bytes : 0);
     if (!res) return nomem(err);
     r->a->result = res;
-    scout_rc rc = describe_columns(res, r->compiled, err);
+    scout_rc rc = describe_columns(r, res, r->compiled, err);
     if (rc) return rc;
     scout_event_status(&r->ev, "running the query on %s", r->a->source);
     scout_wh_limits wl = limits_of(r->o->cfg);
@@ -446,7 +469,7 @@ static long long rows_with(ask_run *r, const scout_semantic *variant)
     scout_result *res = scout_result_new(ASK_CHECK_ROWS, 0);
     scout_wh_limits wl = limits_of(r->o->cfg);
     long long n = -1;
-    if (res && describe_columns(res, cc, NULL) == SCOUT_OK) {
+    if (res && describe_columns(r, res, cc, NULL) == SCOUT_OK) {
         scout_rc rc = guarded_query(r, cc->sql, &wl, res, NULL, NULL);
         if (rc == SCOUT_OK || rc == SCOUT_ELIMIT) n = (long long)scout_result_nrows(res);
         int m = scout_result_find_role(res, SCOUT_RESULT_ROLE_MEASURE, -1);
@@ -697,12 +720,48 @@ static scout_rc flag_unplaced_values(ask_run *r, scout_err *err)
     return SCOUT_OK;
 }
 
+/* What a row of table is, for "Tickets: 66": its name without warehouse
+ * prefixes and grain or version suffixes ("mart.fct_invoices" → "invoices",
+ * "opportunities_enriched" → "opportunities"). */
+static void counted_noun(const char *fqname, char *dst, size_t n)
+{
+    static const char *const prefixes[] = {"fct_", "fact_", "dim_", "stg_", "raw_", "int_"};
+    static const char *const suffixes[] = {"_daily",    "_weekly",   "_monthly",
+                                           "_enriched", "_snapshot", "_current"};
+    const char *dot = strrchr(fqname, '.');
+    const char *name = dot ? dot + 1 : fqname;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (!strncmp(name, prefixes[i], strlen(prefixes[i])) && name[strlen(prefixes[i])])
+            name += strlen(prefixes[i]);
+    size_t len = scout_strlcpy(dst, name, n);
+    if (len >= n) len = n - 1;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (len > sl && !strcmp(dst + len - sl, suffixes[i])) dst[len -= sl] = '\0';
+    }
+}
+
+/* The ranking the query asked for: -1 lowest first, 1 highest first, 0 when
+ * it orders by no measure. */
+static int measure_order(const scout_semantic *q)
+{
+    if (!q->n_order_by) return 0;
+    for (size_t i = 0; i < q->n_measures; i++)
+        if (q->measures[i].as && !strcmp(q->measures[i].as, q->order_by[0].key))
+            return q->order_by[0].desc ? 1 : -1;
+    return 0;
+}
+
 static scout_rc step_answer(ask_run *r, scout_err *err)
 {
     scout_ask_answer *a = r->a;
     const scout_semantic *q = r->chosen->query;
     char *filters = filters_text(q);
+    char counted[128];
+    counted_noun(q->table, counted, sizeof counted);
     scout_answer_input in = {0};
+    in.counted = counted;
+    in.order = measure_order(q);
     in.result = a->result;
     in.period = q->has_time ? q->time.label : NULL;
     in.filters = filters;

@@ -106,6 +106,12 @@ static void compact_scaled(char *dst, size_t n, double v, const char *symbol)
         bool integral = a == floor(a);
         int dec = integral || a >= 100 ? 0 : (a >= 10 ? 1 : 2);
         if (*symbol == '\0' && !integral) dec = a >= 100 ? 0 : 1;
+        /* A small ratio (errors per request) would round to "0.0": keep two
+           significant digits instead. */
+        if (*symbol == '\0' && a < 0.1 && a > 0) {
+            snprintf(dst, n, "%.2g", v);
+            return;
+        }
         fixed(dst, n, v, dec, symbol);
         return;
     }

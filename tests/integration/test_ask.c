@@ -334,3 +334,21 @@ Test(ask, a_value_nothing_places_is_said_not_silently_dropped, .init = acme_home
     cr_assert(!says_unplaced(o, "EMEA"));
     json_decref(o);
 }
+
+Test(ask, an_answer_reads_like_a_sentence_with_units, .init = acme_home, .fini = remove_home)
+{
+    /* collected_cash is a curated metric over amount_usd: its name does not
+       say dollars, what it sums does */
+    json_t *o = ask_json(NULL, "How much did we collect by card in Q3?");
+    const char *answer = json_string_value(json_object_get(o, "answer"));
+    cr_assert(strstr(answer, "Collected cash: $") != NULL, "%s", answer);
+    cr_assert(strstr(answer, "in Q3 (2026-07-01 to 2026-09-30)") != NULL, "%s", answer);
+    json_decref(o);
+    /* a row count says what it counts, and a relative period takes no "in" */
+    o = ask_json(NULL, "How many support tickets did we get last month?");
+    answer = json_string_value(json_object_get(o, "answer"));
+    cr_assert(strstr(answer, "ickets: ") != NULL && strstr(answer, " last month (") != NULL, "%s",
+              answer);
+    cr_assert(strstr(answer, "Count") == NULL && strstr(answer, "in last") == NULL, "%s", answer);
+    json_decref(o);
+}

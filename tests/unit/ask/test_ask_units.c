@@ -256,9 +256,9 @@ Test(answer, one_number_with_unit_period_and_filter)
     scout_value v = {SCOUT_VAL_REAL, 0, 1234567.0, NULL, 0};
     scout_result_add_row(r, &v, 1, NULL);
     scout_answer_input in = {
-        r, "last quarter = 2026-07-01..2026-09-30", "region = 'EMEA'", NULL, -1, false};
+        r, "last quarter = 2026-07-01..2026-09-30", "region = 'EMEA'", NULL, -1, false, NULL, 0};
     char *t = scout_answer_text(&in);
-    cr_assert(strstr(t, "Net revenue was $1.2M") != NULL, "%s", t);
+    cr_assert(strstr(t, "Net revenue: $1.2M last quarter") != NULL, "%s", t);
     cr_assert(strstr(t, "last quarter (2026-07-01 to 2026-09-30)") != NULL, "%s", t);
     cr_assert(strstr(t, "EMEA") != NULL, "%s", t);
     free(t);
@@ -276,7 +276,7 @@ Test(answer, ranked_categories_name_the_leaders_in_order)
     add_row2(r, "DE", 400000);
     add_row2(r, "GB", 300000);
     add_row2(r, "FR", 1000);
-    scout_answer_input in = {r, NULL, NULL, NULL, -1, false};
+    scout_answer_input in = {r, NULL, NULL, NULL, -1, false, NULL, 0};
     char *t = scout_answer_text(&in);
     cr_assert(strstr(t, "highest is US ($900K)") != NULL, "%s", t);
     cr_assert(strstr(t, "then DE") != NULL, "%s", t);
@@ -295,7 +295,8 @@ Test(answer, comparison_names_the_biggest_movers)
     add_row2(r, "NA", 100);
     add_row2(r, "EMEA", -5000);
     add_row2(r, "APAC", 2000);
-    scout_answer_input in = {r, "this year = 2026-01-01..2026-11-24", NULL, NULL, -1, true};
+    scout_answer_input in = {r, "this year = 2026-01-01..2026-11-24", NULL, NULL, -1, true, NULL,
+                             0};
     char *t = scout_answer_text(&in);
     cr_assert(strstr(t, "Biggest movers: EMEA -$5") != NULL, "%s", t);
     cr_assert(strstr(t, "APAC +$2") != NULL, "%s", t);
@@ -308,7 +309,7 @@ Test(answer, empty_result_names_the_filter)
     scout_result_col cols[] = {{"tickets", NULL, SCOUT_RESULT_ROLE_MEASURE, SCOUT_RESULT_TYPE_INT,
                                 SCOUT_UNIT_NONE, false}};
     scout_result *r = make_result(cols, 1);
-    scout_answer_input in = {r, NULL, "channel = 'fax'", "channel = 'fax'", 812, false};
+    scout_answer_input in = {r, NULL, "channel = 'fax'", "channel = 'fax'", 812, false, NULL, 0};
     char *t = scout_answer_text(&in);
     cr_assert(strstr(t, "No rows match") != NULL, "%s", t);
     cr_assert(strstr(t, "The filter channel = 'fax'") != NULL, "%s", t);
@@ -323,13 +324,53 @@ Test(answer, measure_and_period_words)
     scout_answer_measure_words("p95_latency_ms", w, sizeof w);
     cr_assert_str_eq(w, "P95 latency");
     scout_answer_measure_words("avg_avg_p95_ms", w, sizeof w);
-    cr_assert_str_eq(w, "Avg p95", "an average of a stored average is said once");
+    cr_assert_str_eq(w, "Average p95", "an average of a stored average is said once");
     scout_answer_measure_words("avg_ms", w, sizeof w);
-    cr_assert_str_eq(w, "Avg");
+    cr_assert_str_eq(w, "Average");
+    scout_answer_measure_words("avg_mrr_usd", w, sizeof w);
+    cr_assert_str_eq(w, "Average MRR", "abbreviations in capitals");
+    scout_answer_measure_words("sum_refunds_usd", w, sizeof w);
+    cr_assert_str_eq(w, "Refunds", "a sum is the plain reading of an amount");
+    scout_answer_measure_words("count_distinct_user_id", w, sizeof w);
+    cr_assert_str_eq(w, "Distinct users");
     scout_answer_period_words("yesterday = 2026-11-23..2026-11-23", w, sizeof w);
-    cr_assert_str_eq(w, "in yesterday (2026-11-23 to 2026-11-23)");
+    cr_assert_str_eq(w, "yesterday (2026-11-23)", "one day is one date, no 'in'");
+    scout_answer_period_words("Q3 = 2026-07-01..2026-09-30", w, sizeof w);
+    cr_assert_str_eq(w, "in Q3 (2026-07-01 to 2026-09-30)");
+    scout_answer_period_words("the last 14 days = 2026-11-11..2026-11-24", w, sizeof w);
+    cr_assert_str_eq(w, "in the last 14 days (2026-11-11 to 2026-11-24)");
+    scout_answer_period_words("now = 2026-11-24, the latest date in the data", w, sizeof w);
+    cr_assert_str_eq(w, "now (2026-11-24, the latest date in the data)");
     scout_answer_period_words(NULL, w, sizeof w);
     cr_assert_str_eq(w, "");
+}
+
+Test(answer, a_count_says_what_it_counts_and_a_ranking_its_direction)
+{
+    scout_result_col one[] = {
+        {"count", NULL, SCOUT_RESULT_ROLE_MEASURE, SCOUT_RESULT_TYPE_INT, SCOUT_UNIT_NONE, false}};
+    scout_result *r = make_result(one, 1);
+    scout_value v = {SCOUT_VAL_INT, 66, 0, NULL, 0};
+    scout_result_add_row(r, &v, 1, NULL);
+    scout_answer_input in = {
+        r, "last month = 2026-10-01..2026-10-31", NULL, NULL, -1, false, "tickets", 0};
+    char *t = scout_answer_text(&in);
+    cr_assert(strstr(t, "Tickets: 66 last month (2026-10-01 to 2026-10-31)") != NULL, "%s", t);
+    free(t);
+    scout_result_free(r);
+    /* "the lowest adoption feature": one row is both highest and lowest of
+       itself; the query's ascending order says which it is */
+    scout_result_col cols[] = {{"feature", NULL, SCOUT_RESULT_ROLE_DIMENSION,
+                                SCOUT_RESULT_TYPE_TEXT, SCOUT_UNIT_NONE, false},
+                               {"avg_adoption_rate", NULL, SCOUT_RESULT_ROLE_MEASURE,
+                                SCOUT_RESULT_TYPE_REAL, SCOUT_UNIT_PCT, false}};
+    r = make_result(cols, 2);
+    add_row2(r, "mobile_sync", 0.077);
+    scout_answer_input low = {r, NULL, NULL, NULL, -1, false, NULL, -1};
+    t = scout_answer_text(&low);
+    cr_assert(strstr(t, "lowest is mobile_sync (7.7%)") != NULL, "%s", t);
+    free(t);
+    scout_result_free(r);
 }
 
 /* ---------- stored results ---------- */
@@ -465,7 +506,8 @@ Test(answer, a_percent_change_is_already_a_percentage)
                            {SCOUT_VAL_REAL, 0, -20.7, NULL, 0},
                            {SCOUT_VAL_REAL, 0, -4.7, NULL, 0}};
     cr_assert_eq(scout_result_add_row(r, vals, 4, NULL), SCOUT_OK);
-    scout_answer_input in = {r, "November to date = 2026-11-01..2026-11-24", NULL, NULL, -1, true};
+    scout_answer_input in = {
+        r, "November to date = 2026-11-01..2026-11-24", NULL, NULL, -1, true, NULL, 0};
     char *t = scout_answer_text(&in);
     cr_assert(strstr(t, "-4.7%") != NULL, "%s", t);
     cr_assert(strstr(t, "470") == NULL, "%s", t);

@@ -138,6 +138,8 @@ Test(render_format, units_thousands_and_compact_forms)
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, 0.1234, SCOUT_UNIT_PCT, false), "12.3%");
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, 0.004, SCOUT_UNIT_PCT, true), "0.40%");
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, 340, SCOUT_UNIT_MS, true), "340 ms");
+    cr_assert_str_eq(scout_fmt_number(b, sizeof b, 0.00259, SCOUT_UNIT_NONE, true), "0.0026",
+                     "a small ratio keeps two significant digits, not 0.0");
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, 1500, SCOUT_UNIT_MS, true), "1.5 s");
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, 1500, SCOUT_UNIT_MS, false), "1,500 ms");
     cr_assert_str_eq(scout_fmt_number(b, sizeof b, NAN, SCOUT_UNIT_NONE, false), "n/a");

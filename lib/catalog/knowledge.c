@@ -1092,6 +1092,29 @@ scout_rc scout_knowledge_chunks_each(scout_catalog *cat, const scout_principal *
     return rc;
 }
 
+scout_rc scout_knowledge_codenames_each(scout_catalog *cat, const scout_principal *who,
+                                        scout_codename_fn fn, void *ud, scout_err *err)
+{
+    sqlite3_stmt *st;
+    scout_rc rc = scout_catalog_prepare(cat,
+                                        "SELECT DISTINCT kc.term, kc.kind, kc.meaning"
+                                        " FROM knowledge_codenames kc"
+                                        " JOIN knowledge_chunks c ON c.id = kc.chunk_id"
+                                        " WHERE " ACL_FILTER " ORDER BY kc.term, kc.meaning",
+                                        &st, err);
+    if (rc) return rc;
+    rc = bind_principal(st, who, err);
+    int s = SQLITE_DONE;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ud, scout_catalog_col_text(st, 0), scout_catalog_col_text(st, 1),
+               scout_catalog_col_text(st, 2)))
+            break;
+    if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
+        rc = scout_catalog_sqlerr(cat, err, "reading codenames");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 scout_rc scout_knowledge_codename(scout_catalog *cat, const char *term, const scout_principal *who,
                                   char **meaning, scout_err *err)
 {

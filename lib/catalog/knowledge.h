@@ -55,6 +55,17 @@ scout_rc scout_knowledge_chunks_for_table(scout_catalog *cat, const char *fqname
 scout_rc scout_knowledge_chunks_each(scout_catalog *cat, const scout_principal *who,
                                      scout_chunk_fn fn, void *ud, scout_err *err);
 
+/* One codename: the term ("Lighthouse"), the kind of thing it names
+ * ("feature"; may be NULL) and what it stands for ("export"). Borrowed for
+ * the call. Returning nonzero stops. */
+typedef int (*scout_codename_fn)(void *ud, const char *term, const char *kind, const char *meaning);
+
+/* Calls fn for each codename stated in a chunk who may read (same rule as
+ * chunks; NULL who = public only), at most once per term and meaning: a
+ * codename from a private channel must not steer a non-member's question. */
+scout_rc scout_knowledge_codenames_each(scout_catalog *cat, const scout_principal *who,
+                                        scout_codename_fn fn, void *ud, scout_err *err);
+
 /* The meaning of a codename ("Lighthouse" -> "export") as stated in a chunk
  * who may read, or SCOUT_ENOTFOUND. Caller frees *meaning. */
 scout_rc scout_knowledge_codename(scout_catalog *cat, const char *term, const scout_principal *who,

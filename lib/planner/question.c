@@ -21,6 +21,7 @@
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
 #include "catalog/curated.h"
+#include "catalog/knowledge.h"
 #include "search/text.h"
 
 #define MAX_TOKENS   400
@@ -1902,46 +1903,48 @@ static void codename_at(binder *b, const char *term, const char *col, const char
     }
 }
 
+/* A codename the knowledge layer learned ("Lighthouse" is the export
+ * feature): kind is the column, meaning the value. */
+static int knowledge_codename(void *ud, const char *term, const char *kind, const char *meaning)
+{
+    if (term && kind && meaning) codename_at(ud, term, kind, meaning);
+    return 0;
+}
+
 /* Codenames stand for a value: curated value synonyms ("Beacon" for
  * feature = 'ai_assist') and those the knowledge layer learned from docs
- * ("Lighthouse" is the export feature). Read-only; no catalog, no codenames. */
-static void find_codenames(binder *b, scout_catalog *cat)
+ * the asker may read ("Lighthouse" is the export feature; one stated only in
+ * a private channel does not steer a non-member's question). Read-only. */
+static void find_codenames(binder *b, scout_catalog *cat, const scout_principal *who)
 {
     sqlite3 *db = scout_catalog_db(cat);
     sqlite3_stmt *st = NULL;
-    if (!db ||
-        sqlite3_prepare_v2(db,
-                           "SELECT term, target, NULL FROM synonyms WHERE target_kind = 'value'"
-                           " UNION ALL SELECT term, kind, meaning FROM knowledge_codenames"
-                           " WHERE kind IS NOT NULL LIMIT 1000",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (!db || sqlite3_prepare_v2(db,
+                                  "SELECT term, target FROM synonyms WHERE target_kind = 'value'"
+                                  " LIMIT 1000",
+                                  -1, &st, NULL) != SQLITE_OK) {
         sqlite3_finalize(st);
         return;
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *term = (const char *)sqlite3_column_text(st, 0);
         const char *target = (const char *)sqlite3_column_text(st, 1);
-        const char *meaning = (const char *)sqlite3_column_text(st, 2);
         if (!term || !target) continue;
+        /* "feature = 'ai_assist'": the curated value synonym's condition */
         char col[WORD_MAX], value[256];
-        if (meaning) {
-            scout_strlcpy(col, target, sizeof col);
-            scout_strlcpy(value, meaning, sizeof value);
-        } else {
-            /* "feature = 'ai_assist'": the curated value synonym's condition */
-            const char *eq = strchr(target, '='), *q1 = eq ? strchr(eq, '\'') : NULL;
-            const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
-            size_t cl = eq ? (size_t)(eq - target) : 0;
-            while (cl && target[cl - 1] == ' ') cl--;
-            if (!q2 || !cl || cl >= sizeof col || (size_t)(q2 - q1 - 1) >= sizeof value) continue;
-            memcpy(col, target, cl);
-            col[cl] = 0;
-            memcpy(value, q1 + 1, (size_t)(q2 - q1 - 1));
-            value[q2 - q1 - 1] = 0;
-        }
+        const char *eq = strchr(target, '='), *q1 = eq ? strchr(eq, '\'') : NULL;
+        const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+        size_t cl = eq ? (size_t)(eq - target) : 0;
+        while (cl && target[cl - 1] == ' ') cl--;
+        if (!q2 || !cl || cl >= sizeof col || (size_t)(q2 - q1 - 1) >= sizeof value) continue;
+        memcpy(col, target, cl);
+        col[cl] = 0;
+        memcpy(value, q1 + 1, (size_t)(q2 - q1 - 1));
+        value[q2 - q1 - 1] = 0;
         codename_at(b, term, col, value);
     }
     sqlite3_finalize(st);
+    scout_knowledge_codenames_each(cat, who, knowledge_codename, b, NULL);
 }
 
 /* "among Plus users", "for urgent tickets": the noun after a filtering
@@ -4079,7 +4082,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         if (!(b.s->table = dupstr(bt.fqname))) rc = SCOUT_ENOMEM;
     }
     if (rc == SCOUT_OK) {
-        find_codenames(&b, cat);
+        find_codenames(&b, cat, who);
         find_values(&b);
         fit->values_matched = fit->values_wanted = b.n_vals;
         rc = bind_values(&b, &members);

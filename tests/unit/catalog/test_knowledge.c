@@ -242,6 +242,46 @@ Test(knowledge, codenames_are_recorded_with_their_meaning)
     cr_assert_eq(scout_knowledge_codename(g_cat, "Nope", NULL, &meaning, &err), SCOUT_ENOTFOUND);
 }
 
+static int collect_codename(void *ud, const char *term, const char *kind, const char *meaning)
+{
+    scout_buf_printf(ud, "%s=%s:%s\n", term, kind ? kind : "", meaning);
+    return 0;
+}
+
+static char *codenames_for(const char *user)
+{
+    scout_principal p, *who = NULL;
+    scout_err err = {0};
+    if (user) {
+        cr_assert_eq(scout_principal_from_config(g_cfg, user, &p, &err), SCOUT_OK, "%s", err.msg);
+        who = &p;
+    }
+    scout_buf b = SCOUT_BUF_INIT;
+    cr_assert_eq(scout_knowledge_codenames_each(g_cat, who, collect_codename, &b, &err), SCOUT_OK,
+                 "%s", err.msg);
+    scout_buf_puts(&b, "");
+    return scout_buf_take(&b);
+}
+
+Test(knowledge, a_codename_stated_in_a_private_chunk_reaches_only_its_readers)
+{
+    import_ok();
+    char *all = codenames_for(NULL);
+    cr_assert(strstr(all, "Lighthouse=feature:export\n") != NULL, "%s", all);
+    free(all);
+    /* the same statement, now in a chunk only di may read */
+    cr_assert_eq(sqlite3_exec(scout_catalog_db(g_cat),
+                              "UPDATE knowledge_chunks SET acl_public = 0, acl_users = '[\"di\"]'"
+                              " WHERE id IN (SELECT chunk_id FROM knowledge_codenames)",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    char *bo = codenames_for("bo"), *di = codenames_for("di");
+    cr_assert(strstr(bo, "Lighthouse") == NULL, "a non-reader learns the codename: %s", bo);
+    cr_assert(strstr(di, "Lighthouse=feature:export\n") != NULL, "%s", di);
+    free(bo);
+    free(di);
+}
+
 Test(knowledge, google_docs_html_becomes_text_with_headings)
 {
     scout_buf b = SCOUT_BUF_INIT;

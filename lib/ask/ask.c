@@ -189,6 +189,7 @@ static scout_rc step_discover(ask_run *r, scout_err *err)
 {
     const scout_ask_opts *o = r->o;
     scout_rc rc = scout_question_analyze(r->a->question, &r->q, err);
+    if (!rc) rc = scout_question_place_launch(r->q, o->cat, o->who, err);
     if (rc) return rc;
     r->search = o->search;
     if (!r->search && !o->force_table) {

@@ -34,7 +34,9 @@
  *                         text that matched; tables (and columns) are also in
  *                         chunk_mentions
  *   knowledge_codenames   "Lighthouse" -> "export" (kind "feature"), with the
- *                         chunk that says so (its ACL guards the fact) */
+ *                         chunk that says so (its ACL guards the fact)
+ *   knowledge_launches    "Lighthouse" launched on 2026-06-02, with the chunk
+ *                         that says so: "since the Lighthouse launch" */
 const char scout_knowledge_schema[] =
     "CREATE TABLE IF NOT EXISTS knowledge_chunk_meta ("
     "  chunk_id INTEGER PRIMARY KEY REFERENCES knowledge_chunks(id) ON DELETE CASCADE,"
@@ -55,7 +57,12 @@ const char scout_knowledge_schema[] =
     "  meaning TEXT NOT NULL,"
     "  kind TEXT,"
     "  chunk_id INTEGER REFERENCES knowledge_chunks(id) ON DELETE CASCADE,"
-    "  UNIQUE (term, meaning));";
+    "  UNIQUE (term, meaning));"
+    "CREATE TABLE IF NOT EXISTS knowledge_launches ("
+    "  term TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  chunk_id INTEGER NOT NULL REFERENCES knowledge_chunks(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (term, day, chunk_id));";
 
 /* ---------- import state ---------- */
 
@@ -607,6 +614,103 @@ static scout_rc extract_codenames(kimport *k)
     return rc;
 }
 
+/* ---------- launch dates ---------- */
+
+/* "2026-06-02" inside w (markup and punctuation around it allowed). */
+static bool iso_day_of(word w, char day[11])
+{
+    w = word_core(w);
+    if (w.n != 10) return false;
+    for (size_t i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? w.p[i] != '-' : !isdigit((unsigned char)w.p[i])) return false;
+    memcpy(day, w.p, 10);
+    day[10] = 0;
+    return true;
+}
+
+static bool launch_word(word w)
+{
+    static const char *const LAUNCH[] = {"launch",  "launched", "launches", "released",
+                                         "shipped", "live",     "GA",       "rolled",
+                                         "debuted", "unveiled", NULL};
+    w = word_core(w);
+    return word_is(&w, LAUNCH);
+}
+
+/* Does words[from, to) say term or its meaning, or open on a pronoun that
+ * can only mean the chunk's codename ("It launched on …")? */
+static bool sentence_about(const word *w, size_t from, size_t to, const char *term,
+                           const char *meaning)
+{
+    static const char *const PRONOUNS[] = {"it", "this", "they", NULL};
+    if (word_is(&w[from], PRONOUNS)) return true;
+    for (size_t i = from; i < to; i++) {
+        word c = word_core(w[i]);
+        if ((c.n == strlen(term) && !strncasecmp(c.p, term, c.n)) ||
+            (meaning && c.n == strlen(meaning) && !strncasecmp(c.p, meaning, c.n)))
+            return true;
+    }
+    return false;
+}
+
+/* Each sentence of text about term that says it launched and gives the day:
+ * "It launched to everyone on **2026-06-02**". */
+static scout_rc store_launches_of(kimport *k, sqlite3_stmt *ins, int64_t chunk_id, const char *text,
+                                  const char *term, const char *meaning)
+{
+    size_t cap = strlen(text) / 2 + 1;
+    word *w = malloc(cap * sizeof *w);
+    if (!w) return scout_err_set(k->err, SCOUT_ENOMEM, "out of memory");
+    size_t n = split_words(text, w, cap);
+    scout_rc rc = SCOUT_OK;
+    for (size_t from = 0; from < n && !rc;) {
+        size_t to = from;
+        while (to < n && !(w[to].n && strchr(".!?", w[to].p[w[to].n - 1]))) to++;
+        if (to < n) to++; /* the word ending the sentence */
+        bool launch = false;
+        char day[11] = "";
+        for (size_t i = from; i < to; i++) {
+            launch |= launch_word(w[i]);
+            if (!day[0]) iso_day_of(w[i], day);
+        }
+        if (launch && day[0] && sentence_about(w, from, to, term, meaning)) {
+            bind_text(ins, 1, term);
+            bind_text(ins, 2, day);
+            sqlite3_bind_int64(ins, 3, chunk_id);
+            rc = step_reset(k, ins, "storing a launch date");
+        }
+        from = to;
+    }
+    free(w);
+    return rc;
+}
+
+/* Launch dates of codenamed things, from the chunks that state the
+ * codename (the launch note says both). */
+static scout_rc extract_launches(kimport *k)
+{
+    sqlite3_stmt *sel = NULL, *ins = NULL;
+    scout_rc rc =
+        scout_catalog_prepare(k->cat,
+                              "SELECT c.id, c.text, kc.term, kc.meaning"
+                              " FROM knowledge_codenames kc"
+                              " JOIN knowledge_chunks c ON c.id = kc.chunk_id ORDER BY c.id",
+                              &sel, k->err);
+    if (!rc)
+        rc = scout_catalog_prepare(k->cat,
+                                   "INSERT OR IGNORE INTO knowledge_launches (term, day, chunk_id)"
+                                   " VALUES (?, ?, ?)",
+                                   &ins, k->err);
+    int s = SQLITE_DONE;
+    while (!rc && (s = sqlite3_step(sel)) == SQLITE_ROW)
+        rc = store_launches_of(k, ins, sqlite3_column_int64(sel, 0), scout_catalog_col_text(sel, 1),
+                               scout_catalog_col_text(sel, 2), scout_catalog_col_text(sel, 3));
+    if (!rc && s != SQLITE_DONE) rc = scout_catalog_sqlerr(k->cat, k->err, "reading chunks");
+    sqlite3_finalize(sel);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
 /* ---------- mentions ---------- */
 
 enum { K_FQ, K_ST, K_NAME, K_METRIC, K_CODENAME };
@@ -951,6 +1055,7 @@ static scout_rc import_all(kimport *k)
 {
     /* Re-import replaces: cascades clear chunks, mentions and codenames. */
     scout_rc rc = scout_catalog_exec(k->cat,
+                                     "DELETE FROM knowledge_launches;"
                                      "DELETE FROM knowledge_codenames;"
                                      "DELETE FROM knowledge_docs;"
                                      "DELETE FROM context_files WHERE layer = 4;",
@@ -972,6 +1077,7 @@ static scout_rc import_all(kimport *k)
         rc = scout_slack_read(cx->slack.v[i], k->cfg, CHUNK_TOKENS, &sink, k->err);
     }
     if (!rc) rc = extract_codenames(k);
+    if (!rc) rc = extract_launches(k);
     if (!rc) rc = link_all(k);
     for (int i = 0; i < 4; i++) sqlite3_finalize(*stmts[i]);
     return rc;
@@ -1111,6 +1217,41 @@ scout_rc scout_knowledge_codenames_each(scout_catalog *cat, const scout_principa
             break;
     if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
         rc = scout_catalog_sqlerr(cat, err, "reading codenames");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+scout_rc scout_knowledge_launch_day(scout_catalog *cat, const char *name,
+                                    const scout_principal *who, char day[11], char **uri,
+                                    scout_err *err)
+{
+    day[0] = 0;
+    if (uri) *uri = NULL;
+    sqlite3_stmt *st;
+    scout_rc rc = scout_catalog_prepare(
+        cat,
+        "SELECT kl.day, coalesce(m.uri, d.uri) FROM knowledge_launches kl"
+        " JOIN knowledge_chunks c ON c.id = kl.chunk_id"
+        " JOIN knowledge_docs d ON d.id = c.doc_id"
+        " LEFT JOIN knowledge_chunk_meta m ON m.chunk_id = c.id"
+        " WHERE (kl.term = ?1 COLLATE NOCASE OR EXISTS (SELECT 1 FROM knowledge_codenames kc"
+        "        WHERE kc.term = kl.term AND kc.meaning = ?1 COLLATE NOCASE)) AND " ACL_FILTER
+        " ORDER BY kl.day LIMIT 1",
+        &st, err);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    rc = bind_principal(st, who, err);
+    int s = rc ? SQLITE_DONE : sqlite3_step(st);
+    if (!rc && s == SQLITE_ROW) {
+        scout_strlcpy(day, scout_catalog_col_text(st, 0), 11);
+        const char *u = scout_catalog_col_text(st, 1);
+        if (uri && u && !(*uri = scout_strdup(u)))
+            rc = scout_err_set(err, SCOUT_ENOMEM, "out of memory");
+    } else if (!rc && s == SQLITE_DONE) {
+        rc = scout_err_set(err, SCOUT_ENOTFOUND, "no launch date is known for '%s'", name);
+    } else if (!rc) {
+        rc = scout_catalog_sqlerr(cat, err, "looking up a launch date");
+    }
     sqlite3_finalize(st);
     return rc;
 }

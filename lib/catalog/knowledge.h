@@ -66,6 +66,15 @@ typedef int (*scout_codename_fn)(void *ud, const char *term, const char *kind, c
 scout_rc scout_knowledge_codenames_each(scout_catalog *cat, const scout_principal *who,
                                         scout_codename_fn fn, void *ud, scout_err *err);
 
+/* The day name launched ("Lighthouse", or what a codename stands for:
+ * "export"), as a chunk who may read states it ("It launched to everyone on
+ * 2026-06-02"); the earliest when several say so. day gets "YYYY-MM-DD";
+ * *uri (when uri is not NULL; caller frees) the chunk's link. SCOUT_ENOTFOUND
+ * when none is known. */
+scout_rc scout_knowledge_launch_day(scout_catalog *cat, const char *name,
+                                    const scout_principal *who, char day[11], char **uri,
+                                    scout_err *err);
+
 /* The meaning of a codename ("Lighthouse" -> "export") as stated in a chunk
  * who may read, or SCOUT_ENOTFOUND. Caller frees *meaning. */
 scout_rc scout_knowledge_codename(scout_catalog *cat, const char *term, const scout_principal *who,

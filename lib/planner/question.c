@@ -18,6 +18,7 @@
 #include "base/date.h"
 #include "base/fsutil.h"
 #include "planner/joins.h"
+#include "planner/launch.h"
 #include "planner/timeexpr.h"
 #include "search/synonyms.h"
 #include "catalog/curated.h"
@@ -97,6 +98,13 @@ struct scout_question {
     size_t how_many; /* token after "how many" (0: not asked) */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
+    /* "since the Lighthouse launch": a period anchored on a documented launch,
+     * made concrete by scout_question_place_launch (time, time_name) */
+    scout_launch launch;
+    size_t launch_at, launch_end; /* the words of the launch period */
+    unsigned char launch_was[16]; /* how they were read before (stop words) */
+    char time_name[96];           /* the period as the question said it; "" = the usual label */
+    char *launch_note;            /* "the Lighthouse launch = 2026-06-02 (doc: …)" */
 };
 
 /* ---- small helpers ---- */
@@ -315,6 +323,27 @@ static scout_rc stem_all(scout_question *q, scout_err *err)
 /* ---- analysis: constructs ---- */
 
 static const char *const VS[] = {"vs", "versus", "compared", "compare", "than", "against", NULL};
+
+/* "since the Lighthouse launch", "in its first week": the words are the
+ * period; its day is found when the question is placed against the
+ * knowledge layer (scout_question_place_launch). */
+static void find_launch(scout_question *q)
+{
+    const char *words[MAX_TOKENS];
+    for (size_t k = 0; k < q->n; k++) words[k] = q->t[k].w;
+    for (size_t i = 0; i < q->n; i++) {
+        size_t used = 0;
+        if (!scout_launch_match(words, q->n, i, &q->launch, &used)) continue;
+        if (used > sizeof q->launch_was) {
+            q->launch.kind = SCOUT_LAUNCH_NONE;
+            return;
+        }
+        for (size_t k = 0; k < used; k++) q->launch_was[k] = (unsigned char)q->t[i + k].used;
+        claim(q, i, i + used, U_TIME);
+        q->launch_at = i, q->launch_end = i + used;
+        return;
+    }
+}
 
 static void find_time(scout_question *q)
 {
@@ -831,6 +860,8 @@ static void find_comparison(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
         const char *w = q->t[i].w;
+        /* "the 2 weeks before the launch" is the period, not a comparison */
+        if (q->t[i].used == U_TIME) continue;
         if (!strcmp(w, "growth") && names_a_team(q, i)) continue;
         if (!strcmp(w, "growth") || !strcmp(w, "grew") || !strcmp(w, "grow") ||
             !strcmp(w, "grown")) {
@@ -1069,6 +1100,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
         return rc;
     }
     q->when = tok_is(q, 0, "when");
+    find_launch(q);
     find_time(q);
     find_comparison(q);
     find_net_change(q);
@@ -1099,11 +1131,19 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     return SCOUT_OK;
 }
 
+static bool in_launch(const scout_question *q, size_t i)
+{
+    return q->launch.kind != SCOUT_LAUNCH_NONE && i >= q->launch_at && i < q->launch_end;
+}
+
 scout_rc scout_question_search_text(const scout_question *q, scout_buf *out)
 {
     size_t len = strlen(q->text), from = 0;
     for (size_t i = 0; i < q->n; i++) {
         if (q->t[i].used != U_TIME || q->t[i].off + q->t[i].len > len) continue;
+        /* a launch names a thing a table may be about ("export launch
+           adoption"), not just a span of days */
+        if (in_launch(q, i)) continue;
         if (scout_buf_append(out, q->text + from, q->t[i].off - from)) return SCOUT_ENOMEM;
         if (scout_buf_puts(out, " ")) return SCOUT_ENOMEM;
         from = q->t[i].off + q->t[i].len;
@@ -1115,9 +1155,81 @@ scout_rc scout_question_search_text(const scout_question *q, scout_buf *out)
 void scout_question_free(scout_question *q)
 {
     if (!q) return;
+    free(q->launch_note);
     free(q->text);
     free(q->t);
     free(q);
+}
+
+/* ---- launch-anchored periods ---- */
+
+/* The day name launched, as the knowledge layer states it to who; false
+ * when nothing the asker may read dates it. */
+static bool launch_day_of(scout_catalog *cat, const scout_principal *who, const char *name,
+                          char day[11], char **uri)
+{
+    return name[0] && scout_knowledge_launch_day(cat, name, who, day, uri, NULL) == SCOUT_OK;
+}
+
+/* The launched thing's name: the question's words for it, or (for "since
+ * launch", "its first week") the first of its other words that a launch
+ * date is known for ("tried export in its first week" → export). */
+static bool find_launched(const scout_question *q, scout_catalog *cat, const scout_principal *who,
+                          char name[96], char day[11], char **uri)
+{
+    const scout_launch *l = &q->launch;
+    name[0] = 0;
+    for (size_t i = l->name_from; i < l->name_to; i++) {
+        size_t len = strlen(name);
+        snprintf(name + len, 96 - len, "%s%s", len ? " " : "", q->t[i].orig);
+    }
+    if (name[0]) return launch_day_of(cat, who, name, day, uri);
+    for (size_t i = 0; i < q->n; i++) {
+        if (q->t[i].used == U_TIME || q->t[i].used == U_STOP || strlen(q->t[i].w) < 3) continue;
+        scout_strlcpy(name, q->t[i].orig, 96);
+        if (launch_day_of(cat, who, name, day, uri)) return true;
+    }
+    name[0] = 0;
+    return false;
+}
+
+/* Makes a launch-anchored period concrete: the dates go into q->time as an
+ * explicit range, the question's words become its label. A launch nobody
+ * dated leaves its words unclaimed, so the answer says they were not
+ * placed rather than quietly dropping the period. */
+scout_rc scout_question_place_launch(scout_question *q, scout_catalog *cat,
+                                     const scout_principal *who, scout_err *err)
+{
+    const scout_launch *l = &q->launch;
+    if (l->kind == SCOUT_LAUNCH_NONE || q->has_time) return SCOUT_OK;
+    char name[96], day[11], start[11], end[11];
+    char *uri = NULL;
+    if (!find_launched(q, cat, who, name, day, &uri) || !scout_launch_span(l, day, start, end)) {
+        for (size_t i = q->launch_at; i < q->launch_end; i++)
+            q->t[i].used = q->launch_was[i - q->launch_at];
+        q->launch.kind = SCOUT_LAUNCH_NONE;
+        free(uri);
+        return SCOUT_OK;
+    }
+    scout_timeexpr te = {.kind = end[0] ? SCOUT_TX_RANGE : SCOUT_TX_SINCE};
+    scout_date_parse(start, &te.y, &te.m, &te.d);
+    if (end[0]) scout_date_parse(end, &te.y2, &te.m2, &te.d2);
+    q->time = te, q->has_time = true;
+    if (l->kind == SCOUT_LAUNCH_SINCE)
+        snprintf(q->time_name, sizeof q->time_name, "since the %.60s launch", name);
+    else
+        snprintf(q->time_name, sizeof q->time_name, "the %d days %s the %.60s launch", l->days,
+                 l->kind == SCOUT_LAUNCH_BEFORE ? "before" : "from", name);
+    scout_buf note = SCOUT_BUF_INIT;
+    /* the document's own name, as other reasons cite docs */
+    const char *doc = uri && strrchr(uri, '/') ? strrchr(uri, '/') + 1 : uri;
+    scout_rc rc = scout_buf_printf(&note, "the %s launch = %s%s%s%s", name, day,
+                                   doc ? " (doc: " : "", doc ? doc : "", doc ? ")" : "");
+    free(uri);
+    free(q->launch_note);
+    q->launch_note = rc ? NULL : scout_buf_take(&note);
+    scout_buf_free(&note);
+    return q->launch_note ? SCOUT_OK : scout_err_set(err, SCOUT_ENOMEM, "out of memory");
 }
 
 /* ---- analysis JSON ---- */
@@ -3393,7 +3505,10 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
     bool want = q->has_time || grain || q->over_time || level;
     if (!want) return SCOUT_OK;
     if (!b->bt->time_col || !b->bt->time_col[0]) {
-        if (q->has_time || grain) note(&b->missing, "no time column for the period%s%s", "", NULL);
+        /* a launch period's words were read as words here instead */
+        bool launch_only = q->launch.kind != SCOUT_LAUNCH_NONE && !grain;
+        if ((q->has_time || grain) && !launch_only)
+            note(&b->missing, "no time column for the period%s%s", "", NULL);
         return SCOUT_OK;
     }
     char start[11] = "", end[11] = "", label[160] = "";
@@ -3404,6 +3519,13 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
         !scout_timeexpr_resolve(&te, b->bt->latest, start, end, label, sizeof label)) {
         note(&b->missing, "the table has no latest date to place the period%s%s", "", NULL);
         return SCOUT_OK;
+    }
+    if (q->time_name[0] && label[0]) { /* "since the Lighthouse launch = 2026-06-02..…" */
+        char said[160];
+        const char *eq = strstr(label, " = ");
+        snprintf(said, sizeof said, "%s%s", q->time_name, eq ? eq : "");
+        scout_strlcpy(label, said, sizeof label);
+        if (q->launch_note && push_assumption(s, q->launch_note) != SCOUT_OK) return SCOUT_ENOMEM;
     }
     if (b->bt->period_text) return bind_text_period(b, fit, start, end, label, grain);
     s->has_time = true;
@@ -4070,6 +4192,12 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     find_text_period(&bt);
     binder b = {.q = q, .bt = &bt, .cat = cat};
     for (size_t i = 0; i < q->n; i++) b.used[i] = q->t[i].used;
+    /* A table without a time column cannot place the launch period; it may
+     * hold it as columns instead ("users_first_30d" of a launch-adoption
+     * table), so its words stay open there. */
+    if (!bt.time_col || !bt.time_col[0])
+        for (size_t i = 0; i < q->n; i++)
+            if (in_launch(q, i)) b.used[i] = q->launch_was[i - q->launch_at];
     load_neighbours(&b, cat, who);
     scout_buf_init(&b.why, 4096);
     scout_buf_init(&b.missing, 4096);

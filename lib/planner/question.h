@@ -26,6 +26,14 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
 
 void scout_question_free(scout_question *q);
 
+/* Dates a launch-anchored period ("since the Lighthouse launch", "in its
+ * first week") from the knowledge layer, as who may read it; the period then
+ * binds like any other, labelled with the question's words and with the
+ * launch day as an assumption. A question without one, or a launch nobody
+ * dated, is left as it is. Call once after scout_question_analyze. */
+scout_rc scout_question_place_launch(scout_question *q, scout_catalog *cat,
+                                     const scout_principal *who, scout_err *err);
+
 /* Appends the question as search should read it: the words of its time
  * expression ("the first half of 2025", "last quarter") blanked out, since
  * they name a period any dated table can apply, not what the question is

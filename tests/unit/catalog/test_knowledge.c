@@ -282,6 +282,27 @@ Test(knowledge, a_codename_stated_in_a_private_chunk_reaches_only_its_readers)
     free(di);
 }
 
+Test(knowledge, a_launch_day_is_learned_from_the_sentence_that_says_it)
+{
+    import_ok();
+    char day[11];
+    char *uri = NULL;
+    scout_err err = {0};
+    /* "Lighthouse is the internal codename of the export feature … It shipped
+       to everyone on 2025-03-10. The beta ran from 2025-02-01 …" */
+    cr_assert_eq(scout_knowledge_launch_day(g_cat, "lighthouse", NULL, day, &uri, &err), SCOUT_OK,
+                 "%s", err.msg);
+    cr_assert_str_eq(day, "2025-03-10");
+    cr_assert(uri && strstr(uri, "Team Wiki"), "%s", uri ? uri : "(null)");
+    free(uri);
+    cr_assert_eq(scout_knowledge_launch_day(g_cat, "Export", NULL, day, NULL, &err), SCOUT_OK,
+                 "what the codename stands for launched the same day");
+    cr_assert_str_eq(day, "2025-03-10");
+    cr_assert_eq(count("SELECT count(*) FROM knowledge_launches"), 1,
+                 "a date without a launch word is not a launch");
+    cr_assert_eq(scout_knowledge_launch_day(g_cat, "Nope", NULL, day, NULL, &err), SCOUT_ENOTFOUND);
+}
+
 Test(knowledge, google_docs_html_becomes_text_with_headings)
 {
     scout_buf b = SCOUT_BUF_INIT;

@@ -12,6 +12,7 @@
 #include "base/config.h"
 #include "catalog/catalog.h"
 #include "catalog/layers.h"
+#include "planner/launch.h"
 #include "planner/question.h"
 #include "planner/timeexpr.h"
 #include "support/proc.h"
@@ -89,6 +90,49 @@ Test(timeexpr, labels_state_the_resolved_period)
     cr_assert_str_eq(label,
                      "last quarter = 2026-07-01..2026-09-30, the latest full quarter in the data");
     cr_assert_not(scout_timeexpr_resolve(&t, "not a date", s, e, label, sizeof label));
+}
+
+static scout_launch launch_of(const char *const *w, size_t n, size_t at, size_t *used)
+{
+    scout_launch l = {0};
+    *used = 0;
+    scout_launch_match(w, n, at, &l, used);
+    return l;
+}
+
+Test(launch, periods_anchored_on_a_launch_are_recognised)
+{
+    size_t used;
+    const char *since[] = {"since", "the", "lighthouse", "launch"};
+    scout_launch l = launch_of(since, 4, 0, &used);
+    cr_assert(l.kind == SCOUT_LAUNCH_SINCE && used == 4 && l.name_from == 2 && l.name_to == 3);
+    const char *launched[] = {"after", "lighthouse", "went", "live"};
+    l = launch_of(launched, 4, 0, &used);
+    cr_assert(l.kind == SCOUT_LAUNCH_SINCE && used == 4 && l.name_to - l.name_from == 1);
+    const char *bare[] = {"since", "launch"};
+    l = launch_of(bare, 2, 0, &used);
+    cr_assert(l.kind == SCOUT_LAUNCH_SINCE && l.name_from == l.name_to, "the name is implicit");
+    const char *its[] = {"in", "its", "first", "week"};
+    l = launch_of(its, 4, 0, &used);
+    cr_assert(l.kind == SCOUT_LAUNCH_FIRST && l.days == 7 && used == 4);
+    const char *window[] = {"the", "first", "30", "days", "after", "the", "export", "launch"};
+    l = launch_of(window, 8, 0, &used);
+    cr_assert(l.kind == SCOUT_LAUNCH_FIRST && l.days == 30 && used == 8 && l.name_from == 6);
+    const char *before[] = {"the", "2", "weeks", "before", "the", "lighthouse", "launch"};
+    l = launch_of(before, 7, 0, &used);
+    cr_assert(l.kind == SCOUT_LAUNCH_BEFORE && l.days == 14);
+    /* any period's first week, and a month, are not launches */
+    const char *march[] = {"in", "the", "first", "week", "of", "march"};
+    cr_assert_eq(launch_of(march, 6, 0, &used).kind, SCOUT_LAUNCH_NONE);
+    const char *month[] = {"since", "march"};
+    cr_assert_eq(launch_of(month, 2, 0, &used).kind, SCOUT_LAUNCH_NONE);
+    char s[11], e[11];
+    cr_assert(
+        scout_launch_span(&(scout_launch){SCOUT_LAUNCH_BEFORE, 14, 0, 0}, "2026-06-02", s, e));
+    cr_assert_str_eq(s, "2026-05-19");
+    cr_assert_str_eq(e, "2026-06-01");
+    cr_assert(scout_launch_span(&(scout_launch){SCOUT_LAUNCH_SINCE, 0, 0, 0}, "2026-06-02", s, e));
+    cr_assert(!strcmp(s, "2026-06-02") && !e[0], "since: open end");
 }
 
 /* ---- analysis ---- */
@@ -285,6 +329,7 @@ static char *bind_json(const char *question, const char *table, scout_question_f
     scout_question *q = NULL;
     scout_err err = {0};
     cr_assert_eq(scout_question_analyze(question, &q, &err), SCOUT_OK, "%s", err.msg);
+    cr_assert_eq(scout_question_place_launch(q, g_cat, NULL, &err), SCOUT_OK, "%s", err.msg);
     scout_semantic *s = NULL;
     scout_rc rc = scout_question_bind(q, g_cat, table, NULL, &s, fit, &err);
     scout_question_free(q);
@@ -543,6 +588,29 @@ Test(question_acme, a_codename_filters_by_the_value_it_stands_for)
           "\"column\":\"feature\",\"op\":\"=\",\"value\":\"ai_assist\"");
     BOUND("Lighthouse events per day last week", "product.analytics.feature_usage_daily",
           "\"column\":\"feature\",\"op\":\"=\",\"value\":\"export\"");
+}
+
+Test(question_acme, a_launch_the_docs_date_anchors_the_period)
+{
+    /* lighthouse-launch.md: "It launched to everyone on 2026-06-02" */
+    BOUND("How many export-related tickets since the Lighthouse launch?", "crm.support.tickets",
+          "\"start\":\"2026-06-02\"", "since the Lighthouse launch = 2026-06-02..",
+          "the Lighthouse launch = 2026-06-02 (doc: lighthouse-launch.md");
+    BOUND("export events in its first week", "product.raw.feature_events",
+          "\"start\":\"2026-06-02\"", "\"end\":\"2026-06-08\"");
+    scout_question_fit fit;
+    char *j = bind_json("export events in the 2 weeks before the Lighthouse launch",
+                        "product.raw.feature_events", &fit);
+    cr_expect(strstr(j, "\"start\":\"2026-05-19\"") && strstr(j, "\"end\":\"2026-06-01\""), "%s",
+              j);
+    cr_expect(!strstr(j, "\"comparison\""), "'before' the launch is the period: %s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    /* a launch nobody dated is not silently dropped: its name stays unplaced */
+    j = bind_json("tickets since the Zorblax launch", "crm.support.tickets", &fit);
+    cr_expect(fit.unplaced_values && strstr(fit.unplaced_values, "Zorblax"), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
 }
 
 Test(question_acme, a_period_the_table_cannot_apply_is_still_wanted)

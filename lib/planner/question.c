@@ -1203,7 +1203,9 @@ typedef struct bcol {
     double null_rate;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
     char phrases[SET_MAX];                             /* each synonym whole: "|stem stem|stem|" */
-    json_t *top;                                       /* borrowed from the card */
+    char mods[SET_MAX]; /* words that only qualify a synonym's head ("account" of
+                           "account executive"): alone they name something else */
+    json_t *top;        /* borrowed from the card */
 } bcol;
 
 typedef struct bmetric {
@@ -1288,6 +1290,39 @@ static void add_syn(scout_text *tx, char *set, char *phrases, const char *text)
     phrases[have + n - from + 1] = 0;
 }
 
+/* A column synonym of several words names what its last word names ("account
+ * executive" is an executive, "opportunity owner" an owner): the head joins
+ * the word set, the words before it only qualify it and go to mods, so
+ * "accounts" alone does not name the owner column. The phrase is kept whole. */
+static void add_col_syn(scout_text *tx, bcol *bc, const char *text)
+{
+    if (!text) return;
+    char one[SET_MAX] = "";
+    add_syn(tx, one, bc->phrases, text);
+    const char *p = one, *last = NULL;
+    size_t last_n = 0;
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *e = p;
+        while (*e && *e != ' ') e++;
+        if (e > p) {
+            if (last) {
+                setctx c = {bc->mods};
+                scout_term t = {.stem = last, .stem_len = last_n};
+                add_term(&c, &t);
+            }
+            last = p;
+            last_n = (size_t)(e - p);
+        }
+        p = e;
+    }
+    if (last) {
+        setctx c = {bc->syns};
+        scout_term t = {.stem = last, .stem_len = last_n};
+        add_term(&c, &t);
+    }
+}
+
 /* Adds the identifier's parts that mix letters and digits ("p95" of p95_ms)
  * as written: text normalisation splits them, but people type them whole. */
 static void add_mixed_parts(char *set, const char *ident)
@@ -1335,6 +1370,8 @@ static double col_word(const bcol *c, const qtok *t)
 {
     double s = tok_in(t, c->names);
     double y = tok_in(t, c->syns) * 0.9;
+    double m = tok_in(t, c->mods) * 0.1; /* a qualifier alone: a hint, never a binding */
+    if (m > y) y = m;
     double d = tok_in(t, c->desc) * 0.1;
     return s > y ? (s > d ? s : d) : (y > d ? y : d);
 }
@@ -1547,7 +1584,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         json_t *s;
         json_array_foreach(json_object_get(c, "synonyms"), k, s)
         {
-            add_syn(tx, bc->syns, bc->phrases, json_string_value(s));
+            add_col_syn(tx, bc, json_string_value(s));
         }
         add_text(tx, bc->desc, jstr(c, "description"));
         bc->top = json_object_get(c, "top_values");
@@ -2680,6 +2717,13 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         if (rc != SCOUT_OK) return rc;
         if (b->s->n_dimensions > had) b->dim_at[d] = b->s->n_dimensions;
         fit->dims_matched++;
+        /* "top 5 accounts by open pipeline" on a table of accounts: the
+         * phrase's head noun names the rows themselves, one per member. Not
+         * when the question counts: "customers per segment" counts customers,
+         * the segment is only how they are split. */
+        if (!(q->agg_set && q->agg == SCOUT_AGG_COUNT) &&
+            tok_in(&q->t[sp.to - 1], b->bt->names) >= 1.0)
+            fit->rows_are_entity = true;
         note(&b->why, "dimension %s for '%s'", bc->name, phrase);
     }
     return SCOUT_OK;
@@ -2874,15 +2918,17 @@ static scout_rc push_count_column(binder *b, size_t c, bool *level)
 }
 
 /* Do tokens from..from+len-1 spell name by their initials ("daily active
- * users" → dau)? Each word must still be open, or a grain word ("daily"). */
+ * users" → dau)? Each word must still be open, or a grain word ("daily"),
+ * also when "average daily" read it as the per-day average: "the average
+ * daily active users" still names dau. */
 static bool spells_by_initials(const binder *b, size_t from, const char *name, size_t len)
 {
     if (from + len > b->q->n) return false;
     for (size_t k = 0; k < len; k++) {
         const qtok *t = &b->q->t[from + k];
         int u = b->used[from + k];
-        if (t->is_num || (!open_tok(b, from + k) && u != U_GRAIN) || t->w[0] != name[k])
-            return false;
+        bool grain = u == U_GRAIN || (u == U_AGG && grain_word(t->w) != SCOUT_GRAIN_NONE);
+        if (t->is_num || (!open_tok(b, from + k) && !grain) || t->w[0] != name[k]) return false;
     }
     return true;
 }
@@ -3003,6 +3049,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     if (!distinct && counts_the_rows(b)) {
         note(&b->why, "counting rows%s%s", "", NULL);
         fit->has_measure = true;
+        fit->rows_are_entity = true;
         return push_measure(b->s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
     }
     size_t acro = acronym_measure(b);

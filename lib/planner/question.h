@@ -43,6 +43,10 @@ typedef struct scout_question_fit {
     bool metric_copy; /* ... carried by a column rolled up from the metric's own */
     bool has_time;    /* the question's period can be applied (time column) */
     bool wants_time;  /* the question names a period or a grain at all */
+    /* The noun the question counts ("how many accounts") or ranks by ("top
+     * 5 accounts") names this table's own rows (its name or synonyms), read
+     * on the table itself, not through a join: the table is that entity. */
+    bool rows_are_entity;
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
     size_t unplaced; /* lowercase words nothing in the table matches */

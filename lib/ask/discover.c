@@ -55,6 +55,10 @@ double scout_discover_score(const scout_discover_signals *s)
      * (users with an account_type) counts something else. */
     if (s->rows_are_entity && !s->staging) v += 0.06;
     if (s->counts_other_entity) v -= 0.06;
+    /* A cohort month dates the members, not the events counted: the
+     * question's period there gives another question's number, as wrong as
+     * a dropped filter. */
+    if (s->period_on_cohort) v -= 0.25;
     /* The fit counts a word nothing matches as half a need, since verbs
      * ("signed", "handle") miss everywhere alike; a word another candidate
      * is named for is the subject of the question, and this table is not
@@ -304,6 +308,57 @@ static void read_card_facts(scout_candidate *c, const json_t *card)
     c->sig.staging = scout_discover_is_staging(c->table);
 }
 
+/* Does a '_'-separated part of the table's own name start with stem (n
+ * bytes, at least 4: "invoic" of fct_invoices)? */
+static bool name_part_has_stem(const char *fq, const char *stem, size_t n)
+{
+    const char *dot = strrchr(fq, '.');
+    const char *p = dot ? dot + 1 : fq;
+    if (n < 4) return false;
+    for (; *p; p++)
+        if ((p == (dot ? dot + 1 : fq) || p[-1] == '_') && !strncmp(p, stem, n)) return true;
+    return false;
+}
+
+static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_err *err);
+
+/* "How many invoices did we send to Mid-market customers": search finds the
+ * customers (the value and the noun match there) and misses the invoices
+ * table, whose rows are what is counted. A word a leader cannot place that
+ * names a table the leader joins to brings that table in: the fact table
+ * filtered through its join answers what the dimension alone cannot. */
+static scout_rc gather_join_neighbours(disc_run *r, const scout_question *q, scout_err *err)
+{
+    size_t n0 = r->d->n,
+           leaders = n0 < DISCOVER_LOOKALIKE_LEADERS ? n0 : DISCOVER_LOOKALIKE_LEADERS;
+    for (size_t i = 0; i < leaders; i++) {
+        const char *un = r->d->c[i].fit.unplaced_stems;
+        size_t j;
+        const json_t *jk;
+        json_array_foreach(json_object_get(r->cards[i], "join_keys"), j, jk)
+        {
+            const char *other = jstr(jk, "other_fqname");
+            if (!other || !un || has_candidate(r->d, other) || !may_read(r->o, other)) continue;
+            for (const char *p = un; *p;) {
+                while (*p == ' ') p++;
+                size_t len = strcspn(p, " ");
+                if (len && name_part_has_stem(other, p, len)) {
+                    if (!add_candidate(r->d, other)) break;
+                    break;
+                }
+                p += len;
+            }
+        }
+    }
+    for (size_t i = n0; i < r->d->n; i++) {
+        r->cards[i] = load_card(r->o, r->d->c[i].table);
+        if (r->cards[i]) read_card_facts(&r->d->c[i], r->cards[i]);
+        scout_rc rc = bind_one(r, i, q, err);
+        if (rc) return rc;
+    }
+    return SCOUT_OK;
+}
+
 static bool averages_finer(const scout_semantic *q);
 static bool grain_too_coarse(const scout_semantic *q);
 static bool grain_straddles(const scout_semantic *q);
@@ -336,6 +391,7 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.grain_too_coarse = grain_too_coarse(c->query);
     c->sig.grain_straddles = grain_straddles(c->query);
     c->sig.rows_are_entity = c->fit.rows_are_entity && c->item_grain;
+    c->sig.period_on_cohort = c->fit.period_on_cohort;
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
                           c->query->measures[0].agg == SCOUT_AGG_COUNT &&
                           !c->query->measures[0].ref.column;
@@ -936,6 +992,7 @@ static json_t *signals_json(const scout_discover_signals *s)
         json_object_set_new(o, "rows_are_entity", json_boolean(s->rows_are_entity));
         json_object_set_new(o, "counts_other_entity", json_boolean(s->counts_other_entity));
         json_object_set_new(o, "grain_straddles", json_boolean(s->grain_straddles));
+        json_object_set_new(o, "period_on_cohort", json_boolean(s->period_on_cohort));
     }
     return o;
 }
@@ -1033,6 +1090,7 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
         if (r.cards[i]) read_card_facts(&r.d->c[i], r.cards[i]);
         rc = bind_one(&r, i, q, err);
     }
+    if (!rc && !o->force_table) rc = gather_join_neighbours(&r, q, err);
     if (!rc) {
         stale_days(r.d);
         others_subject(r.d);

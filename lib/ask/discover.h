@@ -57,6 +57,8 @@ typedef struct scout_discover_signals {
     bool counts_other_entity; /* counts its rows for "how many X" while its rows are not
                                  X and another candidate's are (users with an account
                                  type counted for "how many accounts") */
+    bool period_on_cohort;    /* the question's period placed on a cohort/signup month while
+                                 the measure is not the members (the fit says so) */
     bool grain_straddles;     /* the table keeps weeks and the question asks for months,
                                  quarters or years, or a period that cuts weeks: a week
                                  across two months cannot be split between them */

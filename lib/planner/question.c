@@ -4097,6 +4097,31 @@ static void set_order_key(scout_semantic *s)
         s->order_by[0].key = dupstr(s->measures[0].as);
 }
 
+/* "How many invoices did we send in October" on a table of customers by
+ * cohort month: the cohort (signup) month is when the customer joined, not
+ * when the invoices went out, so the period placed there answers another
+ * question (the October cohort's lifetime invoices). Unless the question
+ * names the cohort itself, or the measure counts the members (customers of
+ * customer_cohorts, whose joining is the event). */
+static void period_on_cohort(binder *b, scout_question_fit *fit)
+{
+    const scout_semantic *s = b->s;
+    if (!s->has_time || !s->time.column || s->n_measures != 1 || !s->measures[0].ref.column ||
+        s->measures[0].ref.table)
+        return;
+    const char *tc = s->time.column;
+    size_t c = col_index(b->bt, tc), m = col_index(b->bt, s->measures[0].ref.column);
+    if (c == (size_t)-1 || m == (size_t)-1 || (!strstr(tc, "cohort") && !strstr(tc, "signup")))
+        return;
+    for (size_t i = 0; i < b->q->n; i++)
+        if (grain_word(b->q->t[i].w) == SCOUT_GRAIN_NONE &&
+            tok_in(&b->q->t[i], b->bt->cols[c].names) >= 1.0)
+            return;
+    if (shared_words(b->bt->cols[m].names, b->bt->names) > 0) return;
+    fit->period_on_cohort = true;
+    note(&b->missing, "%s dates the cohort, not when the %s happened", tc, b->bt->cols[m].name);
+}
+
 scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const char *fqname,
                              const scout_principal *who, scout_semantic **out,
                              scout_question_fit *fit, scout_err *err)
@@ -4152,6 +4177,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         choose_time_col(&b);
         rc = bind_time(&b, fit, level, grain);
     }
+    if (rc == SCOUT_OK) period_on_cohort(&b, fit);
     /* levels: latest value per period (or overall); averages stay averages */
     if (rc == SCOUT_OK && level) rc = set_over_time(&b);
     if (rc == SCOUT_OK) rc = set_point_average(&b, level);

@@ -2961,14 +2961,19 @@ static size_t acronym_measure(binder *b)
 }
 
 /* Does the question open with a noun naming the rows of a row-level table
- * ("Accounts with ...", "Invoices over ...")? */
+ * ("Accounts with ...", "Invoices over ...", "new leads per month")? The
+ * noun is the head: the table's name or a synonym's last word ("new" of
+ * "new user" only qualifies users), after at most one qualifier. */
 static bool rows_are_subject(const binder *b)
 {
     const scout_question *q = b->q;
     if (preaggregated(b->bt)) return false;
-    for (size_t i = 0; i < q->n && i < 3; i++) {
+    int words = 0;
+    for (size_t i = 0; i < q->n && i < 4 && words < 2; i++) {
         if (b->used[i] == U_FILLER || b->used[i] == U_STOP) continue;
-        return open_tok(b, i) && tok_in(&q->t[i], b->bt->names) >= 1.0;
+        if (!open_tok(b, i)) return false;
+        if (tok_in(&q->t[i], b->bt->subject) >= 1.0) return true;
+        words++;
     }
     return false;
 }
@@ -3091,7 +3096,9 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         bool named = shared_words(cc->names, b->bt->names) > 0;
         for (size_t i = 0; i < q->n && !named; i++)
             if (open_tok(b, i) && tok_in(&q->t[i], cc->names) >= 0.5) named = true;
-        fit->has_measure = count && named;
+        /* no other measure named: the count the table keeps of what it is
+         * named for is the measure ("weekly cancellations" of events) */
+        fit->has_measure = named && (count || !q->agg_set);
         return push_count_column(b, count_column(b), level);
     }
     if (p.score < need) {

@@ -3027,6 +3027,19 @@ static bool names_only_the_table(const binder *b, pick p)
     return any;
 }
 
+/* Does stem begin a '_'-separated part of the table's own name ("subscript"
+ * of subscription_events_daily)? Synonyms are left out: they widen what a
+ * table may answer, its name says what it is. */
+static bool says_table_name(const btable *bt, const char *stem)
+{
+    const char *name = jstr(bt->card, "name");
+    size_t n = strlen(stem);
+    if (!name || n < 4) return false;
+    for (const char *p = name; *p; p++)
+        if ((p == name || p[-1] == '_') && !strncmp(p, stem, n)) return true;
+    return false;
+}
+
 /* "How many enterprise accounts have ...": the noun counted (after "how
  * many" and any values) names the rows of a row-level table: count them. */
 static bool counts_the_rows(const binder *b)
@@ -3096,9 +3109,12 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         bool named = shared_words(cc->names, b->bt->names) > 0;
         for (size_t i = 0; i < q->n && !named; i++)
             if (open_tok(b, i) && tok_in(&q->t[i], cc->names) >= 0.5) named = true;
-        /* no other measure named: the count the table keeps of what it is
-         * named for is the measure ("weekly cancellations" of events) */
-        fit->has_measure = named && (count || !q->agg_set);
+        /* no other measure named, and the question says the table's own
+         * name: the count it keeps is the measure ("weekly subscription
+         * cancellations" of subscription_events_daily.events) */
+        bool about = false;
+        for (size_t i = 0; i < q->n && !about; i++) about = says_table_name(b->bt, q->t[i].stem);
+        fit->has_measure = named && (count || (!q->agg_set && about));
         return push_count_column(b, count_column(b), level);
     }
     if (p.score < need) {

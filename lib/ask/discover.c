@@ -47,8 +47,18 @@ double scout_discover_score(const scout_discover_signals *s)
     /* "How many users": counting the users beats summing a count kept on
      * a rollup of something else (users per feature counts a user twice). */
     if (s->counts_items) v += 0.05;
-    /* Weeks cannot be split into days: the grain asked is not there. */
-    if (s->grain_too_coarse) v -= 0.15;
+    /* Weeks cannot be split into days: the grain asked is not there. Nor
+     * into months: a week that straddles two is counted in one of them. */
+    if (s->grain_too_coarse || s->grain_straddles) v -= 0.15;
+    /* "How many accounts", "top 5 accounts": a table whose rows are the
+     * accounts answers it as kept; one that merely has account columns
+     * (users with an account_type) counts something else. */
+    if (s->rows_are_entity && !s->staging) v += 0.06;
+    if (s->counts_other_entity) v -= 0.06;
+    /* A cohort month dates the members, not the events counted: the
+     * question's period there gives another question's number, as wrong as
+     * a dropped filter. */
+    if (s->period_on_cohort) v -= 0.25;
     /* The fit counts a word nothing matches as half a need, since verbs
      * ("signed", "handle") miss everywhere alike; a word another candidate
      * is named for is the subject of the question, and this table is not
@@ -298,8 +308,61 @@ static void read_card_facts(scout_candidate *c, const json_t *card)
     c->sig.staging = scout_discover_is_staging(c->table);
 }
 
+/* Does a '_'-separated part of the table's own name start with stem (n
+ * bytes, at least 4: "invoic" of fct_invoices)? */
+static bool name_part_has_stem(const char *fq, const char *stem, size_t n)
+{
+    const char *dot = strrchr(fq, '.');
+    const char *p = dot ? dot + 1 : fq;
+    if (n < 4) return false;
+    for (; *p; p++)
+        if ((p == (dot ? dot + 1 : fq) || p[-1] == '_') && !strncmp(p, stem, n)) return true;
+    return false;
+}
+
+static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_err *err);
+
+/* "How many invoices did we send to Mid-market customers": search finds the
+ * customers (the value and the noun match there) and misses the invoices
+ * table, whose rows are what is counted. A word a leader cannot place that
+ * names a table the leader joins to brings that table in: the fact table
+ * filtered through its join answers what the dimension alone cannot. */
+static scout_rc gather_join_neighbours(disc_run *r, const scout_question *q, scout_err *err)
+{
+    size_t n0 = r->d->n,
+           leaders = n0 < DISCOVER_LOOKALIKE_LEADERS ? n0 : DISCOVER_LOOKALIKE_LEADERS;
+    for (size_t i = 0; i < leaders; i++) {
+        const char *un = r->d->c[i].fit.unplaced_stems;
+        size_t j;
+        const json_t *jk;
+        json_array_foreach(json_object_get(r->cards[i], "join_keys"), j, jk)
+        {
+            const char *other = jstr(jk, "other_fqname");
+            if (!other || !un || has_candidate(r->d, other) || !may_read(r->o, other)) continue;
+            for (const char *p = un; *p;) {
+                while (*p == ' ') p++;
+                size_t len = strcspn(p, " ");
+                if (len && name_part_has_stem(other, p, len)) {
+                    if (!add_candidate(r->d, other)) break;
+                    break;
+                }
+                p += len;
+            }
+        }
+    }
+    for (size_t i = n0; i < r->d->n; i++) {
+        r->cards[i] = load_card(r->o, r->d->c[i].table);
+        if (r->cards[i]) read_card_facts(&r->d->c[i], r->cards[i]);
+        scout_rc rc = bind_one(r, i, q, err);
+        if (rc) return rc;
+    }
+    return SCOUT_OK;
+}
+
 static bool averages_finer(const scout_semantic *q);
 static bool grain_too_coarse(const scout_semantic *q);
+static bool grain_straddles(const scout_semantic *q);
+static bool averages_over_unasked_grain(const json_t *card, const scout_semantic *q);
 
 static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_err *err)
 {
@@ -323,8 +386,12 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     /* From the question: a table that cannot apply its period leaves the
      * period out of the bound query, which must not hide the need. */
     c->sig.needs_time = c->fit.wants_time || (c->query && c->query->has_time);
-    c->sig.averages_finer = averages_finer(c->query);
+    c->sig.averages_finer =
+        averages_finer(c->query) || averages_over_unasked_grain(r->cards[i], c->query);
     c->sig.grain_too_coarse = grain_too_coarse(c->query);
+    c->sig.grain_straddles = grain_straddles(c->query);
+    c->sig.rows_are_entity = c->fit.rows_are_entity && c->item_grain;
+    c->sig.period_on_cohort = c->fit.period_on_cohort;
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
                           c->query->measures[0].agg == SCOUT_AGG_COUNT &&
                           !c->query->measures[0].ref.column;
@@ -360,6 +427,57 @@ static bool grain_too_coarse(const scout_semantic *q)
 {
     return q && q->has_time && q->time.grain != SCOUT_GRAIN_NONE &&
            column_grain(q->time.column) > q->time.grain;
+}
+
+/* 1970-01-01 was a Thursday: Monday is the day where (days + 3) % 7 == 0. */
+static int weekday_from_monday(long days)
+{
+    return (int)(((days + 3) % 7 + 7) % 7);
+}
+
+/* Weeks nest in no month, quarter or year: a weekly table answers "each
+ * month" or "this year" only approximately, by where each week starts. A
+ * period that begins on a Monday and ends on a Sunday is whole weeks. */
+static bool grain_straddles(const scout_semantic *q)
+{
+    if (!q || !q->has_time || q->time.holds != SCOUT_GRAIN_NONE ||
+        column_grain(q->time.column) != SCOUT_GRAIN_WEEK)
+        return false;
+    if (q->time.grain >= SCOUT_GRAIN_MONTH) return true;
+    long d;
+    if (q->time.start && date_days(q->time.start, &d) && weekday_from_monday(d) != 0) return true;
+    return q->time.end && date_days(q->time.end, &d) && weekday_from_monday(d) != 6;
+}
+
+static bool query_uses(const scout_semantic *q, const char *col);
+
+/* The card's grain names the columns a row is kept per ("day, platform"):
+ * an average over rows per day and platform is not the daily figure the
+ * question asks for unless it groups or filters by platform too. Sums add
+ * up across such a column; averages and distinct counts do not. */
+static bool averages_over_unasked_grain(const json_t *card, const scout_semantic *q)
+{
+    const char *g = card ? jstr(card, "grain") : NULL;
+    if (!g || !q || q->n_measures != 1 ||
+        (q->measures[0].agg != SCOUT_AGG_AVG && q->measures[0].agg != SCOUT_AGG_COUNT_DISTINCT))
+        return false;
+    size_t end = strcspn(g, ";");
+    size_t i;
+    const json_t *col;
+    json_array_foreach(json_object_get(card, "columns"), i, col)
+    {
+        const char *name = jstr(col, "name"), *type = jstr(col, "type");
+        if (!name || !type || !ci_contains(type, "text") || query_uses(q, name) ||
+            (q->has_time && q->time.column && !strcmp(q->time.column, name)))
+            continue;
+        size_t n = strlen(name);
+        /* a whole entry of the list before "; unique:" */
+        for (const char *p = strstr(g, name); p && (size_t)(p - g) < end; p = strstr(p + 1, name))
+            if ((p == g || p[-1] == ' ' || p[-1] == ',') &&
+                (p[n] == 0 || p[n] == ',' || p[n] == ';'))
+                return true;
+    }
+    return false;
 }
 
 static bool in_stems(const char *set, const char *stem, size_t n)
@@ -525,7 +643,9 @@ static void finer_than_asked(disc_run *r)
                       : (size_t)-1;
     for (size_t i = 0; i < d->n; i++) {
         const char *col = summed_column(d->c[i].query);
-        if (!col || left[i] == 0 || left[i] == (size_t)-1) continue;
+        /* one row per item: its other categories describe the item, they do
+         * not repeat it (an account's segment), so nothing is counted twice */
+        if (!col || left[i] == 0 || left[i] == (size_t)-1 || d->c[i].item_grain) continue;
         for (size_t j = 0; j < d->n; j++) {
             const char *other = summed_column(d->c[j].query);
             if (j != i && other && left[j] == 0 && !strcmp(col, other) &&
@@ -534,6 +654,28 @@ static void finer_than_asked(disc_run *r)
                 break;
             }
         }
+    }
+}
+
+/* Counting rows answers "how many X" only where a row is an X: once some
+ * live candidate's rows are the entity counted or ranked, the others that
+ * count their own rows count something else, and those that reach the
+ * entity through a join ("top 5 accounts" from opportunities joined to
+ * accounts) answer from a table about something else. */
+static void other_entity(scout_discovery *d)
+{
+    bool any = false;
+    for (size_t i = 0; i < d->n; i++)
+        any |= d->c[i].sig.bound && d->c[i].sig.rows_are_entity &&
+               d->c[i].sig.trust != SCOUT_TIER_DEPRECATED;
+    for (size_t i = 0; any && i < d->n; i++) {
+        const scout_semantic *q = d->c[i].query;
+        if (!q || d->c[i].sig.rows_are_entity) continue;
+        bool joined = false;
+        for (size_t k = 0; k < q->n_dimensions; k++) joined |= q->dimensions[k].ref.table != NULL;
+        d->c[i].sig.counts_other_entity =
+            joined || (q->n_measures == 1 && q->measures[0].agg == SCOUT_AGG_COUNT &&
+                       !q->measures[0].ref.column && !q->measures[0].metric);
     }
 }
 
@@ -659,6 +801,100 @@ static bool lineage_related(const json_t *card_a, const char *b)
                       in_list(json_object_get(card_a, "downstream"), b));
 }
 
+/* The table's own name without its layer's prefix ("stg_subscriptions" →
+ * "subscriptions"), n bytes at *out. */
+static const char *base_name(const char *fq, size_t *n)
+{
+    static const char *const prefixes[] = {"stg_", "raw_", "src_", "int_", "base_"};
+    const char *dot = strrchr(fq, '.');
+    const char *b = dot ? dot + 1 : fq;
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (!strncmp(b, prefixes[i], strlen(prefixes[i]))) b += strlen(prefixes[i]);
+    *n = strlen(b);
+    return b;
+}
+
+/* The bound query as JSON with its table and assumptions left out: two
+ * candidates that serialise the same read the same columns the same way. */
+static char *reading_of(const scout_semantic *q)
+{
+    scout_semantic tmp = *q;
+    tmp.table = "";
+    tmp.n_assumptions = 0;
+    scout_buf b = SCOUT_BUF_INIT;
+    scout_buf_init(&b, 1 << 16);
+    scout_err e = {0};
+    if (scout_semantic_to_json(&tmp, &b, &e) != SCOUT_OK) {
+        scout_buf_free(&b);
+        return NULL;
+    }
+    return scout_buf_take(&b);
+}
+
+/* Copies of one table in several sources or layers (a replica, its staged
+ * cleanup): the same name once the layer's prefix is dropped, read through
+ * the same columns for this question. Their answers agree, so which one is
+ * not a question worth asking back. */
+static bool copies(const scout_candidate *a, const scout_candidate *b)
+{
+    size_t na, nb;
+    const char *x = base_name(a->table, &na), *y = base_name(b->table, &nb);
+    if (!a->query || !b->query || na != nb || strncmp(x, y, na)) return false;
+    char *ja = reading_of(a->query), *jb = reading_of(b->query);
+    bool same = ja && jb && !strcmp(ja, jb);
+    free(ja);
+    free(jb);
+    return same;
+}
+
+/* Where a copy sits in the pipeline: the experts' source of truth, then
+ * modelled layers, then staging, then raw replicas and archives. */
+static int layer_rank(const scout_candidate *c)
+{
+    if (c->sig.trust == SCOUT_TIER_SOURCE_OF_TRUTH) return 3;
+    if (!c->sig.staging) return 2;
+    if (strstr(c->table, ".staging.") || strstr(c->table, "stg_")) return 1;
+    return 0;
+}
+
+/* The candidate table i is built or copied from: one its card lists
+ * upstream or its description names ("Replica of product.raw.x"); -1. */
+static int copied_from(const disc_run *r, size_t i)
+{
+    const json_t *card = r->cards[i];
+    const char *desc = card ? jstr(card, "description") : NULL;
+    for (size_t j = 0; card && j < r->d->n; j++)
+        if (j != i && (in_list(json_object_get(card, "upstream"), r->d->c[j].table) ||
+                       (desc && strstr(desc, r->d->c[j].table))))
+            return (int)j;
+    return -1;
+}
+
+/* Is candidate i built from candidate k, directly or through other
+ * candidates (a staged table of a replica of k)? */
+static bool built_from(const disc_run *r, size_t i, size_t k)
+{
+    int at = (int)i;
+    for (int step = 0; step < 4 && at >= 0; step++) {
+        at = copied_from(r, (size_t)at);
+        if (at == (int)k) return true;
+    }
+    return false;
+}
+
+/* Of two copies, the one to answer from: a source of truth, else a
+ * modelled layer over raw and staging ones, else the origin the other is
+ * built from (a replica lags what it copies), else staging over raw. */
+static bool prefer_second_copy(const disc_run *r)
+{
+    const scout_candidate *a = &r->d->c[0], *b = &r->d->c[1];
+    int ra = layer_rank(a), rb = layer_rank(b);
+    if ((ra >= 2 || rb >= 2) && ra != rb) return rb > ra;
+    if (built_from(r, 0, 1)) return true;
+    if (built_from(r, 1, 0)) return false;
+    return rb > ra;
+}
+
 static json_t *card_for(disc_run *r, const char *fq)
 {
     for (size_t i = 0; i < r->d->n; i++)
@@ -707,6 +943,21 @@ static void decide(disc_run *r)
     if (close && (lineage_related(card_for(r, b->table), s->table) ||
                   lineage_related(card_for(r, s->table), b->table)))
         close = false;
+    if (close && copies(b, s)) {
+        /* copies: answer from the most trusted layer instead of asking */
+        close = false;
+        if (prefer_second_copy(r)) {
+            scout_candidate t = d->c[0];
+            d->c[0] = d->c[1];
+            d->c[1] = t;
+            json_t *tc = r->cards[0];
+            r->cards[0] = r->cards[1];
+            r->cards[1] = tc;
+            b = &d->c[0];
+            s = &d->c[1];
+            d->margin = 0;
+        }
+    }
     if (close) {
         d->verdict = SCOUT_DISCOVER_AMBIGUOUS;
         d->confidence = b->score * 0.5;
@@ -729,14 +980,21 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i, s:i}",
-                     "search_rel", round(s->search_rel * 1000) / 1000, "has_measure",
-                     s->has_measure, "by_metric", s->by_metric, "needs_time", s->needs_time,
-                     "has_time", s->has_time, "staging", s->staging, "stale_days", s->stale_days,
-                     "averages_finer", s->averages_finer, "grain_too_coarse", s->grain_too_coarse,
-                     "counts_items", s->counts_items, "others_subject", s->others_subject,
-                     "finer_than_asked", s->finer_than_asked, "subject", s->subject, "drops_values",
-                     s->drops_values);
+    json_t *o =
+        json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i, s:i}",
+                  "search_rel", round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure,
+                  "by_metric", s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time,
+                  "staging", s->staging, "stale_days", s->stale_days, "averages_finer",
+                  s->averages_finer, "grain_too_coarse", s->grain_too_coarse, "counts_items",
+                  s->counts_items, "others_subject", s->others_subject, "finer_than_asked",
+                  s->finer_than_asked, "subject", s->subject, "drops_values", s->drops_values);
+    if (o) {
+        json_object_set_new(o, "rows_are_entity", json_boolean(s->rows_are_entity));
+        json_object_set_new(o, "counts_other_entity", json_boolean(s->counts_other_entity));
+        json_object_set_new(o, "grain_straddles", json_boolean(s->grain_straddles));
+        json_object_set_new(o, "period_on_cohort", json_boolean(s->period_on_cohort));
+    }
+    return o;
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)
@@ -832,11 +1090,13 @@ scout_rc scout_discover_run(const scout_discover_opts *o, const scout_question *
         if (r.cards[i]) read_card_facts(&r.d->c[i], r.cards[i]);
         rc = bind_one(&r, i, q, err);
     }
+    if (!rc && !o->force_table) rc = gather_join_neighbours(&r, q, err);
     if (!rc) {
         stale_days(r.d);
         others_subject(r.d);
         dropped_values(r.d);
         finer_than_asked(&r);
+        other_entity(r.d);
         for (size_t i = 0; i < r.d->n; i++) r.d->c[i].score = scout_discover_score(&r.d->c[i].sig);
     }
     if (!rc) {

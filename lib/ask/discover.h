@@ -27,35 +27,49 @@ typedef enum scout_trust_tier {
 
 /* What scoring looks at for one candidate (pure data, so it can be tested). */
 typedef struct scout_discover_signals {
-    bool bound;             /* the question could be bound to the table at all */
-    double fit;             /* 0..1: share of the question's needs met (the binding) */
-    bool has_measure;       /* measure column or curated metric found */
-    bool by_metric;         /* the measure is a curated metric the question names */
-    bool metric_copy;       /* ... as a column rolled up from the metric's own column */
-    bool needs_time;        /* the question names a period or a grain */
-    bool has_time;          /* and the table can apply it */
-    double search_rel;      /* search score / best search score, 0..1 (0 = not a hit) */
-    scout_trust_tier trust; /* curated/derived tier */
-    bool staging;           /* raw/staging/tmp/backfill/archive layer by name */
-    double stale_days;      /* days behind the freshest candidate; < 0 = unknown */
-    bool averages_finer;    /* averages or distinct counts per grain from finer rows
-                               (weekly p95 as the mean of daily p95s): not the same number */
-    bool grain_too_coarse;  /* the question asks for a finer grain than the table keeps
-                               ("for each day" of a weekly table) */
-    bool counts_items;      /* counts the rows of a one-row-per-item table (its card's grain
-                               is a single unique key): "how many users" from the users */
-    bool finer_than_asked;  /* sums a column over category columns the question leaves
-                               alone, while another candidate sums the same column with
-                               none left over (requests per service and component vs per
-                               service): the extra rows may repeat the value */
-    int subject;            /* question words the table's name or synonyms say ("revenue",
-                               "monthly" of revenue_monthly): what it is about */
-    int others_subject;     /* question words nothing here matches that name another
-                               candidate's subject ("ticket volume" asked of request
-                               latency, while tickets_daily is named so) */
-    int drops_values;       /* question words nothing here matches that another candidate
-                               filters on as a value ("sync ticket volume": tickets holds
-                               category 'sync', tickets_daily has no category) */
+    bool bound;               /* the question could be bound to the table at all */
+    double fit;               /* 0..1: share of the question's needs met (the binding) */
+    bool has_measure;         /* measure column or curated metric found */
+    bool by_metric;           /* the measure is a curated metric the question names */
+    bool metric_copy;         /* ... as a column rolled up from the metric's own column */
+    bool needs_time;          /* the question names a period or a grain */
+    bool has_time;            /* and the table can apply it */
+    double search_rel;        /* search score / best search score, 0..1 (0 = not a hit) */
+    scout_trust_tier trust;   /* curated/derived tier */
+    bool staging;             /* raw/staging/tmp/backfill/archive layer by name */
+    double stale_days;        /* days behind the freshest candidate; < 0 = unknown */
+    bool averages_finer;      /* averages or distinct counts per grain from finer rows
+                                 (weekly p95 as the mean of daily p95s), or over a grain
+                                 column the question leaves alone (active users per day and
+                                 platform): not the same number */
+    bool grain_too_coarse;    /* the question asks for a finer grain than the table keeps
+                                 ("for each day" of a weekly table) */
+    bool counts_items;        /* counts the rows of a one-row-per-item table (its card's grain
+                                 is a single unique key): "how many users" from the users */
+    bool finer_than_asked;    /* sums a column over category columns the question leaves
+                                 alone, while another candidate sums the same column with
+                                 none left over (requests per service and component vs per
+                                 service): the extra rows may repeat the value */
+    bool rows_are_entity;     /* one row per the entity the question counts or ranks, named
+                                 so ("how many accounts" of dim_accounts, "top 5 accounts"
+                                 of account_summary), read without a join; lifted when
+                                 modelled (not a raw or staging copy) */
+    bool counts_other_entity; /* counts its rows for "how many X" while its rows are not
+                                 X and another candidate's are (users with an account
+                                 type counted for "how many accounts") */
+    bool period_on_cohort;    /* the question's period placed on a cohort/signup month while
+                                 the measure is not the members (the fit says so) */
+    bool grain_straddles;     /* the table keeps weeks and the question asks for months,
+                                 quarters or years, or a period that cuts weeks: a week
+                                 across two months cannot be split between them */
+    int subject;              /* question words the table's name or synonyms say ("revenue",
+                                 "monthly" of revenue_monthly): what it is about */
+    int others_subject;       /* question words nothing here matches that name another
+                                 candidate's subject ("ticket volume" asked of request
+                                 latency, while tickets_daily is named so) */
+    int drops_values;         /* question words nothing here matches that another candidate
+                                 filters on as a value ("sync ticket volume": tickets holds
+                                 category 'sync', tickets_daily has no category) */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance

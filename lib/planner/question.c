@@ -1316,7 +1316,9 @@ typedef struct bcol {
     double null_rate;
     char names[SET_MAX], syns[SET_MAX], desc[SET_MAX]; /* " stem stem " */
     char phrases[SET_MAX];                             /* each synonym whole: "|stem stem|stem|" */
-    json_t *top;                                       /* borrowed from the card */
+    char mods[SET_MAX]; /* words that only qualify a synonym's head ("account" of
+                           "account executive"): alone they name something else */
+    json_t *top;        /* borrowed from the card */
 } bcol;
 
 typedef struct bmetric {
@@ -1401,6 +1403,39 @@ static void add_syn(scout_text *tx, char *set, char *phrases, const char *text)
     phrases[have + n - from + 1] = 0;
 }
 
+/* A column synonym of several words names what its last word names ("account
+ * executive" is an executive, "opportunity owner" an owner): the head joins
+ * the word set, the words before it only qualify it and go to mods, so
+ * "accounts" alone does not name the owner column. The phrase is kept whole. */
+static void add_col_syn(scout_text *tx, bcol *bc, const char *text)
+{
+    if (!text) return;
+    char one[SET_MAX] = "";
+    add_syn(tx, one, bc->phrases, text);
+    const char *p = one, *last = NULL;
+    size_t last_n = 0;
+    while (*p) {
+        while (*p == ' ') p++;
+        const char *e = p;
+        while (*e && *e != ' ') e++;
+        if (e > p) {
+            if (last) {
+                setctx c = {bc->mods};
+                scout_term t = {.stem = last, .stem_len = last_n};
+                add_term(&c, &t);
+            }
+            last = p;
+            last_n = (size_t)(e - p);
+        }
+        p = e;
+    }
+    if (last) {
+        setctx c = {bc->syns};
+        scout_term t = {.stem = last, .stem_len = last_n};
+        add_term(&c, &t);
+    }
+}
+
 /* Adds the identifier's parts that mix letters and digits ("p95" of p95_ms)
  * as written: text normalisation splits them, but people type them whole. */
 static void add_mixed_parts(char *set, const char *ident)
@@ -1448,6 +1483,8 @@ static double col_word(const bcol *c, const qtok *t)
 {
     double s = tok_in(t, c->names);
     double y = tok_in(t, c->syns) * 0.9;
+    double m = tok_in(t, c->mods) * 0.1; /* a qualifier alone: a hint, never a binding */
+    if (m > y) y = m;
     double d = tok_in(t, c->desc) * 0.1;
     return s > y ? (s > d ? s : d) : (y > d ? y : d);
 }
@@ -1660,7 +1697,7 @@ static scout_rc load_table(scout_catalog *cat, const char *fqname, const scout_p
         json_t *s;
         json_array_foreach(json_object_get(c, "synonyms"), k, s)
         {
-            add_syn(tx, bc->syns, bc->phrases, json_string_value(s));
+            add_col_syn(tx, bc, json_string_value(s));
         }
         add_text(tx, bc->desc, jstr(c, "description"));
         bc->top = json_object_get(c, "top_values");
@@ -2795,6 +2832,13 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
         if (rc != SCOUT_OK) return rc;
         if (b->s->n_dimensions > had) b->dim_at[d] = b->s->n_dimensions;
         fit->dims_matched++;
+        /* "top 5 accounts by open pipeline" on a table of accounts: the
+         * phrase's head noun names the rows themselves, one per member. Not
+         * when the question counts: "customers per segment" counts customers,
+         * the segment is only how they are split. */
+        if (!(q->agg_set && q->agg == SCOUT_AGG_COUNT) &&
+            tok_in(&q->t[sp.to - 1], b->bt->names) >= 1.0)
+            fit->rows_are_entity = true;
         note(&b->why, "dimension %s for '%s'", bc->name, phrase);
     }
     return SCOUT_OK;
@@ -2989,15 +3033,17 @@ static scout_rc push_count_column(binder *b, size_t c, bool *level)
 }
 
 /* Do tokens from..from+len-1 spell name by their initials ("daily active
- * users" → dau)? Each word must still be open, or a grain word ("daily"). */
+ * users" → dau)? Each word must still be open, or a grain word ("daily"),
+ * also when "average daily" read it as the per-day average: "the average
+ * daily active users" still names dau. */
 static bool spells_by_initials(const binder *b, size_t from, const char *name, size_t len)
 {
     if (from + len > b->q->n) return false;
     for (size_t k = 0; k < len; k++) {
         const qtok *t = &b->q->t[from + k];
         int u = b->used[from + k];
-        if (t->is_num || (!open_tok(b, from + k) && u != U_GRAIN) || t->w[0] != name[k])
-            return false;
+        bool grain = u == U_GRAIN || (u == U_AGG && grain_word(t->w) != SCOUT_GRAIN_NONE);
+        if (t->is_num || (!open_tok(b, from + k) && !grain) || t->w[0] != name[k]) return false;
     }
     return true;
 }
@@ -3030,14 +3076,19 @@ static size_t acronym_measure(binder *b)
 }
 
 /* Does the question open with a noun naming the rows of a row-level table
- * ("Accounts with ...", "Invoices over ...")? */
+ * ("Accounts with ...", "Invoices over ...", "new leads per month")? The
+ * noun is the head: the table's name or a synonym's last word ("new" of
+ * "new user" only qualifies users), after at most one qualifier. */
 static bool rows_are_subject(const binder *b)
 {
     const scout_question *q = b->q;
     if (preaggregated(b->bt)) return false;
-    for (size_t i = 0; i < q->n && i < 3; i++) {
+    int words = 0;
+    for (size_t i = 0; i < q->n && i < 4 && words < 2; i++) {
         if (b->used[i] == U_FILLER || b->used[i] == U_STOP) continue;
-        return open_tok(b, i) && tok_in(&q->t[i], b->bt->names) >= 1.0;
+        if (!open_tok(b, i)) return false;
+        if (tok_in(&q->t[i], b->bt->subject) >= 1.0) return true;
+        words++;
     }
     return false;
 }
@@ -3091,6 +3142,19 @@ static bool names_only_the_table(const binder *b, pick p)
     return any;
 }
 
+/* Does stem begin a '_'-separated part of the table's own name ("subscript"
+ * of subscription_events_daily)? Synonyms are left out: they widen what a
+ * table may answer, its name says what it is. */
+static bool says_table_name(const btable *bt, const char *stem)
+{
+    const char *name = jstr(bt->card, "name");
+    size_t n = strlen(stem);
+    if (!name || n < 4) return false;
+    for (const char *p = name; *p; p++)
+        if ((p == name || p[-1] == '_') && !strncmp(p, stem, n)) return true;
+    return false;
+}
+
 /* "How many enterprise accounts have ...": the noun counted (after "how
  * many" and any values) names the rows of a row-level table: count them. */
 static bool counts_the_rows(const binder *b)
@@ -3118,6 +3182,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     if (!distinct && counts_the_rows(b)) {
         note(&b->why, "counting rows%s%s", "", NULL);
         fit->has_measure = true;
+        fit->rows_are_entity = true;
         return push_measure(b->s, SCOUT_AGG_COUNT, NULL, NULL, SCOUT_OVER_SUM);
     }
     size_t acro = acronym_measure(b);
@@ -3159,7 +3224,12 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         bool named = shared_words(cc->names, b->bt->names) > 0;
         for (size_t i = 0; i < q->n && !named; i++)
             if (open_tok(b, i) && tok_in(&q->t[i], cc->names) >= 0.5) named = true;
-        fit->has_measure = count && named;
+        /* no other measure named, and the question says the table's own
+         * name: the count it keeps is the measure ("weekly subscription
+         * cancellations" of subscription_events_daily.events) */
+        bool about = false;
+        for (size_t i = 0; i < q->n && !about; i++) about = says_table_name(b->bt, q->t[i].stem);
+        fit->has_measure = named && (count || (!q->agg_set && about));
         return push_count_column(b, count_column(b), level);
     }
     if (p.score < need) {
@@ -4176,6 +4246,31 @@ static void set_order_key(scout_semantic *s)
         s->order_by[0].key = dupstr(s->measures[0].as);
 }
 
+/* "How many invoices did we send in October" on a table of customers by
+ * cohort month: the cohort (signup) month is when the customer joined, not
+ * when the invoices went out, so the period placed there answers another
+ * question (the October cohort's lifetime invoices). Unless the question
+ * names the cohort itself, or the measure counts the members (customers of
+ * customer_cohorts, whose joining is the event). */
+static void period_on_cohort(binder *b, scout_question_fit *fit)
+{
+    const scout_semantic *s = b->s;
+    if (!s->has_time || !s->time.column || s->n_measures != 1 || !s->measures[0].ref.column ||
+        s->measures[0].ref.table)
+        return;
+    const char *tc = s->time.column;
+    size_t c = col_index(b->bt, tc), m = col_index(b->bt, s->measures[0].ref.column);
+    if (c == (size_t)-1 || m == (size_t)-1 || (!strstr(tc, "cohort") && !strstr(tc, "signup")))
+        return;
+    for (size_t i = 0; i < b->q->n; i++)
+        if (grain_word(b->q->t[i].w) == SCOUT_GRAIN_NONE &&
+            tok_in(&b->q->t[i], b->bt->cols[c].names) >= 1.0)
+            return;
+    if (shared_words(b->bt->cols[m].names, b->bt->names) > 0) return;
+    fit->period_on_cohort = true;
+    note(&b->missing, "%s dates the cohort, not when the %s happened", tc, b->bt->cols[m].name);
+}
+
 scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const char *fqname,
                              const scout_principal *who, scout_semantic **out,
                              scout_question_fit *fit, scout_err *err)
@@ -4237,6 +4332,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         choose_time_col(&b);
         rc = bind_time(&b, fit, level, grain);
     }
+    if (rc == SCOUT_OK) period_on_cohort(&b, fit);
     /* levels: latest value per period (or overall); averages stay averages */
     if (rc == SCOUT_OK && level) rc = set_over_time(&b);
     if (rc == SCOUT_OK) rc = set_point_average(&b, level);

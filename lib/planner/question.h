@@ -51,6 +51,14 @@ typedef struct scout_question_fit {
     bool metric_copy; /* ... carried by a column rolled up from the metric's own */
     bool has_time;    /* the question's period can be applied (time column) */
     bool wants_time;  /* the question names a period or a grain at all */
+    /* The noun the question counts ("how many accounts") or ranks by ("top
+     * 5 accounts") names this table's own rows (its name or synonyms), read
+     * on the table itself, not through a join: the table is that entity. */
+    bool rows_are_entity;
+    /* The period sits on a cohort or signup column while the measure counts
+     * something else than the members (invoices of customers by cohort
+     * month): when they joined, not when it happened. */
+    bool period_on_cohort;
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
     size_t unplaced; /* lowercase words nothing in the table matches */

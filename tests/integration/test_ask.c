@@ -141,6 +141,38 @@ Test(ask, an_ambiguous_question_is_asked_back_not_guessed, .init = acme_home, .f
     json_decref(o);
 }
 
+static const char *chosen_table(const json_t *o)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(o, "tables"), 0), "name"));
+}
+
+Test(ask, the_table_at_the_entity_and_grain_asked_is_chosen, .init = acme_home, .fini = remove_home)
+{
+    static const struct {
+        const char *question, *table;
+    } cases[] = {
+        /* copies in two sources and a staged one read alike: answered from
+         * the origin the others are copied from, not asked back */
+        {"How many active subscriptions pay more than $500 a month?", "product.raw.subscriptions"},
+        /* weeks straddle quarters: the activity rows, not the weekly rollup */
+        {"How many meetings did we hold each quarter this year?", "crm.raw.activities"},
+        /* dau names the words; platform_mix_daily keeps a row per platform */
+        {"average daily active users last month", "product.analytics.dau"},
+        /* the payments counted, joined to the customers for the segment */
+        {"How many payments did we receive from SMB customers last quarter?",
+         "finance.mart.fct_payments"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *o = ask_json(NULL, cases[i].question);
+        cr_expect_null(json_object_get(o, "clarification"), "'%s' asked back", cases[i].question);
+        const char *t = chosen_table(o);
+        cr_expect(t && !strcmp(t, cases[i].table), "'%s': %s, not %s", cases[i].question,
+                  t ? t : "-", cases[i].table);
+        json_decref(o);
+    }
+}
+
 Test(ask, bad_questions_exit_1_with_one_line_and_change_nothing, .init = acme_home,
      .fini = remove_home)
 {

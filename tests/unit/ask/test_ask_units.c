@@ -97,6 +97,57 @@ Test(discover, counting_the_items_beats_summing_a_count_kept_on_a_rollup)
     cr_assert_gt(scout_discover_score(&users), scout_discover_score(&rollup));
 }
 
+Test(discover, the_table_whose_rows_are_the_counted_entity_beats_one_counting_another)
+{
+    /* "How many business accounts are on the Pro plan?": dim_users leads
+     * search (account_type, plan) but its rows are users; dim_accounts'
+     * rows are the accounts counted */
+    scout_discover_signals users = good(), accounts = good();
+    users.needs_time = accounts.needs_time = false;
+    users.counts_items = accounts.counts_items = true;
+    accounts.search_rel = 0.785;
+    accounts.subject = 1;
+    accounts.rows_are_entity = true;
+    users.counts_other_entity = true;
+    double a = scout_discover_score(&accounts), u = scout_discover_score(&users);
+    cr_assert_gt(a, u);
+    cr_assert_geq(a - u, 0.03, "a clear choice, not a tie to ask about (%.3f vs %.3f)", a, u);
+    /* a raw replica of the entity is not lifted over the modelled one */
+    scout_discover_signals raw = accounts;
+    raw.staging = true;
+    raw.search_rel = 0.965;
+    cr_assert_gt(scout_discover_score(&accounts), scout_discover_score(&raw));
+}
+
+Test(discover, weeks_do_not_nest_in_months_so_event_rows_win_a_monthly_count)
+{
+    /* "How many demos did we run each month this year?": the weekly rollup
+     * leads search, but a week across two months lands in one of them */
+    scout_discover_signals weekly = good(), events = good();
+    events.search_rel = 0.75;
+    events.staging = true;
+    events.counts_items = true;
+    weekly.grain_straddles = true;
+    cr_assert_gt(scout_discover_score(&events), scout_discover_score(&weekly));
+}
+
+Test(discover, a_period_on_a_cohort_month_loses_to_the_event_table)
+{
+    /* "How many invoices did we send to Mid-market customers in October?":
+     * customer_ltv has an invoices column and a cohort month; fct_invoices,
+     * joined in (not a search hit), dates the invoices themselves */
+    scout_discover_signals ltv = good(), invoices = good();
+    ltv.fit = invoices.fit = 0.857;
+    ltv.search_rel = 0.918;
+    ltv.subject = 1;
+    ltv.period_on_cohort = true;
+    invoices.search_rel = 0;
+    invoices.subject = 1;
+    invoices.counts_items = true;
+    invoices.rows_are_entity = true;
+    cr_assert_gt(scout_discover_score(&invoices), scout_discover_score(&ltv));
+}
+
 Test(discover, a_word_another_candidate_is_named_for_sinks_a_table_that_misses_it)
 {
     /* "daily ticket volume": request_latency_daily ranks first in search

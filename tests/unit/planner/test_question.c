@@ -1159,3 +1159,87 @@ Test(question_acme, an_http_status_class_is_a_range_of_status_codes)
     /* a table without a status column cannot apply it: no other column stands in */
     not_bound(q, "product.eng.error_rates_daily", "\"value\":500");
 }
+
+/* ---- entity and grain (which table's rows the question is about) ---- */
+
+static bool fit_flag(const char *question, const char *table, size_t which)
+{
+    scout_question_fit fit;
+    char *j = bind_json(question, table, &fit);
+    bool v = which == 0 ? fit.rows_are_entity : which == 1 ? fit.period_on_cohort : fit.has_measure;
+    scout_question_fit_free(&fit);
+    free(j);
+    return v;
+}
+
+#define ENTITY(q, t)   fit_flag(q, t, 0)
+#define COHORT(q, t)   fit_flag(q, t, 1)
+#define MEASURED(q, t) fit_flag(q, t, 2)
+
+Test(question_acme, a_compound_synonym_names_its_head_not_its_qualifier)
+{
+    /* owner_name's synonym "account executive" is an executive: "accounts"
+     * alone must not group by the sales rep */
+    scout_question_fit fit;
+    char *j = bind_json("Top 5 accounts by open pipeline", "crm.mart.owner_performance", &fit);
+    cr_expect_null(strstr(j, "\"dimensions\":[{\"column\":\"owner_name\""), "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "accounts"), "missing: %s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* the head still names it */
+    BOUND("open pipeline by sales rep", "crm.mart.owner_performance",
+          "\"dimensions\":[{\"column\":\"owner_name\"");
+}
+
+Test(question_acme, the_counted_or_ranked_noun_names_the_table_s_own_rows)
+{
+    const char *pro = "How many business accounts are on the Pro plan?";
+    cr_expect(ENTITY(pro, "product.analytics.dim_accounts"));
+    cr_expect(!ENTITY(pro, "product.analytics.dim_users"), "users with an account_type");
+    cr_expect(ENTITY("Top 5 accounts by open pipeline", "crm.mart.account_summary"));
+    /* counting customers split by segment: the segment is not what is counted */
+    cr_expect(!ENTITY("number of customers per segment", "finance.mart.arr_by_segment"));
+}
+
+Test(question_acme, average_daily_active_users_still_name_the_acronym)
+{
+    const char *q = "What was the average number of daily active users in October?";
+    BOUND(q, "product.analytics.dau", "\"column\":\"dau\"", "\"start\":\"2026-10-01\"");
+    cr_expect(MEASURED(q, "product.analytics.dau"), "the words name dau");
+    cr_expect_eq(fit_of("average daily active users last month", "product.analytics.dau"), 1.0);
+}
+
+Test(question_acme, a_cohort_month_does_not_date_the_events_counted)
+{
+    const char *q = "How many invoices did we send to Mid-market customers in October?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "finance.mart.customer_ltv", &fit);
+    cr_expect(fit.period_on_cohort, "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "cohort_month"), "missing: %s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* the event table dates the invoices; the cohort named is a cohort */
+    cr_expect(!COHORT(q, "finance.mart.fct_invoices"));
+    cr_expect(!COHORT("revenue from the January 2026 cohort by month since then",
+                      "finance.mart.customer_cohorts"));
+    /* the members themselves, counted by when they joined */
+    cr_expect(
+        !COHORT("How many customers did we gain in October?", "finance.mart.customer_cohorts"));
+}
+
+Test(question_acme, rows_named_after_a_qualifier_are_counted)
+{
+    /* "new leads": leads are the rows; "new" of dim_users' "new user" only
+     * qualifies users */
+    const char *q = "new leads per month this year";
+    cr_expect(MEASURED(q, "crm.raw.leads"));
+    cr_expect(!MEASURED(q, "product.analytics.dim_users"));
+}
+
+Test(question_acme, a_rollup_s_named_count_is_the_measure_when_none_is_said)
+{
+    cr_expect(MEASURED("weekly subscription cancellations since September 1",
+                       "product.analytics.subscription_events_daily"));
+}

@@ -61,6 +61,7 @@ typedef struct numfilter {
     bool status_class;   /* "5xx": only a status column compares */
     size_t at;           /* the number's token */
     char unit[WORD_MAX]; /* "ms", "days", "seats": the word after the number */
+    char per[8];         /* "month" for "$500 a month", "year" for "$2k per year", else "" */
 } numfilter;
 
 typedef enum { CMP_NONE, CMP_PREV, CMP_YEAR, CMP_MEMBERS, CMP_PERIOD } cmp_kind;
@@ -530,6 +531,62 @@ static void find_agg(scout_question *q)
 /* "over $1,000", "at least 3 seats", "more than 50k", "under 100 ms",
  * "older than 60 days". The column is chosen at bind time from the word after
  * the number (unit) or, for money, an amount column. */
+/* The word after a threshold's number is its unit ("500 ms", "3 seats");
+ * seconds are compared in milliseconds, and time units are the filter's. */
+static void numeric_unit(scout_question *q, size_t u, numfilter *f)
+{
+    const char *unit = q->t[u].w;
+    if (!strcmp(unit, "second") || !strcmp(unit, "seconds") || !strcmp(unit, "s"))
+        f->value *= 1000, copy_word(f->unit, "ms", 2);
+    else
+        copy_word(f->unit, unit, strlen(unit));
+    if (!strcmp(unit, "ms") || !strcmp(unit, "milliseconds") || !strcmp(unit, "second") ||
+        !strcmp(unit, "seconds") || !strcmp(unit, "days") || !strcmp(unit, "day"))
+        q->t[u].used = U_NUM;
+}
+
+/* "$500 a month", "$2k a year", "$30k annually": the period an amount is
+ * paid over, said right after it. It says which amount column compares (one
+ * kept per month: mrr_usd, monthly_price_usd), not a time range or a grain.
+ * ("per month", "each month" stay a grain: "deals over $50k per month" is
+ * as often a count by month.) True when the words were such a period. */
+static bool amount_period(scout_question *q, size_t u, numfilter *f)
+{
+    static const char *const lead[] = {"a", "an", NULL};
+    size_t n = 0;
+    scout_grain g = SCOUT_GRAIN_NONE;
+    if (tok_any(q, u, lead) && u + 1 < q->n) {
+        g = grain_word(q->t[u + 1].w);
+        n = 2;
+    } else if (tok_is(q, u, "annually")) {
+        g = SCOUT_GRAIN_YEAR, n = 1;
+    }
+    if (g != SCOUT_GRAIN_MONTH && g != SCOUT_GRAIN_YEAR && g != SCOUT_GRAIN_WEEK) return false;
+    if (q->t[u + n - 1].used != U_FREE && q->t[u + n - 1].used != U_GRAIN) return false;
+    const char *per = g == SCOUT_GRAIN_MONTH ? "month" : g == SCOUT_GRAIN_YEAR ? "year" : "week";
+    copy_word(f->per, per, strlen(per));
+    bool had_grain = q->t[u + n - 1].used == U_GRAIN;
+    claim(q, u, u + n, U_NUM);
+    if (!had_grain) return true;
+    bool other = false;
+    for (size_t i = 0; i < q->n; i++) other = other || q->t[i].used == U_GRAIN;
+    if (!other) q->grain = SCOUT_GRAIN_NONE;
+    return true;
+}
+
+/* "subscriptions that pay more than $500", "deals worth over $50k": the
+ * verb before a money comparison says what is compared, the amount, so it
+ * is part of the threshold rather than a word the table must match.
+ * ("paid" is left alone: it is also an outcome, is_paid.) */
+static void claim_paying_verb(scout_question *q, size_t cmp)
+{
+    static const char *const paying[] = {"pay",    "pays",   "paying", "cost",   "costs",
+                                         "spend",  "spends", "spent",  "earn",   "earns",
+                                         "earned", "worth",  "priced", "valued", NULL};
+    if (cmp > 0 && q->t[cmp - 1].used == U_FREE && tok_any(q, cmp - 1, paying))
+        q->t[cmp - 1].used = U_NUM;
+}
+
 static void find_numeric(scout_question *q)
 {
     for (size_t i = 0; i < q->n && q->n_nf < MAX_NUMF; i++) {
@@ -576,17 +633,11 @@ static void find_numeric(scout_question *q)
         f->money = q->t[k].money;
         f->at = k;
         size_t u = mult != 1 ? k + 2 : k + 1;
-        if (u < q->n && !q->t[u].is_num) {
-            const char *unit = q->t[u].w;
-            if (!strcmp(unit, "second") || !strcmp(unit, "seconds") || !strcmp(unit, "s"))
-                f->value *= 1000, copy_word(f->unit, "ms", 2);
-            else
-                copy_word(f->unit, unit, strlen(unit));
-            if (!strcmp(unit, "ms") || !strcmp(unit, "milliseconds") || !strcmp(unit, "second") ||
-                !strcmp(unit, "seconds") || !strcmp(unit, "days") || !strcmp(unit, "day"))
-                q->t[u].used = U_NUM;
-        }
+        if (!(f->money && amount_period(q, u, f)) && u < q->n && !q->t[u].is_num &&
+            q->t[u].used != U_STOP)
+            numeric_unit(q, u, f);
         claim(q, i, k + 1, U_NUM);
+        if (f->money) claim_paying_verb(q, i);
         if (!strcmp(w, "older") || !strcmp(w, "younger")) copy_word(f->unit, "days", 4);
     }
 }
@@ -1171,6 +1222,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
         json_object_set_new(f, "value", json_real(q->nf[i].value));
         if (q->nf[i].money) json_object_set_new(f, "money", json_true());
         if (q->nf[i].unit[0]) json_object_set_new(f, "unit", json_string(q->nf[i].unit));
+        if (q->nf[i].per[0]) json_object_set_new(f, "per", json_string(q->nf[i].per));
         json_array_append_new(nf, f);
     }
     json_object_set_new(o, "numeric_filters", nf);
@@ -1349,7 +1401,8 @@ static double met_word(const bmetric *m, const qtok *t)
 
 static bool numeric_type(const char *type)
 {
-    static const char *const kinds[] = {"int", "real", "num", "double", "float", "decimal", NULL};
+    static const char *const kinds[] = {"int",   "real",    "num",   "double",
+                                        "float", "decimal", "money", NULL};
     char low[32];
     fold(type, strlen(type) < 31 ? strlen(type) : 31, low);
     for (size_t i = 0; kinds[i]; i++)
@@ -2685,11 +2738,56 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* Is part (len n) one of words, allowing a plural "s" ("fees")? */
+static bool part_in(const char *part, size_t n, const char *const *words)
+{
+    for (; *words; words++) {
+        size_t l = strlen(*words);
+        if ((n == l || (n == l + 1 && part[l] == 's')) && !strncmp(part, *words, l)) return true;
+    }
+    return false;
+}
+
+/* Does a column name say an amount of money? One of its '_' parts is a
+ * currency or what money is called (amount_usd, mrr, monthly_price,
+ * budget), not only after "per" (units_per_usd is an exchange rate;
+ * revenue_per_user is money), and no part makes it a ratio of amounts
+ * (revenue_share, price_change_pct). */
+static bool money_name(const char *name)
+{
+    static const char *const money[] = {
+        "usd",      "eur",      "gbp",    "jpy",      "cad",   "aud",    "chf", "cents",
+        "dollar",   "euro",     "amount", "revenue",  "price", "cost",   "mrr", "arr",
+        "acv",      "tcv",      "ltv",    "gmv",      "spend", "budget", "fee", "salary",
+        "bookings", "billings", "income", "earnings", "value", "payout", NULL};
+    static const char *const ratio[] = {"rate", "ratio", "pct", "percent", "share", NULL};
+    bool found = false, after_per = false;
+    char low[WORD_MAX];
+    fold(name, strlen(name) < WORD_MAX - 1 ? strlen(name) : WORD_MAX - 1, low);
+    for (const char *p = low; *p;) {
+        size_t n = strcspn(p, "_");
+        if (part_in(p, n, ratio)) return false;
+        if (n == 3 && !strncmp(p, "per", 3)) after_per = true;
+        if (!after_per && part_in(p, n, money)) found = true;
+        p += n;
+        if (*p) p++;
+    }
+    return found;
+}
+
+/* A column holding an amount of money: its name says so, its type is a
+ * currency type (PostgreSQL's money), or its description says the amount
+ * is in dollars ("Amount in USD.") — what a catalog knows of a column's
+ * unit. Rates and counts are never money, whatever their description. */
 static bool money_col(const bcol *c)
 {
-    return strstr(c->name, "usd") || strstr(c->name, "amount") || strstr(c->name, "revenue") ||
-           strstr(c->name, "value") || strstr(c->name, "price") || strstr(c->name, "mrr") ||
-           strstr(c->name, "arr");
+    if (!c->numeric || c->is_id || c->is_time) return false;
+    if (money_name(c->name)) return true;
+    char low[32];
+    fold(c->type, strlen(c->type) < 31 ? strlen(c->type) : 31, low);
+    if (strstr(low, "money")) return true;
+    return (in_set(c->desc, "usd") || in_set(c->desc, "dollar")) && measure_nature(c) != 2 &&
+           !strstr(c->name, "per_");
 }
 
 static bool preaggregated(const btable *bt);
@@ -2720,7 +2818,53 @@ static bool local_currency(const bcol *c)
     return name_part(c->name, "local") || strstr(c->name, "local_currency") != NULL;
 }
 
-static scout_rc bind_numeric(binder *b, size_t *matched)
+/* Does an amount column say the period it is kept per ("$500 a month" →
+ * mrr_usd, monthly_price_usd; "a year" → arr_usd, annual_contract_value)? */
+static bool amount_per(const bcol *bc, const char *per)
+{
+    static const char *const month[] = {"month", "monthly", "mrr", NULL};
+    static const char *const year[] = {"year", "yearly", "annual", "arr", "acv", NULL};
+    static const char *const week[] = {"week", "weekly", NULL};
+    const char *const *words = !strcmp(per, "month") ? month : !strcmp(per, "year") ? year : week;
+    for (size_t i = 0; words[i]; i++)
+        if (name_part(bc->name, words[i])) return true;
+    return in_set(bc->desc, per);
+}
+
+/* How well column bc fits threshold nf: the words around the number, its
+ * unit and kind; negative when it cannot compare at all. A dollar amount
+ * compares only with a money column: "$75k" is never a count, a rate or a
+ * percentage, and a table without one cannot take the threshold. */
+static double threshold_score(const binder *b, const numfilter *nf, const bcol *bc)
+{
+    const scout_question *q = b->q;
+    if (!bc->numeric || bc->is_id) return -1; /* ids are names, not amounts */
+    if (nf->status_class && !strstr(bc->name, "status")) return -1;
+    if (nf->money && !money_col(bc)) return -1;
+    double s = 0;
+    /* words after the number ("3 seats", "5 weekly active users") */
+    for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
+        if (b->used[k] == B_VALUE) break;
+        s += col_word(bc, &q->t[k]);
+    }
+    /* the thing compared, before the comparison ("an open
+     * opportunity over $50k"), counts half */
+    for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
+        if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP || b->used[k - 1] == U_FILLER)
+            continue;
+        if (!open_tok(b, k - 1)) break;
+        s += 0.5 * col_word(bc, &q->t[k - 1]);
+        n++;
+    }
+    if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
+    if (!strcmp(nf->unit, "days") && (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
+        s += 1;
+    if (nf->money) s += local_currency(bc) ? 0.3 : 0.8;
+    if (nf->per[0] && amount_per(bc, nf->per)) s += 0.6;
+    return s;
+}
+
+static scout_rc bind_numeric(binder *b, scout_question_fit *fit, size_t *matched)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n_nf; i++) {
@@ -2728,34 +2872,16 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         size_t best = (size_t)-1;
         double bs = 0;
         for (size_t c = 0; c < b->bt->n_cols; c++) {
-            const bcol *bc = &b->bt->cols[c];
-            if (!bc->numeric || bc->is_id) continue; /* ids are names, not amounts */
-            if (nf->status_class && !strstr(bc->name, "status")) continue;
-            double s = 0;
-            /* words after the number ("3 seats", "5 weekly active users") */
-            for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
-                if (b->used[k] == B_VALUE) break;
-                s += col_word(bc, &q->t[k]);
-            }
-            /* the thing compared, before the comparison ("an open
-             * opportunity over $50k"), counts half */
-            for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
-                if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP ||
-                    b->used[k - 1] == U_FILLER)
-                    continue;
-                if (!open_tok(b, k - 1)) break;
-                s += 0.5 * col_word(bc, &q->t[k - 1]);
-                n++;
-            }
-            if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
-            if (!strcmp(nf->unit, "days") &&
-                (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
-                s += 1;
-            if (nf->money && money_col(bc)) s += local_currency(bc) ? 0.3 : 0.8;
+            double s = threshold_score(b, nf, &b->bt->cols[c]);
             if (s > bs) bs = s, best = c;
         }
         if (best == (size_t)-1) {
-            if (!(i > 0 && q->nf[i - 1].at == nf->at))
+            if (i > 0 && q->nf[i - 1].at == nf->at) continue;
+            fit->thresholds_dropped++;
+            if (nf->money)
+                note(&b->missing, "no amount of money to compare with '%s'%s", q->t[nf->at].orig,
+                     NULL);
+            else
                 note(&b->missing, "no numeric column for '%s %s'", q->t[nf->at].orig, nf->unit);
             continue;
         }
@@ -4088,7 +4214,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
     if (rc == SCOUT_OK) rc = bind_who(&b, fit);
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
-    if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
+    if (rc == SCOUT_OK) rc = bind_numeric(&b, fit, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */

@@ -1091,3 +1091,49 @@ Test(question_acme, an_http_status_class_is_a_range_of_status_codes)
     /* a table without a status column cannot apply it: no other column stands in */
     not_bound(q, "product.eng.error_rates_daily", "\"value\":500");
 }
+
+Test(question, an_amount_a_month_is_the_period_it_is_paid_over)
+{
+    /* "a month" after an amount says what the amount is kept per, not a
+     * grain or a time range; "pay" before the comparison names the amount */
+    EXPECT("How many active subscriptions pay more than $500 a month?", "\"money\":true",
+           "\"per\":\"month\"", "\"open_words\":[\"active\",\"subscriptions\"]");
+    EXPECT("customers paying over $20k a year", "\"per\":\"year\"");
+    /* not after a plain count, and "a year ago" stays a time */
+    char *j = analyse_json("users with more than 3 seats a month ago");
+    cr_expect(strstr(j, "\"per\"") == NULL, "%s", j);
+    free(j);
+}
+
+Test(question_acme, a_dollar_threshold_compares_a_money_column_never_a_count)
+{
+    /* subscriptions has seats (a count) and mrr_usd: "$500 a month" is the
+     * monthly amount, never 500 seats */
+    const char *q = "How many active subscriptions pay more than $500 a month?";
+    BOUND(q, "finance.raw.subscriptions", "\"column\":\"mrr_usd\",\"op\":\">\",\"value\":500",
+          "\"value\":\"active\"", "\"agg\":\"count\"");
+    not_bound(q, "finance.raw.subscriptions", "seats");
+    cr_expect_eq(fit_of(q, "finance.raw.subscriptions"), 1.0);
+    /* a plain number still compares the count */
+    BOUND("How many active subscriptions have more than 3 seats?", "finance.raw.subscriptions",
+          "\"column\":\"seats\",\"op\":\">\",\"value\":3");
+}
+
+Test(question_acme, a_rate_table_cannot_take_a_dollar_threshold)
+{
+    /* win_rate_quarterly keeps win_rate and closed_deals, no amount: "$75k"
+     * compares with neither, and the table says it dropped the threshold */
+    const char *q = "How many deals over $75k did we win this year?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(strstr(j, "75000") == NULL, "%s", j);
+    cr_expect_eq(fit.thresholds_dropped, 1);
+    double rate = fit.score;
+    scout_question_fit_free(&fit);
+    free(j);
+    /* the deals themselves compare amount_usd, and "did we win" is is_won */
+    BOUND(q, "crm.mart.opportunities_enriched",
+          "\"column\":\"amount_usd\",\"op\":\">\",\"value\":75000",
+          "\"column\":\"is_won\",\"op\":\"=\",\"value\":1");
+    cr_expect_gt(fit_of(q, "crm.mart.opportunities_enriched"), rate);
+}

@@ -62,6 +62,9 @@ double scout_discover_score(const scout_discover_signals *s)
     /* So is a threshold it cannot compare ("deals over $75k" asked of a
      * quarterly win-rate table): it would count every deal. */
     v -= 0.25 * (s->drops_threshold > 2 ? 2 : s->drops_threshold);
+    /* and a count or sum of something else where money is asked ("how
+     * much did we win" of a table counting closed deals) is no answer. */
+    if (s->lacks_money) v -= 0.25;
     /* Search weighs a name among many fields; a table named for what the
      * question says beats one that mentions it in passing (a cohort table
      * that has a revenue column). */
@@ -329,6 +332,7 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.averages_finer = averages_finer(c->query);
     c->sig.grain_too_coarse = grain_too_coarse(c->query);
     c->sig.drops_threshold = (int)c->fit.thresholds_dropped;
+    c->sig.lacks_money = c->fit.lacks_money;
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
                           c->query->measures[0].agg == SCOUT_AGG_COUNT &&
                           !c->query->measures[0].ref.column;
@@ -733,14 +737,15 @@ static json_t *str_or_null(const char *s)
 /* The inputs of the score, so a surprising choice can be explained. */
 static json_t *signals_json(const scout_discover_signals *s)
 {
-    return json_pack("{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i, s:i, s:i}",
-                     "search_rel", round(s->search_rel * 1000) / 1000, "has_measure",
-                     s->has_measure, "by_metric", s->by_metric, "needs_time", s->needs_time,
-                     "has_time", s->has_time, "staging", s->staging, "stale_days", s->stale_days,
-                     "averages_finer", s->averages_finer, "grain_too_coarse", s->grain_too_coarse,
-                     "counts_items", s->counts_items, "others_subject", s->others_subject,
-                     "finer_than_asked", s->finer_than_asked, "subject", s->subject, "drops_values",
-                     s->drops_values, "drops_threshold", s->drops_threshold);
+    return json_pack(
+        "{s:f, s:b, s:b, s:b, s:b, s:b, s:f, s:b, s:b, s:b, s:i, s:b, s:i, s:i, s:i, s:b}",
+        "search_rel", round(s->search_rel * 1000) / 1000, "has_measure", s->has_measure,
+        "by_metric", s->by_metric, "needs_time", s->needs_time, "has_time", s->has_time, "staging",
+        s->staging, "stale_days", s->stale_days, "averages_finer", s->averages_finer,
+        "grain_too_coarse", s->grain_too_coarse, "counts_items", s->counts_items, "others_subject",
+        s->others_subject, "finer_than_asked", s->finer_than_asked, "subject", s->subject,
+        "drops_values", s->drops_values, "drops_threshold", s->drops_threshold, "lacks_money",
+        s->lacks_money);
 }
 
 json_t *scout_discovery_candidates_json(const scout_discovery *d)

@@ -2990,6 +2990,80 @@ static size_t only_money_column(const btable *bt)
     return found;
 }
 
+/* The word that asks for an amount of money, or q->n when none does: a
+ * money noun still open ("closed-won revenue in EMEA", "bookings this
+ * quarter"), or a verb of money a "how much" asks about, after any
+ * auxiliary and subject ("how much did we win", "how much was billed";
+ * not "how much time did we spend"). A count ("how many deals had
+ * revenue") asks for a number of things instead. */
+static size_t money_asked(const binder *b)
+{
+    static const char *const nouns[] = {"revenue",  "revenues", "amount", "amounts", "value",
+                                        "bookings", "spend",    "money",  "dollars", "income",
+                                        "earnings", "billings", NULL};
+    static const char *const verbs[] = {
+        "win",       "won",    "earn",     "earned",  "make",     "made",   "collect",
+        "collected", "bill",   "billed",   "invoice", "invoiced", "charge", "charged",
+        "spend",     "spent",  "pay",      "paid",    "book",     "booked", "sell",
+        "sold",      "refund", "refunded", "lose",    "lost",     NULL};
+    static const char *const aux[] = {"did", "do",   "does", "have", "has", "was", "were", "is",
+                                      "are", "been", "we",   "they", "you", "i",   NULL};
+    const scout_question *q = b->q;
+    if (q->agg_set && (q->agg == SCOUT_AGG_COUNT || q->agg == SCOUT_AGG_COUNT_DISTINCT))
+        return q->n;
+    /* after a subject or auxiliary it is a verb: "did we spend" */
+    for (size_t i = 0; i < q->n; i++)
+        if (open_tok(b, i) && tok_any(q, i, nouns) && !(i > 0 && tok_any(q, i - 1, aux))) return i;
+    for (size_t i = 1; q->how_much && i < q->n; i++) {
+        if (!tok_is(q, i - 1, "how") || !tok_is(q, i, "much")) continue;
+        size_t k = i + 1;
+        while (k < q->n && tok_any(q, k, aux)) k++;
+        if (tok_any(q, k, verbs)) return k;
+    }
+    return q->n;
+}
+
+/* Does the table hold any amount of money, as a column or a metric? */
+static bool has_money(const btable *bt)
+{
+    for (size_t c = 0; c < bt->n_cols; c++)
+        if (money_col(&bt->cols[c])) return true;
+    for (size_t m = 0; m < bt->n_mets; m++)
+        if (bt->mets[m].money) return true;
+    return false;
+}
+
+/* Is the query's first measure an amount of money (a money column or a
+ * curated metric summing one)? */
+static bool measures_money(const binder *b)
+{
+    if (!b->s->n_measures) return false;
+    const scout_sq_measure *m = &b->s->measures[0];
+    for (size_t k = 0; m->metric && k < b->bt->n_mets; k++)
+        if (!strcmp(b->bt->mets[k].name, m->metric)) return b->bt->mets[k].money;
+    size_t c = m->ref.column && !m->ref.table ? col_index(b->bt, m->ref.column) : (size_t)-1;
+    return c != (size_t)-1 && money_col(&b->bt->cols[c]);
+}
+
+/* The money a question asks for, against what the measure is: a money
+ * measure answers the money noun ("closed-won revenue" summing won_usd),
+ * so the noun is placed; a table without any money cannot answer at all,
+ * whatever it sums or counts instead (closed_deals for "how much did we
+ * win"), so it has no measure for the question. */
+static void check_money(binder *b, scout_question_fit *fit)
+{
+    size_t i = money_asked(b);
+    if (i == b->q->n) return;
+    if (measures_money(b)) {
+        if (open_tok(b, i)) b->used[i] = B_MEASURE;
+        return;
+    }
+    if (has_money(b->bt)) return;
+    fit->has_measure = false;
+    fit->lacks_money = true;
+    note(&b->missing, "no amount of money for '%s'%s", b->q->t[i].orig, NULL);
+}
+
 /* No measure named on a summary table: its count column, summed. */
 static scout_rc push_count_column(binder *b, size_t c, bool *level)
 {
@@ -3115,6 +3189,29 @@ static bool counts_the_rows(const binder *b)
     return false;
 }
 
+/* No column named for the measure, but the question asks for an amount:
+ * "how much open pipeline", "closed-won revenue" (a money noun no column
+ * is named for), "the biggest open deal" (a ranking). The table's one
+ * money column answers; a ranking alone does not say it is the amount
+ * wanted, so that stays a guess. */
+static scout_rc push_money_measure(binder *b, scout_question_fit *fit, size_t money)
+{
+    const scout_question *q = b->q;
+    scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
+    const char *col = b->bt->cols[money].name;
+    size_t noun = money_asked(b);
+    if (noun < q->n && open_tok(b, noun)) {
+        b->used[noun] = B_MEASURE;
+        note(&b->why, "measure: the amount %s for '%s'", col, q->t[noun].orig);
+    } else if (q->how_much) {
+        note(&b->why, "measure: the amount %s for 'how much'", col, NULL);
+    } else {
+        note(&b->missing, "no measure named; using the amount %s", col, NULL);
+    }
+    fit->has_measure = q->how_much || noun < q->n;
+    return push_measure(b->s, agg, col, NULL, SCOUT_OVER_SUM);
+}
+
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
@@ -3182,19 +3279,8 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         size_t money = only_money_column(b->bt);
         if (b->bt->n_mets == 1 && !metric_overruled(b, &b->bt->mets[0])) {
             p = (pick){true, 0, 0.1};
-        } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
-            /* "how much open pipeline", "the biggest open deal": the amount */
-            scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
-            /* "how much is outstanding" asks for an amount: the table's only
-             * one answers it; a ranking alone does not say so */
-            if (!q->how_much)
-                note(&b->missing, "no measure named; using the amount %s", b->bt->cols[money].name,
-                     NULL);
-            else
-                note(&b->why, "measure: the amount %s for 'how much'", b->bt->cols[money].name,
-                     NULL);
-            fit->has_measure = q->how_much;
-            return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
+        } else if (money != (size_t)-1 && (q->agg_set || q->rank || money_asked(b) < q->n)) {
+            return push_money_measure(b, fit, money);
         } else if (rows_are_subject(b)) {
             /* "Accounts with at least 3 open opportunities": the rows the
              * question is about, counted */
@@ -4216,6 +4302,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, fit, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
+    if (rc == SCOUT_OK) check_money(&b, fit);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */
     bool grain_left = false;

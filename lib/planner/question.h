@@ -49,6 +49,9 @@ typedef struct scout_question_fit {
     /* Thresholds of the question no column here can compare ("$75k" on a
      * table without an amount of money): its answer would drop the filter. */
     size_t thresholds_dropped;
+    /* The question asks for money ("revenue", "how much did we win") and the
+     * table holds none: what it sums or counts instead is not the answer. */
+    bool lacks_money;
     /* The question's words as stems, " a b ", for comparing tables: those
      * the table's name or curated synonyms say exactly (its subject:
      * "tickets" of support.tickets_daily), and those nothing in it matches.

@@ -490,3 +490,18 @@ Test(discover, a_threshold_the_table_cannot_compare_costs_it)
     quarterly.drops_threshold = 1;
     cr_assert_gt(scout_discover_score(&deals), scout_discover_score(&quarterly));
 }
+
+Test(discover, money_asked_of_a_table_without_money_costs_it)
+{
+    /* "How much did we win in closed deals in 2025?": win_rate_quarterly
+     * leads search and sums closed_deals (fit 1.0 on words alone);
+     * opportunities_enriched sums amount_usd for the won deals */
+    scout_discover_signals quarterly = good(), deals = good();
+    deals.search_rel = 0.117;
+    deals.stale_days = 35;
+    cr_assert_gt(scout_discover_score(&quarterly), scout_discover_score(&deals));
+    quarterly.lacks_money = true;
+    quarterly.has_measure = false;
+    quarterly.fit = 0.65;
+    cr_assert_gt(scout_discover_score(&deals), scout_discover_score(&quarterly));
+}

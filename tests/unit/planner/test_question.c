@@ -1137,3 +1137,48 @@ Test(question_acme, a_rate_table_cannot_take_a_dollar_threshold)
           "\"column\":\"is_won\",\"op\":\"=\",\"value\":1");
     cr_expect_gt(fit_of(q, "crm.mart.opportunities_enriched"), rate);
 }
+
+Test(question_acme, a_money_noun_no_column_is_named_for_sums_the_amount)
+{
+    /* opportunities_enriched has no "revenue" column; its one amount is
+     * what "closed-won revenue" asks for, summed, not a count of deals */
+    const char *q = "closed-won revenue in EMEA this year vs the same period last year";
+    BOUND(q, "crm.mart.opportunities_enriched", "\"agg\":\"sum\",\"column\":\"amount_usd\"",
+          "\"value\":\"EMEA\"", "\"type\":\"previous_year\"");
+    cr_expect_eq(fit_of(q, "crm.mart.opportunities_enriched"), 1.0);
+    /* a money measure chosen by other words (won_usd for "won") answers the
+     * noun too: "revenue" is not a word the table misses */
+    scout_question_fit fit;
+    char *j = bind_json("Top 3 reps by closed-won revenue", "crm.mart.owner_performance", &fit);
+    cr_expect(strstr(j, "won_usd") != NULL, "%s", j);
+    cr_expect(!fit.unplaced_stems || !strstr(fit.unplaced_stems, " revenu "), "unplaced: %s",
+              fit.unplaced_stems);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, money_asked_of_a_table_without_money_has_no_measure)
+{
+    /* "how much did we win": win_rate_quarterly can only sum closed_deals */
+    const char *q = "How much did we win in closed deals in 2025?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(fit.lacks_money && !fit.has_measure, "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "no amount of money for 'win'"), "missing: %s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    BOUND(q, "crm.mart.opportunities_enriched", "\"agg\":\"sum\",\"column\":\"amount_usd\"",
+          "\"column\":\"is_won\",\"op\":\"=\",\"value\":1");
+    /* counting asks for a number of things, and a "how much" of something
+     * else ("time") is not money */
+    j = bind_json("How many closed deals did we win in 2025?", "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(!fit.lacks_money, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json("How much time did we spend on closed deals in 2025?",
+                  "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(!fit.lacks_money, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

@@ -2977,17 +2977,23 @@ static size_t count_column(const binder *b)
     return best;
 }
 
-/* The table's one money column, or (size_t)-1 when it has none or several. */
+/* The table's one money column, or (size_t)-1 when it has none or several.
+ * A copy in each row's own currency (amount_local beside amount_usd) is not
+ * a second amount: the question's money is the common currency. */
 static size_t only_money_column(const btable *bt)
 {
-    size_t found = (size_t)-1;
+    size_t found = (size_t)-1, local = (size_t)-1, n_local = 0;
     for (size_t c = 0; c < bt->n_cols; c++) {
         const bcol *bc = &bt->cols[c];
-        if (!bc->numeric || bc->is_id || bc->is_time || !money_col(bc)) continue;
+        if (!money_col(bc)) continue;
+        if (local_currency(bc)) {
+            local = c, n_local++;
+            continue;
+        }
         if (found != (size_t)-1) return (size_t)-1;
         found = c;
     }
-    return found;
+    return found != (size_t)-1 ? found : n_local == 1 ? local : (size_t)-1;
 }
 
 /* The word that asks for an amount of money, or q->n when none does: a
@@ -3011,9 +3017,12 @@ static size_t money_asked(const binder *b)
     const scout_question *q = b->q;
     if (q->agg_set && (q->agg == SCOUT_AGG_COUNT || q->agg == SCOUT_AGG_COUNT_DISTINCT))
         return q->n;
-    /* after a subject or auxiliary it is a verb: "did we spend" */
+    /* after a subject or auxiliary it is a verb: "did we spend"; "amount",
+     * "value" and "dollars" name no column ("invoice amount"), yet say money */
     for (size_t i = 0; i < q->n; i++)
-        if (open_tok(b, i) && tok_any(q, i, nouns) && !(i > 0 && tok_any(q, i - 1, aux))) return i;
+        if ((open_tok(b, i) || b->used[i] == U_FILLER) && tok_any(q, i, nouns) &&
+            !(i > 0 && tok_any(q, i - 1, aux)))
+            return i;
     for (size_t i = 1; q->how_much && i < q->n; i++) {
         if (!tok_is(q, i - 1, "how") || !tok_is(q, i, "much")) continue;
         size_t k = i + 1;
@@ -3200,8 +3209,8 @@ static scout_rc push_money_measure(binder *b, scout_question_fit *fit, size_t mo
     scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
     const char *col = b->bt->cols[money].name;
     size_t noun = money_asked(b);
-    if (noun < q->n && open_tok(b, noun)) {
-        b->used[noun] = B_MEASURE;
+    if (noun < q->n) {
+        if (open_tok(b, noun)) b->used[noun] = B_MEASURE;
         note(&b->why, "measure: the amount %s for '%s'", col, q->t[noun].orig);
     } else if (q->how_much) {
         note(&b->why, "measure: the amount %s for 'how much'", col, NULL);
@@ -3210,6 +3219,22 @@ static scout_rc push_money_measure(binder *b, scout_question_fit *fit, size_t mo
     }
     fit->has_measure = q->how_much || noun < q->n;
     return push_measure(b->s, agg, col, NULL, SCOUT_OVER_SUM);
+}
+
+/* "Average invoice amount" answered with a curated metric that sums money
+ * on a summary table (revenue_daily's gross_revenue): the metric is the
+ * period's total and the table's rows are not the things averaged, so the
+ * average asked for is lost. "average daily revenue" and "average revenue
+ * per month" say what the average is over and keep it. */
+static void average_of_a_total(binder *b, scout_question_fit *fit, const bmetric *m)
+{
+    const scout_question *q = b->q;
+    if (!q->agg_set || q->agg != SCOUT_AGG_AVG || q->point_avg || q->grain || !m->money ||
+        !preaggregated(b->bt))
+        return;
+    fit->has_measure = false;
+    note(&b->missing, "'average' asked, but metric %s is a total over %s's summary rows", m->name,
+         b->bt->fqname);
 }
 
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
@@ -3306,6 +3331,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         if (p.metric) {
             rc = push_measure(s, SCOUT_AGG_METRIC, NULL, b->bt->mets[p.idx].name, SCOUT_OVER_SUM);
             note(&b->why, "measure: metric %s%s", b->bt->mets[p.idx].name, NULL);
+            average_of_a_total(b, fit, &b->bt->mets[p.idx]);
             if (p.idx + b->bt->n_cols < 512) taken[b->bt->n_cols + p.idx] = true;
         } else {
             const bcol *bc = &b->bt->cols[p.idx];

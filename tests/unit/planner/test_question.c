@@ -1182,3 +1182,32 @@ Test(question_acme, money_asked_of_a_table_without_money_has_no_measure)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, the_amount_is_the_dollar_column_not_the_local_copy)
+{
+    /* raw.invoices keeps amount_usd and amount_local: "invoice amount" is
+     * the one amount in the common currency, averaged per invoice */
+    const char *q = "Average invoice amount for enterprise customers this year";
+    BOUND(q, "finance.raw.invoices", "\"agg\":\"avg\",\"column\":\"amount_usd\"");
+    not_bound(q, "finance.raw.invoices", "amount_local");
+    cr_expect_eq(fit_of(q, "finance.raw.invoices"), 1.0);
+}
+
+Test(question_acme, an_average_is_not_answered_by_a_total_on_summary_rows)
+{
+    /* revenue_daily's gross_revenue sums each day's invoices: not the
+     * average invoice, so it has no measure for the question... */
+    const char *q = "Average invoice amount for enterprise customers this year";
+    scout_question_fit fit;
+    char *j = bind_json(q, "finance.mart.revenue_daily", &fit);
+    cr_expect(!fit.has_measure, "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "'average' asked"), "missing: %s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* ...while an average over days says what it averages */
+    j = bind_json("average daily gross revenue last month", "finance.mart.revenue_daily", &fit);
+    cr_expect(fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

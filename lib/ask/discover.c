@@ -69,6 +69,12 @@ double scout_discover_score(const scout_discover_signals *s)
      * excludes (all tickets for "sync tickets"), a wrong number rather than
      * a rougher one, so it costs more than a word of another subject. */
     v -= 0.25 * (s->drops_values > 2 ? 2 : s->drops_values);
+    /* So is a threshold it cannot compare ("deals over $75k" asked of a
+     * quarterly win-rate table): it would count every deal. */
+    v -= 0.25 * (s->drops_threshold > 2 ? 2 : s->drops_threshold);
+    /* and a count or sum of something else where money is asked ("how
+     * much did we win" of a table counting closed deals) is no answer. */
+    if (s->lacks_money) v -= 0.25;
     /* Search weighs a name among many fields; a table named for what the
      * question says beats one that mentions it in passing (a cohort table
      * that has a revenue column). */
@@ -392,6 +398,8 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.grain_straddles = grain_straddles(c->query);
     c->sig.rows_are_entity = c->fit.rows_are_entity && c->item_grain;
     c->sig.period_on_cohort = c->fit.period_on_cohort;
+    c->sig.drops_threshold = (int)c->fit.thresholds_dropped;
+    c->sig.lacks_money = c->fit.lacks_money;
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
                           c->query->measures[0].agg == SCOUT_AGG_COUNT &&
                           !c->query->measures[0].ref.column;
@@ -993,6 +1001,8 @@ static json_t *signals_json(const scout_discover_signals *s)
         json_object_set_new(o, "counts_other_entity", json_boolean(s->counts_other_entity));
         json_object_set_new(o, "grain_straddles", json_boolean(s->grain_straddles));
         json_object_set_new(o, "period_on_cohort", json_boolean(s->period_on_cohort));
+        json_object_set_new(o, "drops_threshold", json_integer(s->drops_threshold));
+        json_object_set_new(o, "lacks_money", json_boolean(s->lacks_money));
     }
     return o;
 }

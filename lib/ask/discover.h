@@ -70,6 +70,10 @@ typedef struct scout_discover_signals {
     int drops_values;         /* question words nothing here matches that another candidate
                                  filters on as a value ("sync ticket volume": tickets holds
                                  category 'sync', tickets_daily has no category) */
+    bool lacks_money;         /* the question asks for money ("revenue", "how much did we
+                                 win") and the table holds none */
+    int drops_threshold;      /* the question's thresholds no column here compares ("$75k" on
+                                 a table without an amount of money) */
 } scout_discover_signals;
 
 /* The score of one candidate, 0..1. Fit leads (0.6), search relevance

@@ -63,6 +63,7 @@ typedef struct numfilter {
     bool status_class;   /* "5xx": only a status column compares */
     size_t at;           /* the number's token */
     char unit[WORD_MAX]; /* "ms", "days", "seats": the word after the number */
+    char per[8];         /* "month" for "$500 a month", "year" for "$2k per year", else "" */
 } numfilter;
 
 typedef enum { CMP_NONE, CMP_PREV, CMP_YEAR, CMP_MEMBERS, CMP_PERIOD } cmp_kind;
@@ -560,6 +561,62 @@ static void find_agg(scout_question *q)
 /* "over $1,000", "at least 3 seats", "more than 50k", "under 100 ms",
  * "older than 60 days". The column is chosen at bind time from the word after
  * the number (unit) or, for money, an amount column. */
+/* The word after a threshold's number is its unit ("500 ms", "3 seats");
+ * seconds are compared in milliseconds, and time units are the filter's. */
+static void numeric_unit(scout_question *q, size_t u, numfilter *f)
+{
+    const char *unit = q->t[u].w;
+    if (!strcmp(unit, "second") || !strcmp(unit, "seconds") || !strcmp(unit, "s"))
+        f->value *= 1000, copy_word(f->unit, "ms", 2);
+    else
+        copy_word(f->unit, unit, strlen(unit));
+    if (!strcmp(unit, "ms") || !strcmp(unit, "milliseconds") || !strcmp(unit, "second") ||
+        !strcmp(unit, "seconds") || !strcmp(unit, "days") || !strcmp(unit, "day"))
+        q->t[u].used = U_NUM;
+}
+
+/* "$500 a month", "$2k a year", "$30k annually": the period an amount is
+ * paid over, said right after it. It says which amount column compares (one
+ * kept per month: mrr_usd, monthly_price_usd), not a time range or a grain.
+ * ("per month", "each month" stay a grain: "deals over $50k per month" is
+ * as often a count by month.) True when the words were such a period. */
+static bool amount_period(scout_question *q, size_t u, numfilter *f)
+{
+    static const char *const lead[] = {"a", "an", NULL};
+    size_t n = 0;
+    scout_grain g = SCOUT_GRAIN_NONE;
+    if (tok_any(q, u, lead) && u + 1 < q->n) {
+        g = grain_word(q->t[u + 1].w);
+        n = 2;
+    } else if (tok_is(q, u, "annually")) {
+        g = SCOUT_GRAIN_YEAR, n = 1;
+    }
+    if (g != SCOUT_GRAIN_MONTH && g != SCOUT_GRAIN_YEAR && g != SCOUT_GRAIN_WEEK) return false;
+    if (q->t[u + n - 1].used != U_FREE && q->t[u + n - 1].used != U_GRAIN) return false;
+    const char *per = g == SCOUT_GRAIN_MONTH ? "month" : g == SCOUT_GRAIN_YEAR ? "year" : "week";
+    copy_word(f->per, per, strlen(per));
+    bool had_grain = q->t[u + n - 1].used == U_GRAIN;
+    claim(q, u, u + n, U_NUM);
+    if (!had_grain) return true;
+    bool other = false;
+    for (size_t i = 0; i < q->n; i++) other = other || q->t[i].used == U_GRAIN;
+    if (!other) q->grain = SCOUT_GRAIN_NONE;
+    return true;
+}
+
+/* "subscriptions that pay more than $500", "deals worth over $50k": the
+ * verb before a money comparison says what is compared, the amount, so it
+ * is part of the threshold rather than a word the table must match.
+ * ("paid" is left alone: it is also an outcome, is_paid.) */
+static void claim_paying_verb(scout_question *q, size_t cmp)
+{
+    static const char *const paying[] = {"pay",    "pays",   "paying", "cost",   "costs",
+                                         "spend",  "spends", "spent",  "earn",   "earns",
+                                         "earned", "worth",  "priced", "valued", NULL};
+    if (cmp > 0 && q->t[cmp - 1].used == U_FREE && tok_any(q, cmp - 1, paying))
+        q->t[cmp - 1].used = U_NUM;
+}
+
 static void find_numeric(scout_question *q)
 {
     for (size_t i = 0; i < q->n && q->n_nf < MAX_NUMF; i++) {
@@ -606,17 +663,11 @@ static void find_numeric(scout_question *q)
         f->money = q->t[k].money;
         f->at = k;
         size_t u = mult != 1 ? k + 2 : k + 1;
-        if (u < q->n && !q->t[u].is_num) {
-            const char *unit = q->t[u].w;
-            if (!strcmp(unit, "second") || !strcmp(unit, "seconds") || !strcmp(unit, "s"))
-                f->value *= 1000, copy_word(f->unit, "ms", 2);
-            else
-                copy_word(f->unit, unit, strlen(unit));
-            if (!strcmp(unit, "ms") || !strcmp(unit, "milliseconds") || !strcmp(unit, "second") ||
-                !strcmp(unit, "seconds") || !strcmp(unit, "days") || !strcmp(unit, "day"))
-                q->t[u].used = U_NUM;
-        }
+        if (!(f->money && amount_period(q, u, f)) && u < q->n && !q->t[u].is_num &&
+            q->t[u].used != U_STOP)
+            numeric_unit(q, u, f);
         claim(q, i, k + 1, U_NUM);
+        if (f->money) claim_paying_verb(q, i);
         if (!strcmp(w, "older") || !strcmp(w, "younger")) copy_word(f->unit, "days", 4);
     }
 }
@@ -1284,6 +1335,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
         json_object_set_new(f, "value", json_real(q->nf[i].value));
         if (q->nf[i].money) json_object_set_new(f, "money", json_true());
         if (q->nf[i].unit[0]) json_object_set_new(f, "unit", json_string(q->nf[i].unit));
+        if (q->nf[i].per[0]) json_object_set_new(f, "per", json_string(q->nf[i].per));
         json_array_append_new(nf, f);
     }
     json_object_set_new(o, "numeric_filters", nf);
@@ -1499,7 +1551,8 @@ static double met_word(const bmetric *m, const qtok *t)
 
 static bool numeric_type(const char *type)
 {
-    static const char *const kinds[] = {"int", "real", "num", "double", "float", "decimal", NULL};
+    static const char *const kinds[] = {"int",   "real",    "num",   "double",
+                                        "float", "decimal", "money", NULL};
     char low[32];
     fold(type, strlen(type) < 31 ? strlen(type) : 31, low);
     for (size_t i = 0; kinds[i]; i++)
@@ -2255,6 +2308,32 @@ static bool metric_overruled(const binder *b, const bmetric *m)
     return false;
 }
 
+/* Is a synonym of several words said in full by words still open or read
+ * only as fillers ("invoice amount": "amount" alone is a filler)? Words
+ * another measure or a value took do not count. */
+static bool compound_said(const binder *b, const char *phrases)
+{
+    for (const char *p = phrases; *p == '|' && p[1];) {
+        const char *e = strchr(p + 1, '|');
+        if (!e) break;
+        bool several = memchr(p + 1, ' ', (size_t)(e - p - 1)) != NULL, all = several;
+        for (const char *w = p + 1; all && w < e;) {
+            const char *we = w;
+            while (we < e && *we != ' ') we++;
+            char stem[WORD_MAX];
+            copy_word(stem, w, (size_t)(we - w));
+            bool found = false;
+            for (size_t i = 0; i < b->q->n && !found; i++)
+                found = (open_tok(b, i) || b->used[i] == U_FILLER) && said_as(&b->q->t[i], stem);
+            all = found;
+            w = we < e ? we + 1 : e;
+        }
+        if (all) return true;
+        p = e;
+    }
+    return false;
+}
+
 static pick best_measure(binder *b, bool ids_too, const bool *taken)
 {
     pick best = {false, 0, 0};
@@ -2291,6 +2370,9 @@ static pick best_measure(binder *b, bool ids_too, const bool *taken)
             if (open_tok(b, i) || b->used[i] == U_GRAIN)
                 s += col_word(bc, &q->t[i]) * own_word(b, i);
         if (phrase_said(b, bc->phrases)) syn = 0.1;
+        /* "invoice amount" said in full names gross_usd, even though
+         * "amount" alone is a filler and "invoice" only qualifies it */
+        if (s < 1.0 && compound_said(b, bc->phrases)) s = 1.0;
         if (s > 0) s += syn - 0.2 * unmatched_names(b, bc->names, b->bt->names);
         if (s > 0 && subject_names(b, bc->names)) s += 10; /* the subject decides */
         if (s > best.score + 1e-9) best = (pick){false, c, s};
@@ -2844,11 +2926,56 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* Is part (len n) one of words, allowing a plural "s" ("fees")? */
+static bool part_in(const char *part, size_t n, const char *const *words)
+{
+    for (; *words; words++) {
+        size_t l = strlen(*words);
+        if ((n == l || (n == l + 1 && part[l] == 's')) && !strncmp(part, *words, l)) return true;
+    }
+    return false;
+}
+
+/* Does a column name say an amount of money? One of its '_' parts is a
+ * currency or what money is called (amount_usd, mrr, monthly_price,
+ * budget), not only after "per" (units_per_usd is an exchange rate;
+ * revenue_per_user is money), and no part makes it a ratio of amounts
+ * (revenue_share, price_change_pct). */
+static bool money_name(const char *name)
+{
+    static const char *const money[] = {
+        "usd",      "eur",      "gbp",    "jpy",      "cad",   "aud",    "chf", "cents",
+        "dollar",   "euro",     "amount", "revenue",  "price", "cost",   "mrr", "arr",
+        "acv",      "tcv",      "ltv",    "gmv",      "spend", "budget", "fee", "salary",
+        "bookings", "billings", "income", "earnings", "value", "payout", NULL};
+    static const char *const ratio[] = {"rate", "ratio", "pct", "percent", "share", NULL};
+    bool found = false, after_per = false;
+    char low[WORD_MAX];
+    fold(name, strlen(name) < WORD_MAX - 1 ? strlen(name) : WORD_MAX - 1, low);
+    for (const char *p = low; *p;) {
+        size_t n = strcspn(p, "_");
+        if (part_in(p, n, ratio)) return false;
+        if (n == 3 && !strncmp(p, "per", 3)) after_per = true;
+        if (!after_per && part_in(p, n, money)) found = true;
+        p += n;
+        if (*p) p++;
+    }
+    return found;
+}
+
+/* A column holding an amount of money: its name says so, its type is a
+ * currency type (PostgreSQL's money), or its description says the amount
+ * is in dollars ("Amount in USD.") — what a catalog knows of a column's
+ * unit. Rates and counts are never money, whatever their description. */
 static bool money_col(const bcol *c)
 {
-    return strstr(c->name, "usd") || strstr(c->name, "amount") || strstr(c->name, "revenue") ||
-           strstr(c->name, "value") || strstr(c->name, "price") || strstr(c->name, "mrr") ||
-           strstr(c->name, "arr");
+    if (!c->numeric || c->is_id || c->is_time) return false;
+    if (money_name(c->name)) return true;
+    char low[32];
+    fold(c->type, strlen(c->type) < 31 ? strlen(c->type) : 31, low);
+    if (strstr(low, "money")) return true;
+    return (in_set(c->desc, "usd") || in_set(c->desc, "dollar")) && measure_nature(c) != 2 &&
+           !strstr(c->name, "per_");
 }
 
 static bool preaggregated(const btable *bt);
@@ -2879,7 +3006,53 @@ static bool local_currency(const bcol *c)
     return name_part(c->name, "local") || strstr(c->name, "local_currency") != NULL;
 }
 
-static scout_rc bind_numeric(binder *b, size_t *matched)
+/* Does an amount column say the period it is kept per ("$500 a month" →
+ * mrr_usd, monthly_price_usd; "a year" → arr_usd, annual_contract_value)? */
+static bool amount_per(const bcol *bc, const char *per)
+{
+    static const char *const month[] = {"month", "monthly", "mrr", NULL};
+    static const char *const year[] = {"year", "yearly", "annual", "arr", "acv", NULL};
+    static const char *const week[] = {"week", "weekly", NULL};
+    const char *const *words = !strcmp(per, "month") ? month : !strcmp(per, "year") ? year : week;
+    for (size_t i = 0; words[i]; i++)
+        if (name_part(bc->name, words[i])) return true;
+    return in_set(bc->desc, per);
+}
+
+/* How well column bc fits threshold nf: the words around the number, its
+ * unit and kind; negative when it cannot compare at all. A dollar amount
+ * compares only with a money column: "$75k" is never a count, a rate or a
+ * percentage, and a table without one cannot take the threshold. */
+static double threshold_score(const binder *b, const numfilter *nf, const bcol *bc)
+{
+    const scout_question *q = b->q;
+    if (!bc->numeric || bc->is_id) return -1; /* ids are names, not amounts */
+    if (nf->status_class && !strstr(bc->name, "status")) return -1;
+    if (nf->money && !money_col(bc)) return -1;
+    double s = 0;
+    /* words after the number ("3 seats", "5 weekly active users") */
+    for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
+        if (b->used[k] == B_VALUE) break;
+        s += col_word(bc, &q->t[k]);
+    }
+    /* the thing compared, before the comparison ("an open
+     * opportunity over $50k"), counts half */
+    for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
+        if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP || b->used[k - 1] == U_FILLER)
+            continue;
+        if (!open_tok(b, k - 1)) break;
+        s += 0.5 * col_word(bc, &q->t[k - 1]);
+        n++;
+    }
+    if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
+    if (!strcmp(nf->unit, "days") && (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
+        s += 1;
+    if (nf->money) s += local_currency(bc) ? 0.3 : 0.8;
+    if (nf->per[0] && amount_per(bc, nf->per)) s += 0.6;
+    return s;
+}
+
+static scout_rc bind_numeric(binder *b, scout_question_fit *fit, size_t *matched)
 {
     const scout_question *q = b->q;
     for (size_t i = 0; i < q->n_nf; i++) {
@@ -2887,34 +3060,16 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
         size_t best = (size_t)-1;
         double bs = 0;
         for (size_t c = 0; c < b->bt->n_cols; c++) {
-            const bcol *bc = &b->bt->cols[c];
-            if (!bc->numeric || bc->is_id) continue; /* ids are names, not amounts */
-            if (nf->status_class && !strstr(bc->name, "status")) continue;
-            double s = 0;
-            /* words after the number ("3 seats", "5 weekly active users") */
-            for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {
-                if (b->used[k] == B_VALUE) break;
-                s += col_word(bc, &q->t[k]);
-            }
-            /* the thing compared, before the comparison ("an open
-             * opportunity over $50k"), counts half */
-            for (size_t k = nf->at, n = 0; k > 0 && n < 3; k--) {
-                if (b->used[k - 1] == U_NUM || b->used[k - 1] == U_STOP ||
-                    b->used[k - 1] == U_FILLER)
-                    continue;
-                if (!open_tok(b, k - 1)) break;
-                s += 0.5 * col_word(bc, &q->t[k - 1]);
-                n++;
-            }
-            if (nf->unit[0] && strstr(bc->name, nf->unit)) s += 1;
-            if (!strcmp(nf->unit, "days") &&
-                (name_part(bc->name, "age") || strstr(bc->name, "overdue")))
-                s += 1;
-            if (nf->money && money_col(bc)) s += local_currency(bc) ? 0.3 : 0.8;
+            double s = threshold_score(b, nf, &b->bt->cols[c]);
             if (s > bs) bs = s, best = c;
         }
         if (best == (size_t)-1) {
-            if (!(i > 0 && q->nf[i - 1].at == nf->at))
+            if (i > 0 && q->nf[i - 1].at == nf->at) continue;
+            fit->thresholds_dropped++;
+            if (nf->money)
+                note(&b->missing, "no amount of money to compare with '%s'%s", q->t[nf->at].orig,
+                     NULL);
+            else
                 note(&b->missing, "no numeric column for '%s %s'", q->t[nf->at].orig, nf->unit);
             continue;
         }
@@ -3010,17 +3165,100 @@ static size_t count_column(const binder *b)
     return best;
 }
 
-/* The table's one money column, or (size_t)-1 when it has none or several. */
+/* The table's one money column, or (size_t)-1 when it has none or several.
+ * A copy in each row's own currency (amount_local beside amount_usd) is not
+ * a second amount: the question's money is the common currency. */
 static size_t only_money_column(const btable *bt)
 {
-    size_t found = (size_t)-1;
+    size_t found = (size_t)-1, local = (size_t)-1, n_local = 0;
     for (size_t c = 0; c < bt->n_cols; c++) {
         const bcol *bc = &bt->cols[c];
-        if (!bc->numeric || bc->is_id || bc->is_time || !money_col(bc)) continue;
+        if (!money_col(bc)) continue;
+        if (local_currency(bc)) {
+            local = c, n_local++;
+            continue;
+        }
         if (found != (size_t)-1) return (size_t)-1;
         found = c;
     }
-    return found;
+    return found != (size_t)-1 ? found : n_local == 1 ? local : (size_t)-1;
+}
+
+/* The word that asks for an amount of money, or q->n when none does: a
+ * money noun still open ("closed-won revenue in EMEA", "bookings this
+ * quarter"), or a verb of money a "how much" asks about, after any
+ * auxiliary and subject ("how much did we win", "how much was billed";
+ * not "how much time did we spend"). A count ("how many deals had
+ * revenue") asks for a number of things instead. */
+static size_t money_asked(const binder *b)
+{
+    static const char *const nouns[] = {"revenue",  "revenues", "amount", "amounts", "value",
+                                        "bookings", "spend",    "money",  "dollars", "income",
+                                        "earnings", "billings", NULL};
+    static const char *const verbs[] = {
+        "win",       "won",    "earn",     "earned",  "make",     "made",   "collect",
+        "collected", "bill",   "billed",   "invoice", "invoiced", "charge", "charged",
+        "spend",     "spent",  "pay",      "paid",    "book",     "booked", "sell",
+        "sold",      "refund", "refunded", "lose",    "lost",     NULL};
+    static const char *const aux[] = {"did", "do",   "does", "have", "has", "was", "were", "is",
+                                      "are", "been", "we",   "they", "you", "i",   NULL};
+    const scout_question *q = b->q;
+    if (q->agg_set && (q->agg == SCOUT_AGG_COUNT || q->agg == SCOUT_AGG_COUNT_DISTINCT))
+        return q->n;
+    /* after a subject or auxiliary it is a verb: "did we spend"; "amount",
+     * "value" and "dollars" name no column ("invoice amount"), yet say money */
+    for (size_t i = 0; i < q->n; i++)
+        if ((open_tok(b, i) || b->used[i] == U_FILLER) && tok_any(q, i, nouns) &&
+            !(i > 0 && tok_any(q, i - 1, aux)))
+            return i;
+    for (size_t i = 1; q->how_much && i < q->n; i++) {
+        if (!tok_is(q, i - 1, "how") || !tok_is(q, i, "much")) continue;
+        size_t k = i + 1;
+        while (k < q->n && tok_any(q, k, aux)) k++;
+        if (tok_any(q, k, verbs)) return k;
+    }
+    return q->n;
+}
+
+/* Does the table hold any amount of money, as a column or a metric? */
+static bool has_money(const btable *bt)
+{
+    for (size_t c = 0; c < bt->n_cols; c++)
+        if (money_col(&bt->cols[c])) return true;
+    for (size_t m = 0; m < bt->n_mets; m++)
+        if (bt->mets[m].money) return true;
+    return false;
+}
+
+/* Is the query's first measure an amount of money (a money column or a
+ * curated metric summing one)? */
+static bool measures_money(const binder *b)
+{
+    if (!b->s->n_measures) return false;
+    const scout_sq_measure *m = &b->s->measures[0];
+    for (size_t k = 0; m->metric && k < b->bt->n_mets; k++)
+        if (!strcmp(b->bt->mets[k].name, m->metric)) return b->bt->mets[k].money;
+    size_t c = m->ref.column && !m->ref.table ? col_index(b->bt, m->ref.column) : (size_t)-1;
+    return c != (size_t)-1 && money_col(&b->bt->cols[c]);
+}
+
+/* The money a question asks for, against what the measure is: a money
+ * measure answers the money noun ("closed-won revenue" summing won_usd),
+ * so the noun is placed; a table without any money cannot answer at all,
+ * whatever it sums or counts instead (closed_deals for "how much did we
+ * win"), so it has no measure for the question. */
+static void check_money(binder *b, scout_question_fit *fit)
+{
+    size_t i = money_asked(b);
+    if (i == b->q->n) return;
+    if (measures_money(b)) {
+        if (open_tok(b, i)) b->used[i] = B_MEASURE;
+        return;
+    }
+    if (has_money(b->bt)) return;
+    fit->has_measure = false;
+    fit->lacks_money = true;
+    note(&b->missing, "no amount of money for '%s'%s", b->q->t[i].orig, NULL);
 }
 
 /* No measure named on a summary table: its count column, summed. */
@@ -3168,6 +3406,45 @@ static bool counts_the_rows(const binder *b)
     return false;
 }
 
+/* No column named for the measure, but the question asks for an amount:
+ * "how much open pipeline", "closed-won revenue" (a money noun no column
+ * is named for), "the biggest open deal" (a ranking). The table's one
+ * money column answers; a ranking alone does not say it is the amount
+ * wanted, so that stays a guess. */
+static scout_rc push_money_measure(binder *b, scout_question_fit *fit, size_t money)
+{
+    const scout_question *q = b->q;
+    scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
+    const char *col = b->bt->cols[money].name;
+    size_t noun = money_asked(b);
+    if (noun < q->n) {
+        if (open_tok(b, noun)) b->used[noun] = B_MEASURE;
+        note(&b->why, "measure: the amount %s for '%s'", col, q->t[noun].orig);
+    } else if (q->how_much) {
+        note(&b->why, "measure: the amount %s for 'how much'", col, NULL);
+    } else {
+        note(&b->missing, "no measure named; using the amount %s", col, NULL);
+    }
+    fit->has_measure = q->how_much || noun < q->n;
+    return push_measure(b->s, agg, col, NULL, SCOUT_OVER_SUM);
+}
+
+/* "Average invoice amount" answered with a curated metric that sums money
+ * on a summary table (revenue_daily's gross_revenue): the metric is the
+ * period's total and the table's rows are not the things averaged, so the
+ * average asked for is lost. "average daily revenue" and "average revenue
+ * per month" say what the average is over and keep it. */
+static void average_of_a_total(binder *b, scout_question_fit *fit, const bmetric *m)
+{
+    const scout_question *q = b->q;
+    if (!q->agg_set || q->agg != SCOUT_AGG_AVG || q->point_avg || q->grain || !m->money ||
+        !preaggregated(b->bt))
+        return;
+    fit->has_measure = false;
+    note(&b->missing, "'average' asked, but metric %s is a total over %s's summary rows", m->name,
+         b->bt->fqname);
+}
+
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
@@ -3241,19 +3518,8 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         size_t money = only_money_column(b->bt);
         if (b->bt->n_mets == 1 && !metric_overruled(b, &b->bt->mets[0])) {
             p = (pick){true, 0, 0.1};
-        } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
-            /* "how much open pipeline", "the biggest open deal": the amount */
-            scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
-            /* "how much is outstanding" asks for an amount: the table's only
-             * one answers it; a ranking alone does not say so */
-            if (!q->how_much)
-                note(&b->missing, "no measure named; using the amount %s", b->bt->cols[money].name,
-                     NULL);
-            else
-                note(&b->why, "measure: the amount %s for 'how much'", b->bt->cols[money].name,
-                     NULL);
-            fit->has_measure = q->how_much;
-            return push_measure(s, agg, b->bt->cols[money].name, NULL, SCOUT_OVER_SUM);
+        } else if (money != (size_t)-1 && (q->agg_set || q->rank || money_asked(b) < q->n)) {
+            return push_money_measure(b, fit, money);
         } else if (rows_are_subject(b)) {
             /* "Accounts with at least 3 open opportunities": the rows the
              * question is about, counted */
@@ -3279,6 +3545,7 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         if (p.metric) {
             rc = push_measure(s, SCOUT_AGG_METRIC, NULL, b->bt->mets[p.idx].name, SCOUT_OVER_SUM);
             note(&b->why, "measure: metric %s%s", b->bt->mets[p.idx].name, NULL);
+            average_of_a_total(b, fit, &b->bt->mets[p.idx]);
             if (p.idx + b->bt->n_cols < 512) taken[b->bt->n_cols + p.idx] = true;
         } else {
             const bcol *bc = &b->bt->cols[p.idx];
@@ -4315,8 +4582,9 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_dims(&b, fit);
     if (rc == SCOUT_OK) rc = bind_who(&b, fit);
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
-    if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
+    if (rc == SCOUT_OK) rc = bind_numeric(&b, fit, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
+    if (rc == SCOUT_OK) check_money(&b, fit);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */
     bool grain_left = false;

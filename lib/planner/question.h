@@ -62,6 +62,12 @@ typedef struct scout_question_fit {
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
     size_t unplaced; /* lowercase words nothing in the table matches */
+    /* Thresholds of the question no column here can compare ("$75k" on a
+     * table without an amount of money): its answer would drop the filter. */
+    size_t thresholds_dropped;
+    /* The question asks for money ("revenue", "how much did we win") and the
+     * table holds none: what it sums or counts instead is not the answer. */
+    bool lacks_money;
     /* The question's words as stems, " a b ", for comparing tables: those
      * the table's name or curated synonyms say exactly (its subject:
      * "tickets" of support.tickets_daily), and those nothing in it matches.

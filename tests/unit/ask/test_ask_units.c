@@ -565,3 +565,36 @@ Test(answer, a_percent_change_is_already_a_percentage)
     free(t);
     scout_result_free(r);
 }
+
+Test(discover, a_threshold_the_table_cannot_compare_costs_it)
+{
+    /* "How many deals over $75k did we win this year?": the quarterly
+     * win-rate table leads search ("win") but has no amount of money, so it
+     * would count every deal; opportunities_enriched compares amount_usd */
+    scout_discover_signals quarterly = good(), deals = good();
+    quarterly.fit = 0.667;
+    quarterly.subject = 1;
+    deals.fit = 1.0;
+    deals.search_rel = 0.037;
+    deals.counts_items = true;
+    deals.subject = 1;
+    deals.stale_days = 35;
+    cr_assert_gt(scout_discover_score(&quarterly), scout_discover_score(&deals));
+    quarterly.drops_threshold = 1;
+    cr_assert_gt(scout_discover_score(&deals), scout_discover_score(&quarterly));
+}
+
+Test(discover, money_asked_of_a_table_without_money_costs_it)
+{
+    /* "How much did we win in closed deals in 2025?": win_rate_quarterly
+     * leads search and sums closed_deals (fit 1.0 on words alone);
+     * opportunities_enriched sums amount_usd for the won deals */
+    scout_discover_signals quarterly = good(), deals = good();
+    deals.search_rel = 0.117;
+    deals.stale_days = 35;
+    cr_assert_gt(scout_discover_score(&quarterly), scout_discover_score(&deals));
+    quarterly.lacks_money = true;
+    quarterly.has_measure = false;
+    quarterly.fit = 0.65;
+    cr_assert_gt(scout_discover_score(&deals), scout_discover_score(&quarterly));
+}

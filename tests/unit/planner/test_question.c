@@ -1243,3 +1243,131 @@ Test(question_acme, a_rollup_s_named_count_is_the_measure_when_none_is_said)
     cr_expect(MEASURED("weekly subscription cancellations since September 1",
                        "product.analytics.subscription_events_daily"));
 }
+
+Test(question, an_amount_a_month_is_the_period_it_is_paid_over)
+{
+    /* "a month" after an amount says what the amount is kept per, not a
+     * grain or a time range; "pay" before the comparison names the amount */
+    EXPECT("How many active subscriptions pay more than $500 a month?", "\"money\":true",
+           "\"per\":\"month\"", "\"open_words\":[\"active\",\"subscriptions\"]");
+    EXPECT("customers paying over $20k a year", "\"per\":\"year\"");
+    /* not after a plain count, and "a year ago" stays a time */
+    char *j = analyse_json("users with more than 3 seats a month ago");
+    cr_expect(strstr(j, "\"per\"") == NULL, "%s", j);
+    free(j);
+}
+
+Test(question_acme, a_dollar_threshold_compares_a_money_column_never_a_count)
+{
+    /* subscriptions has seats (a count) and mrr_usd: "$500 a month" is the
+     * monthly amount, never 500 seats */
+    const char *q = "How many active subscriptions pay more than $500 a month?";
+    BOUND(q, "finance.raw.subscriptions", "\"column\":\"mrr_usd\",\"op\":\">\",\"value\":500",
+          "\"value\":\"active\"", "\"agg\":\"count\"");
+    not_bound(q, "finance.raw.subscriptions", "seats");
+    cr_expect_eq(fit_of(q, "finance.raw.subscriptions"), 1.0);
+    /* a plain number still compares the count */
+    BOUND("How many active subscriptions have more than 3 seats?", "finance.raw.subscriptions",
+          "\"column\":\"seats\",\"op\":\">\",\"value\":3");
+}
+
+Test(question_acme, a_rate_table_cannot_take_a_dollar_threshold)
+{
+    /* win_rate_quarterly keeps win_rate and closed_deals, no amount: "$75k"
+     * compares with neither, and the table says it dropped the threshold */
+    const char *q = "How many deals over $75k did we win this year?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(strstr(j, "75000") == NULL, "%s", j);
+    cr_expect_eq(fit.thresholds_dropped, 1);
+    double rate = fit.score;
+    scout_question_fit_free(&fit);
+    free(j);
+    /* the deals themselves compare amount_usd, and "did we win" is is_won */
+    BOUND(q, "crm.mart.opportunities_enriched",
+          "\"column\":\"amount_usd\",\"op\":\">\",\"value\":75000",
+          "\"column\":\"is_won\",\"op\":\"=\",\"value\":1");
+    cr_expect_gt(fit_of(q, "crm.mart.opportunities_enriched"), rate);
+}
+
+Test(question_acme, a_money_noun_no_column_is_named_for_sums_the_amount)
+{
+    /* opportunities_enriched has no "revenue" column; its one amount is
+     * what "closed-won revenue" asks for, summed, not a count of deals */
+    const char *q = "closed-won revenue in EMEA this year vs the same period last year";
+    BOUND(q, "crm.mart.opportunities_enriched", "\"agg\":\"sum\",\"column\":\"amount_usd\"",
+          "\"value\":\"EMEA\"", "\"type\":\"previous_year\"");
+    cr_expect_eq(fit_of(q, "crm.mart.opportunities_enriched"), 1.0);
+    /* a money measure chosen by other words (won_usd for "won") answers the
+     * noun too: "revenue" is not a word the table misses */
+    scout_question_fit fit;
+    char *j = bind_json("Top 3 reps by closed-won revenue", "crm.mart.owner_performance", &fit);
+    cr_expect(strstr(j, "won_usd") != NULL, "%s", j);
+    cr_expect(!fit.unplaced_stems || !strstr(fit.unplaced_stems, " revenu "), "unplaced: %s",
+              fit.unplaced_stems);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, money_asked_of_a_table_without_money_has_no_measure)
+{
+    /* "how much did we win": win_rate_quarterly can only sum closed_deals */
+    const char *q = "How much did we win in closed deals in 2025?";
+    scout_question_fit fit;
+    char *j = bind_json(q, "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(fit.lacks_money && !fit.has_measure, "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "no amount of money for 'win'"), "missing: %s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    BOUND(q, "crm.mart.opportunities_enriched", "\"agg\":\"sum\",\"column\":\"amount_usd\"",
+          "\"column\":\"is_won\",\"op\":\"=\",\"value\":1");
+    /* counting asks for a number of things, and a "how much" of something
+     * else ("time") is not money */
+    j = bind_json("How many closed deals did we win in 2025?", "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(!fit.lacks_money, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+    j = bind_json("How much time did we spend on closed deals in 2025?",
+                  "crm.mart.win_rate_quarterly", &fit);
+    cr_expect(!fit.lacks_money, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, the_amount_is_the_dollar_column_not_the_local_copy)
+{
+    /* raw.invoices keeps amount_usd and amount_local: "invoice amount" is
+     * the one amount in the common currency, averaged per invoice */
+    const char *q = "Average invoice amount for enterprise customers this year";
+    BOUND(q, "finance.raw.invoices", "\"agg\":\"avg\",\"column\":\"amount_usd\"");
+    not_bound(q, "finance.raw.invoices", "amount_local");
+    cr_expect_eq(fit_of(q, "finance.raw.invoices"), 1.0);
+}
+
+Test(question_acme, an_average_is_not_answered_by_a_total_on_summary_rows)
+{
+    /* revenue_daily's gross_revenue sums each day's invoices: not the
+     * average invoice, so it has no measure for the question... */
+    const char *q = "Average invoice amount for enterprise customers this year";
+    scout_question_fit fit;
+    char *j = bind_json(q, "finance.mart.revenue_daily", &fit);
+    cr_expect(!fit.has_measure, "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "'average' asked"), "missing: %s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    /* ...while an average over days says what it averages */
+    j = bind_json("average daily gross revenue last month", "finance.mart.revenue_daily", &fit);
+    cr_expect(fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, a_synonym_said_in_full_names_the_measure)
+{
+    /* gross_usd's synonym "invoice amount": "amount" alone is a filler and
+       "invoice" only qualifies it, but the two together name the column */
+    BOUND("Average invoice amount for enterprise customers this year", "finance.mart.fct_invoices",
+          "\"agg\":\"avg\"", "\"column\":\"gross_usd\"");
+}

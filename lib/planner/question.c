@@ -3383,6 +3383,15 @@ static bool cuts_weeks(const binder *b, const char *start, const char *end, scou
     return !(monday && (sunday || strncmp(end, b->bt->latest, 10) >= 0));
 }
 
+/* "How many subscribers now compared with a year ago": a level's latest
+ * value set against an earlier one — the question compares, and names no
+ * period but "now" (or none: a level's latest value). */
+static bool now_compared(const scout_question *q)
+{
+    return q->cmp != CMP_NONE && q->cmp != CMP_MEMBERS &&
+           (!q->has_time || q->time.kind == SCOUT_TX_NOW);
+}
+
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
 {
     const scout_question *q = b->q;
@@ -3406,6 +3415,9 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
     s->has_time = true;
     if (!(s->time.column = dupstr(b->bt->time_col))) return SCOUT_ENOMEM;
     if (te.kind == SCOUT_TX_NOW) {
+        /* compared, "now" is the latest day itself, so the other side is
+         * the same day a year (or a period) earlier */
+        if (now_compared(q) && !(s->time.start = dupstr(end))) return SCOUT_ENOMEM;
         if (!(s->time.end = dupstr(end))) return SCOUT_ENOMEM;
         snprintf(label, sizeof label, "now = %s, the latest date in the data", end);
     } else if (start[0]) {

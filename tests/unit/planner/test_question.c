@@ -1091,3 +1091,16 @@ Test(question_acme, an_http_status_class_is_a_range_of_status_codes)
     /* a table without a status column cannot apply it: no other column stands in */
     not_bound(q, "product.eng.error_rates_daily", "\"value\":500");
 }
+
+/* ---- shapes added for the held-out suites ---- */
+
+Test(question_acme, a_level_now_compared_is_the_latest_day_against_the_same_day_before)
+{
+    /* "now" alone is the latest value; compared, it is the latest day, and
+     * the other side the same day a year earlier */
+    BOUND("How many paid Plus subscribers do we have now compared with a year ago?",
+          "finance.mart.plus_subscribers_daily", "\"type\":\"previous_year\"",
+          "\"start\":\"2026-11-24\",\"end\":\"2026-11-24\"", "\"over_time\":\"last\"");
+    not_bound("How many paid Plus subscribers do we have now?",
+              "finance.mart.plus_subscribers_daily", "\"comparison\"");
+}

@@ -500,6 +500,21 @@ static scout_rc emit_share(cctx *c, const scout_sq_measure *m, scout_buf *b)
     return bufrc(c, rc == SCOUT_OK ? scout_buf_puts(b, " THEN 1 ELSE 0 END) / COUNT(*)") : rc);
 }
 
+/* "Average hours to resolve": the aggregate of each row's time from its
+ * start column to its end column; rows without an end (not yet resolved)
+ * are NULL and drop out of every aggregate. */
+static scout_rc emit_duration(cctx *c, const scout_sq_measure *m, const char *fn, scout_buf *b)
+{
+    const char *t = ref_table(c, &m->ref);
+    char *from = colref_str(c, t, m->from), *to = colref_str(c, t, m->ref.column);
+    scout_rc rc = from && to ? scout_buf_printf(b, "%s(", fn) : SCOUT_ENOMEM;
+    if (rc == SCOUT_OK) rc = scout_dialect_duration(c->d, from, to, m->unit, b);
+    if (rc == SCOUT_OK) rc = scout_buf_putc(b, ')');
+    free(from);
+    free(to);
+    return bufrc(c, rc);
+}
+
 static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
 {
     static const char *const fn[] = {"SUM", "AVG", "COUNT", "COUNT", "MIN", "MAX"};
@@ -513,6 +528,7 @@ static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
     if (m->agg == SCOUT_AGG_RATIO) return emit_ratio(c, m, b);
     if (m->agg == SCOUT_AGG_COUNT_PER) return emit_count_per(c, m, b);
     if (m->agg == SCOUT_AGG_SHARE) return emit_share(c, m, b);
+    if (m->from) return emit_duration(c, m, fn[m->agg], b);
     scout_rc rc = scout_buf_printf(b, "%s(%s", fn[m->agg],
                                    m->agg == SCOUT_AGG_COUNT_DISTINCT ? "DISTINCT " : "");
     if (rc == SCOUT_OK) rc = colref(c, ref_table(c, &m->ref), m->ref.column, b);

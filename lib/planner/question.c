@@ -96,6 +96,11 @@ struct scout_question {
     size_t how_many; /* token after "how many" (0: not asked) */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
+    /* "hours to resolve", "time to first response", "how long does it take
+     * to close": a duration up to an event; dur_at is the event word's
+     * token (0: no duration asked), dur_unit NONE when no unit is said */
+    size_t dur_at;
+    scout_dur_unit dur_unit;
 };
 
 /* ---- small helpers ---- */
@@ -940,6 +945,56 @@ static void find_net_change(scout_question *q)
     }
 }
 
+static scout_dur_unit unit_word(const char *w)
+{
+    static const struct {
+        const char *w;
+        scout_dur_unit u;
+    } m[] = {{"minutes", SCOUT_DUR_MINUTE}, {"minute", SCOUT_DUR_MINUTE},
+             {"mins", SCOUT_DUR_MINUTE},    {"hours", SCOUT_DUR_HOUR},
+             {"hour", SCOUT_DUR_HOUR},      {"hrs", SCOUT_DUR_HOUR},
+             {"days", SCOUT_DUR_DAY},       {"day", SCOUT_DUR_DAY}};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (strcmp(w, m[i].w) == 0) return m[i].u;
+    return SCOUT_DUR_NONE;
+}
+
+/* The token after "to" in "<unit|time> to <event>", or 0. */
+static size_t duration_event(const scout_question *q, size_t i)
+{
+    bool lead = unit_word(q->t[i].w) || tok_is(q, i, "time");
+    if (!lead || q->t[i].used != U_FREE || !tok_is(q, i + 1, "to") || i + 2 >= q->n) return 0;
+    return q->t[i + 2].used == U_FREE ? i + 2 : 0;
+}
+
+/* "Average hours to resolve urgent tickets", "time to first response",
+ * "how long does it take to close a deal": the time from a row's start to
+ * the event the verb names, measured per row. The unit word and "to" are
+ * claimed; the event word stays open for bind to find its column. A unit
+ * said elsewhere ("in days") sets the unit of "time to". */
+static void find_duration(scout_question *q)
+{
+    for (size_t i = 0; i + 2 < q->n && !q->dur_at; i++) {
+        size_t ev = duration_event(q, i);
+        if (ev) {
+            q->dur_at = ev, q->dur_unit = unit_word(q->t[i].w);
+            claim(q, i, i + 2, U_AGG);
+        } else if (tok_is(q, i, "how") && tok_is(q, i + 1, "long")) {
+            for (size_t k = i + 2; k + 1 < q->n && k < i + 6 && !q->dur_at; k++)
+                if (tok_is(q, k, "to") && q->t[k + 1].used == U_FREE) q->dur_at = k + 1;
+            if (q->dur_at) {
+                claim(q, i, i + 2, U_AGG);
+                q->t[q->dur_at - 1].used = U_AGG;
+            }
+        }
+    }
+    for (size_t i = 1; q->dur_at && !q->dur_unit && i < q->n; i++)
+        if (tok_is(q, i - 1, "in") && unit_word(q->t[i].w) && q->t[i].used == U_FREE) {
+            q->dur_unit = unit_word(q->t[i].w);
+            claim(q, i - 1, i + 1, U_AGG);
+        }
+}
+
 /* "on the first day of each month", "at the end of every quarter": a level
  * read at one point of each period — its first or its last day. */
 static void find_snapshot(scout_question *q)
@@ -1069,6 +1124,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     }
     q->when = tok_is(q, 0, "when");
     find_time(q);
+    find_duration(q);
     find_comparison(q);
     find_net_change(q);
     find_snapshot(q);
@@ -1161,6 +1217,12 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
     if (q->cmp) json_object_set_new(o, "comparison", json_string(CMP_NAMES[q->cmp]));
     if (q->growth) json_object_set_new(o, "growth", json_true());
     if (q->now) json_object_set_new(o, "now", json_true());
+    if (q->dur_at) {
+        json_t *d = json_object();
+        json_object_set_new(d, "until", json_string(q->t[q->dur_at].w));
+        json_object_set_new(d, "unit", json_string(scout_semantic_unit_name(q->dur_unit)));
+        json_object_set_new(o, "duration", d);
+    }
     json_t *dims = json_array();
     for (size_t i = 0; i < q->n_dims; i++) json_array_append_new(dims, span_json(q, q->dims[i]));
     json_object_set_new(o, "dimensions", dims);
@@ -2989,7 +3051,90 @@ static bool counts_the_rows(const binder *b)
     return false;
 }
 
+static bool creation_like(const bcol *c);
+
+/* The column of the event a duration runs to: a time column the event
+ * word (and the word after it: "first response") names, not a creation
+ * time. (size_t)-1 when none. */
+static size_t duration_end(const binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (!bc->is_time || creation_like(bc)) continue;
+        bool named = in_set(bc->names, q->t[q->dur_at].stem);
+        if (!named && q->dur_at + 1 < q->n && b->used[q->dur_at + 1] == U_FREE)
+            named = in_set(bc->names, q->t[q->dur_at + 1].stem) &&
+                    tok_in(&q->t[q->dur_at], bc->names) > 0;
+        if (named) return c;
+    }
+    return (size_t)-1;
+}
+
+/* Where a duration starts: the row's creation (or open) time. */
+static size_t duration_start(const binder *b, size_t end)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (c != end && creation_like(&b->bt->cols[c])) return c;
+    return (size_t)-1;
+}
+
+static bool date_only(const bcol *c)
+{
+    return (c->type && strstr(c->type, "DATE") && !strstr(c->type, "TIME")) ||
+           (strlen(c->name) > 5 && !strcmp(c->name + strlen(c->name) - 5, "_date"));
+}
+
+/* Binds "average hours to resolve" as a duration from the start column to
+ * the event's column; only rows that reached the event count. The event
+ * words are claimed as a column, so they no longer pick the period's
+ * column: the period then selects rows by when they started. */
+static scout_rc bind_duration(binder *b, scout_question_fit *fit, bool *done)
+{
+    const scout_question *q = b->q;
+    size_t end = duration_end(b), start = end == (size_t)-1 ? end : duration_start(b, end);
+    *done = false;
+    if (end == (size_t)-1 || start == (size_t)-1) return SCOUT_OK;
+    const bcol *e = &b->bt->cols[end], *st = &b->bt->cols[start];
+    scout_agg agg = q->agg_set && (q->agg == SCOUT_AGG_SUM || q->agg == SCOUT_AGG_MIN ||
+                                   q->agg == SCOUT_AGG_MAX)
+                        ? q->agg
+                        : SCOUT_AGG_AVG;
+    scout_rc rc = push_measure(b->s, agg, e->name, NULL, SCOUT_OVER_SUM);
+    scout_sq_measure *m = &b->s->measures[b->s->n_measures - 1];
+    if (rc == SCOUT_OK && !(m->from = dupstr(st->name))) rc = SCOUT_ENOMEM;
+    m->unit = q->dur_unit                     ? q->dur_unit
+              : date_only(e) && date_only(st) ? SCOUT_DUR_DAY
+                                              : SCOUT_DUR_HOUR;
+    if (rc == SCOUT_OK) rc = push_filter(b->s, e->name, SCOUT_OP_IS_NOT_NULL, 0);
+    for (size_t i = q->dur_at; i < q->n && i < q->dur_at + 2; i++)
+        if (i == q->dur_at || in_set(e->names, q->t[i].stem)) b->used[i] = B_COLUMN;
+    note(&b->why, "measure: time from %s to %s", st->name, e->name);
+    fit->has_measure = *done = rc == SCOUT_OK;
+    return rc;
+}
+
+static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level);
+
+/* The measure: a duration when one is asked and the table has its two
+ * times; else a column, a metric or a count. A table that cannot time the
+ * asked duration measures something else, so it has no measure for it. */
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
+{
+    bool done = false;
+    *level = false;
+    scout_rc rc = b->q->dur_at ? bind_duration(b, fit, &done) : SCOUT_OK;
+    if (rc != SCOUT_OK || done) return rc;
+    rc = bind_measure_columns(b, fit, level);
+    if (b->q->dur_at) {
+        note(&b->missing, "no two time columns to measure the time to '%s'",
+             b->q->t[b->q->dur_at].w, NULL);
+        fit->has_measure = false;
+    }
+    return rc;
+}
+
+static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
     scout_semantic *s = b->s;

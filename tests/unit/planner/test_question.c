@@ -1104,3 +1104,28 @@ Test(question_acme, a_level_now_compared_is_the_latest_day_against_the_same_day_
     not_bound("How many paid Plus subscribers do we have now?",
               "finance.mart.plus_subscribers_daily", "\"comparison\"");
 }
+
+Test(question, a_duration_to_an_event_is_recognised)
+{
+    EXPECT("Average hours to resolve urgent tickets this year",
+           "\"duration\":{\"until\":\"resolve\",\"unit\":\"hour\"}", "\"aggregate\":\"avg\"");
+    EXPECT("how long does it take to close a deal", "\"duration\":{\"until\":\"close\"");
+    EXPECT("average time to resolve tickets in days", "\"unit\":\"day\"");
+}
+
+Test(question_acme, a_duration_runs_from_the_rows_start_to_the_event_the_verb_names)
+{
+    const char *q = "Average hours to resolve urgent tickets this year";
+    /* the event's column ends it, the creation time starts it; unresolved
+     * tickets drop out; the period selects tickets by when they were opened */
+    BOUND(q, "crm.support.tickets",
+          "\"agg\":\"avg\",\"column\":\"resolved_at\",\"from\":\"created_at\",\"unit\":\"hour\"",
+          "{\"column\":\"resolved_at\",\"op\":\"is not null\"}",
+          "\"time\":{\"column\":\"created_at\"", "\"value\":\"urgent\"");
+    /* dates without a time of day are timed in days when no unit is said */
+    BOUND("how long does it take to close a won deal", "crm.raw.opportunities",
+          "\"column\":\"close_date\",\"from\":\"created_date\",\"unit\":\"day\"");
+    /* a table that cannot time the event answers something else */
+    double rows = fit_of(q, "crm.support.tickets"), daily = fit_of(q, "crm.support.tickets_daily");
+    cr_expect_gt(rows, daily, "tickets %.2f vs tickets_daily %.2f", rows, daily);
+}

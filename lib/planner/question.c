@@ -1726,6 +1726,7 @@ typedef struct binder {
     size_t n_nb;
     size_t dim_at[MAX_DIMS]; /* 1 + the dimension each phrase became, 0 for none */
     scout_catalog *cat;
+    size_t counted_elsewhere; /* 1 + the counted noun naming another table's rows, 0: none */
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -3051,6 +3052,52 @@ static bool counts_the_rows(const binder *b)
     return false;
 }
 
+/* The noun "how many" counts (past values and fillers), or q->n. */
+static size_t counted_noun(const binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t i = q->how_many; q->how_many && i < q->n && i < q->how_many + 3; i++)
+        if (b->used[i] != B_VALUE && b->used[i] != U_STOP && b->used[i] != U_FILLER) return i;
+    return q->n;
+}
+
+/* Is there a table of the same source named for noun (leads, fct_leads)
+ * with a key naming this table (campaign_id on campaigns)? The naming
+ * convention joins such a table to this one, though only it knows the
+ * join (one catalog query). */
+static bool table_refers_here(const binder *b, const char *noun)
+{
+    static const char SQL[] =
+        "SELECT 1 FROM tables t JOIN columns c ON c.table_id = t.id"
+        " JOIN tables me ON me.fqname = ?1"
+        " WHERE t.source = me.source AND t.fqname <> ?1 AND t.trust <> 'deprecated'"
+        " AND (t.name = ?2 OR t.name LIKE '%\\_' || ?2 ESCAPE '\\')"
+        " AND c.name IN (me.name || '_id', substr(me.name, 1, length(me.name) - 1) || '_id')"
+        " LIMIT 1";
+    sqlite3 *db = b->cat ? scout_catalog_db(b->cat) : NULL;
+    sqlite3_stmt *st = NULL;
+    if (!db || strlen(noun) < 3 || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, b->bt->fqname, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, noun, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* "How many leads did each campaign channel bring in?" asked of campaigns:
+ * the noun counted names the rows of a table joined to this one (leads),
+ * not this table's own, so a count of this table's rows answers another
+ * question; the joined table counts them. */
+static bool counts_rows_elsewhere(const binder *b)
+{
+    size_t i = counted_noun(b);
+    if (i >= b->q->n || tok_in(&b->q->t[i], b->bt->names) >= 1.0) return false;
+    for (size_t j = 0; j < b->n_nb; j++)
+        if (tok_in(&b->q->t[i], b->nb[j].names) >= 1.0) return true;
+    return table_refers_here(b, b->q->t[i].w);
+}
+
 static bool creation_like(const bcol *c);
 
 /* The column of the event a duration runs to: a time column the event
@@ -3126,6 +3173,14 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     scout_rc rc = b->q->dur_at ? bind_duration(b, fit, &done) : SCOUT_OK;
     if (rc != SCOUT_OK || done) return rc;
     rc = bind_measure_columns(b, fit, level);
+    const scout_sq_measure *m = b->s->n_measures ? &b->s->measures[0] : NULL;
+    if (rc == SCOUT_OK && m && m->agg == SCOUT_AGG_COUNT && !m->ref.column &&
+        counts_rows_elsewhere(b)) {
+        b->counted_elsewhere = 1 + counted_noun(b);
+        note(&b->missing, "'%s' are the rows of a joined table, not of this one",
+             b->q->t[counted_noun(b)].w, NULL);
+        fit->has_measure = false;
+    }
     if (b->q->dur_at) {
         note(&b->missing, "no two time columns to measure the time to '%s'",
              b->q->t[b->q->dur_at].w, NULL);
@@ -4167,7 +4222,12 @@ static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
             if (count && bc->numeric && !bc->is_id && money_col(bc)) continue;
             if (col_word(bc, &q->t[i]) >= 0.9) any = true;
         }
-        if (any) continue; /* names a column we did not need: harmless */
+        if (any) continue;                   /* names a column we did not need: harmless */
+        if (i + 1 == b->counted_elsewhere) { /* noted when binding the count */
+            if (add_stem(&fit->unplaced_stems, q->t[i].stem) != SCOUT_OK) return SCOUT_ENOMEM;
+            fit->unplaced++;
+            continue;
+        }
         /* the description says the table holds it ("currently open tickets");
          * a past-tense verb ("opened this month") is an act, not that state,
          * so the description must say the verb itself ("trials started") */

@@ -1129,3 +1129,16 @@ Test(question_acme, a_duration_runs_from_the_rows_start_to_the_event_the_verb_na
     double rows = fit_of(q, "crm.support.tickets"), daily = fit_of(q, "crm.support.tickets_daily");
     cr_expect_gt(rows, daily, "tickets %.2f vs tickets_daily %.2f", rows, daily);
 }
+
+Test(question_acme, how_many_counts_the_table_whose_rows_the_noun_names_not_the_dimensions)
+{
+    /* leads join campaigns (campaign_id): counting campaigns by channel
+     * does not answer how many leads each channel brought in */
+    const char *q = "How many leads did each campaign channel bring in?";
+    double leads = fit_of(q, "crm.raw.leads"), campaigns = fit_of(q, "crm.raw.campaigns");
+    cr_expect_gt(leads, campaigns, "leads %.2f vs campaigns %.2f", leads, campaigns);
+    BOUND(q, "crm.raw.leads", "\"measures\":[{\"agg\":\"count\"",
+          "\"table\":\"crm.raw.campaigns\",\"column\":\"channel\"");
+    /* the table's own rows are still counted */
+    cr_expect_eq(fit_of("How many campaigns per channel?", "crm.raw.campaigns"), 1.0);
+}

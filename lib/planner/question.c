@@ -3833,6 +3833,27 @@ static scout_rc set_point_average(binder *b, bool level)
     return push_assumption(s, "average daily = the total of each day, averaged over the "
                               "days of the period that have data");
 }
+/* "Average paid Plus subscribers per month", "average DAU in October": the
+ * average of a level over a period is the average of its per-day totals (a
+ * level kept per plan or platform is added up per day first), not the
+ * average of its rows. */
+static scout_rc set_level_average(binder *b)
+{
+    scout_semantic *s = b->s;
+    if (b->q->point_avg || !s->has_time || s->time.holds || s->n_measures != 1) return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    if (m->agg != SCOUT_AGG_AVG || !m->ref.column || m->ref.table || m->from) return SCOUT_OK;
+    size_t c = col_index(b->bt, m->ref.column);
+    if (c == (size_t)-1 || measure_nature(&b->bt->cols[c]) != 1) return SCOUT_OK;
+    char as[SCOUT_SEMANTIC_IDENT_MAX];
+    snprintf(as, sizeof as, "avg_%.200s", m->ref.column);
+    if (!m->as && !(m->as = dupstr(as))) return SCOUT_ENOMEM;
+    m->agg = SCOUT_AGG_SUM;
+    m->over_time = SCOUT_OVER_AVG;
+    return push_assumption(s, "average = the level's total on each day, averaged over the days "
+                              "of the period that have data");
+}
+
 /* "this November vs last November" while November is in progress: the
  * current period only has data to the latest date, so both periods run to
  * date (November 1–24 of each year), not a partial month against a whole
@@ -4325,6 +4346,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     /* levels: latest value per period (or overall); averages stay averages */
     if (rc == SCOUT_OK && level) rc = set_over_time(&b);
     if (rc == SCOUT_OK) rc = set_point_average(&b, level);
+    if (rc == SCOUT_OK) rc = set_level_average(&b);
     if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_share(&b);
     if (rc == SCOUT_OK) rc = bind_count_per(&b);

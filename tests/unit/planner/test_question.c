@@ -1142,3 +1142,16 @@ Test(question_acme, how_many_counts_the_table_whose_rows_the_noun_names_not_the_
     /* the table's own rows are still counted */
     cr_expect_eq(fit_of("How many campaigns per channel?", "crm.raw.campaigns"), 1.0);
 }
+
+Test(question_acme, an_average_level_per_period_averages_the_days_totals)
+{
+    /* a daily level is added up per day (over platforms, plans) and those
+     * totals averaged over each month — not the average of its rows */
+    BOUND(
+        "average paid Plus subscribers per month in 2025", "finance.mart.plus_subscribers_daily",
+        "\"agg\":\"sum\",\"column\":\"paid_plus_subscribers\",\"as\":\"avg_paid_plus_subscribers\","
+        "\"over_time\":\"avg\"",
+        "\"grain\":\"month\"");
+    BOUND("average active users per week in October", "product.analytics.platform_mix_daily",
+          "\"agg\":\"sum\",\"column\":\"active_users\"", "\"over_time\":\"avg\"");
+}

@@ -91,6 +91,7 @@ struct scout_question {
     /* DIM_SOFT: a guess from word order, dropped when no text column fits;
      * DIM_LOOSE: a phrase whose words not naming the column stay open */
     unsigned char dim_soft[MAX_DIMS];
+    bool dim_across[MAX_DIMS]; /* said after "across": maybe the set summed over */
     size_t n_dims;
     bool when;       /* "when did ...": the answer is a date column's value */
     size_t how_many; /* token after "how many" (0: not asked) */
@@ -781,6 +782,7 @@ static void find_dims(scout_question *q)
             }
         }
         q->t[i].used = U_FILLER;
+        size_t first = q->n_dims;
         for (;;) {
             size_t e = s;
             while (e < q->n && e < s + 3 && !stop_dim(q, e)) e++;
@@ -795,6 +797,7 @@ static void find_dims(scout_question *q)
             }
             break;
         }
+        for (size_t k = first; k < q->n_dims; k++) q->dim_across[k] = tok_is(q, i, "across");
     }
     /* "Which plan brought in the most": the thing asked for is a dimension. */
     if (q->rank && q->n_dims == 0) {
@@ -2641,6 +2644,19 @@ static scout_rc bind_who(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* "weekly active users across accounts on the pro plan", "total across
+ * all enterprise accounts": "across" entities (the phrase names an id)
+ * that the question narrows with a value, or calls "all", is the set the
+ * measure is added up over — one total, not a row per entity. "Across
+ * regions" (a category) stays a grouping. */
+static bool across_the_set(const binder *b, size_t d, size_t c, double sc)
+{
+    const scout_question *q = b->q;
+    if (!q->dim_across[d] || c == (size_t)-1 || sc < 0.5 || !b->bt->cols[c].is_id) return false;
+    size_t from = q->dims[d].from;
+    return b->n_vals > 0 || (from > 0 && tok_is(q, from - 1, "all")) || tok_is(q, from, "all");
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -2663,6 +2679,14 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
                          entity by its id): its words stay open for the
                          measure ("the most revenue") */
         fit->dims_wanted++;
+        if (across_the_set(b, d, c, sc)) {
+            for (size_t i = sp.from; i < sp.to; i++)
+                if (open_tok(b, i)) b->used[i] = B_COLUMN;
+            fit->dims_matched++;
+            note(&b->why, "one total across the %s the question narrows%s", b->bt->cols[c].name,
+                 NULL);
+            continue;
+        }
         bool own_text = c != (size_t)-1 && sc >= 1.0 && !b->bt->cols[c].numeric &&
                         !b->bt->cols[c].is_id && !b->bt->cols[c].is_time;
         size_t ncol = 0,

@@ -1155,3 +1155,14 @@ Test(question_acme, an_average_level_per_period_averages_the_days_totals)
     BOUND("average active users per week in October", "product.analytics.platform_mix_daily",
           "\"agg\":\"sum\",\"column\":\"active_users\"", "\"over_time\":\"avg\"");
 }
+
+Test(question_acme, across_narrowed_entities_is_one_total_not_a_row_each)
+{
+    const char *t = "product.analytics.account_weekly_active_users";
+    /* the accounts on the pro plan are the set added up over */
+    not_bound("weekly active users last week across accounts on the pro plan", t, "\"dimensions\"");
+    BOUND("weekly active users last week across accounts on the pro plan", t, "\"value\":\"pro\"");
+    not_bound("Total weekly active users across all accounts last week", t, "\"dimensions\"");
+    /* un-narrowed, "across accounts" still splits by account */
+    BOUND("weekly active users last week across accounts", t, "\"dimensions\":[{");
+}

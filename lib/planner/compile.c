@@ -795,10 +795,9 @@ static scout_rc emit_change_agg(cctx *c, const char *start, const char *end,
 static scout_rc emit_agg(cctx *c, const char *start, const char *end, const scout_sq_value *member,
                          const char *suffix, scout_buf *b)
 {
-    if (c->q->measures[0].over_time == SCOUT_OVER_CHANGE)
-        return emit_change_agg(c, start, end, member, suffix, b);
-    if (c->q->measures[0].over_time != SCOUT_OVER_SUM)
-        return emit_over_time_agg(c, start, end, member, suffix, b);
+    scout_over_time ot = c->q->n_measures ? c->q->measures[0].over_time : SCOUT_OVER_SUM;
+    if (ot == SCOUT_OVER_CHANGE) return emit_change_agg(c, start, end, member, suffix, b);
+    if (ot != SCOUT_OVER_SUM) return emit_over_time_agg(c, start, end, member, suffix, b);
     return emit_plain_agg(c, start, end, member, NULL, suffix, b);
 }
 
@@ -892,7 +891,7 @@ static scout_rc emit_order(cctx *c, bool comparing, scout_buf *b)
         if (rc == SCOUT_OK) rc = scout_buf_printf(&names, "|%s|", o->key);
         any = true;
     }
-    if (rc == SCOUT_OK && !any && !g && q->n_dimensions > 0) {
+    if (rc == SCOUT_OK && !any && !g && q->n_dimensions > 0 && q->n_measures > 0) {
         snprintf(full, sizeof full, "%s%s", q->measures[0].as, comparing ? "_delta" : "");
         rc = scout_buf_puts(b, " ORDER BY ");
         if (rc == SCOUT_OK) rc = ident(c, full, b);
@@ -1176,7 +1175,8 @@ static scout_rc compile_body(cctx *c, scout_buf *b)
     scout_rc rc = collect_metric_filters(c);
     if (rc == SCOUT_OK && q->has_time && !c->time_col)
         rc = scout_err_set(c->err, SCOUT_EUSER, "time.column: required");
-    if (rc == SCOUT_OK && q->measures[0].over_time != SCOUT_OVER_SUM && !c->time_col)
+    if (rc == SCOUT_OK && q->n_measures && q->measures[0].over_time != SCOUT_OVER_SUM &&
+        !c->time_col)
         rc = scout_err_set(c->err, SCOUT_EUSER, "measures[0].over_time: needs time.column");
     for (size_t i = 0; i < q->n_assumptions && rc == SCOUT_OK; i++)
         rc = add_note(c, "%s", q->assumptions[i]);
@@ -1205,8 +1205,10 @@ scout_rc scout_compile_query(const scout_semantic *q, const scout_joins_graph *g
 {
     *out = NULL;
     if (!q || !g) return scout_err_set(err, SCOUT_EINTERNAL, "compile needs a query and a graph");
-    if (q->n_measures == 0)
-        return scout_err_set(err, SCOUT_EUSER, "measures: at least one measure is required");
+    if (q->n_measures == 0 && q->n_dimensions == 0)
+        return scout_err_set(err, SCOUT_EUSER,
+                             "measures: at least one measure (or, to list rows, a dimension) "
+                             "is required");
     cctx c = {.q = q, .g = g, .err = err};
     c.d = opts ? opts->dialect : SCOUT_DIALECT_SQLITE;
     c.max_rows = opts && opts->max_rows > 0 ? opts->max_rows : SCOUT_SEMANTIC_LIMIT_MAX;

@@ -856,6 +856,7 @@ static scout_rc check_comparison(vctx *v)
 {
     const scout_sq_comparison *c = &v->q->comparison;
     if (c->type == SCOUT_CMP_NONE) return SCOUT_OK;
+    if (v->q->n_measures == 0) return verr(v, "comparison", "needs a measure to compare");
     bool period = c->type != SCOUT_CMP_MEMBERS;
     if (v->q->has_time && v->q->time.grain != SCOUT_GRAIN_NONE)
         return verr(v, "comparison",
@@ -970,7 +971,12 @@ scout_rc scout_semantic_validate(scout_semantic *q, const scout_joins_graph *gra
     if (!fqname_ok(q->table)) return verr(&v, "table", "must be source.schema.table");
     if (graph && !scout_joins_has_table(graph, q->table))
         return verr(&v, "table", "unknown table '%s'", q->table);
-    if (q->n_measures == 0) return verr(&v, "measures", "at least one measure is required");
+    /* No measure is a listing: the distinct rows of the dimensions ("which
+     * components have a target above 200 ms"). */
+    if (q->n_measures == 0 && q->n_dimensions == 0)
+        return verr(&v, "measures",
+                    "at least one measure (or, to list rows, a dimension) is "
+                    "required");
     if (q->n_measures > 50) return verr(&v, "measures", "at most 50 measures");
     if (q->limit < 0 || q->limit > SCOUT_SEMANTIC_LIMIT_MAX)
         return verr(&v, "limit", "must be between 1 and 10000");

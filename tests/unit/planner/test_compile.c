@@ -54,6 +54,7 @@ static const tspec TABLES[] = {
     {"crm.mart.bookings_monthly", "month, segment",
      "month:TEXT segment:TEXT deals:INTEGER bookings_usd:REAL"},
     {"product.analytics.mau", "month", "month:TEXT mau:INTEGER"},
+    {"product.eng.slo_targets", NULL, "service:TEXT component:TEXT p95_target_ms:REAL"},
 };
 
 static scout_joins_graph *acme_graph(void)
@@ -180,6 +181,7 @@ static const char *const CASES[] = {
     "open_share_by_priority",
     "avg_daily_revenue",
     "avg_hours_to_resolve_urgent",
+    "list_components_over_target",
 };
 
 Test(compile, golden_sql_per_dialect_for_every_question_shape)
@@ -616,5 +618,36 @@ Test(compile, a_duration_needs_its_unit_and_an_adding_aggregate)
                      g, SCOUT_DIALECT_SQLITE, &err);
     cr_expect_null(c);
     cr_expect(strstr(err.msg, "unknown column 'opened_at'") != NULL, "%s", err.msg);
+    scout_joins_graph_free(g);
+}
+
+/* "which components have a p95 target above 200 ms": no measure, the
+ * distinct rows of the dimensions that pass the filters */
+Test(compile_acme, a_listing_returns_the_distinct_rows_that_pass_the_filters, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    check_against("product",
+                  "{\"table\":\"product.eng.slo_targets\",\"dimensions\":[{\"column\":"
+                  "\"service\"},{\"column\":\"component\"}],\"filters\":[{\"column\":"
+                  "\"p95_target_ms\",\"op\":\">\",\"value\":200}]}",
+                  "SELECT DISTINCT service, component FROM eng.slo_targets WHERE p95_target_ms > "
+                  "200 ORDER BY service, component");
+}
+
+Test(compile, a_listing_cannot_compare_and_needs_a_dimension)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_err err = {0};
+    scout_compiled *c = compile_json("{\"table\":\"product.eng.slo_targets\",\"filters\":[{"
+                                     "\"column\":\"p95_target_ms\",\"op\":\">\",\"value\":200}]}",
+                                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "to list rows, a dimension") != NULL, "%s", err.msg);
+    c = compile_json("{\"table\":\"finance.mart.revenue_daily\",\"dimensions\":[{\"column\":"
+                     "\"region\"}],\"time\":{\"column\":\"day\",\"start\":\"2026-10-01\","
+                     "\"end\":\"2026-10-31\"},\"comparison\":{\"type\":\"previous_period\"}}",
+                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "needs a measure to compare") != NULL, "%s", err.msg);
     scout_joins_graph_free(g);
 }

@@ -94,6 +94,7 @@ struct scout_question {
     bool dim_across[MAX_DIMS]; /* said after "across": maybe the set summed over */
     size_t n_dims;
     bool when;       /* "when did ...": the answer is a date column's value */
+    bool listing;    /* "which X have a target above 200 ms": X listed, dims[0] */
     size_t how_many; /* token after "how many" (0: not asked) */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
@@ -824,6 +825,23 @@ static void find_dims(scout_question *q)
     rank_head_dim(q);
 }
 
+/* "Which service components have a p95 latency target above 200 ms?",
+ * "what accounts have more than 3 open opportunities": which things pass a
+ * condition on a number of their own — a listing of them, no aggregate.
+ * The phrase after "which" is what is listed; binding keeps the listing
+ * only when the number's column is all a measure would be. */
+static void find_listing(scout_question *q)
+{
+    if (q->n_dims || q->rank || q->agg_set || q->grain || q->cmp != CMP_NONE || !q->n_nf ||
+        q->n < 3 || (!tok_is(q, 0, "which") && !tok_is(q, 0, "what")))
+        return;
+    size_t e = phrase_end(q, 1);
+    if (e == 1 || grain_word(q->t[1].w)) return;
+    add_dim(q, 1, e);
+    q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+    q->listing = true;
+}
+
 /* "Growth's Plus subscriber count", "how many does growth count": a
  * possessive, or the subject of do/does/did, is a noun naming someone (a
  * team), not the change the question asks for. */
@@ -1142,6 +1160,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_fillers(q);
     find_drivers(q);
     find_dims(q);
+    find_listing(q);
     size_t content = 0, wordlike = 0;
     for (size_t i = 0; i < q->n; i++) {
         const qtok *t = &q->t[i];
@@ -1220,6 +1239,7 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
     if (q->cmp) json_object_set_new(o, "comparison", json_string(CMP_NAMES[q->cmp]));
     if (q->growth) json_object_set_new(o, "growth", json_true());
     if (q->now) json_object_set_new(o, "now", json_true());
+    if (q->listing) json_object_set_new(o, "listing", json_true());
     if (q->dur_at) {
         json_t *d = json_object();
         json_object_set_new(d, "until", json_string(q->t[q->dur_at].w));
@@ -2657,6 +2677,28 @@ static bool across_the_set(const binder *b, size_t d, size_t c, double sc)
     return b->n_vals > 0 || (from > 0 && tok_is(q, from - 1, "all")) || tok_is(q, from, "all");
 }
 
+/* "which service components": the things listed are the pairs of the
+ * columns each word names (service, component), when words name different
+ * text columns. Returns how many dimensions it added (0 or at least 2). */
+static size_t bind_listing_words(binder *b, span sp)
+{
+    size_t cols[3], n = 0;
+    for (size_t i = sp.from; i < sp.to && n < 3; i++) {
+        double sc;
+        size_t c = best_column(b, i, i + 1, false, &sc);
+        if (c == (size_t)-1 || sc < 1.0 || b->bt->cols[c].numeric || b->bt->cols[c].is_time)
+            return 0;
+        bool seen = false;
+        for (size_t k = 0; k < n; k++) seen |= cols[k] == c;
+        if (!seen) cols[n++] = c;
+    }
+    if (n < 2) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (push_dim(b->s, b->bt->cols[cols[k]].name) != SCOUT_OK) return 0;
+    for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
+    return n;
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -2679,6 +2721,11 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
                          entity by its id): its words stay open for the
                          measure ("the most revenue") */
         fit->dims_wanted++;
+        if (q->listing && d == 0 && bind_listing_words(b, sp)) {
+            fit->dims_matched++;
+            note(&b->why, "listing the pairs the words of '%s' name%s", q->t[sp.from].w, NULL);
+            continue;
+        }
         if (across_the_set(b, d, c, sc)) {
             for (size_t i = sp.from; i < sp.to; i++)
                 if (open_tok(b, i)) b->used[i] = B_COLUMN;
@@ -3857,6 +3904,35 @@ static scout_rc set_point_average(binder *b, bool level)
     return push_assumption(s, "average daily = the total of each day, averaged over the "
                               "days of the period that have data");
 }
+static bool filters_column(const scout_semantic *s, const char *col)
+{
+    for (size_t i = 0; col && i < s->n_filters; i++)
+        if (!s->filters[i].ref.table && !strcmp(s->filters[i].ref.column, col)) return true;
+    return false;
+}
+
+/* A listing ("which components have a target above 200 ms") measures
+ * nothing: when the only measure found is the column the number filters,
+ * or none fits, the query lists the distinct rows of its dimensions. */
+static scout_rc bind_listing(binder *b, scout_question_fit *fit)
+{
+    scout_semantic *s = b->s;
+    if (!b->q->listing || !s->n_dimensions || s->n_measures != 1) return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    bool rows = m->agg == SCOUT_AGG_COUNT && !m->ref.column; /* no "how many": not asked */
+    if (m->where || m->metric || (fit->has_measure && !rows && !filters_column(s, m->ref.column)))
+        return SCOUT_OK;
+    free(m->ref.table);
+    free(m->ref.column);
+    free(m->per);
+    free(m->as);
+    free(m->from);
+    s->n_measures = 0;
+    fit->has_measure = true;
+    note(&b->why, "listing the rows that pass%s%s", "", NULL);
+    return SCOUT_OK;
+}
+
 /* "Average paid Plus subscribers per month", "average DAU in October": the
  * average of a level over a period is the average of its per-day totals (a
  * level kept per plan or platform is added up per day first), not the
@@ -4352,6 +4428,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
+    if (rc == SCOUT_OK) rc = bind_listing(&b, fit);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */
     bool grain_left = false;

@@ -1166,3 +1166,20 @@ Test(question_acme, across_narrowed_entities_is_one_total_not_a_row_each)
     /* un-narrowed, "across accounts" still splits by account */
     BOUND("weekly active users last week across accounts", t, "\"dimensions\":[{");
 }
+
+Test(question_acme, which_things_pass_a_number_is_a_listing_of_them)
+{
+    /* no aggregate: the (service, component) pairs whose target passes */
+    const char *q = "Which service components have a p95 latency target above 200 ms?";
+    EXPECT(q, "\"listing\":true");
+    BOUND(q, "product.eng.slo_targets", "\"measures\":[]",
+          "\"dimensions\":[{\"column\":\"service\",\"as\":\"service\"},{\"column\":\"component\"",
+          "\"column\":\"p95_target_ms\",\"op\":\">\",\"value\":200");
+    /* a ranking or an aggregate is no listing */
+    char *j = analyse_json("Which service has the highest p95 latency target?");
+    cr_expect_null(strstr(j, "\"listing\""), "%s", j);
+    free(j);
+    j = analyse_json("Which components have an average p95 above 200 ms?");
+    cr_expect_null(strstr(j, "\"listing\""), "%s", j);
+    free(j);
+}

@@ -4439,6 +4439,10 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
             grain_left = true; /* "monthly active users by month": "by month" stays */
     }
     if (grain_left) grain = q->grain;
+    /* "monthly active users this month compared with last month": periods
+     * compared are totals; the grain word says the periods' unit, and a
+     * series cannot be compared (see docs/semantic-query.md) */
+    if (q->cmp == CMP_PREV || q->cmp == CMP_YEAR || q->cmp == CMP_PERIOD) grain = SCOUT_GRAIN_NONE;
     if (rc == SCOUT_OK) rc = list_unplaced(&b, fit);
     if (rc == SCOUT_OK) {
         choose_time_col(&b);

@@ -1183,3 +1183,13 @@ Test(question_acme, which_things_pass_a_number_is_a_listing_of_them)
     cr_expect_null(strstr(j, "\"listing\""), "%s", j);
     free(j);
 }
+
+Test(question_acme, compared_periods_are_totals_whatever_grain_word_is_said)
+{
+    /* "monthly" says the periods' unit: one row, no month column */
+    const char *q = "monthly active users this month compared with last month";
+    BOUND(q, "product.analytics.mau", "\"comparison\":{\"type\":");
+    not_bound(q, "product.analytics.mau", "\"dimensions\"");
+    not_bound("weekly revenue this quarter vs last quarter", "finance.mart.revenue_daily",
+              "\"grain\"");
+}

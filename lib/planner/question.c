@@ -2155,6 +2155,20 @@ static double own_word(const binder *b, size_t i)
 static bool money_col(const bcol *c);
 static bool count_like(const bcol *c);
 
+/* "closed-won revenue in EMEA", "sales last quarter": an open word that
+ * only ever means an amount of money. A table whose one amount column is
+ * named otherwise (amount_usd) answers it with that amount rather than a
+ * count of rows; its fit still says no measure was named, so a table
+ * whose column the word names ranks first. */
+static const char *const MONEY_WORDS[] = {"revenue", "sales", "bookings", "money", "dollars", NULL};
+
+static bool names_money(const binder *b)
+{
+    for (size_t i = 0; i < b->q->n; i++)
+        if (open_tok(b, i) && tok_any(b->q, i, MONEY_WORDS)) return true;
+    return false;
+}
+
 /* "How much did refunds take off revenue": the subject of a "how much
  * did/do/does" question is what is measured when it names the candidate;
  * the nouns later in the sentence are what it acts on. */
@@ -3327,7 +3341,7 @@ static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *l
         size_t money = only_money_column(b->bt);
         if (b->bt->n_mets == 1 && !metric_overruled(b, &b->bt->mets[0])) {
             p = (pick){true, 0, 0.1};
-        } else if (money != (size_t)-1 && (q->agg_set || q->rank)) {
+        } else if (money != (size_t)-1 && (q->agg_set || q->rank || names_money(b))) {
             /* "how much open pipeline", "the biggest open deal": the amount */
             scout_agg agg = q->agg_set ? q->agg : SCOUT_AGG_SUM;
             /* "how much is outstanding" asks for an amount: the table's only

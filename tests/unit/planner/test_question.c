@@ -1193,3 +1193,13 @@ Test(question_acme, compared_periods_are_totals_whatever_grain_word_is_said)
     not_bound("weekly revenue this quarter vs last quarter", "finance.mart.revenue_daily",
               "\"grain\"");
 }
+
+Test(question_acme, a_money_word_measures_the_only_amount_not_the_rows)
+{
+    /* "revenue" on deals: the sum of the deal amounts, not a count of deals */
+    BOUND("closed-won revenue in EMEA this year", "crm.mart.opportunities_enriched",
+          "\"agg\":\"sum\",\"column\":\"amount_usd\"");
+    /* counting them is still a count */
+    BOUND("How many closed-won deals in EMEA this year?", "crm.mart.opportunities_enriched",
+          "\"measures\":[{\"agg\":\"count\"");
+}

@@ -2879,6 +2879,8 @@ static scout_rc bind_numeric(binder *b, size_t *matched)
             const bcol *bc = &b->bt->cols[c];
             if (!bc->numeric || bc->is_id) continue; /* ids are names, not amounts */
             if (nf->status_class && !strstr(bc->name, "status")) continue;
+            /* "$75k" is an amount of money: a rate or a count is never it */
+            if (nf->money && !money_col(bc)) continue;
             double s = 0;
             /* words after the number ("3 seats", "5 weekly active users") */
             for (size_t k = nf->at + 1; k < q->n && k < nf->at + 4; k++) {

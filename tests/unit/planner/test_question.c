@@ -1203,3 +1203,18 @@ Test(question_acme, a_money_word_measures_the_only_amount_not_the_rows)
     BOUND("How many closed-won deals in EMEA this year?", "crm.mart.opportunities_enriched",
           "\"measures\":[{\"agg\":\"count\"");
 }
+
+Test(question_acme, a_dollar_threshold_never_compares_a_rate_or_a_count)
+{
+    /* "$75k" on a table of win rates: no column is an amount, so none is compared */
+    scout_question_fit fit;
+    char *j = bind_json("How many deals over $75k did we win this year?",
+                        "crm.mart.win_rate_quarterly", &fit);
+    cr_expect_null(strstr(j, "\"value\":75000"), "%s", j);
+    cr_expect(fit.missing && strstr(fit.missing, "no numeric column"), "%s",
+              fit.missing ? fit.missing : "-");
+    scout_question_fit_free(&fit);
+    free(j);
+    BOUND("How many deals over $75k did we win this year?", "crm.mart.opportunities_enriched",
+          "\"column\":\"amount_usd\",\"op\":\">\",\"value\":75000");
+}

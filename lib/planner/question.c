@@ -63,7 +63,7 @@ typedef struct numfilter {
     char unit[WORD_MAX]; /* "ms", "days", "seats": the word after the number */
 } numfilter;
 
-typedef enum { CMP_NONE, CMP_PREV, CMP_YEAR, CMP_MEMBERS, CMP_PERIOD } cmp_kind;
+typedef enum { CMP_NONE, CMP_PREV, CMP_YEAR, CMP_MEMBERS, CMP_PERIOD, CMP_AGO } cmp_kind;
 
 struct scout_question {
     char *text;
@@ -81,6 +81,7 @@ struct scout_question {
     bool rank_all;   /* "rank the X by Y": every member, ordered, no size */
     bool who;        /* "who ... the most": the one ranked is a person */
     cmp_kind cmp;
+    scout_grain ago; /* CMP_AGO: "a month ago" — the same dates one such period earlier */
     bool growth;
     bool now;        /* "now", "current": the latest value of a level */
     bool net_change; /* "added", "gained", "net new": a level's change over the period */
@@ -322,6 +323,14 @@ static scout_rc stem_all(scout_question *q, scout_err *err)
 
 static const char *const VS[] = {"vs", "versus", "compared", "compare", "than", "against", NULL};
 
+/* Is a comparison word ("vs", "compared") among tokens [from, to)? */
+static bool vs_between(const scout_question *q, size_t from, size_t to)
+{
+    for (size_t k = from; k < to && k < q->n; k++)
+        if (tok_any(q, k, VS)) return true;
+    return false;
+}
+
 static void find_time(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
@@ -338,7 +347,8 @@ static void find_time(scout_question *q)
         if (te.kind == SCOUT_TX_NOW) q->now = true;
         /* "now, and month by month this year": now is the latest value, and the
          * period the question names is the one to place. */
-        if (q->has_time && q->time.kind == SCOUT_TX_NOW && te.kind != SCOUT_TX_NOW) {
+        if (q->has_time && q->time.kind == SCOUT_TX_NOW && te.kind != SCOUT_TX_NOW &&
+            !vs_between(q, 0, i)) {
             q->time = te;
             claim(q, i, i + used, U_TIME);
             i += used - 1;
@@ -887,6 +897,16 @@ static void find_comparison(scout_question *q)
             claim(q, i - 1, i + 2, U_CMP);
             continue;
         }
+        /* "a month ago", "one week earlier": the same dates one such
+         * period back ("a year ago" is handled above) */
+        if (grain_word(w) && grain_word(w) < SCOUT_GRAIN_YEAR && i > 0 &&
+            (tok_is(q, i - 1, "a") || tok_is(q, i - 1, "one")) &&
+            (tok_is(q, i + 1, "ago") || tok_is(q, i + 1, "earlier"))) {
+            q->cmp = CMP_AGO;
+            q->ago = grain_word(w);
+            claim(q, i - 1, i + 2, U_CMP);
+            continue;
+        }
         /* "the day/week/quarter before", "the previous period/quarter" */
         if ((!strcmp(w, "before") && i > 0 && grain_word(q->t[i - 1].w)) ||
             ((!strcmp(w, "previous") || !strcmp(w, "prior") || !strcmp(w, "preceding")) &&
@@ -1201,7 +1221,8 @@ void scout_question_free(scout_question *q)
 
 static const char *USE_NAMES[] = {"free",       "stop",      "time",   "grain",     "rank",
                                   "comparison", "aggregate", "number", "dimension", "filler"};
-static const char *CMP_NAMES[] = {"none", "previous_period", "previous_year", "members", "period"};
+static const char *CMP_NAMES[] = {"none",    "previous_period", "previous_year",
+                                  "members", "period",          "ago"};
 
 static json_t *span_json(const scout_question *q, span s)
 {
@@ -4103,6 +4124,30 @@ static scout_rc bind_count_per(binder *b)
     return SCOUT_OK;
 }
 
+/* d shifted one period of grain g back (a week is seven days). */
+static bool shift_back(const char *d, scout_grain g, char out[11])
+{
+    if (g == SCOUT_GRAIN_DAY || g == SCOUT_GRAIN_WEEK)
+        return scout_semantic_date_add_days(d, g == SCOUT_GRAIN_DAY ? -1 : -7, out);
+    return scout_semantic_date_add_months(d, g == SCOUT_GRAIN_QUARTER ? -3 : -1, out);
+}
+
+/* "now compared with a month ago": the same dates one period earlier, as
+ * an explicit other period. */
+static scout_rc bind_ago(binder *b)
+{
+    scout_semantic *s = b->s;
+    char st[11], en[11], label[64];
+    if (!shift_back(s->time.start, b->q->ago, st) || !shift_back(s->time.end, b->q->ago, en))
+        return SCOUT_OK;
+    snprintf(label, sizeof label, "a %s earlier", scout_semantic_grain_name(b->q->ago));
+    s->comparison.type = SCOUT_CMP_PERIOD;
+    if (!(s->comparison.start = dupstr(st)) || !(s->comparison.end = dupstr(en)) ||
+        !(s->comparison.label = dupstr(label)))
+        return SCOUT_ENOMEM;
+    return SCOUT_OK;
+}
+
 static scout_rc bind_comparison(binder *b, bool members)
 {
     const scout_question *q = b->q;
@@ -4112,6 +4157,7 @@ static scout_rc bind_comparison(binder *b, bool members)
         note(&b->missing, "a comparison needs a period the table can place%s%s", "", NULL);
         return SCOUT_OK;
     }
+    if (q->cmp == CMP_AGO) return bind_ago(b);
     scout_timeexpr whole;
     bool to_date = q->time.kind == SCOUT_TX_THIS_WEEK || q->time.kind == SCOUT_TX_THIS_MONTH ||
                    q->time.kind == SCOUT_TX_THIS_QUARTER || q->time.kind == SCOUT_TX_THIS_YEAR;

@@ -1103,6 +1103,14 @@ Test(question_acme, a_level_now_compared_is_the_latest_day_against_the_same_day_
           "\"start\":\"2026-11-24\",\"end\":\"2026-11-24\"", "\"over_time\":\"last\"");
     not_bound("How many paid Plus subscribers do we have now?",
               "finance.mart.plus_subscribers_daily", "\"comparison\"");
+    /* "a month ago": the same day one month back */
+    BOUND("paid Plus subscribers now compared to a month ago",
+          "finance.mart.plus_subscribers_daily", "\"start\":\"2026-11-24\",\"end\":\"2026-11-24\"",
+          "\"type\":\"period\",\"start\":\"2026-10-24\",\"end\":\"2026-10-24\"");
+    /* "now vs last month": now stays the latest day, last month the other side */
+    BOUND("How many paid Plus subscribers now vs last month?",
+          "finance.mart.plus_subscribers_daily", "\"start\":\"2026-11-24\",\"end\":\"2026-11-24\"",
+          "\"type\":\"period\",\"start\":\"2026-10-01\",\"end\":\"2026-10-31\"");
 }
 
 Test(question, a_duration_to_an_event_is_recognised)

@@ -842,8 +842,11 @@ static void find_dims(scout_question *q)
  * only when the number's column is all a measure would be. */
 static void find_listing(scout_question *q)
 {
-    if (q->n_dims || q->rank || q->agg_set || q->grain || q->cmp != CMP_NONE || !q->n_nf ||
-        q->n < 3 || (!tok_is(q, 0, "which") && !tok_is(q, 0, "what")))
+    /* "more than" reads as a comparison of members until binding finds two
+     * values; it is the threshold here */
+    bool compares = q->cmp != CMP_NONE && q->cmp != CMP_MEMBERS;
+    if (q->n_dims || q->rank || q->agg_set || q->grain || compares || !q->n_nf || q->n < 3 ||
+        (!tok_is(q, 0, "which") && !tok_is(q, 0, "what")))
         return;
     size_t e = phrase_end(q, 1);
     if (e == 1 || grain_word(q->t[1].w)) return;
@@ -3941,6 +3944,14 @@ static scout_rc set_point_average(binder *b, bool level)
     return push_assumption(s, "average daily = the total of each day, averaged over the "
                               "days of the period that have data");
 }
+/* Does the query hold a comparison with a number ("> 200")? */
+static bool has_threshold(const scout_semantic *s)
+{
+    for (size_t i = 0; i < s->n_filters; i++)
+        if (s->filters[i].op >= SCOUT_OP_GT && s->filters[i].op <= SCOUT_OP_BETWEEN) return true;
+    return false;
+}
+
 static bool filters_column(const scout_semantic *s, const char *col)
 {
     for (size_t i = 0; col && i < s->n_filters; i++)
@@ -3954,7 +3965,8 @@ static bool filters_column(const scout_semantic *s, const char *col)
 static scout_rc bind_listing(binder *b, scout_question_fit *fit)
 {
     scout_semantic *s = b->s;
-    if (!b->q->listing || !s->n_dimensions || s->n_measures != 1) return SCOUT_OK;
+    if (!b->q->listing || !s->n_dimensions || s->n_measures != 1 || !has_threshold(s))
+        return SCOUT_OK;
     scout_sq_measure *m = &s->measures[0];
     bool rows = m->agg == SCOUT_AGG_COUNT && !m->ref.column; /* no "how many": not asked */
     if (m->where || m->metric || (fit->has_measure && !rows && !filters_column(s, m->ref.column)))

@@ -1183,6 +1183,12 @@ Test(question_acme, which_things_pass_a_number_is_a_listing_of_them)
     BOUND(q, "product.eng.slo_targets", "\"measures\":[]",
           "\"dimensions\":[{\"column\":\"service\",\"as\":\"service\"},{\"column\":\"component\"",
           "\"column\":\"p95_target_ms\",\"op\":\">\",\"value\":200");
+    /* "more than" is the threshold, not a comparison of members */
+    BOUND("Which service components have a p95 target of more than 200 ms?",
+          "product.eng.slo_targets", "\"measures\":[]", "\"op\":\">\",\"value\":200");
+    /* a number no column takes filters nothing: no listing of every row */
+    not_bound("Which service components have more than 5 owners?", "product.eng.slo_targets",
+              "\"measures\":[]");
     /* a ranking or an aggregate is no listing */
     char *j = analyse_json("Which service has the highest p95 latency target?");
     cr_expect_null(strstr(j, "\"listing\""), "%s", j);

@@ -500,6 +500,21 @@ static scout_rc emit_share(cctx *c, const scout_sq_measure *m, scout_buf *b)
     return bufrc(c, rc == SCOUT_OK ? scout_buf_puts(b, " THEN 1 ELSE 0 END) / COUNT(*)") : rc);
 }
 
+/* "Average hours to resolve": the aggregate of each row's time from its
+ * start column to its end column; rows without an end (not yet resolved)
+ * are NULL and drop out of every aggregate. */
+static scout_rc emit_duration(cctx *c, const scout_sq_measure *m, const char *fn, scout_buf *b)
+{
+    const char *t = ref_table(c, &m->ref);
+    char *from = colref_str(c, t, m->from), *to = colref_str(c, t, m->ref.column);
+    scout_rc rc = from && to ? scout_buf_printf(b, "%s(", fn) : SCOUT_ENOMEM;
+    if (rc == SCOUT_OK) rc = scout_dialect_duration(c->d, from, to, m->unit, b);
+    if (rc == SCOUT_OK) rc = scout_buf_putc(b, ')');
+    free(from);
+    free(to);
+    return bufrc(c, rc);
+}
+
 static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
 {
     static const char *const fn[] = {"SUM", "AVG", "COUNT", "COUNT", "MIN", "MAX"};
@@ -513,6 +528,7 @@ static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
     if (m->agg == SCOUT_AGG_RATIO) return emit_ratio(c, m, b);
     if (m->agg == SCOUT_AGG_COUNT_PER) return emit_count_per(c, m, b);
     if (m->agg == SCOUT_AGG_SHARE) return emit_share(c, m, b);
+    if (m->from) return emit_duration(c, m, fn[m->agg], b);
     scout_rc rc = scout_buf_printf(b, "%s(%s", fn[m->agg],
                                    m->agg == SCOUT_AGG_COUNT_DISTINCT ? "DISTINCT " : "");
     if (rc == SCOUT_OK) rc = colref(c, ref_table(c, &m->ref), m->ref.column, b);
@@ -779,10 +795,9 @@ static scout_rc emit_change_agg(cctx *c, const char *start, const char *end,
 static scout_rc emit_agg(cctx *c, const char *start, const char *end, const scout_sq_value *member,
                          const char *suffix, scout_buf *b)
 {
-    if (c->q->measures[0].over_time == SCOUT_OVER_CHANGE)
-        return emit_change_agg(c, start, end, member, suffix, b);
-    if (c->q->measures[0].over_time != SCOUT_OVER_SUM)
-        return emit_over_time_agg(c, start, end, member, suffix, b);
+    scout_over_time ot = c->q->n_measures ? c->q->measures[0].over_time : SCOUT_OVER_SUM;
+    if (ot == SCOUT_OVER_CHANGE) return emit_change_agg(c, start, end, member, suffix, b);
+    if (ot != SCOUT_OVER_SUM) return emit_over_time_agg(c, start, end, member, suffix, b);
     return emit_plain_agg(c, start, end, member, NULL, suffix, b);
 }
 
@@ -876,7 +891,7 @@ static scout_rc emit_order(cctx *c, bool comparing, scout_buf *b)
         if (rc == SCOUT_OK) rc = scout_buf_printf(&names, "|%s|", o->key);
         any = true;
     }
-    if (rc == SCOUT_OK && !any && !g && q->n_dimensions > 0) {
+    if (rc == SCOUT_OK && !any && !g && q->n_dimensions > 0 && q->n_measures > 0) {
         snprintf(full, sizeof full, "%s%s", q->measures[0].as, comparing ? "_delta" : "");
         rc = scout_buf_puts(b, " ORDER BY ");
         if (rc == SCOUT_OK) rc = ident(c, full, b);
@@ -1160,7 +1175,8 @@ static scout_rc compile_body(cctx *c, scout_buf *b)
     scout_rc rc = collect_metric_filters(c);
     if (rc == SCOUT_OK && q->has_time && !c->time_col)
         rc = scout_err_set(c->err, SCOUT_EUSER, "time.column: required");
-    if (rc == SCOUT_OK && q->measures[0].over_time != SCOUT_OVER_SUM && !c->time_col)
+    if (rc == SCOUT_OK && q->n_measures && q->measures[0].over_time != SCOUT_OVER_SUM &&
+        !c->time_col)
         rc = scout_err_set(c->err, SCOUT_EUSER, "measures[0].over_time: needs time.column");
     for (size_t i = 0; i < q->n_assumptions && rc == SCOUT_OK; i++)
         rc = add_note(c, "%s", q->assumptions[i]);
@@ -1189,8 +1205,10 @@ scout_rc scout_compile_query(const scout_semantic *q, const scout_joins_graph *g
 {
     *out = NULL;
     if (!q || !g) return scout_err_set(err, SCOUT_EINTERNAL, "compile needs a query and a graph");
-    if (q->n_measures == 0)
-        return scout_err_set(err, SCOUT_EUSER, "measures: at least one measure is required");
+    if (q->n_measures == 0 && q->n_dimensions == 0)
+        return scout_err_set(err, SCOUT_EUSER,
+                             "measures: at least one measure (or, to list rows, a dimension) "
+                             "is required");
     cctx c = {.q = q, .g = g, .err = err};
     c.d = opts ? opts->dialect : SCOUT_DIALECT_SQLITE;
     c.max_rows = opts && opts->max_rows > 0 ? opts->max_rows : SCOUT_SEMANTIC_LIMIT_MAX;

@@ -223,3 +223,23 @@ scout_rc scout_dialect_null_safe_eq(scout_dialect d, const char *a, const char *
         return scout_buf_printf(out, "%s = %s", a, b);
     }
 }
+
+/* SQLite counts days between Julian day numbers; PostgreSQL takes the
+ * seconds of the interval (casting first, so dates subtract as timestamps,
+ * not as a whole number of days); ClickHouse counts whole seconds. */
+scout_rc scout_dialect_duration(scout_dialect d, const char *from, const char *to, scout_dur_unit u,
+                                scout_buf *out)
+{
+    static const char *const per_day[] = {"1", "1440.0", "24.0", "1.0"};
+    static const char *const seconds[] = {"1", "60.0", "3600.0", "86400.0"};
+    if (u == SCOUT_DUR_NONE || (unsigned)u > SCOUT_DUR_DAY) return SCOUT_EINTERNAL;
+    if (d == SCOUT_DIALECT_SQLITE)
+        return scout_buf_printf(out, "(julianday(%s) - julianday(%s)) * %s", to, from, per_day[u]);
+    if (d == SCOUT_DIALECT_POSTGRES)
+        return scout_buf_printf(out,
+                                "EXTRACT(EPOCH FROM (CAST(%s AS timestamp) - CAST(%s AS "
+                                "timestamp))) / %s",
+                                to, from, seconds[u]);
+    return scout_buf_printf(out, "dateDiff('second', toDateTime(%s), toDateTime(%s)) / %s", from,
+                            to, seconds[u]);
+}

@@ -50,6 +50,12 @@ scout_rc scout_dialect_bucket(scout_dialect d, scout_grain g, const char *expr, 
 scout_rc scout_dialect_date_range(scout_dialect d, const char *expr, const char *start,
                                   const char *end, scout_buf *out, scout_err *err);
 
+/* Appends the time from timestamp (or date) expression `from` to `to` in
+ * unit u as a number (fractional: 90 minutes is 1.5 hours); NULL when
+ * either side is NULL. */
+scout_rc scout_dialect_duration(scout_dialect d, const char *from, const char *to, scout_dur_unit u,
+                                scout_buf *out);
+
 /* Appends "a equals b, NULLs equal" for joining compared periods. */
 scout_rc scout_dialect_null_safe_eq(scout_dialect d, const char *a, const char *b, scout_buf *out);
 

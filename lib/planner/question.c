@@ -66,7 +66,7 @@ typedef struct numfilter {
     char per[8];         /* "month" for "$500 a month", "year" for "$2k per year", else "" */
 } numfilter;
 
-typedef enum { CMP_NONE, CMP_PREV, CMP_YEAR, CMP_MEMBERS, CMP_PERIOD } cmp_kind;
+typedef enum { CMP_NONE, CMP_PREV, CMP_YEAR, CMP_MEMBERS, CMP_PERIOD, CMP_AGO } cmp_kind;
 
 struct scout_question {
     char *text;
@@ -84,6 +84,7 @@ struct scout_question {
     bool rank_all;   /* "rank the X by Y": every member, ordered, no size */
     bool who;        /* "who ... the most": the one ranked is a person */
     cmp_kind cmp;
+    scout_grain ago; /* CMP_AGO: "a month ago" — the same dates one such period earlier */
     bool growth;
     bool now;        /* "now", "current": the latest value of a level */
     bool net_change; /* "added", "gained", "net new": a level's change over the period */
@@ -94,8 +95,10 @@ struct scout_question {
     /* DIM_SOFT: a guess from word order, dropped when no text column fits;
      * DIM_LOOSE: a phrase whose words not naming the column stay open */
     unsigned char dim_soft[MAX_DIMS];
+    bool dim_across[MAX_DIMS]; /* said after "across": maybe the set summed over */
     size_t n_dims;
     bool when;       /* "when did ...": the answer is a date column's value */
+    bool listing;    /* "which X have a target above 200 ms": X listed, dims[0] */
     size_t how_many; /* token after "how many" (0: not asked) */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
@@ -106,6 +109,11 @@ struct scout_question {
     unsigned char launch_was[16]; /* how they were read before (stop words) */
     char time_name[96];           /* the period as the question said it; "" = the usual label */
     char *launch_note;            /* "the Lighthouse launch = 2026-06-02 (doc: …)" */
+    /* "hours to resolve", "time to first response", "how long does it take
+     * to close": a duration up to an event; dur_at is the event word's
+     * token (0: no duration asked), dur_unit NONE when no unit is said */
+    size_t dur_at;
+    scout_dur_unit dur_unit;
 };
 
 /* ---- small helpers ---- */
@@ -346,6 +354,14 @@ static void find_launch(scout_question *q)
     }
 }
 
+/* Is a comparison word ("vs", "compared") among tokens [from, to)? */
+static bool vs_between(const scout_question *q, size_t from, size_t to)
+{
+    for (size_t k = from; k < to && k < q->n; k++)
+        if (tok_any(q, k, VS)) return true;
+    return false;
+}
+
 static void find_time(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
@@ -362,7 +378,8 @@ static void find_time(scout_question *q)
         if (te.kind == SCOUT_TX_NOW) q->now = true;
         /* "now, and month by month this year": now is the latest value, and the
          * period the question names is the one to place. */
-        if (q->has_time && q->time.kind == SCOUT_TX_NOW && te.kind != SCOUT_TX_NOW) {
+        if (q->has_time && q->time.kind == SCOUT_TX_NOW && te.kind != SCOUT_TX_NOW &&
+            !vs_between(q, 0, i)) {
             q->time = te;
             claim(q, i, i + used, U_TIME);
             i += used - 1;
@@ -857,6 +874,7 @@ static void find_dims(scout_question *q)
             }
         }
         q->t[i].used = U_FILLER;
+        size_t first = q->n_dims;
         for (;;) {
             size_t e = s;
             while (e < q->n && e < s + 3 && !stop_dim(q, e)) e++;
@@ -871,6 +889,7 @@ static void find_dims(scout_question *q)
             }
             break;
         }
+        for (size_t k = first; k < q->n_dims; k++) q->dim_across[k] = tok_is(q, i, "across");
     }
     /* "Which plan brought in the most": the thing asked for is a dimension. */
     if (q->rank && q->n_dims == 0) {
@@ -895,6 +914,26 @@ static void find_dims(scout_question *q)
     }
     with_most_dim(q);
     rank_head_dim(q);
+}
+
+/* "Which service components have a p95 latency target above 200 ms?",
+ * "what accounts have more than 3 open opportunities": which things pass a
+ * condition on a number of their own — a listing of them, no aggregate.
+ * The phrase after "which" is what is listed; binding keeps the listing
+ * only when the number's column is all a measure would be. */
+static void find_listing(scout_question *q)
+{
+    /* "more than" reads as a comparison of members until binding finds two
+     * values; it is the threshold here */
+    bool compares = q->cmp != CMP_NONE && q->cmp != CMP_MEMBERS;
+    if (q->n_dims || q->rank || q->agg_set || q->grain || compares || !q->n_nf || q->n < 3 ||
+        (!tok_is(q, 0, "which") && !tok_is(q, 0, "what")))
+        return;
+    size_t e = phrase_end(q, 1);
+    if (e == 1 || grain_word(q->t[1].w)) return;
+    add_dim(q, 1, e);
+    q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+    q->listing = true;
 }
 
 /* "Growth's Plus subscriber count", "how many does growth count": a
@@ -941,6 +980,16 @@ static void find_comparison(scout_question *q)
             (tok_is(q, i + 1, "ago") || tok_is(q, i + 1, "earlier") || tok_is(q, i + 1, "before") ||
              tok_is(q, i + 1, "prior"))) {
             q->cmp = CMP_YEAR;
+            claim(q, i - 1, i + 2, U_CMP);
+            continue;
+        }
+        /* "a month ago", "one week earlier": the same dates one such
+         * period back ("a year ago" is handled above) */
+        if (grain_word(w) && grain_word(w) < SCOUT_GRAIN_YEAR && i > 0 &&
+            (tok_is(q, i - 1, "a") || tok_is(q, i - 1, "one")) &&
+            (tok_is(q, i + 1, "ago") || tok_is(q, i + 1, "earlier"))) {
+            q->cmp = CMP_AGO;
+            q->ago = grain_word(w);
             claim(q, i - 1, i + 2, U_CMP);
             continue;
         }
@@ -1021,6 +1070,56 @@ static void find_net_change(scout_question *q)
             claim(q, i, i + 2, U_CMP);
         }
     }
+}
+
+static scout_dur_unit unit_word(const char *w)
+{
+    static const struct {
+        const char *w;
+        scout_dur_unit u;
+    } m[] = {{"minutes", SCOUT_DUR_MINUTE}, {"minute", SCOUT_DUR_MINUTE},
+             {"mins", SCOUT_DUR_MINUTE},    {"hours", SCOUT_DUR_HOUR},
+             {"hour", SCOUT_DUR_HOUR},      {"hrs", SCOUT_DUR_HOUR},
+             {"days", SCOUT_DUR_DAY},       {"day", SCOUT_DUR_DAY}};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (strcmp(w, m[i].w) == 0) return m[i].u;
+    return SCOUT_DUR_NONE;
+}
+
+/* The token after "to" in "<unit|time> to <event>", or 0. */
+static size_t duration_event(const scout_question *q, size_t i)
+{
+    bool lead = unit_word(q->t[i].w) || tok_is(q, i, "time");
+    if (!lead || q->t[i].used != U_FREE || !tok_is(q, i + 1, "to") || i + 2 >= q->n) return 0;
+    return q->t[i + 2].used == U_FREE ? i + 2 : 0;
+}
+
+/* "Average hours to resolve urgent tickets", "time to first response",
+ * "how long does it take to close a deal": the time from a row's start to
+ * the event the verb names, measured per row. The unit word and "to" are
+ * claimed; the event word stays open for bind to find its column. A unit
+ * said elsewhere ("in days") sets the unit of "time to". */
+static void find_duration(scout_question *q)
+{
+    for (size_t i = 0; i + 2 < q->n && !q->dur_at; i++) {
+        size_t ev = duration_event(q, i);
+        if (ev) {
+            q->dur_at = ev, q->dur_unit = unit_word(q->t[i].w);
+            claim(q, i, i + 2, U_AGG);
+        } else if (tok_is(q, i, "how") && tok_is(q, i + 1, "long")) {
+            for (size_t k = i + 2; k + 1 < q->n && k < i + 6 && !q->dur_at; k++)
+                if (tok_is(q, k, "to") && q->t[k + 1].used == U_FREE) q->dur_at = k + 1;
+            if (q->dur_at) {
+                claim(q, i, i + 2, U_AGG);
+                q->t[q->dur_at - 1].used = U_AGG;
+            }
+        }
+    }
+    for (size_t i = 1; q->dur_at && !q->dur_unit && i < q->n; i++)
+        if (tok_is(q, i - 1, "in") && unit_word(q->t[i].w) && q->t[i].used == U_FREE) {
+            q->dur_unit = unit_word(q->t[i].w);
+            claim(q, i - 1, i + 1, U_AGG);
+        }
 }
 
 /* "on the first day of each month", "at the end of every quarter": a level
@@ -1153,6 +1252,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     q->when = tok_is(q, 0, "when");
     find_launch(q);
     find_time(q);
+    find_duration(q);
     find_comparison(q);
     find_net_change(q);
     find_snapshot(q);
@@ -1167,6 +1267,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_fillers(q);
     find_drivers(q);
     find_dims(q);
+    find_listing(q);
     size_t content = 0, wordlike = 0;
     for (size_t i = 0; i < q->n; i++) {
         const qtok *t = &q->t[i];
@@ -1287,7 +1388,8 @@ scout_rc scout_question_place_launch(scout_question *q, scout_catalog *cat,
 
 static const char *USE_NAMES[] = {"free",       "stop",      "time",   "grain",     "rank",
                                   "comparison", "aggregate", "number", "dimension", "filler"};
-static const char *CMP_NAMES[] = {"none", "previous_period", "previous_year", "members", "period"};
+static const char *CMP_NAMES[] = {"none",    "previous_period", "previous_year",
+                                  "members", "period",          "ago"};
 
 static json_t *span_json(const scout_question *q, span s)
 {
@@ -1325,6 +1427,13 @@ scout_rc scout_question_json(const scout_question *q, scout_buf *out, scout_err 
     if (q->cmp) json_object_set_new(o, "comparison", json_string(CMP_NAMES[q->cmp]));
     if (q->growth) json_object_set_new(o, "growth", json_true());
     if (q->now) json_object_set_new(o, "now", json_true());
+    if (q->listing) json_object_set_new(o, "listing", json_true());
+    if (q->dur_at) {
+        json_t *d = json_object();
+        json_object_set_new(d, "until", json_string(q->t[q->dur_at].w));
+        json_object_set_new(d, "unit", json_string(scout_semantic_unit_name(q->dur_unit)));
+        json_object_set_new(o, "duration", d);
+    }
     json_t *dims = json_array();
     for (size_t i = 0; i < q->n_dims; i++) json_array_append_new(dims, span_json(q, q->dims[i]));
     json_object_set_new(o, "dimensions", dims);
@@ -1867,6 +1976,7 @@ typedef struct binder {
     size_t n_nb;
     size_t dim_at[MAX_DIMS]; /* 1 + the dimension each phrase became, 0 for none */
     scout_catalog *cat;
+    size_t counted_elsewhere; /* 1 + the counted noun naming another table's rows, 0: none */
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -2812,6 +2922,41 @@ static scout_rc bind_who(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* "weekly active users across accounts on the pro plan", "total across
+ * all enterprise accounts": "across" entities (the phrase names an id)
+ * that the question narrows with a value, or calls "all", is the set the
+ * measure is added up over — one total, not a row per entity. "Across
+ * regions" (a category) stays a grouping. */
+static bool across_the_set(const binder *b, size_t d, size_t c, double sc)
+{
+    const scout_question *q = b->q;
+    if (!q->dim_across[d] || c == (size_t)-1 || sc < 0.5 || !b->bt->cols[c].is_id) return false;
+    size_t from = q->dims[d].from;
+    return b->n_vals > 0 || (from > 0 && tok_is(q, from - 1, "all")) || tok_is(q, from, "all");
+}
+
+/* "which service components": the things listed are the pairs of the
+ * columns each word names (service, component), when words name different
+ * text columns. Returns how many dimensions it added (0 or at least 2). */
+static size_t bind_listing_words(binder *b, span sp)
+{
+    size_t cols[3], n = 0;
+    for (size_t i = sp.from; i < sp.to && n < 3; i++) {
+        double sc;
+        size_t c = best_column(b, i, i + 1, false, &sc);
+        if (c == (size_t)-1 || sc < 1.0 || b->bt->cols[c].numeric || b->bt->cols[c].is_time)
+            return 0;
+        bool seen = false;
+        for (size_t k = 0; k < n; k++) seen |= cols[k] == c;
+        if (!seen) cols[n++] = c;
+    }
+    if (n < 2) return 0;
+    for (size_t k = 0; k < n; k++)
+        if (push_dim(b->s, b->bt->cols[cols[k]].name) != SCOUT_OK) return 0;
+    for (size_t i = sp.from; i < sp.to; i++) b->used[i] = B_COLUMN;
+    return n;
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -2834,6 +2979,19 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
                          entity by its id): its words stay open for the
                          measure ("the most revenue") */
         fit->dims_wanted++;
+        if (q->listing && d == 0 && bind_listing_words(b, sp)) {
+            fit->dims_matched++;
+            note(&b->why, "listing the pairs the words of '%s' name%s", q->t[sp.from].w, NULL);
+            continue;
+        }
+        if (across_the_set(b, d, c, sc)) {
+            for (size_t i = sp.from; i < sp.to; i++)
+                if (open_tok(b, i)) b->used[i] = B_COLUMN;
+            fit->dims_matched++;
+            note(&b->why, "one total across the %s the question narrows%s", b->bt->cols[c].name,
+                 NULL);
+            continue;
+        }
         bool own_text = c != (size_t)-1 && sc >= 1.0 && !b->bt->cols[c].numeric &&
                         !b->bt->cols[c].is_id && !b->bt->cols[c].is_time;
         size_t ncol = 0,
@@ -3445,7 +3603,144 @@ static void average_of_a_total(binder *b, scout_question_fit *fit, const bmetric
          b->bt->fqname);
 }
 
+/* The noun "how many" counts (past values and fillers), or q->n. */
+static size_t counted_noun(const binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t i = q->how_many; q->how_many && i < q->n && i < q->how_many + 3; i++)
+        if (b->used[i] != B_VALUE && b->used[i] != U_STOP && b->used[i] != U_FILLER) return i;
+    return q->n;
+}
+
+/* Is there a table of the same source named for noun (leads, fct_leads)
+ * with a key naming this table (campaign_id on campaigns)? The naming
+ * convention joins such a table to this one, though only it knows the
+ * join (one catalog query). */
+static bool table_refers_here(const binder *b, const char *noun)
+{
+    static const char SQL[] =
+        "SELECT 1 FROM tables t JOIN columns c ON c.table_id = t.id"
+        " JOIN tables me ON me.fqname = ?1"
+        " WHERE t.source = me.source AND t.fqname <> ?1 AND t.trust <> 'deprecated'"
+        " AND (t.name = ?2 OR t.name LIKE '%\\_' || ?2 ESCAPE '\\')"
+        " AND c.name IN (me.name || '_id', substr(me.name, 1, length(me.name) - 1) || '_id')"
+        " LIMIT 1";
+    sqlite3 *db = b->cat ? scout_catalog_db(b->cat) : NULL;
+    sqlite3_stmt *st = NULL;
+    if (!db || strlen(noun) < 3 || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, b->bt->fqname, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, noun, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* "How many leads did each campaign channel bring in?" asked of campaigns:
+ * the noun counted names the rows of a table joined to this one (leads),
+ * not this table's own, so a count of this table's rows answers another
+ * question; the joined table counts them. */
+static bool counts_rows_elsewhere(const binder *b)
+{
+    size_t i = counted_noun(b);
+    if (i >= b->q->n || tok_in(&b->q->t[i], b->bt->names) >= 1.0) return false;
+    for (size_t j = 0; j < b->n_nb; j++)
+        if (tok_in(&b->q->t[i], b->nb[j].names) >= 1.0) return true;
+    return table_refers_here(b, b->q->t[i].w);
+}
+
+static bool creation_like(const bcol *c);
+
+/* The column of the event a duration runs to: a time column the event
+ * word (and the word after it: "first response") names, not a creation
+ * time. (size_t)-1 when none. */
+static size_t duration_end(const binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (!bc->is_time || creation_like(bc)) continue;
+        bool named = in_set(bc->names, q->t[q->dur_at].stem);
+        if (!named && q->dur_at + 1 < q->n && b->used[q->dur_at + 1] == U_FREE)
+            named = in_set(bc->names, q->t[q->dur_at + 1].stem) &&
+                    tok_in(&q->t[q->dur_at], bc->names) > 0;
+        if (named) return c;
+    }
+    return (size_t)-1;
+}
+
+/* Where a duration starts: the row's creation (or open) time. */
+static size_t duration_start(const binder *b, size_t end)
+{
+    for (size_t c = 0; c < b->bt->n_cols; c++)
+        if (c != end && creation_like(&b->bt->cols[c])) return c;
+    return (size_t)-1;
+}
+
+static bool date_only(const bcol *c)
+{
+    return (c->type && strstr(c->type, "DATE") && !strstr(c->type, "TIME")) ||
+           (strlen(c->name) > 5 && !strcmp(c->name + strlen(c->name) - 5, "_date"));
+}
+
+/* Binds "average hours to resolve" as a duration from the start column to
+ * the event's column; only rows that reached the event count. The event
+ * words are claimed as a column, so they no longer pick the period's
+ * column: the period then selects rows by when they started. */
+static scout_rc bind_duration(binder *b, scout_question_fit *fit, bool *done)
+{
+    const scout_question *q = b->q;
+    size_t end = duration_end(b), start = end == (size_t)-1 ? end : duration_start(b, end);
+    *done = false;
+    if (end == (size_t)-1 || start == (size_t)-1) return SCOUT_OK;
+    const bcol *e = &b->bt->cols[end], *st = &b->bt->cols[start];
+    scout_agg agg = q->agg_set && (q->agg == SCOUT_AGG_SUM || q->agg == SCOUT_AGG_MIN ||
+                                   q->agg == SCOUT_AGG_MAX)
+                        ? q->agg
+                        : SCOUT_AGG_AVG;
+    scout_rc rc = push_measure(b->s, agg, e->name, NULL, SCOUT_OVER_SUM);
+    scout_sq_measure *m = &b->s->measures[b->s->n_measures - 1];
+    if (rc == SCOUT_OK && !(m->from = dupstr(st->name))) rc = SCOUT_ENOMEM;
+    m->unit = q->dur_unit                     ? q->dur_unit
+              : date_only(e) && date_only(st) ? SCOUT_DUR_DAY
+                                              : SCOUT_DUR_HOUR;
+    if (rc == SCOUT_OK) rc = push_filter(b->s, e->name, SCOUT_OP_IS_NOT_NULL, 0);
+    for (size_t i = q->dur_at; i < q->n && i < q->dur_at + 2; i++)
+        if (i == q->dur_at || in_set(e->names, q->t[i].stem)) b->used[i] = B_COLUMN;
+    note(&b->why, "measure: time from %s to %s", st->name, e->name);
+    fit->has_measure = *done = rc == SCOUT_OK;
+    return rc;
+}
+
+static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level);
+
+/* The measure: a duration when one is asked and the table has its two
+ * times; else a column, a metric or a count. A table that cannot time the
+ * asked duration measures something else, so it has no measure for it. */
 static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
+{
+    bool done = false;
+    *level = false;
+    scout_rc rc = b->q->dur_at ? bind_duration(b, fit, &done) : SCOUT_OK;
+    if (rc != SCOUT_OK || done) return rc;
+    rc = bind_measure_columns(b, fit, level);
+    const scout_sq_measure *m = b->s->n_measures ? &b->s->measures[0] : NULL;
+    if (rc == SCOUT_OK && m && m->agg == SCOUT_AGG_COUNT && !m->ref.column &&
+        counts_rows_elsewhere(b)) {
+        b->counted_elsewhere = 1 + counted_noun(b);
+        note(&b->missing, "'%s' are the rows of a joined table, not of this one",
+             b->q->t[counted_noun(b)].w, NULL);
+        fit->has_measure = false;
+    }
+    if (b->q->dur_at) {
+        note(&b->missing, "no two time columns to measure the time to '%s'",
+             b->q->t[b->q->dur_at].w, NULL);
+        fit->has_measure = false;
+    }
+    return rc;
+}
+
+static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
     scout_semantic *s = b->s;
@@ -3835,6 +4130,15 @@ static bool cuts_weeks(const binder *b, const char *start, const char *end, scou
     return !(monday && (sunday || strncmp(end, b->bt->latest, 10) >= 0));
 }
 
+/* "How many subscribers now compared with a year ago": a level's latest
+ * value set against an earlier one — the question compares, and names no
+ * period but "now" (or none: a level's latest value). */
+static bool now_compared(const scout_question *q)
+{
+    return q->cmp != CMP_NONE && q->cmp != CMP_MEMBERS &&
+           (!q->has_time || q->time.kind == SCOUT_TX_NOW);
+}
+
 static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_grain grain)
 {
     const scout_question *q = b->q;
@@ -3868,6 +4172,9 @@ static scout_rc bind_time(binder *b, scout_question_fit *fit, bool level, scout_
     s->has_time = true;
     if (!(s->time.column = dupstr(b->bt->time_col))) return SCOUT_ENOMEM;
     if (te.kind == SCOUT_TX_NOW) {
+        /* compared, "now" is the latest day itself, so the other side is
+         * the same day a year (or a period) earlier */
+        if (now_compared(q) && !(s->time.start = dupstr(end))) return SCOUT_ENOMEM;
         if (!(s->time.end = dupstr(end))) return SCOUT_ENOMEM;
         snprintf(label, sizeof label, "now = %s, the latest date in the data", end);
     } else if (start[0]) {
@@ -4083,6 +4390,65 @@ static scout_rc set_point_average(binder *b, bool level)
     return push_assumption(s, "average daily = the total of each day, averaged over the "
                               "days of the period that have data");
 }
+/* Does the query hold a comparison with a number ("> 200")? */
+static bool has_threshold(const scout_semantic *s)
+{
+    for (size_t i = 0; i < s->n_filters; i++)
+        if (s->filters[i].op >= SCOUT_OP_GT && s->filters[i].op <= SCOUT_OP_BETWEEN) return true;
+    return false;
+}
+
+static bool filters_column(const scout_semantic *s, const char *col)
+{
+    for (size_t i = 0; col && i < s->n_filters; i++)
+        if (!s->filters[i].ref.table && !strcmp(s->filters[i].ref.column, col)) return true;
+    return false;
+}
+
+/* A listing ("which components have a target above 200 ms") measures
+ * nothing: when the only measure found is the column the number filters,
+ * or none fits, the query lists the distinct rows of its dimensions. */
+static scout_rc bind_listing(binder *b, scout_question_fit *fit)
+{
+    scout_semantic *s = b->s;
+    if (!b->q->listing || !s->n_dimensions || s->n_measures != 1 || !has_threshold(s))
+        return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    bool rows = m->agg == SCOUT_AGG_COUNT && !m->ref.column; /* no "how many": not asked */
+    if (m->where || m->metric || (fit->has_measure && !rows && !filters_column(s, m->ref.column)))
+        return SCOUT_OK;
+    free(m->ref.table);
+    free(m->ref.column);
+    free(m->per);
+    free(m->as);
+    free(m->from);
+    s->n_measures = 0;
+    fit->has_measure = true;
+    note(&b->why, "listing the rows that pass%s%s", "", NULL);
+    return SCOUT_OK;
+}
+
+/* "Average paid Plus subscribers per month", "average DAU in October": the
+ * average of a level over a period is the average of its per-day totals (a
+ * level kept per plan or platform is added up per day first), not the
+ * average of its rows. */
+static scout_rc set_level_average(binder *b)
+{
+    scout_semantic *s = b->s;
+    if (b->q->point_avg || !s->has_time || s->time.holds || s->n_measures != 1) return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    if (m->agg != SCOUT_AGG_AVG || !m->ref.column || m->ref.table || m->from) return SCOUT_OK;
+    size_t c = col_index(b->bt, m->ref.column);
+    if (c == (size_t)-1 || measure_nature(&b->bt->cols[c]) != 1) return SCOUT_OK;
+    char as[SCOUT_SEMANTIC_IDENT_MAX];
+    snprintf(as, sizeof as, "avg_%.200s", m->ref.column);
+    if (!m->as && !(m->as = dupstr(as))) return SCOUT_ENOMEM;
+    m->agg = SCOUT_AGG_SUM;
+    m->over_time = SCOUT_OVER_AVG;
+    return push_assumption(s, "average = the level's total on each day, averaged over the days "
+                              "of the period that have data");
+}
+
 /* "this November vs last November" while November is in progress: the
  * current period only has data to the latest date, so both periods run to
  * date (November 1–24 of each year), not a partial month against a whole
@@ -4216,6 +4582,30 @@ static scout_rc bind_count_per(binder *b)
     return SCOUT_OK;
 }
 
+/* d shifted one period of grain g back (a week is seven days). */
+static bool shift_back(const char *d, scout_grain g, char out[11])
+{
+    if (g == SCOUT_GRAIN_DAY || g == SCOUT_GRAIN_WEEK)
+        return scout_semantic_date_add_days(d, g == SCOUT_GRAIN_DAY ? -1 : -7, out);
+    return scout_semantic_date_add_months(d, g == SCOUT_GRAIN_QUARTER ? -3 : -1, out);
+}
+
+/* "now compared with a month ago": the same dates one period earlier, as
+ * an explicit other period. */
+static scout_rc bind_ago(binder *b)
+{
+    scout_semantic *s = b->s;
+    char st[11], en[11], label[64];
+    if (!shift_back(s->time.start, b->q->ago, st) || !shift_back(s->time.end, b->q->ago, en))
+        return SCOUT_OK;
+    snprintf(label, sizeof label, "a %s earlier", scout_semantic_grain_name(b->q->ago));
+    s->comparison.type = SCOUT_CMP_PERIOD;
+    if (!(s->comparison.start = dupstr(st)) || !(s->comparison.end = dupstr(en)) ||
+        !(s->comparison.label = dupstr(label)))
+        return SCOUT_ENOMEM;
+    return SCOUT_OK;
+}
+
 static scout_rc bind_comparison(binder *b, bool members)
 {
     const scout_question *q = b->q;
@@ -4225,6 +4615,7 @@ static scout_rc bind_comparison(binder *b, bool members)
         note(&b->missing, "a comparison needs a period the table can place%s%s", "", NULL);
         return SCOUT_OK;
     }
+    if (q->cmp == CMP_AGO) return bind_ago(b);
     scout_timeexpr whole;
     bool to_date = q->time.kind == SCOUT_TX_THIS_WEEK || q->time.kind == SCOUT_TX_THIS_MONTH ||
                    q->time.kind == SCOUT_TX_THIS_QUARTER || q->time.kind == SCOUT_TX_THIS_YEAR;
@@ -4472,7 +4863,12 @@ static scout_rc list_unplaced(binder *b, scout_question_fit *fit)
             if (count && bc->numeric && !bc->is_id && money_col(bc)) continue;
             if (col_word(bc, &q->t[i]) >= 0.9) any = true;
         }
-        if (any) continue; /* names a column we did not need: harmless */
+        if (any) continue;                   /* names a column we did not need: harmless */
+        if (i + 1 == b->counted_elsewhere) { /* noted when binding the count */
+            if (add_stem(&fit->unplaced_stems, q->t[i].stem) != SCOUT_OK) return SCOUT_ENOMEM;
+            fit->unplaced++;
+            continue;
+        }
         /* the description says the table holds it ("currently open tickets");
          * a past-tense verb ("opened this month") is an act, not that state,
          * so the description must say the verb itself ("trials started") */
@@ -4584,6 +4980,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_default_filters(&b);
     if (rc == SCOUT_OK) rc = bind_numeric(&b, fit, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
+    if (rc == SCOUT_OK) rc = bind_listing(&b, fit);
     if (rc == SCOUT_OK) check_money(&b, fit);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */
@@ -4595,6 +4992,10 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
             grain_left = true; /* "monthly active users by month": "by month" stays */
     }
     if (grain_left) grain = q->grain;
+    /* "monthly active users this month compared with last month": periods
+     * compared are totals; the grain word says the periods' unit, and a
+     * series cannot be compared (see docs/semantic-query.md) */
+    if (q->cmp == CMP_PREV || q->cmp == CMP_YEAR || q->cmp == CMP_PERIOD) grain = SCOUT_GRAIN_NONE;
     if (rc == SCOUT_OK) rc = list_unplaced(&b, fit);
     if (rc == SCOUT_OK) {
         choose_time_col(&b);
@@ -4604,6 +5005,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     /* levels: latest value per period (or overall); averages stay averages */
     if (rc == SCOUT_OK && level) rc = set_over_time(&b);
     if (rc == SCOUT_OK) rc = set_point_average(&b, level);
+    if (rc == SCOUT_OK) rc = set_level_average(&b);
     if (rc == SCOUT_OK) rc = bind_rate(&b);
     if (rc == SCOUT_OK) rc = bind_share(&b);
     if (rc == SCOUT_OK) rc = bind_count_per(&b);

@@ -25,6 +25,7 @@ static const char *const GRAIN_NAMES[] = {"none", "day", "week", "month", "quart
 static const char *const CMP_NAMES[] = {"none", "previous_period", "previous_year", "period",
                                         "members"};
 static const char *const ORDER_VALUE_NAMES[] = {"current", "previous", "delta", "pct_change"};
+static const char *const UNIT_NAMES[] = {"none", "minute", "hour", "day"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -36,6 +37,11 @@ const char *scout_semantic_agg_name(scout_agg a)
 const char *scout_semantic_op_name(scout_op op)
 {
     return (size_t)op < COUNT(OP_NAMES) ? OP_NAMES[op] : "?";
+}
+
+const char *scout_semantic_unit_name(scout_dur_unit u)
+{
+    return (unsigned)u < COUNT(UNIT_NAMES) ? UNIT_NAMES[u] : "?";
 }
 
 const char *scout_semantic_grain_name(scout_grain g)
@@ -92,6 +98,7 @@ void scout_semantic_free(scout_semantic *q)
         free_ref(&q->measures[i].ref);
         free(q->measures[i].metric);
         free(q->measures[i].per);
+        free(q->measures[i].from);
         free(q->measures[i].as);
         if (q->measures[i].where) {
             scout_sq_filter *w = q->measures[i].where;
@@ -305,8 +312,8 @@ static scout_rc parse_filter(pctx *c, json_t *o, const char *path, scout_sq_filt
 
 static scout_rc parse_measure(pctx *c, json_t *o, const char *path, scout_sq_measure *m)
 {
-    static const char *const keys[] = {"agg",       "column", "table", "metric", "as",
-                                       "over_time", "per",    "where", NULL};
+    static const char *const keys[] = {"agg", "column", "table", "metric", "as", "over_time",
+                                       "per", "where",  "from",  "unit",   NULL};
     scout_rc rc = get_object(c, o, path);
     if (rc == SCOUT_OK) rc = check_keys(c, o, path, keys);
     int agg = -1, over = 0;
@@ -321,6 +328,12 @@ static scout_rc parse_measure(pctx *c, json_t *o, const char *path, scout_sq_mea
         rc = get_str(c, o, path, "per", false, true, SCOUT_SEMANTIC_IDENT_MAX, &m->per);
     if (rc == SCOUT_OK)
         rc = get_enum(c, o, path, "over_time", OVER_NAMES, COUNT(OVER_NAMES), 0, false, &over);
+    int unit = 0;
+    if (rc == SCOUT_OK)
+        rc = get_str(c, o, path, "from", false, true, SCOUT_SEMANTIC_IDENT_MAX, &m->from);
+    if (rc == SCOUT_OK)
+        rc = get_enum(c, o, path, "unit", UNIT_NAMES, COUNT(UNIT_NAMES), 0, false, &unit);
+    m->unit = (scout_dur_unit)unit;
     json_t *where = json_object_get(o, "where");
     if (rc == SCOUT_OK && where) {
         char wp[PATH_MAX_LEN];
@@ -662,6 +675,13 @@ static char *derive_measure_name(const scout_sq_measure *m)
         if (s) snprintf(s, n, "%s_per_%s", what, m->per);
         return s;
     }
+    if (m->from && m->unit != SCOUT_DUR_NONE) {
+        size_t n = strlen(AGG_NAMES[m->agg]) + strlen(m->ref.column) + 16;
+        char *s = malloc(n);
+        if (s)
+            snprintf(s, n, "%s_%ss_to_%s", AGG_NAMES[m->agg], UNIT_NAMES[m->unit], m->ref.column);
+        return s;
+    }
     size_t n = strlen(AGG_NAMES[m->agg]) + strlen(m->ref.column) + 2;
     char *s = malloc(n);
     if (s) snprintf(s, n, "%s_%s", AGG_NAMES[m->agg], m->ref.column);
@@ -669,6 +689,27 @@ static char *derive_measure_name(const scout_sq_measure *m)
 }
 
 static scout_rc check_where(vctx *v, const char *path, const scout_sq_filter *f);
+
+/* A duration names its start column and its unit together, measures time
+ * with an aggregate that adds or compares (a count of durations is a count
+ * of rows), and reads both columns from one table. */
+static scout_rc check_duration(vctx *v, const char *path, const scout_sq_measure *m)
+{
+    char p[PATH_MAX_LEN];
+    if (!m->from && m->unit == SCOUT_DUR_NONE) return SCOUT_OK;
+    subpath(p, path, m->from ? "unit" : "from");
+    if (!m->from || m->unit == SCOUT_DUR_NONE) return verr(v, p, "required for a duration");
+    subpath(p, path, "from");
+    if (!ident_ok(m->from)) return verr(v, p, "must be a column name");
+    if (m->agg != SCOUT_AGG_SUM && m->agg != SCOUT_AGG_AVG && m->agg != SCOUT_AGG_MIN &&
+        m->agg != SCOUT_AGG_MAX)
+        return verr(v, p, "a duration takes agg sum, avg, min or max, not '%s'", AGG_NAMES[m->agg]);
+    if (m->over_time != SCOUT_OVER_SUM) return verr(v, p, "a duration takes no over_time");
+    const char *t = m->ref.table ? m->ref.table : v->q->table;
+    if (v->g && !scout_joins_has_column(v->g, t, m->from))
+        return verr(v, p, "unknown column '%s' in %s", m->from, t);
+    return SCOUT_OK;
+}
 
 static scout_rc check_measure(vctx *v, size_t i, scout_sq_measure *m)
 {
@@ -679,6 +720,8 @@ static scout_rc check_measure(vctx *v, size_t i, scout_sq_measure *m)
         if (!ident_ok(m->metric)) return verr(v, p, "must be a metric name");
         if (m->ref.column || m->ref.table)
             return verr(v, path, "a metric takes no column or table: its expression is curated");
+        if (m->from || m->unit != SCOUT_DUR_NONE)
+            return verr(v, path, "a metric takes no duration: its expression is curated");
         scout_joins_metric jm;
         if (v->g) {
             if (!scout_joins_metric_find(v->g, m->metric, &jm))
@@ -713,6 +756,7 @@ static scout_rc check_measure(vctx *v, size_t i, scout_sq_measure *m)
             subpath(p, path, "per");
             return verr(v, p, "only aggs 'ratio' and 'count_per' take a denominator");
         }
+        if ((rc = check_duration(v, path, m)) != SCOUT_OK) return rc;
     }
     if (!m->as && !(m->as = derive_measure_name(m)))
         return scout_err_set(v->err, SCOUT_ENOMEM, "out of memory validating the semantic query");
@@ -812,6 +856,7 @@ static scout_rc check_comparison(vctx *v)
 {
     const scout_sq_comparison *c = &v->q->comparison;
     if (c->type == SCOUT_CMP_NONE) return SCOUT_OK;
+    if (v->q->n_measures == 0) return verr(v, "comparison", "needs a measure to compare");
     bool period = c->type != SCOUT_CMP_MEMBERS;
     if (v->q->has_time && v->q->time.grain != SCOUT_GRAIN_NONE)
         return verr(v, "comparison",
@@ -926,7 +971,12 @@ scout_rc scout_semantic_validate(scout_semantic *q, const scout_joins_graph *gra
     if (!fqname_ok(q->table)) return verr(&v, "table", "must be source.schema.table");
     if (graph && !scout_joins_has_table(graph, q->table))
         return verr(&v, "table", "unknown table '%s'", q->table);
-    if (q->n_measures == 0) return verr(&v, "measures", "at least one measure is required");
+    /* No measure is a listing: the distinct rows of the dimensions ("which
+     * components have a target above 200 ms"). */
+    if (q->n_measures == 0 && q->n_dimensions == 0)
+        return verr(&v, "measures",
+                    "at least one measure (or, to list rows, a dimension) is "
+                    "required");
     if (q->n_measures > 50) return verr(&v, "measures", "at most 50 measures");
     if (q->limit < 0 || q->limit > SCOUT_SEMANTIC_LIMIT_MAX)
         return verr(&v, "limit", "must be between 1 and 10000");
@@ -997,6 +1047,8 @@ static json_t *measures_json(const scout_semantic *q)
         set_str(o, "metric", m->metric);
         set_ref(o, &m->ref);
         set_str(o, "per", m->per);
+        set_str(o, "from", m->from);
+        if (m->unit != SCOUT_DUR_NONE) set_str(o, "unit", UNIT_NAMES[m->unit]);
         if (m->where) json_object_set_new(o, "where", filter_json(m->where));
         set_str(o, "as", m->as);
         if (m->over_time != SCOUT_OVER_SUM) set_str(o, "over_time", OVER_NAMES[m->over_time]);

@@ -52,6 +52,10 @@ typedef enum {
     SCOUT_OVER_CHANGE /* the latest time point's value minus the earliest's: "added since" */
 } scout_over_time;
 
+/* The unit of a duration measure (the time from one column of a row to
+ * another): "hours to resolve", "days to close". NONE: not a duration. */
+typedef enum { SCOUT_DUR_NONE, SCOUT_DUR_MINUTE, SCOUT_DUR_HOUR, SCOUT_DUR_DAY } scout_dur_unit;
+
 typedef enum {
     SCOUT_OP_EQ,
     SCOUT_OP_NE,
@@ -111,7 +115,12 @@ typedef struct scout_sq_measure {
     char *metric;     /* METRIC: the curated metric's name */
     char *per;        /* RATIO, COUNT_PER: the denominator column, on the same table as ref */
     struct scout_sq_filter *where; /* SHARE: the condition whose share of rows is measured */
-    char *as;                      /* output column name; derived when absent in JSON */
+    /* A duration: the value per row is the time from column `from` to the
+     * measure's column (both on ref's table), in `unit`; rows where either
+     * is NULL drop out. agg is sum, avg, min or max. */
+    char *from;
+    scout_dur_unit unit;
+    char *as; /* output column name; derived when absent in JSON */
     scout_over_time over_time;
 } scout_sq_measure;
 
@@ -205,6 +214,7 @@ void scout_semantic_free(scout_semantic *q);
 const char *scout_semantic_agg_name(scout_agg a);
 const char *scout_semantic_op_name(scout_op op);
 const char *scout_semantic_grain_name(scout_grain g);
+const char *scout_semantic_unit_name(scout_dur_unit u); /* "minute", "hour", "day" */
 
 /* Inclusive day arithmetic on YYYY-MM-DD dates, used for periods. Returns
  * false when the text is not a valid date. out needs 11 bytes. */

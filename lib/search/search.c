@@ -419,8 +419,11 @@ static void acronyms(qparse *q)
         char stem[SCOUT_TERM_MAX + 8];
         size_t n = scout_text_stem(q->s->t, ini, (size_t)k, stem, sizeof stem);
         uint32_t id = n ? scout_strmap_get(ix->terms, stem, n) : UINT32_MAX;
-        /* A real word ("open") or a known abbreviation is not an acronym. */
-        if (id == UINT32_MAX || scout_synonyms_is_word(q->s->syn, stem) ||
+        /* A real word ("open") or a known abbreviation is not an acronym;
+         * nor is a term that drops an initial when stemmed: "average paid
+         * plus subscribers" spells "apps", stemmed "app", which the last
+         * word would match without giving it a letter. */
+        if (id == UINT32_MAX || n != (size_t)k || scout_synonyms_is_word(q->s->syn, stem) ||
             scout_synonyms_abbrev(q->s->syn, stem) || !names_a_table(ix, id))
             continue;
         char via[ACRONYM_MAX + 1];

@@ -54,6 +54,7 @@ static const tspec TABLES[] = {
     {"crm.mart.bookings_monthly", "month, segment",
      "month:TEXT segment:TEXT deals:INTEGER bookings_usd:REAL"},
     {"product.analytics.mau", "month", "month:TEXT mau:INTEGER"},
+    {"product.eng.slo_targets", NULL, "service:TEXT component:TEXT p95_target_ms:REAL"},
 };
 
 static scout_joins_graph *acme_graph(void)
@@ -179,6 +180,8 @@ static const char *const CASES[] = {
     "tickets_per_account_by_region",
     "open_share_by_priority",
     "avg_daily_revenue",
+    "avg_hours_to_resolve_urgent",
+    "list_components_over_target",
 };
 
 Test(compile, golden_sql_per_dialect_for_every_question_shape)
@@ -577,4 +580,74 @@ Test(compile_acme, a_level_added_over_a_period_is_last_minus_first, .init = acme
                   "FROM mart.plus_subscribers_daily l JOIN mart.plus_subscribers_daily f ON "
                   "substr(f.day, 1, 7) = substr(l.day, 1, 7) AND f.day = substr(l.day, 1, 8) || "
                   "'01' WHERE l.day IN ('2026-09-30', '2026-10-31') ORDER BY 1");
+}
+
+/* "average hours to resolve urgent tickets": each ticket's time from
+ * creation to resolution, averaged; unresolved tickets do not count */
+Test(compile_acme, a_duration_averages_the_time_between_two_columns, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    check_against("crm",
+                  "{\"table\":\"crm.support.tickets\",\"measures\":[{\"agg\":\"avg\",\"column\":"
+                  "\"resolved_at\",\"from\":\"created_at\",\"unit\":\"hour\"}],\"dimensions\":"
+                  "[{\"column\":\"priority\"}],\"order_by\":[{\"key\":\"priority\",\"dir\":"
+                  "\"asc\"}]}",
+                  "SELECT priority, avg((strftime('%s', resolved_at) - strftime('%s', created_at)) "
+                  "/ 3600.0) FROM support.tickets WHERE resolved_at IS NOT NULL GROUP BY priority "
+                  "ORDER BY priority");
+}
+
+Test(compile, a_duration_needs_its_unit_and_an_adding_aggregate)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_err err = {0};
+    scout_compiled *c = compile_json("{\"table\":\"crm.support.tickets\",\"measures\":[{\"agg\":"
+                                     "\"avg\",\"column\":\"resolved_at\",\"from\":"
+                                     "\"created_at\"}]}",
+                                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "measures[0].unit: required") != NULL, "%s", err.msg);
+    c = compile_json("{\"table\":\"crm.support.tickets\",\"measures\":[{\"agg\":"
+                     "\"count_distinct\",\"column\":\"resolved_at\",\"from\":\"created_at\","
+                     "\"unit\":\"day\"}]}",
+                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "sum, avg, min or max") != NULL, "%s", err.msg);
+    c = compile_json("{\"table\":\"crm.support.tickets\",\"measures\":[{\"agg\":\"max\","
+                     "\"column\":\"resolved_at\",\"from\":\"opened_at\",\"unit\":\"day\"}]}",
+                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "unknown column 'opened_at'") != NULL, "%s", err.msg);
+    scout_joins_graph_free(g);
+}
+
+/* "which components have a p95 target above 200 ms": no measure, the
+ * distinct rows of the dimensions that pass the filters */
+Test(compile_acme, a_listing_returns_the_distinct_rows_that_pass_the_filters, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    check_against("product",
+                  "{\"table\":\"product.eng.slo_targets\",\"dimensions\":[{\"column\":"
+                  "\"service\"},{\"column\":\"component\"}],\"filters\":[{\"column\":"
+                  "\"p95_target_ms\",\"op\":\">\",\"value\":200}]}",
+                  "SELECT DISTINCT service, component FROM eng.slo_targets WHERE p95_target_ms > "
+                  "200 ORDER BY service, component");
+}
+
+Test(compile, a_listing_cannot_compare_and_needs_a_dimension)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_err err = {0};
+    scout_compiled *c = compile_json("{\"table\":\"product.eng.slo_targets\",\"filters\":[{"
+                                     "\"column\":\"p95_target_ms\",\"op\":\">\",\"value\":200}]}",
+                                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "to list rows, a dimension") != NULL, "%s", err.msg);
+    c = compile_json("{\"table\":\"finance.mart.revenue_daily\",\"dimensions\":[{\"column\":"
+                     "\"region\"}],\"time\":{\"column\":\"day\",\"start\":\"2026-10-01\","
+                     "\"end\":\"2026-10-31\"},\"comparison\":{\"type\":\"previous_period\"}}",
+                     g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "needs a measure to compare") != NULL, "%s", err.msg);
+    scout_joins_graph_free(g);
 }

@@ -53,8 +53,10 @@ Test(semantic, errors_name_the_json_path)
     expect_error("{" BASE "," SUM ",\"colour\":1}", false, "colour: unknown key 'colour'");
     expect_error("{" BASE ",\"measures\":[{\"agg\":\"median\",\"column\":\"x\"}]}", false,
                  "measures[0].agg: unknown value 'median'");
-    expect_error("{" BASE ",\"measures\":[]}", false, "measures: at least one measure is required");
-    expect_error("{" BASE "}", false, "measures: at least one measure is required");
+    expect_error("{" BASE ",\"measures\":[]}", false,
+                 "measures: at least one measure (or, to list rows, a dimension) is required");
+    expect_error("{" BASE "}", false,
+                 "measures: at least one measure (or, to list rows, a dimension) is required");
     expect_error("{" BASE "," SUM ",\"limit\":0}", false, "limit: must be between 1 and 10000");
     expect_error("{" BASE "," SUM ",\"limit\":10001}", false, "limit: must be between 1 and 10000");
     expect_error("{" BASE "," SUM ",\"limit\":\"5\"}", false, "limit: must be an integer");

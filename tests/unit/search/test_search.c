@@ -149,6 +149,15 @@ Test(search, initials_of_the_question_find_a_table_named_by_them)
     cr_assert_null(strstr(scout_search_results_terms(r), "emea→open"), "%s",
                    scout_search_results_terms(r));
     scout_search_results_free(r);
+    /* Every word gives a letter: "average paid plus subscribers" spells
+     * "apps", whose stem "app" leaves the last word without one. */
+    r = ask("average paid Plus subscribers per month in 2025", 0, NULL);
+    cr_expect_null(strstr(scout_search_results_terms(r), "apps"), "%s",
+                   scout_search_results_terms(r));
+    scout_search_results_free(r);
+    int n = rank_for("average paid Plus subscribers per month in 2025",
+                     "finance.mart.plus_subscribers_daily");
+    cr_expect(n >= 1 && n <= 8, "the table named for paid Plus subscribers: %d", n);
 }
 
 Test(search, a_period_is_not_required_but_a_grain_is)

@@ -3197,6 +3197,11 @@ static size_t actor_noun(const scout_question *q)
     if (i + 1 >= q->n || q->t[i].is_num || q->t[i].used != U_FREE) return 0;
     size_t v = i + 1;
     if (tok_any(q, v, aux)) v++;
+    /* "customers who had a failed payment": having one is the act */
+    static const char *const possess[] = {"have", "has", "had", NULL};
+    if (!acts_word(q, v) && tok_any(q, i + 1, possess) &&
+        (tok_is(q, v, "a") || tok_is(q, v, "an") || tok_is(q, v, "any")))
+        return i;
     return acts_word(q, v) ? i : 0;
 }
 

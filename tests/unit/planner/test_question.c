@@ -1268,6 +1268,9 @@ Test(question_acme, people_who_did_something_are_counted_once_each_on_the_act_s_
           "\"column\":\"user_id\"", "\"start\":\"2026-06-02\"", "\"column\":\"platform\"");
     BOUND("how many customers paid by card last month", "finance.mart.fct_payments", cd,
           "\"column\":\"customer_id\"", "\"value\":\"card\"", "\"column\":\"paid_date\"");
+    /* having one is the act: "had a failed payment" */
+    BOUND("how many customers had a failed payment last month", "finance.mart.fct_payments", cd,
+          "\"column\":\"customer_id\"", "\"value\":\"failed\"");
     /* "accounts" is the actor, not the ticket category 'account' */
     const char *tq = "how many accounts opened a ticket last month";
     BOUND(tq, "crm.support.tickets", cd, "\"column\":\"account_id\"", "\"start\":\"2026-10-01\"");

@@ -55,6 +55,12 @@ double scout_discover_score(const scout_discover_signals *s)
      * (users with an account_type) counts something else. */
     if (s->rows_are_entity && !s->staging) v += 0.06;
     if (s->counts_other_entity) v -= 0.06;
+    /* "How many users used export": the rows of the act, each user once,
+     * answer it as asked; the users table dates their signup, a daily rollup
+     * counts a user once a day. Lifted like a table of the entity itself,
+     * raw or not: the events are where the act is kept. */
+    if (s->counts_actors) v += 0.06;
+    if (s->sample_counts) v -= 0.08;
     /* A cohort month dates the members, not the events counted: the
      * question's period there gives another question's number, as wrong as
      * a dropped filter. */
@@ -326,6 +332,20 @@ static bool name_part_has_stem(const char *fq, const char *stem, size_t n)
     return false;
 }
 
+/* A sample of another table ("tmp_feature_events_sample", "1% sample of
+ * feature_events"): its rows are a fraction of the events, so a count or a
+ * sum from it is a fraction of the answer, however well it binds. */
+static bool sample_counts(const json_t *card, const char *table, const scout_semantic *q)
+{
+    const char *desc = card ? jstr(card, "description") : NULL;
+    /* "sample" as a whole part of the name; "request_samples" are requests */
+    const char *p = strstr(table, "_sample");
+    bool sample = (p && (p[7] == 0 || p[7] == '_')) || ci_contains(desc, "sample of");
+    if (!sample || !q || !q->n_measures) return false;
+    scout_agg a = q->measures[0].agg;
+    return a == SCOUT_AGG_COUNT || a == SCOUT_AGG_COUNT_DISTINCT || a == SCOUT_AGG_SUM;
+}
+
 static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_err *err);
 
 /* "How many invoices did we send to Mid-market customers": search finds the
@@ -400,6 +420,8 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.period_on_cohort = c->fit.period_on_cohort;
     c->sig.drops_threshold = (int)c->fit.thresholds_dropped;
     c->sig.lacks_money = c->fit.lacks_money;
+    c->sig.counts_actors = c->fit.counts_actors;
+    c->sig.sample_counts = sample_counts(r->cards[i], c->table, c->query);
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
                           c->query->measures[0].agg == SCOUT_AGG_COUNT &&
                           !c->query->measures[0].ref.column;
@@ -1003,6 +1025,8 @@ static json_t *signals_json(const scout_discover_signals *s)
         json_object_set_new(o, "period_on_cohort", json_boolean(s->period_on_cohort));
         json_object_set_new(o, "drops_threshold", json_integer(s->drops_threshold));
         json_object_set_new(o, "lacks_money", json_boolean(s->lacks_money));
+        json_object_set_new(o, "counts_actors", json_boolean(s->counts_actors));
+        json_object_set_new(o, "sample_counts", json_boolean(s->sample_counts));
     }
     return o;
 }

@@ -59,6 +59,10 @@ typedef struct scout_discover_signals {
                                  type counted for "how many accounts") */
     bool period_on_cohort;    /* the question's period placed on a cohort/signup month while
                                  the measure is not the members (the fit says so) */
+    bool counts_actors;       /* "how many users used export": distinct ids on the rows of
+                                 the act (the fit says so), each one who did it once */
+    bool sample_counts;       /* counts or sums the rows of a sample of another table
+                                 ("1% sample of feature_events"): a fraction of the answer */
     bool grain_straddles;     /* the table keeps weeks and the question asks for months,
                                  quarters or years, or a period that cuts weeks: a week
                                  across two months cannot be split between them */

@@ -1977,6 +1977,7 @@ typedef struct binder {
     size_t dim_at[MAX_DIMS]; /* 1 + the dimension each phrase became, 0 for none */
     scout_catalog *cat;
     size_t counted_elsewhere; /* 1 + the counted noun naming another table's rows, 0: none */
+    size_t actor, actor_at;   /* 1 + the id column "how many <people> did X" counts, its noun */
 } binder;
 
 enum { B_VALUE = 20, B_TABLE, B_MEASURE, B_COLUMN };
@@ -3714,6 +3715,117 @@ static scout_rc bind_duration(binder *b, scout_question_fit *fit, bool *done)
 
 static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level);
 
+/* ---------- "how many <people> did X": the actors of an act, distinct ---------- */
+
+static bool past_tense(const qtok *t);
+
+/* Is word i a verb of something done: a past tense ("opened", "tried") or
+ * one of the common irregular ones ("paid", "bought", "used")? */
+static bool acts_word(const scout_question *q, size_t i)
+{
+    static const char *const irregular[] = {
+        "used", "paid", "bought", "sold",  "made", "sent", "spent", "gave", "got", "took",
+        "saw",  "won",  "lost",   "wrote", "ran",  "did",  "read",  "left", NULL};
+    if (i >= q->n || q->t[i].is_num || (q->t[i].used != U_FREE && q->t[i].used != U_STOP))
+        return false;
+    return past_tense(&q->t[i]) || tok_any(q, i, irregular);
+}
+
+/* "How many users used export", "how many distinct customers paid by card":
+ * the noun counted when a verb of what they did follows it ("have", "did"
+ * may come between). Its token, 0 when the question is not shaped so. */
+static size_t actor_noun(const scout_question *q)
+{
+    static const char *const aux[] = {"have", "has", "had", "did", "ever", "actually", NULL};
+    if (!q->how_many) return 0;
+    size_t i = q->how_many;
+    while (i < q->n && q->t[i].used == U_AGG) i++; /* "distinct", "unique" */
+    if (i + 1 >= q->n || q->t[i].is_num || q->t[i].used != U_FREE) return 0;
+    size_t v = i + 1;
+    if (tok_any(q, v, aux)) v++;
+    /* "customers who had a failed payment": having one is the act */
+    static const char *const possess[] = {"have", "has", "had", NULL};
+    if (!acts_word(q, v) && tok_any(q, i + 1, possess) &&
+        (tok_is(q, v, "a") || tok_is(q, v, "an") || tok_is(q, v, "any")))
+        return i;
+    return acts_word(q, v) ? i : 0;
+}
+
+/* The id column naming the actor noun: <noun>_id ("customers" →
+ * customer_id). "People", "persons", "someone" are the product's users.
+ * (size_t)-1 when the table has none. */
+static size_t actor_column(const btable *bt, const scout_question *q, size_t noun)
+{
+    static const char *const people[] = {"people", "person", "persons", "someone", "folks", NULL};
+    bool person = tok_any(q, noun, people);
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const bcol *bc = &bt->cols[c];
+        size_t l = strlen(bc->name);
+        /* one word before _id: converted_account_id is not the account */
+        if (!bc->is_id || bc->is_time || l < 4 || strcmp(bc->name + l - 3, "_id") != 0 ||
+            memchr(bc->name, '_', l - 3))
+            continue;
+        if (person ? !strcmp(bc->name, "user_id") : tok_in(&q->t[noun], bc->names) >= 1.0) return c;
+    }
+    return (size_t)-1;
+}
+
+/* Before values are read: the actor noun of a table that records acts by
+ * an id of it (feature events by user_id) is that id, not a value
+ * ("accounts" is no ticket category here). A table whose own rows are the
+ * noun (users, accounts) counts its rows as before. */
+static void find_actor(binder *b)
+{
+    size_t noun = actor_noun(b->q);
+    if (!noun || tok_in(&b->q->t[noun], b->bt->names) >= 1.0) return;
+    size_t c = actor_column(b->bt, b->q, noun);
+    if (c == (size_t)-1 || keys_rows(b->bt, c)) return; /* one row per user: the users */
+    b->actor = c + 1, b->actor_at = noun;
+    b->used[noun] = B_COLUMN;
+}
+
+/* Does this table record the act: a word after the actor is one of its own
+ * values ("export" of feature), its name ("a ticket"), or the verb names a
+ * column of it ("paid" → paid_date)? A verb it knows nothing of ("signed
+ * up" on feature events) is some other table's act. */
+static bool action_recorded(const binder *b)
+{
+    const scout_question *q = b->q;
+    for (size_t v = 0; v < b->n_vals; v++)
+        if (b->vals[v].t == b->bt && b->vals[v].from > b->actor_at) return true;
+    for (size_t i = b->actor_at + 1; i < q->n; i++) {
+        if (!open_tok(b, i) && q->t[i].used != U_STOP) continue;
+        if (tok_in(&q->t[i], b->bt->names) >= 1.0) return true;
+        if (q->t[i].used == U_STOP || i > b->actor_at + 2) continue;
+        for (size_t c = 0; c < b->bt->n_cols; c++)
+            if (c + 1 != b->actor && tok_in(&q->t[i], b->bt->cols[c].names) >= 1.0) return true;
+    }
+    return false;
+}
+
+/* "How many users used export last week": each user once, however many
+ * events — COUNT(DISTINCT user_id) on the rows of the act. *done when so. */
+static scout_rc bind_actor_count(binder *b, scout_question_fit *fit, bool *done)
+{
+    *done = false;
+    if (!b->actor) return SCOUT_OK;
+    if (!action_recorded(b)) {
+        b->used[b->actor_at] = b->q->t[b->actor_at].used; /* some other table's act */
+        b->actor = 0;
+        return SCOUT_OK;
+    }
+    const bcol *bc = &b->bt->cols[b->actor - 1];
+    note(&b->why, "counting distinct %s, each one who '%s' once", bc->name,
+         b->q->t[b->actor_at + 1].orig);
+    fit->has_measure = true;
+    fit->counts_actors = true;
+    /* the verb is the act this table records: placed, not a miss */
+    for (size_t i = b->actor_at + 1; i <= b->actor_at + 2 && i < b->q->n; i++)
+        if (open_tok(b, i) && acts_word(b->q, i)) b->used[i] = B_MEASURE;
+    *done = true;
+    return push_measure(b->s, SCOUT_AGG_COUNT_DISTINCT, bc->name, NULL, SCOUT_OVER_SUM);
+}
+
 /* The measure: a duration when one is asked and the table has its two
  * times; else a column, a metric or a count. A table that cannot time the
  * asked duration measures something else, so it has no measure for it. */
@@ -3751,6 +3863,9 @@ static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *l
         scout_rc rc = bind_when(b, fit, &done);
         if (rc != SCOUT_OK || done) return rc;
     }
+    bool acted = false;
+    scout_rc arc = bind_actor_count(b, fit, &acted);
+    if (arc != SCOUT_OK || acted) return arc;
     if (!distinct && counts_the_rows(b)) {
         note(&b->why, "counting rows%s%s", "", NULL);
         fit->has_measure = true;
@@ -4934,6 +5049,98 @@ static void period_on_cohort(binder *b, scout_question_fit *fit)
     note(&b->missing, "%s dates the cohort, not when the %s happened", tc, b->bt->cols[m].name);
 }
 
+/* Days a row of a rollup covers, from its time column's name (week_start,
+ * month); a day otherwise. */
+static long rollup_row_days(const char *col)
+{
+    if (!col) return 1;
+    if (strstr(col, "year")) return 366;
+    if (strstr(col, "quarter")) return 92;
+    if (strstr(col, "month")) return 31;
+    if (strstr(col, "week")) return 7;
+    return 1;
+}
+
+/* Does the bound period cover more than one row of the rollup (several
+ * days of a daily table), read per period and not as a series at its grain? */
+static bool spans_rows(const scout_semantic *s)
+{
+    if (!s->has_time || !s->time.start || !s->time.end) return true; /* all of them */
+    long row = rollup_row_days(s->time.column);
+    static const long grain_days[] = {[SCOUT_GRAIN_DAY] = 1,
+                                      [SCOUT_GRAIN_WEEK] = 7,
+                                      [SCOUT_GRAIN_MONTH] = 31,
+                                      [SCOUT_GRAIN_QUARTER] = 92,
+                                      [SCOUT_GRAIN_YEAR] = 366};
+    /* a series at the table's own grain: one row a period */
+    if (s->time.grain > SCOUT_GRAIN_NONE && s->time.grain <= SCOUT_GRAIN_YEAR &&
+        grain_days[s->time.grain] <= row)
+        return false;
+    int y, m, d;
+    if (!scout_date_parse(s->time.start, &y, &m, &d)) return true;
+    long a = (long)scout_days_from_civil(y, m, d);
+    if (!scout_date_parse(s->time.end, &y, &m, &d)) return true;
+    long e = (long)scout_days_from_civil(y, m, d);
+    return e - a + 1 > row;
+}
+
+/* Does the data team document the column (or its rollup) as a distinct
+ * count ("Events and distinct users per day")? Other counts (trials,
+ * tickets) are of acts, which add up over days. */
+static bool documents_distinct(const btable *bt, size_t c)
+{
+    const char *sets[] = {bt->desc, bt->cols[c].desc};
+    for (size_t k = 0; k < 2; k++)
+        if (in_set(sets[k], "distinct") || in_set(sets[k], "uniqu")) return true;
+    return false;
+}
+
+/* "How many users used export last week" on a daily rollup of distinct
+ * users: its users column counts each user once a day, so adding days
+ * counts user-days (why DAU is averaged over a span, docs/eval.md), and
+ * COUNT(DISTINCT users) counts distinct numbers. A count column is no
+ * identifier: the measure does not answer who did it; the event rows do. */
+static void distinct_counts_summed(binder *b, scout_question_fit *fit)
+{
+    const scout_semantic *s = b->s;
+    size_t noun = actor_noun(b->q);
+    if (s->n_measures != 1 || !s->measures[0].ref.column || s->measures[0].ref.table ||
+        !preaggregated(b->bt))
+        return;
+    size_t c = col_index(b->bt, s->measures[0].ref.column);
+    if (c == (size_t)-1 || !count_like(&b->bt->cols[c])) return;
+    scout_agg agg = s->measures[0].agg;
+    bool counted_twice =
+        agg == SCOUT_AGG_COUNT_DISTINCT ||
+        (agg == SCOUT_AGG_SUM && noun && tok_in(&b->q->t[noun], b->bt->cols[c].names) >= 0.5 &&
+         documents_distinct(b->bt, c) && spans_rows(s));
+    if (!counted_twice) return;
+    fit->has_measure = false;
+    note(&b->missing, "%s counts each one once per row; %s over rows counts some many times",
+         b->bt->cols[c].name, scout_semantic_agg_name(agg));
+}
+
+/* "How many users used search yesterday" on the users table: the act is
+ * another table's (search, a value of feature events reached by a join),
+ * so the table's own date (signup_date) dates when they joined, not when
+ * they did it. Unless the verb names that date ("signed up" → signup). */
+static void period_on_members(binder *b, scout_question_fit *fit)
+{
+    const scout_semantic *s = b->s;
+    size_t noun = actor_noun(b->q);
+    if (!noun || b->actor || !s->has_time || !s->time.column) return;
+    bool elsewhere = false;
+    for (size_t v = 0; v < b->n_vals; v++)
+        if (b->vals[v].t != b->bt && b->vals[v].from > noun) elsewhere = true;
+    size_t c = col_index(b->bt, s->time.column);
+    if (!elsewhere || c == (size_t)-1) return;
+    for (size_t i = noun + 1; i < b->q->n && i <= noun + 2; i++)
+        if (col_word(&b->bt->cols[c], &b->q->t[i]) >= 0.5) return;
+    fit->period_on_cohort = true;
+    note(&b->missing, "%s dates the members, not when they '%s'", s->time.column,
+         b->q->t[noun + 1].orig);
+}
+
 scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const char *fqname,
                              const scout_principal *who, scout_semantic **out,
                              scout_question_fit *fit, scout_err *err)
@@ -4969,6 +5176,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     }
     if (rc == SCOUT_OK) {
         find_codenames(&b, cat, who);
+        find_actor(&b);
         find_values(&b);
         fit->values_matched = fit->values_wanted = b.n_vals;
         rc = bind_values(&b, &members);
@@ -5002,6 +5210,8 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
         rc = bind_time(&b, fit, level, grain);
     }
     if (rc == SCOUT_OK) period_on_cohort(&b, fit);
+    if (rc == SCOUT_OK) distinct_counts_summed(&b, fit);
+    if (rc == SCOUT_OK) period_on_members(&b, fit);
     /* levels: latest value per period (or overall); averages stay averages */
     if (rc == SCOUT_OK && level) rc = set_over_time(&b);
     if (rc == SCOUT_OK) rc = set_point_average(&b, level);

@@ -59,6 +59,9 @@ typedef struct scout_question_fit {
      * something else than the members (invoices of customers by cohort
      * month): when they joined, not when it happened. */
     bool period_on_cohort;
+    /* "How many users used export": COUNT(DISTINCT user_id) on the rows of
+     * the act, each one who did it once, in the act's own period. */
+    bool counts_actors;
     size_t dims_matched, dims_wanted;
     size_t values_matched, values_wanted;
     size_t unplaced; /* lowercase words nothing in the table matches */

@@ -598,3 +598,33 @@ Test(discover, money_asked_of_a_table_without_money_costs_it)
     quarterly.fit = 0.65;
     cr_assert_gt(scout_discover_score(&deals), scout_discover_score(&quarterly));
 }
+
+Test(discover, the_rows_of_an_act_counting_each_actor_are_a_clear_choice)
+{
+    /* "How many users used export last week?": the raw feature events count
+     * each user once (COUNT(DISTINCT user_id)); a trusted latency rollup that
+     * only holds 'export' as a service must not come close enough to ask */
+    scout_discover_signals events = good(), latency = good();
+    events.search_rel = 0.171;
+    events.staging = true;
+    events.counts_actors = true;
+    latency.fit = 0.75;
+    latency.search_rel = 0.198;
+    latency.trust = SCOUT_TIER_SOURCE_OF_TRUTH;
+    double e = scout_discover_score(&events), l = scout_discover_score(&latency);
+    cr_assert_geq(e - l, 0.03, "a clear choice, not a tie to ask about (%.3f vs %.3f)", e, l);
+}
+
+Test(discover, a_sample_of_the_events_does_not_tie_with_the_events_it_samples)
+{
+    /* "how many users used search yesterday": the 1% sample binds the same
+     * query, but its counts are a hundredth of the answer */
+    scout_discover_signals events = good(), sample = good();
+    events.search_rel = 0.147;
+    sample.search_rel = 0.082;
+    events.staging = sample.staging = true;
+    events.counts_actors = sample.counts_actors = true;
+    sample.sample_counts = true;
+    double e = scout_discover_score(&events), s = scout_discover_score(&sample);
+    cr_assert_geq(e - s, 0.03, "the events, not a question back (%.3f vs %.3f)", e, s);
+}

@@ -1512,3 +1512,75 @@ Test(question_acme, a_dollar_threshold_never_compares_a_rate_or_a_count)
     BOUND("How many deals over $75k did we win this year?", "crm.mart.opportunities_enriched",
           "\"column\":\"amount_usd\",\"op\":\">\",\"value\":75000");
 }
+
+/* ---- "how many <people> did X": distinct actors on the rows of the act ---- */
+
+static bool counts_actors(const char *question, const char *table)
+{
+    scout_question_fit fit;
+    char *j = bind_json(question, table, &fit);
+    bool v = fit.counts_actors;
+    scout_question_fit_free(&fit);
+    free(j);
+    return v;
+}
+
+Test(question_acme, people_who_did_something_are_counted_once_each_on_the_act_s_rows)
+{
+    const char *ev = "product.raw.feature_events";
+    const char *cd = "\"agg\":\"count_distinct\"";
+    BOUND("How many users used export last week?", ev, cd, "\"column\":\"user_id\"",
+          "\"value\":\"export\"", "\"column\":\"event_ts\"", "\"start\":\"2026-11-16\"");
+    cr_expect(counts_actors("How many users used export last week?", ev));
+    /* "people" are the product's users; the launch period lands on the events */
+    BOUND("How many people used the new export feature in its first 30 days, by platform?", ev, cd,
+          "\"column\":\"user_id\"", "\"start\":\"2026-06-02\"", "\"column\":\"platform\"");
+    BOUND("how many customers paid by card last month", "finance.mart.fct_payments", cd,
+          "\"column\":\"customer_id\"", "\"value\":\"card\"", "\"column\":\"paid_date\"");
+    /* having one is the act: "had a failed payment" */
+    BOUND("how many customers had a failed payment last month", "finance.mart.fct_payments", cd,
+          "\"column\":\"customer_id\"", "\"value\":\"failed\"");
+    /* "accounts" is the actor, not the ticket category 'account' */
+    const char *tq = "how many accounts opened a ticket last month";
+    BOUND(tq, "crm.support.tickets", cd, "\"column\":\"account_id\"", "\"start\":\"2026-10-01\"");
+    scout_question_fit fit;
+    char *j = bind_json(tq, "crm.support.tickets", &fit);
+    cr_expect_null(strstr(j, "\"value\":\"account\""), "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, the_entity_s_own_lifecycle_still_counts_its_rows)
+{
+    /* signing up is the users' own act, dated on the users table; the
+     * feature events record nothing of it */
+    const char *q = "how many users signed up last month";
+    cr_expect(!counts_actors(q, "product.raw.feature_events"));
+    cr_expect(ENTITY(q, "product.analytics.dim_users"));
+    BOUND(q, "product.analytics.dim_users", "\"agg\":\"count\"", "\"column\":\"signup_date\"");
+    /* a count of acts is not a count of actors */
+    cr_expect(!counts_actors("How many tickets were opened last month?", "crm.support.tickets"));
+}
+
+Test(question_acme, the_users_table_does_not_date_what_they_did_elsewhere)
+{
+    /* search is a value of the feature events joined in: signup_date dates
+     * when they joined, not yesterday's searches */
+    cr_expect(COHORT("how many users used search yesterday", "product.analytics.dim_users"));
+    cr_expect(!COHORT("how many users signed up last month", "product.analytics.dim_users"));
+}
+
+Test(question_acme, a_daily_distinct_count_is_not_summed_over_days_for_how_many_people)
+{
+    const char *daily = "product.analytics.feature_usage_daily";
+    /* users per day counts a user once a day: a week of them is user-days */
+    cr_expect(!MEASURED("How many users used export last week?", daily));
+    /* a count column is no identifier to count distinct */
+    cr_expect(
+        !MEASURED("How many distinct users tried export in its first week, by platform?", daily));
+    /* one day, or a series by day, is one row a day */
+    cr_expect(MEASURED("how many users used export each day last week", daily));
+    /* trials are acts: they add up over months */
+    cr_expect(MEASURED("How many trials started in each of the last 3 months?",
+                       "product.analytics.trial_conversion_monthly"));
+}

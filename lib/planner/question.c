@@ -96,6 +96,9 @@ struct scout_question {
      * DIM_LOOSE: a phrase whose words not naming the column stay open */
     unsigned char dim_soft[MAX_DIMS];
     bool dim_across[MAX_DIMS]; /* said after "across": maybe the set summed over */
+    /* where the phrase would end read through words analysis took as filler
+     * ("by account type": "type"), for a column whose name it says in full */
+    size_t dim_reach[MAX_DIMS];
     size_t n_dims;
     bool when;       /* "when did ...": the answer is a date column's value */
     bool listing;    /* "which X have a target above 200 ms": X listed, dims[0] */
@@ -741,13 +744,18 @@ static void find_status_class(scout_question *q)
     }
 }
 
-static bool stop_dim(const scout_question *q, size_t i)
+static bool stop_dim_word(const scout_question *q, size_t i)
 {
     static const char *const stops[] = {
         "and",  "in",  "for",   "last",   "this",  "since", "from",   "on", "over",
         "with", "at",  "vs",    "versus", "where", "among", "during", "of", "to",
         "that", "who", "which", "the",    "per",   "by",    "each",   NULL};
-    return q->t[i].used != U_FREE && q->t[i].used != U_STOP ? true : tok_any(q, i, stops);
+    return tok_any(q, i, stops);
+}
+
+static bool stop_dim(const scout_question *q, size_t i)
+{
+    return q->t[i].used != U_FREE && q->t[i].used != U_STOP ? true : stop_dim_word(q, i);
 }
 
 static void add_dim(scout_question *q, size_t from, size_t to)
@@ -914,6 +922,22 @@ static void find_dims(scout_question *q)
     }
     with_most_dim(q);
     rank_head_dim(q);
+}
+
+/* "by account type", "per deal stage": filler words ("type", "kind",
+ * "number") end a dimension phrase for the head-noun reading, yet may be
+ * the last word of a column's name. Records how far each phrase reaches
+ * through them (three words at most); binding uses the reach only for a
+ * column whose whole name the words say. */
+static void find_dim_reach(scout_question *q)
+{
+    for (size_t d = 0; d < q->n_dims; d++) {
+        size_t e = q->dims[d].to;
+        while (e < q->n && e < q->dims[d].from + 3 && q->t[e].used == U_FILLER && !q->t[e].is_num &&
+               !stop_dim_word(q, e))
+            e++;
+        q->dim_reach[d] = e;
+    }
 }
 
 /* "Which service components have a p95 latency target above 200 ms?",
@@ -1267,6 +1291,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_fillers(q);
     find_drivers(q);
     find_dims(q);
+    find_dim_reach(q);
     find_listing(q);
     size_t content = 0, wordlike = 0;
     for (size_t i = 0; i < q->n; i++) {
@@ -2957,6 +2982,39 @@ static size_t bind_listing_words(binder *b, span sp)
     return n;
 }
 
+/* Does tokens [from, to) say the column's name in full, part by part
+ * ("account type" = account_type)? */
+static bool says_column_name(const scout_question *q, size_t from, size_t to, const bcol *bc)
+{
+    char said[SET_MAX] = " ";
+    for (size_t i = from; i < to; i++) {
+        size_t l = strlen(said);
+        if (!q->t[i].stem[0]) return false;
+        snprintf(said + l, sizeof said - l, "%s ", q->t[i].stem);
+    }
+    return !strcmp(said, bc->names);
+}
+
+/* "by account type" on a table with account_name and account_type: a
+ * phrase of two or more words that says a column's whole name binds to
+ * it, before any word-by-word match (which "account" alone would win for
+ * account_name). The longest such run within the phrase's reach wins; sp
+ * becomes those words. Returns the column or -1. */
+static size_t full_name_dim(const binder *b, size_t d, span *sp)
+{
+    const scout_question *q = b->q;
+    size_t reach = q->dim_reach[d] > sp->to ? q->dim_reach[d] : sp->to;
+    for (size_t len = reach - sp->from; len >= 2; len--)
+        for (size_t i = sp->from; i + len <= reach; i++)
+            for (size_t c = 0; c < b->bt->n_cols; c++) {
+                const bcol *bc = &b->bt->cols[c];
+                if (bc->numeric || bc->is_time || !says_column_name(q, i, i + len, bc)) continue;
+                sp->from = i, sp->to = i + len;
+                return c;
+            }
+    return (size_t)-1;
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -2971,6 +3029,8 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
                 sp.from = i + 1;
                 c = best_column(b, sp.from, sp.to, false, &sc);
             }
+        size_t whole = full_name_dim(b, d, &sp);
+        if (whole != (size_t)-1) c = whole, sc = (double)(sp.to - sp.from);
         size_t lnb, lc;
         if (q->dim_soft[d] == DIM_SOFT &&
             (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].is_time ||

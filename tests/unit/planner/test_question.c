@@ -1512,3 +1512,15 @@ Test(question_acme, a_dollar_threshold_never_compares_a_rate_or_a_count)
     BOUND("How many deals over $75k did we win this year?", "crm.mart.opportunities_enriched",
           "\"column\":\"amount_usd\",\"op\":\">\",\"value\":75000");
 }
+
+Test(question_acme, a_dimension_phrase_saying_a_column_s_whole_name_binds_to_it)
+{
+    /* "account type" is account_type, not account_name that "account" alone names */
+    BOUND("new accounts per month by account type this year", "product.analytics.dim_accounts",
+          "\"dimensions\":[{\"column\":\"account_type\"");
+    BOUND("accounts for each account type", "product.analytics.dim_accounts",
+          "\"dimensions\":[{\"column\":\"account_type\"");
+    /* one word still binds word by word */
+    BOUND("new accounts by segment", "product.analytics.dim_accounts",
+          "\"dimensions\":[{\"column\":\"segment\"");
+}

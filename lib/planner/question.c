@@ -116,6 +116,10 @@ struct scout_question {
      * to close": a duration up to an event; dur_at is the event word's
      * token (0: no duration asked), dur_unit NONE when no unit is said */
     size_t dur_at;
+    /* "queue time", "render latency", "build duration": a time noun after
+     * the word x it times (timed_at: the noun's token, 0: none); a column
+     * named x plus a duration unit (queue_ms) measures it */
+    size_t timed_at;
     scout_dur_unit dur_unit;
 };
 
@@ -1118,6 +1122,19 @@ static size_t duration_event(const scout_question *q, size_t i)
     return q->t[i + 2].used == U_FREE ? i + 2 : 0;
 }
 
+/* "queue time", "render latency", "deploy duration", "queue wait": a time
+ * noun after an open word names how long that thing takes. Nothing is
+ * claimed: a table without such a column reads the words as before. */
+static void find_timed_noun(scout_question *q)
+{
+    static const char *const nouns[] = {"time",    "times", "duration", "durations",
+                                        "latency", "wait",  NULL};
+    for (size_t i = 1; i < q->n && !q->timed_at; i++)
+        if (q->t[i].used == U_FREE && tok_any(q, i, nouns) && q->t[i - 1].used == U_FREE &&
+            !q->t[i - 1].is_num && q->t[i - 1].stem[0])
+            q->timed_at = i;
+}
+
 /* "Average hours to resolve urgent tickets", "time to first response",
  * "how long does it take to close a deal": the time from a row's start to
  * the event the verb names, measured per row. The unit word and "to" are
@@ -1277,6 +1294,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_launch(q);
     find_time(q);
     find_duration(q);
+    find_timed_noun(q);
     find_comparison(q);
     find_net_change(q);
     find_snapshot(q);
@@ -3479,6 +3497,26 @@ static void check_money(binder *b, scout_question_fit *fit)
     note(&b->missing, "no amount of money for '%s'%s", b->q->t[i].orig, NULL);
 }
 
+static bool duration_suffix(const char *name);
+
+/* "Average queue time" asked of a table with no column timing the queue
+ * (a daily rollup where 'queue' is a component value): what it sums or
+ * counts instead is not how long anything took, so it has no measure for
+ * the question. A table measuring some duration column is left alone. */
+static void check_duration(binder *b, scout_question_fit *fit)
+{
+    const scout_question *q = b->q;
+    if (!q->timed_at || !open_tok(b, q->timed_at)) return;
+    for (size_t i = 0; i < b->s->n_measures; i++) {
+        const scout_sq_measure *m = &b->s->measures[i];
+        if (m->from || (m->ref.column && duration_suffix(m->ref.column))) return;
+    }
+    fit->has_measure = false;
+    fit->lacks_duration = true;
+    note(&b->missing, "no column times '%s %s'", q->t[q->timed_at - 1].orig,
+         q->t[q->timed_at].orig);
+}
+
 /* No measure named on a summary table: its count column, summed. */
 static scout_rc push_count_column(binder *b, size_t c, bool *level)
 {
@@ -3774,6 +3812,58 @@ static scout_rc bind_duration(binder *b, scout_question_fit *fit, bool *done)
 
 static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level);
 
+/* Is the identifier's last part a unit of duration (queue_ms,
+ * resolution_hours)? */
+static bool duration_suffix(const char *name)
+{
+    static const char *const units[] = {"ms",   "millis", "seconds", "secs", "sec",  "s", "minutes",
+                                        "mins", "min",    "hours",   "hrs",  "days", NULL};
+    const char *u = strrchr(name, '_');
+    if (!u || u == name) return false;
+    for (const char *const *w = units; *w; w++)
+        if (!strcmp(u + 1, *w)) return true;
+    return false;
+}
+
+/* The column a "<x> time" phrase names: numeric, its name x plus a unit
+ * of duration (queue_ms), else any duration column whose name has x in it
+ * (first_response_minutes for "response time"). Returns it or -1. */
+static size_t timed_column(const binder *b)
+{
+    const scout_question *q = b->q;
+    size_t x = q->timed_at - 1, loose = (size_t)-1;
+    if (!q->timed_at || !open_tok(b, x) || !open_tok(b, q->timed_at)) return (size_t)-1;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (!bc->numeric || bc->is_id || !duration_suffix(bc->name)) continue;
+        size_t n = strlen(q->t[x].w);
+        if (!strncmp(bc->name, q->t[x].w, n) && bc->name[n] == '_' && duration_suffix(bc->name + n))
+            return c;
+        if (loose == (size_t)-1 && in_set(bc->names, q->t[x].stem)) loose = c;
+    }
+    return loose;
+}
+
+/* "Average queue time": the duration column the phrase names, averaged
+ * unless the question says otherwise (a duration per row adds up to
+ * nothing anyone reads). */
+static scout_rc bind_timed_noun(binder *b, scout_question_fit *fit, bool *done)
+{
+    const scout_question *q = b->q;
+    size_t c = timed_column(b);
+    *done = false;
+    if (c == (size_t)-1) return SCOUT_OK;
+    scout_agg agg = q->agg_set && (q->agg == SCOUT_AGG_SUM || q->agg == SCOUT_AGG_MIN ||
+                                   q->agg == SCOUT_AGG_MAX || q->agg == SCOUT_AGG_AVG)
+                        ? q->agg
+                        : SCOUT_AGG_AVG;
+    scout_rc rc = push_measure(b->s, agg, b->bt->cols[c].name, NULL, SCOUT_OVER_SUM);
+    b->used[q->timed_at - 1] = b->used[q->timed_at] = B_COLUMN;
+    note(&b->why, "measure: %s, the '%s time'", b->bt->cols[c].name, q->t[q->timed_at - 1].w);
+    fit->has_measure = *done = rc == SCOUT_OK;
+    return rc;
+}
+
 /* The measure: a duration when one is asked and the table has its two
  * times; else a column, a metric or a count. A table that cannot time the
  * asked duration measures something else, so it has no measure for it. */
@@ -3782,6 +3872,8 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     bool done = false;
     *level = false;
     scout_rc rc = b->q->dur_at ? bind_duration(b, fit, &done) : SCOUT_OK;
+    if (rc != SCOUT_OK || done) return rc;
+    rc = bind_timed_noun(b, fit, &done);
     if (rc != SCOUT_OK || done) return rc;
     rc = bind_measure_columns(b, fit, level);
     const scout_sq_measure *m = b->s->n_measures ? &b->s->measures[0] : NULL;
@@ -5042,6 +5134,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
     if (rc == SCOUT_OK) rc = bind_listing(&b, fit);
     if (rc == SCOUT_OK) check_money(&b, fit);
+    if (rc == SCOUT_OK) check_duration(&b, fit);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */
     bool grain_left = false;

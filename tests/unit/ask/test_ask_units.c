@@ -598,3 +598,17 @@ Test(discover, money_asked_of_a_table_without_money_costs_it)
     quarterly.fit = 0.65;
     cr_assert_gt(scout_discover_score(&deals), scout_discover_score(&quarterly));
 }
+
+Test(discover, a_duration_asked_of_a_table_that_cannot_time_it_costs_it)
+{
+    /* "Average queue time for search requests": request_latency_daily leads
+     * search (queue is one of its component values) but only counts
+     * requests; request_samples has queue_ms */
+    scout_discover_signals daily = good(), samples = good();
+    samples.search_rel = 0.189;
+    cr_assert_gt(scout_discover_score(&daily), scout_discover_score(&samples));
+    daily.lacks_duration = true;
+    daily.has_measure = false;
+    daily.fit = 0.825;
+    cr_assert_gt(scout_discover_score(&samples), scout_discover_score(&daily));
+}

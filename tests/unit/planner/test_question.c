@@ -1524,3 +1524,21 @@ Test(question_acme, a_dimension_phrase_saying_a_column_s_whole_name_binds_to_it)
     BOUND("new accounts by segment", "product.analytics.dim_accounts",
           "\"dimensions\":[{\"column\":\"segment\"");
 }
+
+Test(question_acme, a_time_noun_names_the_column_timing_the_word_before_it)
+{
+    /* "queue time" = queue_ms: averaged, not the requests counted */
+    BOUND("Average queue time for search requests this month", "product.eng.request_samples",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"queue_ms\"");
+    BOUND("render latency for search requests this month", "product.eng.request_samples",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"render_ms\"");
+    BOUND("total network time today", "product.eng.request_samples",
+          "\"measures\":[{\"agg\":\"sum\",\"column\":\"network_ms\"");
+    /* a rollup where 'queue' is only a component value has no column timing it */
+    scout_question_fit fit;
+    char *j = bind_json("Average queue time for search requests this month",
+                        "product.eng.request_latency_daily", &fit);
+    cr_expect(fit.lacks_duration && !fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

@@ -3892,6 +3892,46 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     return rc;
 }
 
+/* The numeric column every word of whose name is a word of the table's
+ * own name (csat of csat_monthly, refunds of refunds_monthly): the
+ * quantity the table is named for. Returns it or -1. */
+static size_t subject_column(const btable *bt)
+{
+    const char *table = jstr(bt->card, "name");
+    if (!table) return (size_t)-1;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const bcol *bc = &bt->cols[c];
+        if (!bc->numeric || bc->is_id || bc->is_time) continue;
+        bool all = true;
+        for (const char *p = bc->name; all && *p;) {
+            size_t n = strcspn(p, "_");
+            all = false;
+            for (const char *t = table; *t && !all; t += strcspn(t, "_"), t += *t == '_')
+                all = strcspn(t, "_") == n && !strncmp(t, p, n);
+            p += n;
+            p += *p == '_';
+        }
+        if (all) return c;
+    }
+    return (size_t)-1;
+}
+
+/* "EMEA customer satisfaction trend": the words that would name the
+ * measure name the table instead (a curated synonym of csat_monthly, said
+ * in full, or its own name's word). Its subject column is then the measure,
+ * aggregated per its nature (a score averaged). Returns the pick, or one
+ * with score 0. */
+static pick table_named_measure(const binder *b)
+{
+    pick none = {false, 0, 0};
+    size_t c = subject_column(b->bt);
+    if (c == (size_t)-1) return none;
+    bool named = phrase_said(b, b->bt->phrases);
+    for (size_t i = 0; i < b->q->n && !named; i++)
+        named = open_tok(b, i) && says_table_name(b->bt, b->q->t[i].stem);
+    return named ? (pick){false, c, 1.0} : none;
+}
+
 static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level)
 {
     const scout_question *q = b->q;
@@ -3939,6 +3979,10 @@ static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *l
             if (!b->s->filters[f].ref.table &&
                 !strcmp(b->s->filters[f].ref.column, b->bt->cols[p.idx].name))
                 p.score = 0;
+    if (p.score < need && !count && !distinct && !amount) {
+        pick t = table_named_measure(b);
+        if (t.score > 0) p = t, p.score = need;
+    }
     if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
         count_column(b) != (size_t)-1) {
         /* the count answers "how many X" when X or the table's name names

@@ -1542,3 +1542,16 @@ Test(question_acme, a_time_noun_names_the_column_timing_the_word_before_it)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, a_table_named_by_the_question_is_measured_by_its_subject_column)
+{
+    /* "customer satisfaction" is csat_monthly's curated synonym: its csat
+     * column is the measure, a score averaged, not the responses summed */
+    BOUND("EMEA customer satisfaction trend this year", "crm.support.csat_monthly",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"csat\"");
+    BOUND("csat by region last month", "crm.support.csat_monthly",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"csat\"");
+    /* a column the question names is still the measure */
+    BOUND("customer satisfaction responses by region this year", "crm.support.csat_monthly",
+          "\"measures\":[{\"agg\":\"sum\",\"column\":\"responses\"");
+}

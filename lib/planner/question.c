@@ -102,6 +102,7 @@ struct scout_question {
     size_t n_dims;
     bool when;       /* "when did ...": the answer is a date column's value */
     bool listing;    /* "which X have a target above 200 ms": X listed, dims[0] */
+    bool lookup;     /* "which team owns the export service": X of the rows named, dims[0] */
     size_t how_many; /* token after "how many" (0: not asked) */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
@@ -964,6 +965,25 @@ static void find_listing(scout_question *q)
     q->listing = true;
 }
 
+/* "Which team owns the export service?", "what plan is Acme Corp on": a
+ * question that asks which X, with no number, ranking, aggregate or
+ * period word, asks for X's value on the rows the rest names — a lookup,
+ * not a count. The phrase after which/what (two words at most) is X; a
+ * guess binding drops when no text column fits it. */
+static void find_lookup(scout_question *q)
+{
+    if (q->n_dims || q->listing || q->rank || q->agg_set || q->grain || q->over_time ||
+        q->has_time || q->cmp != CMP_NONE || q->n_nf || q->dur_at || q->n < 4 ||
+        (!tok_is(q, 0, "which") && !tok_is(q, 0, "what")))
+        return;
+    size_t e = phrase_end(q, 1);
+    if (e > 3) e = 3;
+    if (e == 1 || e >= q->n || grain_word(q->t[1].w)) return;
+    add_dim(q, 1, e);
+    q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+    q->lookup = true;
+}
+
 /* "Growth's Plus subscriber count", "how many does growth count": a
  * possessive, or the subject of do/does/did, is a noun naming someone (a
  * team), not the change the question asks for. */
@@ -1311,6 +1331,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_dims(q);
     find_dim_reach(q);
     find_listing(q);
+    find_lookup(q);
     size_t content = 0, wordlike = 0;
     for (size_t i = 0; i < q->n; i++) {
         const qtok *t = &q->t[i];
@@ -4624,6 +4645,23 @@ static scout_rc bind_listing(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* "Which team owns the export service?": the asked column on the rows a
+ * value names, listed (no measure) — only when the table bound that
+ * column and a value, and its measure is only the count nobody asked for. */
+static scout_rc bind_lookup(binder *b, scout_question_fit *fit)
+{
+    scout_semantic *s = b->s;
+    if (!b->q->lookup || s->n_dimensions != 1 || s->n_measures != 1 || !b->n_vals) return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    if (m->agg != SCOUT_AGG_COUNT || m->ref.column || m->where || m->metric || m->per)
+        return SCOUT_OK;
+    free(m->as);
+    s->n_measures = 0;
+    fit->has_measure = true;
+    note(&b->why, "looking up %s of the rows named%s", s->dimensions[0].ref.column, "");
+    return SCOUT_OK;
+}
+
 /* "Average paid Plus subscribers per month", "average DAU in October": the
  * average of a level over a period is the average of its per-day totals (a
  * level kept per plan or platform is added up per day first), not the
@@ -5177,6 +5215,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_numeric(&b, fit, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
     if (rc == SCOUT_OK) rc = bind_listing(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_lookup(&b, fit);
     if (rc == SCOUT_OK) check_money(&b, fit);
     if (rc == SCOUT_OK) check_duration(&b, fit);
     scout_grain grain = q->grain;

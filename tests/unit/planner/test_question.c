@@ -1555,3 +1555,13 @@ Test(question_acme, a_table_named_by_the_question_is_measured_by_its_subject_col
     BOUND("customer satisfaction responses by region this year", "crm.support.csat_monthly",
           "\"measures\":[{\"agg\":\"sum\",\"column\":\"responses\"");
 }
+
+Test(question_acme, which_x_of_a_named_row_is_a_lookup_not_a_count)
+{
+    /* the team of the row whose service is 'export', listed, not counted */
+    BOUND("Which team owns the export service?", "product.eng.services",
+          "\"dimensions\":[{\"column\":\"team\"", "\"value\":\"export\"");
+    BOUND("Which team owns the export service?", "product.eng.services", "\"measures\":[]");
+    /* a ranking still ranks and measures */
+    BOUND("Which team owns the most services?", "product.eng.services", "\"measures\":[{");
+}

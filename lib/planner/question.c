@@ -121,6 +121,7 @@ struct scout_question {
      * the word x it times (timed_at: the noun's token, 0: none); a column
      * named x plus a duration unit (queue_ms) measures it */
     size_t timed_at;
+    int speed; /* "slowest" / "longest" +1, "fastest" / "quickest" -1: ranked by a duration */
     scout_dur_unit dur_unit;
 };
 
@@ -551,6 +552,29 @@ static void find_rank(scout_question *q)
     if (tok_is(q, 0, "who") && q->rank) q->who = q->rank_which = true;
     for (size_t i = 0; i < q->n; i++)
         if (tok_is(q, i, "which") && i > 0) q->rank_which = true;
+}
+
+/* "slowest 5 composer requests", "the longest calls": a ranking by how
+ * long things take (a duration column), highest first; "fastest",
+ * "quickest", "shortest" lowest first. */
+static void find_speed(scout_question *q)
+{
+    static const char *const hi[] = {"slowest", "longest", NULL};
+    static const char *const lo[] = {"fastest", "quickest", "shortest", NULL};
+    for (size_t i = 0; i < q->n && !q->speed; i++) {
+        int dir = tok_any(q, i, hi) ? 1 : tok_any(q, i, lo) ? -1 : 0;
+        if (!dir || (q->t[i].used != U_FREE && q->t[i].used != U_STOP && q->t[i].used != U_RANK))
+            continue;
+        q->speed = dir;
+        if (q->t[i].used == U_RANK && q->rank) continue;
+        q->rank = dir;
+        q->t[i].used = U_RANK;
+        int64_t n = list_size_at(q, i + 1);
+        if (n) {
+            q->limit = n;
+            q->t[i + 1].used = U_RANK;
+        }
+    }
 }
 
 static void find_agg(scout_question *q)
@@ -1320,6 +1344,7 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_snapshot(q);
     find_grain(q);
     find_rank(q);
+    find_speed(q);
     find_ranked_period(q);
     find_agg(q);
     find_point_average(q);
@@ -3527,15 +3552,20 @@ static bool duration_suffix(const char *name);
 static void check_duration(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
-    if (!q->timed_at || !open_tok(b, q->timed_at)) return;
+    if ((!q->timed_at || !open_tok(b, q->timed_at)) && !q->speed) return;
     for (size_t i = 0; i < b->s->n_measures; i++) {
         const scout_sq_measure *m = &b->s->measures[i];
         if (m->from || (m->ref.column && duration_suffix(m->ref.column))) return;
     }
+    for (size_t i = 0; i < b->s->n_dimensions; i++) /* a row ranking lists it */
+        if (duration_suffix(b->s->dimensions[i].ref.column)) return;
     fit->has_measure = false;
     fit->lacks_duration = true;
-    note(&b->missing, "no column times '%s %s'", q->t[q->timed_at - 1].orig,
-         q->t[q->timed_at].orig);
+    if (q->timed_at)
+        note(&b->missing, "no column times '%s %s'", q->t[q->timed_at - 1].orig,
+             q->t[q->timed_at].orig);
+    else
+        note(&b->missing, "no duration to rank by%s%s", "", NULL);
 }
 
 /* No measure named on a summary table: its count column, summed. */
@@ -3865,6 +3895,39 @@ static size_t timed_column(const binder *b)
     return loose;
 }
 
+/* The duration "slowest" ranks by when no phrase names one: the only
+ * duration column, else the one named for the whole (total_ms, latency_ms,
+ * duration_seconds) rather than a part of it (queue_ms). Returns it or -1. */
+static size_t speed_column(const btable *bt)
+{
+    static const char *const whole[] = {"total", "latency", "duration", "elapsed", NULL};
+    size_t only = (size_t)-1, n = 0;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const bcol *bc = &bt->cols[c];
+        if (!bc->numeric || bc->is_id || !duration_suffix(bc->name)) continue;
+        n++, only = c;
+        for (const char *const *w = whole; *w; w++)
+            if (!strncmp(bc->name, *w, strlen(*w)) && bc->name[strlen(*w)] == '_') return c;
+    }
+    return n == 1 ? only : (size_t)-1;
+}
+
+/* "slowest 5 composer requests": ranked by how long each took. The
+ * aggregate is the extreme; a ranking of rows lists them instead
+ * (bind_row_ranking). */
+static scout_rc bind_speed(binder *b, scout_question_fit *fit, bool *done)
+{
+    *done = false;
+    if (!b->q->speed) return SCOUT_OK;
+    size_t c = speed_column(b->bt);
+    if (c == (size_t)-1) return SCOUT_OK;
+    scout_rc rc = push_measure(b->s, b->q->speed > 0 ? SCOUT_AGG_MAX : SCOUT_AGG_MIN,
+                               b->bt->cols[c].name, NULL, SCOUT_OVER_SUM);
+    note(&b->why, "ranked by %s, how long each took%s", b->bt->cols[c].name, "");
+    fit->has_measure = *done = rc == SCOUT_OK;
+    return rc;
+}
+
 /* "Average queue time": the duration column the phrase names, averaged
  * unless the question says otherwise (a duration per row adds up to
  * nothing anyone reads). */
@@ -3895,6 +3958,8 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     scout_rc rc = b->q->dur_at ? bind_duration(b, fit, &done) : SCOUT_OK;
     if (rc != SCOUT_OK || done) return rc;
     rc = bind_timed_noun(b, fit, &done);
+    if (rc != SCOUT_OK || done) return rc;
+    rc = bind_speed(b, fit, &done);
     if (rc != SCOUT_OK || done) return rc;
     rc = bind_measure_columns(b, fit, level);
     const scout_sq_measure *m = b->s->n_measures ? &b->s->measures[0] : NULL;
@@ -4645,6 +4710,65 @@ static scout_rc bind_listing(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* The column naming one row of a row-level table: its label (name,
+ * title), else the identifier keying its rows, else its first one. */
+static size_t row_key_column(const btable *bt)
+{
+    size_t c = label_column(bt), first = (size_t)-1;
+    if (c != (size_t)-1) return c;
+    for (c = 0; c < bt->n_cols; c++) {
+        if (!bt->cols[c].is_id) continue;
+        if (keys_rows(bt, c)) return c;
+        if (first == (size_t)-1) first = c;
+    }
+    return first;
+}
+
+/* Do the question's words name the table's rows ("requests" of
+ * request_samples)? */
+static bool names_the_rows(const binder *b)
+{
+    for (size_t i = 0; i < b->q->n; i++)
+        if ((open_tok(b, i) || b->used[i] == B_TABLE) && tok_in(&b->q->t[i], b->bt->subject) >= 1.0)
+            return true;
+    return false;
+}
+
+/* "slowest 5 composer requests today", "the 3 biggest deals this month":
+ * a ranking of a row-level table's own rows, with no grouping, lists the
+ * rows — each one's key and the ranked column, ordered, limited — not one
+ * extreme value. One row asked ("the slowest request") keeps the extreme. */
+static scout_rc bind_row_ranking(binder *b)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    if (!q->rank || q->limit < 2 || s->n_dimensions || s->n_measures != 1 ||
+        s->comparison.type != SCOUT_CMP_NONE || preaggregated(b->bt) || !names_the_rows(b))
+        return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    size_t key = row_key_column(b->bt);
+    if (!m->ref.column || m->ref.table || m->from || m->per || m->where || m->metric ||
+        key == (size_t)-1 || !strcmp(b->bt->cols[key].name, m->ref.column))
+        return SCOUT_OK;
+    char *col = m->ref.column;
+    m->ref.column = NULL;
+    free(m->as);
+    s->n_measures = 0;
+    scout_rc rc = push_dim(s, b->bt->cols[key].name);
+    if (rc == SCOUT_OK) rc = push_dim(s, col);
+    if (rc == SCOUT_OK && !(s->order_by = calloc(1, sizeof *s->order_by))) rc = SCOUT_ENOMEM;
+    if (rc == SCOUT_OK) {
+        s->n_order_by = 1;
+        s->order_by[0].desc = q->rank > 0;
+        s->order_by[0].value = SCOUT_ORDER_CURRENT;
+        if (!(s->order_by[0].key = dupstr(col))) rc = SCOUT_ENOMEM;
+        s->limit = q->limit;
+    }
+    note(&b->why, "listing the rows ranked by %s%s", col, "");
+    free(col);
+    return rc;
+}
+
 /* "Which team owns the export service?": the asked column on the rows a
  * value names, listed (no measure) — only when the table bound that
  * column and a value, and its measure is only the count nobody asked for. */
@@ -4885,7 +5009,7 @@ static scout_rc bind_order(binder *b)
 {
     const scout_question *q = b->q;
     scout_semantic *s = b->s;
-    if (!q->rank) return SCOUT_OK;
+    if (!q->rank || s->n_order_by) return SCOUT_OK; /* a row ranking orders itself */
     if (s->n_dimensions == 0 && !(s->has_time && s->time.grain)) {
         /* "the biggest open deal": one aggregate, the extreme value. */
         scout_sq_measure *m = &s->measures[0];
@@ -5216,6 +5340,7 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
     if (rc == SCOUT_OK) rc = bind_listing(&b, fit);
     if (rc == SCOUT_OK) rc = bind_lookup(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_row_ranking(&b);
     if (rc == SCOUT_OK) check_money(&b, fit);
     if (rc == SCOUT_OK) check_duration(&b, fit);
     scout_grain grain = q->grain;

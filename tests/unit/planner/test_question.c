@@ -1565,3 +1565,23 @@ Test(question_acme, which_x_of_a_named_row_is_a_lookup_not_a_count)
     /* a ranking still ranks and measures */
     BOUND("Which team owns the most services?", "product.eng.services", "\"measures\":[{");
 }
+
+Test(question_acme, a_ranking_of_a_row_table_s_own_rows_lists_them)
+{
+    /* the 5 request rows that took longest: key, duration, ordered, limited */
+    BOUND("slowest 5 composer requests today", "product.eng.request_samples", "\"measures\":[]",
+          "\"dimensions\":[{\"column\":\"request_id\",\"as\":\"request_id\"},{\"column\":"
+          "\"total_ms\"",
+          "\"order_by\":[{\"key\":\"total_ms\",\"value\":\"current\",\"dir\":\"desc\"}]",
+          "\"limit\":5");
+    BOUND("fastest 3 search requests this month", "product.eng.request_samples",
+          "\"order_by\":[{\"key\":\"total_ms\",\"value\":\"current\",\"dir\":\"asc\"}]",
+          "\"limit\":3");
+    /* a rollup counting requests has no duration to rank them by */
+    scout_question_fit fit;
+    char *j =
+        bind_json("slowest 5 composer requests today", "product.eng.request_latency_daily", &fit);
+    cr_expect(fit.lacks_duration, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}

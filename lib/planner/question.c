@@ -121,7 +121,10 @@ struct scout_question {
      * the word x it times (timed_at: the noun's token, 0: none); a column
      * named x plus a duration unit (queue_ms) measures it */
     size_t timed_at;
-    int speed; /* "slowest" / "longest" +1, "fastest" / "quickest" -1: ranked by a duration */
+    int speed;      /* "slowest" / "longest" +1, "fastest" / "quickest" -1: ranked by a duration */
+    bool list_days; /* "Days this year where ...": the days that pass, listed */
+    size_t breach_at; /* "broke its SLO": the limit noun's token (0: none) */
+    int breach_dir;   /* +1 above the limit ("broke", "exceeded"), -1 below ("missed a goal") */
     scout_dur_unit dur_unit;
 };
 
@@ -953,6 +956,49 @@ static void find_dims(scout_question *q)
     rank_head_dim(q);
 }
 
+/* "Days this year where the composer model component broke its SLO",
+ * "days when errors topped 100": a question that opens with "days" and a
+ * relative word asks for the days that pass, listed, not a count of them. */
+static void find_days_listed(scout_question *q)
+{
+    static const char *const rel[] = {"where", "when", "that", "which", "on", NULL};
+    if (q->n < 3 || !tok_is(q, 0, "days") || (q->t[0].used != U_FREE && q->t[0].used != U_STOP))
+        return;
+    for (size_t i = 1; i < q->n && i < 6; i++)
+        if (tok_any(q, i, rel)) {
+            q->list_days = true;
+            q->t[0].used = U_FILLER;
+            return;
+        }
+}
+
+/* "broke its SLO", "exceeded the target", "missed their goal": a value
+ * past the limit its row keeps (p95_ms > p95_target_ms). The verb is
+ * claimed; the limit noun stays open for binding to find the column. A
+ * goal or target is missed from below; a service-level limit from above. */
+static void find_breach(scout_question *q)
+{
+    static const char *const above[] = {"break",    "breaks",   "exceed", "violate",  "broke",
+                                        "broken",   "breached", "breach", "exceeded", "exceeds",
+                                        "violated", "blew",     "over",   "above",    NULL};
+    static const char *const below[] = {"missed", "miss", "under", "below", NULL};
+    static const char *const limits[] = {"slo",  "slos",  "sla",       "target", "targets",
+                                         "goal", "goals", "threshold", "budget", NULL};
+    for (size_t i = 0; i + 1 < q->n && !q->breach_at; i++) {
+        int dir = tok_any(q, i, above) ? 1 : tok_any(q, i, below) ? -1 : 0;
+        if (!dir || (q->t[i].used != U_FREE && q->t[i].used != U_STOP)) continue;
+        size_t k = i + 1;
+        if (k < q->n && (tok_is(q, k, "its") || tok_is(q, k, "the") || tok_is(q, k, "their"))) k++;
+        if (k >= q->n || !tok_any(q, k, limits) || q->t[k].used != U_FREE) continue;
+        /* a latency objective is broken by going over it, whatever the verb */
+        if (dir < 0 && (tok_is(q, k, "slo") || tok_is(q, k, "slos") || tok_is(q, k, "sla")))
+            dir = 1;
+        q->breach_at = k;
+        q->breach_dir = dir;
+        claim(q, i, k, U_CMP);
+    }
+}
+
 /* "by account type", "per deal stage": filler words ("type", "kind",
  * "number") end a dimension phrase for the head-noun reading, yet may be
  * the last word of a column's name. Records how far each phrase reaches
@@ -1353,6 +1399,8 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_status_class(q);
     find_fillers(q);
     find_drivers(q);
+    find_days_listed(q);
+    find_breach(q);
     find_dims(q);
     find_dim_reach(q);
     find_listing(q);
@@ -4710,6 +4758,84 @@ static scout_rc bind_listing(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* The limit a row keeps for one of its own values: a numeric column named
+ * as another plus a limit word (p95_target_ms for p95_ms, goal_usd for
+ * usd). Sets both; false when the table keeps none. */
+static bool limit_pair(const btable *bt, size_t *value, size_t *limit)
+{
+    static const char *const words[] = {"target",    "slo",    "sla", "goal",
+                                        "threshold", "budget", NULL};
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const char *n = bt->cols[c].name;
+        if (!bt->cols[c].numeric || bt->cols[c].is_id) continue;
+        for (const char *const *w = words; *w; w++) {
+            size_t wl = strlen(*w);
+            for (const char *p = n; (p = strstr(p, *w)) != NULL; p++) {
+                bool starts = p == n || p[-1] == '_', ends = !p[wl] || p[wl] == '_';
+                if (!starts || !ends) continue;
+                /* drop the word and one underscore beside it */
+                char rest[128];
+                size_t pre = (size_t)(p - n), post = p[wl] == '_' ? wl + 1 : wl;
+                if (!p[wl] && pre) pre--; /* trailing: drop the '_' before it */
+                snprintf(rest, sizeof rest, "%.*s%s", (int)pre, n, p + post);
+                size_t v = col_index(bt, rest);
+                if (v != (size_t)-1 && v != c && bt->cols[v].numeric) {
+                    *value = v, *limit = c;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* "broke its SLO" of a table keeping each row's value and its limit: the
+ * rows whose value is past the limit (p95_ms > p95_target_ms). */
+static scout_rc bind_breach(binder *b, size_t *value)
+{
+    const scout_question *q = b->q;
+    size_t v, l;
+    *value = (size_t)-1;
+    if (!q->breach_at || !limit_pair(b->bt, &v, &l)) return SCOUT_OK;
+    scout_rc rc =
+        push_filter(b->s, b->bt->cols[v].name, q->breach_dir > 0 ? SCOUT_OP_GT : SCOUT_OP_LT, 0);
+    scout_sq_filter *f = &b->s->filters[b->s->n_filters - 1];
+    if (rc == SCOUT_OK && !(f->than = dupstr(b->bt->cols[l].name))) rc = SCOUT_ENOMEM;
+    if (open_tok(b, q->breach_at)) b->used[q->breach_at] = B_COLUMN;
+    *value = v;
+    note(&b->why, "past its limit: %s beyond %s", b->bt->cols[v].name, b->bt->cols[l].name);
+    return rc;
+}
+
+/* "Days this year where the composer model component broke its SLO": the
+ * days that pass, listed — the time column and the value the condition is
+ * about (the breached value, else the one measure column) — not a count. */
+static scout_rc bind_days_listed(binder *b, scout_question_fit *fit, size_t value)
+{
+    scout_semantic *s = b->s;
+    size_t t = col_index(b->bt, b->bt->time_col);
+    if (!b->q->list_days || s->n_dimensions || s->n_measures > 1 || t == (size_t)-1)
+        return SCOUT_OK;
+    const scout_sq_measure *m = s->n_measures ? &s->measures[0] : NULL;
+    if (value == (size_t)-1 && m && m->ref.column && !m->ref.table && !m->from && !m->per &&
+        !m->where)
+        value = col_index(b->bt, m->ref.column);
+    if (value == (size_t)-1 && !s->n_filters) return SCOUT_OK;
+    for (size_t i = 0; i < s->n_measures; i++) {
+        free(s->measures[i].ref.table);
+        free(s->measures[i].ref.column);
+        free(s->measures[i].metric);
+        free(s->measures[i].as);
+    }
+    s->n_measures = 0;
+    scout_rc rc = push_dim(s, b->bt->cols[t].name);
+    if (rc == SCOUT_OK && value != (size_t)-1 && value != t)
+        rc = push_dim(s, b->bt->cols[value].name);
+    fit->has_measure = true;
+    note(&b->why, "listing the days that pass%s%s", "", NULL);
+    return rc;
+}
+
 /* The column naming one row of a row-level table: its label (name,
  * title), else the identifier keying its rows, else its first one. */
 static size_t row_key_column(const btable *bt)
@@ -5341,6 +5467,9 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_listing(&b, fit);
     if (rc == SCOUT_OK) rc = bind_lookup(&b, fit);
     if (rc == SCOUT_OK) rc = bind_row_ranking(&b);
+    size_t breached = (size_t)-1;
+    if (rc == SCOUT_OK) rc = bind_breach(&b, &breached);
+    if (rc == SCOUT_OK) rc = bind_days_listed(&b, fit, breached);
     if (rc == SCOUT_OK) check_money(&b, fit);
     if (rc == SCOUT_OK) check_duration(&b, fit);
     scout_grain grain = q->grain;

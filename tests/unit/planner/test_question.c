@@ -1585,3 +1585,17 @@ Test(question_acme, a_ranking_of_a_row_table_s_own_rows_lists_them)
     scout_question_fit_free(&fit);
     free(j);
 }
+
+Test(question_acme, days_where_a_value_broke_its_own_limit_are_listed)
+{
+    /* the days, with the value, whose p95 was over the row's own target */
+    const char *q = "Days this year where the composer model component broke its SLO";
+    BOUND(q, "product.eng.slo_breaches_daily", "\"measures\":[]",
+          "\"dimensions\":[{\"column\":\"day\",\"as\":\"day\"},{\"column\":\"p95_ms\"",
+          "{\"column\":\"p95_ms\",\"op\":\">\",\"than\":\"p95_target_ms\"}",
+          "\"value\":\"composer\"", "\"value\":\"model\"");
+    /* without "days where" the same condition is counted */
+    BOUND("How many times did the composer model component break its SLO this year?",
+          "product.eng.slo_breaches_daily", "\"than\":\"p95_target_ms\"",
+          "\"measures\":[{\"agg\":\"count\"");
+}

@@ -448,6 +448,7 @@ static void describe_filter(const scout_sq_filter *f, scout_buf *b)
 {
     scout_buf_printf(b, "%s %s", f->ref.column ? f->ref.column : "?",
                      scout_semantic_op_name(f->op));
+    if (f->than) scout_buf_printf(b, " %s", f->than); /* another column of the row */
     for (size_t i = 0; i < f->n_values && i < 4; i++) {
         const scout_sq_value *v = &f->values[i];
         const char *sep = i ? ", " : " ";

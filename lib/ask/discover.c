@@ -81,6 +81,9 @@ double scout_discover_score(const scout_discover_signals *s)
     /* and a count or sum of something else where money is asked ("how
      * much did we win" of a table counting closed deals) is no answer. */
     if (s->lacks_money) v -= 0.25;
+    /* Likewise a count where a duration is asked ("queue time" of a daily
+     * rollup that only counts requests per component). */
+    if (s->lacks_duration) v -= 0.25;
     /* Search weighs a name among many fields; a table named for what the
      * question says beats one that mentions it in passing (a cohort table
      * that has a revenue column). */
@@ -422,6 +425,7 @@ static scout_rc bind_one(disc_run *r, size_t i, const scout_question *q, scout_e
     c->sig.lacks_money = c->fit.lacks_money;
     c->sig.counts_actors = c->fit.counts_actors;
     c->sig.sample_counts = sample_counts(r->cards[i], c->table, c->query);
+    c->sig.lacks_duration = c->fit.lacks_duration;
     c->sig.counts_items = c->item_grain && c->query && c->query->n_measures == 1 &&
                           c->query->measures[0].agg == SCOUT_AGG_COUNT &&
                           !c->query->measures[0].ref.column;
@@ -1027,6 +1031,7 @@ static json_t *signals_json(const scout_discover_signals *s)
         json_object_set_new(o, "lacks_money", json_boolean(s->lacks_money));
         json_object_set_new(o, "counts_actors", json_boolean(s->counts_actors));
         json_object_set_new(o, "sample_counts", json_boolean(s->sample_counts));
+        json_object_set_new(o, "lacks_duration", json_boolean(s->lacks_duration));
     }
     return o;
 }

@@ -76,6 +76,8 @@ typedef struct scout_discover_signals {
                                  category 'sync', tickets_daily has no category) */
     bool lacks_money;         /* the question asks for money ("revenue", "how much did we
                                  win") and the table holds none */
+    bool lacks_duration;      /* the question asks how long something takes ("queue time")
+                                 and no column here times it */
     int drops_threshold;      /* the question's thresholds no column here compares ("$75k" on
                                  a table without an amount of money) */
 } scout_discover_signals;

@@ -338,6 +338,8 @@ static scout_rc emit_filter(cctx *c, const scout_sq_filter *f, scout_buf *b)
                               f->op == SCOUT_OP_NE     ? "<>"
                               : f->op == SCOUT_OP_LIKE ? "LIKE"
                                                        : scout_semantic_op_name(f->op));
+        if (rc == SCOUT_OK && f->than) /* another column of the same row */
+            return colref(c, ref_table(c, &f->ref), f->than, b);
         if (rc == SCOUT_OK) rc = scout_dialect_literal(c->d, &f->values[0], b, c->err);
         return bufrc(c, rc);
     }

@@ -96,9 +96,13 @@ struct scout_question {
      * DIM_LOOSE: a phrase whose words not naming the column stay open */
     unsigned char dim_soft[MAX_DIMS];
     bool dim_across[MAX_DIMS]; /* said after "across": maybe the set summed over */
+    /* where the phrase would end read through words analysis took as filler
+     * ("by account type": "type"), for a column whose name it says in full */
+    size_t dim_reach[MAX_DIMS];
     size_t n_dims;
     bool when;       /* "when did ...": the answer is a date column's value */
     bool listing;    /* "which X have a target above 200 ms": X listed, dims[0] */
+    bool lookup;     /* "which team owns the export service": X of the rows named, dims[0] */
     size_t how_many; /* token after "how many" (0: not asked) */
     numfilter nf[MAX_NUMF];
     size_t n_nf;
@@ -113,6 +117,14 @@ struct scout_question {
      * to close": a duration up to an event; dur_at is the event word's
      * token (0: no duration asked), dur_unit NONE when no unit is said */
     size_t dur_at;
+    /* "queue time", "render latency", "build duration": a time noun after
+     * the word x it times (timed_at: the noun's token, 0: none); a column
+     * named x plus a duration unit (queue_ms) measures it */
+    size_t timed_at;
+    int speed;      /* "slowest" / "longest" +1, "fastest" / "quickest" -1: ranked by a duration */
+    bool list_days; /* "Days this year where ...": the days that pass, listed */
+    size_t breach_at; /* "broke its SLO": the limit noun's token (0: none) */
+    int breach_dir;   /* +1 above the limit ("broke", "exceeded"), -1 below ("missed a goal") */
     scout_dur_unit dur_unit;
 };
 
@@ -545,6 +557,29 @@ static void find_rank(scout_question *q)
         if (tok_is(q, i, "which") && i > 0) q->rank_which = true;
 }
 
+/* "slowest 5 composer requests", "the longest calls": a ranking by how
+ * long things take (a duration column), highest first; "fastest",
+ * "quickest", "shortest" lowest first. */
+static void find_speed(scout_question *q)
+{
+    static const char *const hi[] = {"slowest", "longest", NULL};
+    static const char *const lo[] = {"fastest", "quickest", "shortest", NULL};
+    for (size_t i = 0; i < q->n && !q->speed; i++) {
+        int dir = tok_any(q, i, hi) ? 1 : tok_any(q, i, lo) ? -1 : 0;
+        if (!dir || (q->t[i].used != U_FREE && q->t[i].used != U_STOP && q->t[i].used != U_RANK))
+            continue;
+        q->speed = dir;
+        if (q->t[i].used == U_RANK && q->rank) continue;
+        q->rank = dir;
+        q->t[i].used = U_RANK;
+        int64_t n = list_size_at(q, i + 1);
+        if (n) {
+            q->limit = n;
+            q->t[i + 1].used = U_RANK;
+        }
+    }
+}
+
 static void find_agg(scout_question *q)
 {
     for (size_t i = 0; i < q->n; i++) {
@@ -741,13 +776,18 @@ static void find_status_class(scout_question *q)
     }
 }
 
-static bool stop_dim(const scout_question *q, size_t i)
+static bool stop_dim_word(const scout_question *q, size_t i)
 {
     static const char *const stops[] = {
         "and",  "in",  "for",   "last",   "this",  "since", "from",   "on", "over",
         "with", "at",  "vs",    "versus", "where", "among", "during", "of", "to",
         "that", "who", "which", "the",    "per",   "by",    "each",   NULL};
-    return q->t[i].used != U_FREE && q->t[i].used != U_STOP ? true : tok_any(q, i, stops);
+    return tok_any(q, i, stops);
+}
+
+static bool stop_dim(const scout_question *q, size_t i)
+{
+    return q->t[i].used != U_FREE && q->t[i].used != U_STOP ? true : stop_dim_word(q, i);
 }
 
 static void add_dim(scout_question *q, size_t from, size_t to)
@@ -916,6 +956,65 @@ static void find_dims(scout_question *q)
     rank_head_dim(q);
 }
 
+/* "Days this year where the composer model component broke its SLO",
+ * "days when errors topped 100": a question that opens with "days" and a
+ * relative word asks for the days that pass, listed, not a count of them. */
+static void find_days_listed(scout_question *q)
+{
+    static const char *const rel[] = {"where", "when", "that", "which", "on", NULL};
+    if (q->n < 3 || !tok_is(q, 0, "days") || (q->t[0].used != U_FREE && q->t[0].used != U_STOP))
+        return;
+    for (size_t i = 1; i < q->n && i < 6; i++)
+        if (tok_any(q, i, rel)) {
+            q->list_days = true;
+            q->t[0].used = U_FILLER;
+            return;
+        }
+}
+
+/* "broke its SLO", "exceeded the target", "missed their goal": a value
+ * past the limit its row keeps (p95_ms > p95_target_ms). The verb is
+ * claimed; the limit noun stays open for binding to find the column. A
+ * goal or target is missed from below; a service-level limit from above. */
+static void find_breach(scout_question *q)
+{
+    static const char *const above[] = {"break",    "breaks",   "exceed", "violate",  "broke",
+                                        "broken",   "breached", "breach", "exceeded", "exceeds",
+                                        "violated", "blew",     "over",   "above",    NULL};
+    static const char *const below[] = {"missed", "miss", "under", "below", NULL};
+    static const char *const limits[] = {"slo",  "slos",  "sla",       "target", "targets",
+                                         "goal", "goals", "threshold", "budget", NULL};
+    for (size_t i = 0; i + 1 < q->n && !q->breach_at; i++) {
+        int dir = tok_any(q, i, above) ? 1 : tok_any(q, i, below) ? -1 : 0;
+        if (!dir || (q->t[i].used != U_FREE && q->t[i].used != U_STOP)) continue;
+        size_t k = i + 1;
+        if (k < q->n && (tok_is(q, k, "its") || tok_is(q, k, "the") || tok_is(q, k, "their"))) k++;
+        if (k >= q->n || !tok_any(q, k, limits) || q->t[k].used != U_FREE) continue;
+        /* a latency objective is broken by going over it, whatever the verb */
+        if (dir < 0 && (tok_is(q, k, "slo") || tok_is(q, k, "slos") || tok_is(q, k, "sla")))
+            dir = 1;
+        q->breach_at = k;
+        q->breach_dir = dir;
+        claim(q, i, k, U_CMP);
+    }
+}
+
+/* "by account type", "per deal stage": filler words ("type", "kind",
+ * "number") end a dimension phrase for the head-noun reading, yet may be
+ * the last word of a column's name. Records how far each phrase reaches
+ * through them (three words at most); binding uses the reach only for a
+ * column whose whole name the words say. */
+static void find_dim_reach(scout_question *q)
+{
+    for (size_t d = 0; d < q->n_dims; d++) {
+        size_t e = q->dims[d].to;
+        while (e < q->n && e < q->dims[d].from + 3 && q->t[e].used == U_FILLER && !q->t[e].is_num &&
+               !stop_dim_word(q, e))
+            e++;
+        q->dim_reach[d] = e;
+    }
+}
+
 /* "Which service components have a p95 latency target above 200 ms?",
  * "what accounts have more than 3 open opportunities": which things pass a
  * condition on a number of their own — a listing of them, no aggregate.
@@ -934,6 +1033,25 @@ static void find_listing(scout_question *q)
     add_dim(q, 1, e);
     q->dim_soft[q->n_dims - 1] = DIM_SOFT;
     q->listing = true;
+}
+
+/* "Which team owns the export service?", "what plan is Acme Corp on": a
+ * question that asks which X, with no number, ranking, aggregate or
+ * period word, asks for X's value on the rows the rest names — a lookup,
+ * not a count. The phrase after which/what (two words at most) is X; a
+ * guess binding drops when no text column fits it. */
+static void find_lookup(scout_question *q)
+{
+    if (q->n_dims || q->listing || q->rank || q->agg_set || q->grain || q->over_time ||
+        q->has_time || q->cmp != CMP_NONE || q->n_nf || q->dur_at || q->n < 4 ||
+        (!tok_is(q, 0, "which") && !tok_is(q, 0, "what")))
+        return;
+    size_t e = phrase_end(q, 1);
+    if (e > 3) e = 3;
+    if (e == 1 || e >= q->n || grain_word(q->t[1].w)) return;
+    add_dim(q, 1, e);
+    q->dim_soft[q->n_dims - 1] = DIM_SOFT;
+    q->lookup = true;
 }
 
 /* "Growth's Plus subscriber count", "how many does growth count": a
@@ -1092,6 +1210,19 @@ static size_t duration_event(const scout_question *q, size_t i)
     bool lead = unit_word(q->t[i].w) || tok_is(q, i, "time");
     if (!lead || q->t[i].used != U_FREE || !tok_is(q, i + 1, "to") || i + 2 >= q->n) return 0;
     return q->t[i + 2].used == U_FREE ? i + 2 : 0;
+}
+
+/* "queue time", "render latency", "deploy duration", "queue wait": a time
+ * noun after an open word names how long that thing takes. Nothing is
+ * claimed: a table without such a column reads the words as before. */
+static void find_timed_noun(scout_question *q)
+{
+    static const char *const nouns[] = {"time",    "times", "duration", "durations",
+                                        "latency", "wait",  NULL};
+    for (size_t i = 1; i < q->n && !q->timed_at; i++)
+        if (q->t[i].used == U_FREE && tok_any(q, i, nouns) && q->t[i - 1].used == U_FREE &&
+            !q->t[i - 1].is_num && q->t[i - 1].stem[0])
+            q->timed_at = i;
 }
 
 /* "Average hours to resolve urgent tickets", "time to first response",
@@ -1253,11 +1384,13 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_launch(q);
     find_time(q);
     find_duration(q);
+    find_timed_noun(q);
     find_comparison(q);
     find_net_change(q);
     find_snapshot(q);
     find_grain(q);
     find_rank(q);
+    find_speed(q);
     find_ranked_period(q);
     find_agg(q);
     find_point_average(q);
@@ -1266,8 +1399,12 @@ scout_rc scout_question_analyze(const char *question, scout_question **out, scou
     find_status_class(q);
     find_fillers(q);
     find_drivers(q);
+    find_days_listed(q);
+    find_breach(q);
     find_dims(q);
+    find_dim_reach(q);
     find_listing(q);
+    find_lookup(q);
     size_t content = 0, wordlike = 0;
     for (size_t i = 0; i < q->n; i++) {
         const qtok *t = &q->t[i];
@@ -2958,6 +3095,39 @@ static size_t bind_listing_words(binder *b, span sp)
     return n;
 }
 
+/* Does tokens [from, to) say the column's name in full, part by part
+ * ("account type" = account_type)? */
+static bool says_column_name(const scout_question *q, size_t from, size_t to, const bcol *bc)
+{
+    char said[SET_MAX] = " ";
+    for (size_t i = from; i < to; i++) {
+        size_t l = strlen(said);
+        if (!q->t[i].stem[0]) return false;
+        snprintf(said + l, sizeof said - l, "%s ", q->t[i].stem);
+    }
+    return !strcmp(said, bc->names);
+}
+
+/* "by account type" on a table with account_name and account_type: a
+ * phrase of two or more words that says a column's whole name binds to
+ * it, before any word-by-word match (which "account" alone would win for
+ * account_name). The longest such run within the phrase's reach wins; sp
+ * becomes those words. Returns the column or -1. */
+static size_t full_name_dim(const binder *b, size_t d, span *sp)
+{
+    const scout_question *q = b->q;
+    size_t reach = q->dim_reach[d] > sp->to ? q->dim_reach[d] : sp->to;
+    for (size_t len = reach - sp->from; len >= 2; len--)
+        for (size_t i = sp->from; i + len <= reach; i++)
+            for (size_t c = 0; c < b->bt->n_cols; c++) {
+                const bcol *bc = &b->bt->cols[c];
+                if (bc->numeric || bc->is_time || !says_column_name(q, i, i + len, bc)) continue;
+                sp->from = i, sp->to = i + len;
+                return c;
+            }
+    return (size_t)-1;
+}
+
 static scout_rc bind_dims(binder *b, scout_question_fit *fit)
 {
     const scout_question *q = b->q;
@@ -2972,6 +3142,8 @@ static scout_rc bind_dims(binder *b, scout_question_fit *fit)
                 sp.from = i + 1;
                 c = best_column(b, sp.from, sp.to, false, &sc);
             }
+        size_t whole = full_name_dim(b, d, &sp);
+        if (whole != (size_t)-1) c = whole, sc = (double)(sp.to - sp.from);
         size_t lnb, lc;
         if (q->dim_soft[d] == DIM_SOFT &&
             (c == (size_t)-1 || sc < 0.5 || b->bt->cols[c].is_time ||
@@ -3420,6 +3592,31 @@ static void check_money(binder *b, scout_question_fit *fit)
     note(&b->missing, "no amount of money for '%s'%s", b->q->t[i].orig, NULL);
 }
 
+static bool duration_suffix(const char *name);
+
+/* "Average queue time" asked of a table with no column timing the queue
+ * (a daily rollup where 'queue' is a component value): what it sums or
+ * counts instead is not how long anything took, so it has no measure for
+ * the question. A table measuring some duration column is left alone. */
+static void check_duration(binder *b, scout_question_fit *fit)
+{
+    const scout_question *q = b->q;
+    if ((!q->timed_at || !open_tok(b, q->timed_at)) && !q->speed) return;
+    for (size_t i = 0; i < b->s->n_measures; i++) {
+        const scout_sq_measure *m = &b->s->measures[i];
+        if (m->from || (m->ref.column && duration_suffix(m->ref.column))) return;
+    }
+    for (size_t i = 0; i < b->s->n_dimensions; i++) /* a row ranking lists it */
+        if (duration_suffix(b->s->dimensions[i].ref.column)) return;
+    fit->has_measure = false;
+    fit->lacks_duration = true;
+    if (q->timed_at)
+        note(&b->missing, "no column times '%s %s'", q->t[q->timed_at - 1].orig,
+             q->t[q->timed_at].orig);
+    else
+        note(&b->missing, "no duration to rank by%s%s", "", NULL);
+}
+
 /* No measure named on a summary table: its count column, summed. */
 static scout_rc push_count_column(binder *b, size_t c, bool *level)
 {
@@ -3826,6 +4023,91 @@ static scout_rc bind_actor_count(binder *b, scout_question_fit *fit, bool *done)
     return push_measure(b->s, SCOUT_AGG_COUNT_DISTINCT, bc->name, NULL, SCOUT_OVER_SUM);
 }
 
+/* Is the identifier's last part a unit of duration (queue_ms,
+ * resolution_hours)? */
+static bool duration_suffix(const char *name)
+{
+    static const char *const units[] = {"ms",   "millis", "seconds", "secs", "sec",  "s", "minutes",
+                                        "mins", "min",    "hours",   "hrs",  "days", NULL};
+    const char *u = strrchr(name, '_');
+    if (!u || u == name) return false;
+    for (const char *const *w = units; *w; w++)
+        if (!strcmp(u + 1, *w)) return true;
+    return false;
+}
+
+/* The column a "<x> time" phrase names: numeric, its name x plus a unit
+ * of duration (queue_ms), else any duration column whose name has x in it
+ * (first_response_minutes for "response time"). Returns it or -1. */
+static size_t timed_column(const binder *b)
+{
+    const scout_question *q = b->q;
+    size_t x = q->timed_at - 1, loose = (size_t)-1;
+    if (!q->timed_at || !open_tok(b, x) || !open_tok(b, q->timed_at)) return (size_t)-1;
+    for (size_t c = 0; c < b->bt->n_cols; c++) {
+        const bcol *bc = &b->bt->cols[c];
+        if (!bc->numeric || bc->is_id || !duration_suffix(bc->name)) continue;
+        size_t n = strlen(q->t[x].w);
+        if (!strncmp(bc->name, q->t[x].w, n) && bc->name[n] == '_' && duration_suffix(bc->name + n))
+            return c;
+        if (loose == (size_t)-1 && in_set(bc->names, q->t[x].stem)) loose = c;
+    }
+    return loose;
+}
+
+/* The duration "slowest" ranks by when no phrase names one: the only
+ * duration column, else the one named for the whole (total_ms, latency_ms,
+ * duration_seconds) rather than a part of it (queue_ms). Returns it or -1. */
+static size_t speed_column(const btable *bt)
+{
+    static const char *const whole[] = {"total", "latency", "duration", "elapsed", NULL};
+    size_t only = (size_t)-1, n = 0;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const bcol *bc = &bt->cols[c];
+        if (!bc->numeric || bc->is_id || !duration_suffix(bc->name)) continue;
+        n++, only = c;
+        for (const char *const *w = whole; *w; w++)
+            if (!strncmp(bc->name, *w, strlen(*w)) && bc->name[strlen(*w)] == '_') return c;
+    }
+    return n == 1 ? only : (size_t)-1;
+}
+
+/* "slowest 5 composer requests": ranked by how long each took. The
+ * aggregate is the extreme; a ranking of rows lists them instead
+ * (bind_row_ranking). */
+static scout_rc bind_speed(binder *b, scout_question_fit *fit, bool *done)
+{
+    *done = false;
+    if (!b->q->speed) return SCOUT_OK;
+    size_t c = speed_column(b->bt);
+    if (c == (size_t)-1) return SCOUT_OK;
+    scout_rc rc = push_measure(b->s, b->q->speed > 0 ? SCOUT_AGG_MAX : SCOUT_AGG_MIN,
+                               b->bt->cols[c].name, NULL, SCOUT_OVER_SUM);
+    note(&b->why, "ranked by %s, how long each took%s", b->bt->cols[c].name, "");
+    fit->has_measure = *done = rc == SCOUT_OK;
+    return rc;
+}
+
+/* "Average queue time": the duration column the phrase names, averaged
+ * unless the question says otherwise (a duration per row adds up to
+ * nothing anyone reads). */
+static scout_rc bind_timed_noun(binder *b, scout_question_fit *fit, bool *done)
+{
+    const scout_question *q = b->q;
+    size_t c = timed_column(b);
+    *done = false;
+    if (c == (size_t)-1) return SCOUT_OK;
+    scout_agg agg = q->agg_set && (q->agg == SCOUT_AGG_SUM || q->agg == SCOUT_AGG_MIN ||
+                                   q->agg == SCOUT_AGG_MAX || q->agg == SCOUT_AGG_AVG)
+                        ? q->agg
+                        : SCOUT_AGG_AVG;
+    scout_rc rc = push_measure(b->s, agg, b->bt->cols[c].name, NULL, SCOUT_OVER_SUM);
+    b->used[q->timed_at - 1] = b->used[q->timed_at] = B_COLUMN;
+    note(&b->why, "measure: %s, the '%s time'", b->bt->cols[c].name, q->t[q->timed_at - 1].w);
+    fit->has_measure = *done = rc == SCOUT_OK;
+    return rc;
+}
+
 /* The measure: a duration when one is asked and the table has its two
  * times; else a column, a metric or a count. A table that cannot time the
  * asked duration measures something else, so it has no measure for it. */
@@ -3834,6 +4116,10 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
     bool done = false;
     *level = false;
     scout_rc rc = b->q->dur_at ? bind_duration(b, fit, &done) : SCOUT_OK;
+    if (rc != SCOUT_OK || done) return rc;
+    rc = bind_timed_noun(b, fit, &done);
+    if (rc != SCOUT_OK || done) return rc;
+    rc = bind_speed(b, fit, &done);
     if (rc != SCOUT_OK || done) return rc;
     rc = bind_measure_columns(b, fit, level);
     const scout_sq_measure *m = b->s->n_measures ? &b->s->measures[0] : NULL;
@@ -3850,6 +4136,46 @@ static scout_rc bind_measures(binder *b, scout_question_fit *fit, bool *level)
         fit->has_measure = false;
     }
     return rc;
+}
+
+/* The numeric column every word of whose name is a word of the table's
+ * own name (csat of csat_monthly, refunds of refunds_monthly): the
+ * quantity the table is named for. Returns it or -1. */
+static size_t subject_column(const btable *bt)
+{
+    const char *table = jstr(bt->card, "name");
+    if (!table) return (size_t)-1;
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const bcol *bc = &bt->cols[c];
+        if (!bc->numeric || bc->is_id || bc->is_time) continue;
+        bool all = true;
+        for (const char *p = bc->name; all && *p;) {
+            size_t n = strcspn(p, "_");
+            all = false;
+            for (const char *t = table; *t && !all; t += strcspn(t, "_"), t += *t == '_')
+                all = strcspn(t, "_") == n && !strncmp(t, p, n);
+            p += n;
+            p += *p == '_';
+        }
+        if (all) return c;
+    }
+    return (size_t)-1;
+}
+
+/* "EMEA customer satisfaction trend": the words that would name the
+ * measure name the table instead (a curated synonym of csat_monthly, said
+ * in full, or its own name's word). Its subject column is then the measure,
+ * aggregated per its nature (a score averaged). Returns the pick, or one
+ * with score 0. */
+static pick table_named_measure(const binder *b)
+{
+    pick none = {false, 0, 0};
+    size_t c = subject_column(b->bt);
+    if (c == (size_t)-1) return none;
+    bool named = phrase_said(b, b->bt->phrases);
+    for (size_t i = 0; i < b->q->n && !named; i++)
+        named = open_tok(b, i) && says_table_name(b->bt, b->q->t[i].stem);
+    return named ? (pick){false, c, 1.0} : none;
 }
 
 static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *level)
@@ -3902,6 +4228,10 @@ static scout_rc bind_measure_columns(binder *b, scout_question_fit *fit, bool *l
             if (!b->s->filters[f].ref.table &&
                 !strcmp(b->s->filters[f].ref.column, b->bt->cols[p.idx].name))
                 p.score = 0;
+    if (p.score < need && !count && !distinct && !amount) {
+        pick t = table_named_measure(b);
+        if (t.score > 0) p = t, p.score = need;
+    }
     if (p.score < need && !distinct && !amount && preaggregated(b->bt) &&
         count_column(b) != (size_t)-1) {
         /* the count answers "how many X" when X or the table's name names
@@ -4543,6 +4873,160 @@ static scout_rc bind_listing(binder *b, scout_question_fit *fit)
     return SCOUT_OK;
 }
 
+/* The limit a row keeps for one of its own values: a numeric column named
+ * as another plus a limit word (p95_target_ms for p95_ms, goal_usd for
+ * usd). Sets both; false when the table keeps none. */
+static bool limit_pair(const btable *bt, size_t *value, size_t *limit)
+{
+    static const char *const words[] = {"target",    "slo",    "sla", "goal",
+                                        "threshold", "budget", NULL};
+    for (size_t c = 0; c < bt->n_cols; c++) {
+        const char *n = bt->cols[c].name;
+        if (!bt->cols[c].numeric || bt->cols[c].is_id) continue;
+        for (const char *const *w = words; *w; w++) {
+            size_t wl = strlen(*w);
+            for (const char *p = n; (p = strstr(p, *w)) != NULL; p++) {
+                bool starts = p == n || p[-1] == '_', ends = !p[wl] || p[wl] == '_';
+                if (!starts || !ends) continue;
+                /* drop the word and one underscore beside it */
+                char rest[128];
+                size_t pre = (size_t)(p - n), post = p[wl] == '_' ? wl + 1 : wl;
+                if (!p[wl] && pre) pre--; /* trailing: drop the '_' before it */
+                snprintf(rest, sizeof rest, "%.*s%s", (int)pre, n, p + post);
+                size_t v = col_index(bt, rest);
+                if (v != (size_t)-1 && v != c && bt->cols[v].numeric) {
+                    *value = v, *limit = c;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* "broke its SLO" of a table keeping each row's value and its limit: the
+ * rows whose value is past the limit (p95_ms > p95_target_ms). */
+static scout_rc bind_breach(binder *b, size_t *value)
+{
+    const scout_question *q = b->q;
+    size_t v, l;
+    *value = (size_t)-1;
+    if (!q->breach_at || !limit_pair(b->bt, &v, &l)) return SCOUT_OK;
+    scout_rc rc =
+        push_filter(b->s, b->bt->cols[v].name, q->breach_dir > 0 ? SCOUT_OP_GT : SCOUT_OP_LT, 0);
+    scout_sq_filter *f = &b->s->filters[b->s->n_filters - 1];
+    if (rc == SCOUT_OK && !(f->than = dupstr(b->bt->cols[l].name))) rc = SCOUT_ENOMEM;
+    if (open_tok(b, q->breach_at)) b->used[q->breach_at] = B_COLUMN;
+    *value = v;
+    note(&b->why, "past its limit: %s beyond %s", b->bt->cols[v].name, b->bt->cols[l].name);
+    return rc;
+}
+
+/* "Days this year where the composer model component broke its SLO": the
+ * days that pass, listed — the time column and the value the condition is
+ * about (the breached value, else the one measure column) — not a count. */
+static scout_rc bind_days_listed(binder *b, scout_question_fit *fit, size_t value)
+{
+    scout_semantic *s = b->s;
+    size_t t = col_index(b->bt, b->bt->time_col);
+    if (!b->q->list_days || s->n_dimensions || s->n_measures > 1 || t == (size_t)-1)
+        return SCOUT_OK;
+    const scout_sq_measure *m = s->n_measures ? &s->measures[0] : NULL;
+    if (value == (size_t)-1 && m && m->ref.column && !m->ref.table && !m->from && !m->per &&
+        !m->where)
+        value = col_index(b->bt, m->ref.column);
+    if (value == (size_t)-1 && !s->n_filters) return SCOUT_OK;
+    for (size_t i = 0; i < s->n_measures; i++) {
+        free(s->measures[i].ref.table);
+        free(s->measures[i].ref.column);
+        free(s->measures[i].metric);
+        free(s->measures[i].as);
+    }
+    s->n_measures = 0;
+    scout_rc rc = push_dim(s, b->bt->cols[t].name);
+    if (rc == SCOUT_OK && value != (size_t)-1 && value != t)
+        rc = push_dim(s, b->bt->cols[value].name);
+    fit->has_measure = true;
+    note(&b->why, "listing the days that pass%s%s", "", NULL);
+    return rc;
+}
+
+/* The column naming one row of a row-level table: its label (name,
+ * title), else the identifier keying its rows, else its first one. */
+static size_t row_key_column(const btable *bt)
+{
+    size_t c = label_column(bt), first = (size_t)-1;
+    if (c != (size_t)-1) return c;
+    for (c = 0; c < bt->n_cols; c++) {
+        if (!bt->cols[c].is_id) continue;
+        if (keys_rows(bt, c)) return c;
+        if (first == (size_t)-1) first = c;
+    }
+    return first;
+}
+
+/* Do the question's words name the table's rows ("requests" of
+ * request_samples)? */
+static bool names_the_rows(const binder *b)
+{
+    for (size_t i = 0; i < b->q->n; i++)
+        if ((open_tok(b, i) || b->used[i] == B_TABLE) && tok_in(&b->q->t[i], b->bt->subject) >= 1.0)
+            return true;
+    return false;
+}
+
+/* "slowest 5 composer requests today", "the 3 biggest deals this month":
+ * a ranking of a row-level table's own rows, with no grouping, lists the
+ * rows — each one's key and the ranked column, ordered, limited — not one
+ * extreme value. One row asked ("the slowest request") keeps the extreme. */
+static scout_rc bind_row_ranking(binder *b)
+{
+    const scout_question *q = b->q;
+    scout_semantic *s = b->s;
+    if (!q->rank || q->limit < 2 || s->n_dimensions || s->n_measures != 1 ||
+        s->comparison.type != SCOUT_CMP_NONE || preaggregated(b->bt) || !names_the_rows(b))
+        return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    size_t key = row_key_column(b->bt);
+    if (!m->ref.column || m->ref.table || m->from || m->per || m->where || m->metric ||
+        key == (size_t)-1 || !strcmp(b->bt->cols[key].name, m->ref.column))
+        return SCOUT_OK;
+    char *col = m->ref.column;
+    m->ref.column = NULL;
+    free(m->as);
+    s->n_measures = 0;
+    scout_rc rc = push_dim(s, b->bt->cols[key].name);
+    if (rc == SCOUT_OK) rc = push_dim(s, col);
+    if (rc == SCOUT_OK && !(s->order_by = calloc(1, sizeof *s->order_by))) rc = SCOUT_ENOMEM;
+    if (rc == SCOUT_OK) {
+        s->n_order_by = 1;
+        s->order_by[0].desc = q->rank > 0;
+        s->order_by[0].value = SCOUT_ORDER_CURRENT;
+        if (!(s->order_by[0].key = dupstr(col))) rc = SCOUT_ENOMEM;
+        s->limit = q->limit;
+    }
+    note(&b->why, "listing the rows ranked by %s%s", col, "");
+    free(col);
+    return rc;
+}
+
+/* "Which team owns the export service?": the asked column on the rows a
+ * value names, listed (no measure) — only when the table bound that
+ * column and a value, and its measure is only the count nobody asked for. */
+static scout_rc bind_lookup(binder *b, scout_question_fit *fit)
+{
+    scout_semantic *s = b->s;
+    if (!b->q->lookup || s->n_dimensions != 1 || s->n_measures != 1 || !b->n_vals) return SCOUT_OK;
+    scout_sq_measure *m = &s->measures[0];
+    if (m->agg != SCOUT_AGG_COUNT || m->ref.column || m->where || m->metric || m->per)
+        return SCOUT_OK;
+    free(m->as);
+    s->n_measures = 0;
+    fit->has_measure = true;
+    note(&b->why, "looking up %s of the rows named%s", s->dimensions[0].ref.column, "");
+    return SCOUT_OK;
+}
+
 /* "Average paid Plus subscribers per month", "average DAU in October": the
  * average of a level over a period is the average of its per-day totals (a
  * level kept per plan or platform is added up per day first), not the
@@ -4766,7 +5250,7 @@ static scout_rc bind_order(binder *b)
 {
     const scout_question *q = b->q;
     scout_semantic *s = b->s;
-    if (!q->rank) return SCOUT_OK;
+    if (!q->rank || s->n_order_by) return SCOUT_OK; /* a row ranking orders itself */
     if (s->n_dimensions == 0 && !(s->has_time && s->time.grain)) {
         /* "the biggest open deal": one aggregate, the extreme value. */
         scout_sq_measure *m = &s->measures[0];
@@ -5189,7 +5673,13 @@ scout_rc scout_question_bind(const scout_question *q, scout_catalog *cat, const 
     if (rc == SCOUT_OK) rc = bind_numeric(&b, fit, &nf_ok);
     if (rc == SCOUT_OK) rc = bind_measures(&b, fit, &level);
     if (rc == SCOUT_OK) rc = bind_listing(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_lookup(&b, fit);
+    if (rc == SCOUT_OK) rc = bind_row_ranking(&b);
+    size_t breached = (size_t)-1;
+    if (rc == SCOUT_OK) rc = bind_breach(&b, &breached);
+    if (rc == SCOUT_OK) rc = bind_days_listed(&b, fit, breached);
     if (rc == SCOUT_OK) check_money(&b, fit);
+    if (rc == SCOUT_OK) check_duration(&b, fit);
     scout_grain grain = q->grain;
     /* "daily active users" named the measure, not a grain */
     bool grain_left = false;

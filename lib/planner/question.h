@@ -71,6 +71,9 @@ typedef struct scout_question_fit {
     /* The question asks for money ("revenue", "how much did we win") and the
      * table holds none: what it sums or counts instead is not the answer. */
     bool lacks_money;
+    /* The question asks how long something takes ("queue time") and no
+     * column here times it: a count or sum of something else is no answer. */
+    bool lacks_duration;
     /* The question's words as stems, " a b ", for comparing tables: those
      * the table's name or curated synonyms say exactly (its subject:
      * "tickets" of support.tickets_daily), and those nothing in it matches.

@@ -103,6 +103,7 @@ void scout_semantic_free(scout_semantic *q)
         if (q->measures[i].where) {
             scout_sq_filter *w = q->measures[i].where;
             free_ref(&w->ref);
+            free(w->than);
             for (size_t j = 0; j < w->n_values; j++) free_value(&w->values[j]);
             free(w->values);
             free(w);
@@ -116,6 +117,7 @@ void scout_semantic_free(scout_semantic *q)
     free(q->dimensions);
     for (size_t i = 0; i < q->n_filters; i++) {
         free_ref(&q->filters[i].ref);
+        free(q->filters[i].than);
         for (size_t j = 0; j < q->filters[i].n_values; j++) free_value(&q->filters[i].values[j]);
         free(q->filters[i].values);
     }
@@ -412,9 +414,28 @@ static scout_rc parse_filter_values(pctx *c, json_t *v, const char *path, scout_
     return SCOUT_OK;
 }
 
+/* Is op a comparison of two single values (what a column-to-column
+ * filter may use)? */
+static bool compares_two(scout_op op)
+{
+    return op == SCOUT_OP_EQ || op == SCOUT_OP_NE || op == SCOUT_OP_GT || op == SCOUT_OP_GE ||
+           op == SCOUT_OP_LT || op == SCOUT_OP_LE;
+}
+
+/* {"column": "p95_ms", "op": ">", "than": "p95_target_ms"}: another column
+ * of the same row instead of a value. */
+static scout_rc parse_than(pctx *c, json_t *o, const char *path, scout_sq_filter *f)
+{
+    char p[PATH_MAX_LEN];
+    subpath(p, path, "than");
+    if (json_object_get(o, "value")) return perr(c, p, "cannot be combined with 'value'%s", NULL);
+    if (!compares_two(f->op)) return perr(c, p, "needs op =, !=, <, <=, > or >=%s", NULL);
+    return get_str(c, o, path, "than", true, true, SCOUT_SEMANTIC_IDENT_MAX, &f->than);
+}
+
 static scout_rc parse_filter(pctx *c, json_t *o, const char *path, scout_sq_filter *f)
 {
-    static const char *const keys[] = {"column", "table", "op", "value", NULL};
+    static const char *const keys[] = {"column", "table", "op", "value", "than", NULL};
     scout_rc rc = get_object(c, o, path);
     if (rc == SCOUT_OK) rc = check_keys(c, o, path, keys);
     if (rc == SCOUT_OK) rc = parse_ref(c, o, path, true, &f->ref);
@@ -422,6 +443,7 @@ static scout_rc parse_filter(pctx *c, json_t *o, const char *path, scout_sq_filt
     if (rc == SCOUT_OK) rc = get_enum(c, o, path, "op", OP_NAMES, COUNT(OP_NAMES), 0, true, &op);
     if (rc != SCOUT_OK) return rc;
     f->op = (scout_op)op;
+    if (json_object_get(o, "than")) return parse_than(c, o, path, f);
     return parse_filter_values(c, json_object_get(o, "value"), path, f);
 }
 
@@ -785,6 +807,13 @@ static scout_rc check_where(vctx *v, const char *path, const scout_sq_filter *f)
     char p[PATH_MAX_LEN];
     scout_rc rc = check_ref(v, path, &f->ref, true);
     if (rc != SCOUT_OK) return rc;
+    if (f->than) {
+        subpath(p, path, "than");
+        if (!compares_two(f->op) || f->n_values)
+            return verr(v, p, "needs op =, !=, <, <=, > or >= and no value");
+        scout_sq_ref other = {.table = f->ref.table, .column = f->than};
+        return check_ref(v, p, &other, true);
+    }
     int arity = op_arity(f->op);
     subpath(p, path, "value");
     if (arity == 0 && f->n_values) return verr(v, p, "not allowed with op '%s'", OP_NAMES[f->op]);
@@ -1063,7 +1092,9 @@ static json_t *filter_json(const scout_sq_filter *f)
     set_ref(o, &f->ref);
     set_str(o, "op", OP_NAMES[f->op]);
     int arity = op_arity(f->op);
-    if (arity == 1 && f->n_values) {
+    if (f->than) {
+        set_str(o, "than", f->than);
+    } else if (arity == 1 && f->n_values) {
         json_object_set_new(o, "value", value_json(&f->values[0]));
     } else if (arity != 0) {
         json_t *vals = json_array();

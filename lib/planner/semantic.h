@@ -134,6 +134,10 @@ typedef struct scout_sq_filter {
     scout_op op;
     scout_sq_value *values; /* one for comparisons, two for between, n for in */
     size_t n_values;
+    /* A column of the same table compared instead of a value ("p95_ms >
+     * p95_target_ms": the days a measure broke its target); NULL = values.
+     * Only with =, <>, <, <=, >, >=. */
+    char *than;
 } scout_sq_filter;
 
 typedef struct scout_sq_time {

@@ -628,3 +628,17 @@ Test(discover, a_sample_of_the_events_does_not_tie_with_the_events_it_samples)
     double e = scout_discover_score(&events), s = scout_discover_score(&sample);
     cr_assert_geq(e - s, 0.03, "the events, not a question back (%.3f vs %.3f)", e, s);
 }
+
+Test(discover, a_duration_asked_of_a_table_that_cannot_time_it_costs_it)
+{
+    /* "Average queue time for search requests": request_latency_daily leads
+     * search (queue is one of its component values) but only counts
+     * requests; request_samples has queue_ms */
+    scout_discover_signals daily = good(), samples = good();
+    samples.search_rel = 0.189;
+    cr_assert_gt(scout_discover_score(&daily), scout_discover_score(&samples));
+    daily.lacks_duration = true;
+    daily.has_measure = false;
+    daily.fit = 0.825;
+    cr_assert_gt(scout_discover_score(&samples), scout_discover_score(&daily));
+}

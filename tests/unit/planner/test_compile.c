@@ -55,6 +55,8 @@ static const tspec TABLES[] = {
      "month:TEXT segment:TEXT deals:INTEGER bookings_usd:REAL"},
     {"product.analytics.mau", "month", "month:TEXT mau:INTEGER"},
     {"product.eng.slo_targets", NULL, "service:TEXT component:TEXT p95_target_ms:REAL"},
+    {"product.eng.slo_breaches_daily", NULL,
+     "day:TEXT service:TEXT component:TEXT p95_ms:REAL p95_target_ms:REAL"},
 };
 
 static scout_joins_graph *acme_graph(void)
@@ -182,6 +184,7 @@ static const char *const CASES[] = {
     "avg_daily_revenue",
     "avg_hours_to_resolve_urgent",
     "list_components_over_target",
+    "days_over_own_target",
 };
 
 Test(compile, golden_sql_per_dialect_for_every_question_shape)
@@ -649,5 +652,42 @@ Test(compile, a_listing_cannot_compare_and_needs_a_dimension)
                      g, SCOUT_DIALECT_SQLITE, &err);
     cr_expect_null(c);
     cr_expect(strstr(err.msg, "needs a measure to compare") != NULL, "%s", err.msg);
+    scout_joins_graph_free(g);
+}
+
+/* "days the composer model component broke its SLO": a column compared with
+ * another column of the same row (p95_ms > p95_target_ms) */
+Test(compile_acme, a_filter_compares_a_column_with_another_of_the_same_row, .init = acme_setup,
+     .fini = acme_teardown, .timeout = 120)
+{
+    check_against("product",
+                  "{\"table\":\"product.eng.slo_breaches_daily\",\"dimensions\":[{\"column\":"
+                  "\"day\"},{\"column\":\"p95_ms\"}],\"filters\":[{\"column\":\"service\",\"op\":"
+                  "\"=\",\"value\":\"composer\"},{\"column\":\"p95_ms\",\"op\":\">\",\"than\":"
+                  "\"p95_target_ms\"}]}",
+                  "SELECT DISTINCT day, p95_ms FROM eng.slo_breaches_daily WHERE service = "
+                  "'composer' AND p95_ms > p95_target_ms ORDER BY day, p95_ms");
+}
+
+Test(compile, a_column_comparison_needs_a_known_column_a_comparison_and_no_value)
+{
+    scout_joins_graph *g = acme_graph();
+    scout_err err = {0};
+    const char *head = "{\"table\":\"product.eng.slo_breaches_daily\",\"dimensions\":[{\"column\":"
+                       "\"day\"}],\"filters\":[{\"column\":\"p95_ms\",";
+    char json[512];
+    snprintf(json, sizeof json, "%s\"op\":\">\",\"than\":\"p99_ms\"}]}", head);
+    scout_compiled *c = compile_json(json, g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "filters[0].than") && strstr(err.msg, "unknown column 'p99_ms'"),
+              "%s", err.msg);
+    snprintf(json, sizeof json, "%s\"op\":\"in\",\"than\":\"p95_target_ms\"}]}", head);
+    c = compile_json(json, g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "needs op") != NULL, "%s", err.msg);
+    snprintf(json, sizeof json, "%s\"op\":\">\",\"than\":\"p95_target_ms\",\"value\":3}]}", head);
+    c = compile_json(json, g, SCOUT_DIALECT_SQLITE, &err);
+    cr_expect_null(c);
+    cr_expect(strstr(err.msg, "cannot be combined with 'value'") != NULL, "%s", err.msg);
     scout_joins_graph_free(g);
 }

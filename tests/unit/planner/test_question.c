@@ -1584,3 +1584,90 @@ Test(question_acme, a_daily_distinct_count_is_not_summed_over_days_for_how_many_
     cr_expect(MEASURED("How many trials started in each of the last 3 months?",
                        "product.analytics.trial_conversion_monthly"));
 }
+
+Test(question_acme, a_dimension_phrase_saying_a_column_s_whole_name_binds_to_it)
+{
+    /* "account type" is account_type, not account_name that "account" alone names */
+    BOUND("new accounts per month by account type this year", "product.analytics.dim_accounts",
+          "\"dimensions\":[{\"column\":\"account_type\"");
+    BOUND("accounts for each account type", "product.analytics.dim_accounts",
+          "\"dimensions\":[{\"column\":\"account_type\"");
+    /* one word still binds word by word */
+    BOUND("new accounts by segment", "product.analytics.dim_accounts",
+          "\"dimensions\":[{\"column\":\"segment\"");
+}
+
+Test(question_acme, a_time_noun_names_the_column_timing_the_word_before_it)
+{
+    /* "queue time" = queue_ms: averaged, not the requests counted */
+    BOUND("Average queue time for search requests this month", "product.eng.request_samples",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"queue_ms\"");
+    BOUND("render latency for search requests this month", "product.eng.request_samples",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"render_ms\"");
+    BOUND("total network time today", "product.eng.request_samples",
+          "\"measures\":[{\"agg\":\"sum\",\"column\":\"network_ms\"");
+    /* a rollup where 'queue' is only a component value has no column timing it */
+    scout_question_fit fit;
+    char *j = bind_json("Average queue time for search requests this month",
+                        "product.eng.request_latency_daily", &fit);
+    cr_expect(fit.lacks_duration && !fit.has_measure, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, a_table_named_by_the_question_is_measured_by_its_subject_column)
+{
+    /* "customer satisfaction" is csat_monthly's curated synonym: its csat
+     * column is the measure, a score averaged, not the responses summed */
+    BOUND("EMEA customer satisfaction trend this year", "crm.support.csat_monthly",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"csat\"");
+    BOUND("csat by region last month", "crm.support.csat_monthly",
+          "\"measures\":[{\"agg\":\"avg\",\"column\":\"csat\"");
+    /* a column the question names is still the measure */
+    BOUND("customer satisfaction responses by region this year", "crm.support.csat_monthly",
+          "\"measures\":[{\"agg\":\"sum\",\"column\":\"responses\"");
+}
+
+Test(question_acme, which_x_of_a_named_row_is_a_lookup_not_a_count)
+{
+    /* the team of the row whose service is 'export', listed, not counted */
+    BOUND("Which team owns the export service?", "product.eng.services",
+          "\"dimensions\":[{\"column\":\"team\"", "\"value\":\"export\"");
+    BOUND("Which team owns the export service?", "product.eng.services", "\"measures\":[]");
+    /* a ranking still ranks and measures */
+    BOUND("Which team owns the most services?", "product.eng.services", "\"measures\":[{");
+}
+
+Test(question_acme, a_ranking_of_a_row_table_s_own_rows_lists_them)
+{
+    /* the 5 request rows that took longest: key, duration, ordered, limited */
+    BOUND("slowest 5 composer requests today", "product.eng.request_samples", "\"measures\":[]",
+          "\"dimensions\":[{\"column\":\"request_id\",\"as\":\"request_id\"},{\"column\":"
+          "\"total_ms\"",
+          "\"order_by\":[{\"key\":\"total_ms\",\"value\":\"current\",\"dir\":\"desc\"}]",
+          "\"limit\":5");
+    BOUND("fastest 3 search requests this month", "product.eng.request_samples",
+          "\"order_by\":[{\"key\":\"total_ms\",\"value\":\"current\",\"dir\":\"asc\"}]",
+          "\"limit\":3");
+    /* a rollup counting requests has no duration to rank them by */
+    scout_question_fit fit;
+    char *j =
+        bind_json("slowest 5 composer requests today", "product.eng.request_latency_daily", &fit);
+    cr_expect(fit.lacks_duration, "%s", j);
+    scout_question_fit_free(&fit);
+    free(j);
+}
+
+Test(question_acme, days_where_a_value_broke_its_own_limit_are_listed)
+{
+    /* the days, with the value, whose p95 was over the row's own target */
+    const char *q = "Days this year where the composer model component broke its SLO";
+    BOUND(q, "product.eng.slo_breaches_daily", "\"measures\":[]",
+          "\"dimensions\":[{\"column\":\"day\",\"as\":\"day\"},{\"column\":\"p95_ms\"",
+          "{\"column\":\"p95_ms\",\"op\":\">\",\"than\":\"p95_target_ms\"}",
+          "\"value\":\"composer\"", "\"value\":\"model\"");
+    /* without "days where" the same condition is counted */
+    BOUND("How many times did the composer model component break its SLO this year?",
+          "product.eng.slo_breaches_daily", "\"than\":\"p95_target_ms\"",
+          "\"measures\":[{\"agg\":\"count\"");
+}

@@ -10,6 +10,7 @@
  * or rewritten as semi-joins (IN subqueries). */
 #include "planner/compile.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,62 @@ static scout_rc colref(cctx *c, const char *fq, const char *column, scout_buf *b
 {
     scout_rc rc = scout_buf_printf(b, "t%zu.", alias_of(c, fq));
     return rc == SCOUT_OK ? ident(c, column, b) : bufrc(c, rc);
+}
+
+/* Does the query join another table into its FROM (not as an IN subquery)? */
+static bool joins_tables(const cctx *c)
+{
+    for (size_t i = 0; c->plan && i < c->plan->n_steps; i++)
+        if (!c->semi[i]) return true;
+    return false;
+}
+
+static bool ident_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* A curated SQL fragment (a metric's expression, its filters) is used
+ * verbatim; it names the base table's columns bare. Once another table is
+ * joined in, a name both have ("amount_usd", "status") is ambiguous, so
+ * each bare name of a base-table column is qualified with the base alias.
+ * Quoted strings and identifiers, function names and qualified names are
+ * left as written. */
+static scout_rc emit_curated(cctx *c, const char *sql, scout_buf *b)
+{
+    if (!joins_tables(c)) return bufrc(c, scout_buf_puts(b, sql));
+    scout_rc rc = SCOUT_OK;
+    for (const char *p = sql; *p && rc == SCOUT_OK;) {
+        if (*p == '\'' || *p == '"') { /* through the closing quote; doubled quotes stay inside */
+            const char *e = p + 1;
+            while (*e && (*e != *p || e[1] == *p)) e += *e == *p ? 2 : 1;
+            if (*e) e++;
+            rc = scout_buf_append(b, p, (size_t)(e - p));
+            p = e;
+            continue;
+        }
+        bool starts = (isalpha((unsigned char)*p) || *p == '_') &&
+                      (p == sql || (!ident_char(p[-1]) && p[-1] != '.'));
+        if (!starts) {
+            rc = scout_buf_putc(b, *p++);
+            continue;
+        }
+        const char *e = p;
+        while (ident_char(*e)) e++;
+        const char *after = e;
+        while (*after == ' ') after++;
+        char name[SCOUT_SEMANTIC_IDENT_MAX + 1];
+        size_t n = (size_t)(e - p);
+        bool column = n < sizeof name && *after != '(' && *after != '.';
+        if (column) {
+            memcpy(name, p, n);
+            name[n] = 0;
+            column = scout_joins_has_column(c->g, c->q->table, name);
+        }
+        rc = column ? colref(c, c->q->table, name, b) : scout_buf_append(b, p, n);
+        p = e;
+    }
+    return bufrc(c, rc);
 }
 
 /* A column expression as a temporary string (caller frees). */
@@ -454,7 +511,9 @@ static scout_rc emit_where(cctx *c, const char *start, const char *end,
     for (size_t i = 0; c->has_metric_filters && i < c->metric_filters.n_filters && rc == SCOUT_OK;
          i++) {
         rc = cond_sep(b, &first);
-        if (rc == SCOUT_OK) rc = scout_buf_printf(b, "(%s)", c->metric_filters.filters[i]);
+        if (rc == SCOUT_OK) rc = scout_buf_putc(b, '(');
+        if (rc == SCOUT_OK) rc = emit_curated(c, c->metric_filters.filters[i], b);
+        if (rc == SCOUT_OK) rc = scout_buf_putc(b, ')');
     }
     return bufrc(c, rc);
 }
@@ -524,7 +583,7 @@ static scout_rc emit_measure(cctx *c, const scout_sq_measure *m, scout_buf *b)
         scout_joins_metric jm;
         if (!scout_joins_metric_find(c->g, m->metric, &jm))
             return scout_err_set(c->err, SCOUT_EUSER, "unknown metric '%s'", m->metric);
-        return bufrc(c, scout_buf_puts(b, jm.expression)); /* curated: verbatim */
+        return emit_curated(c, jm.expression, b); /* curated: verbatim, qualified when joined */
     }
     if (m->agg == SCOUT_AGG_COUNT && !m->ref.column) return bufrc(c, scout_buf_puts(b, "COUNT(*)"));
     if (m->agg == SCOUT_AGG_RATIO) return emit_ratio(c, m, b);

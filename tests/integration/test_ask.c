@@ -384,3 +384,18 @@ Test(ask, an_answer_reads_like_a_sentence_with_units, .init = acme_home, .fini =
     cr_assert(strstr(answer, "Count") == NULL && strstr(answer, "in last") == NULL, "%s", answer);
     json_decref(o);
 }
+
+Test(ask, a_curated_metric_still_runs_when_a_joined_table_shares_its_columns, .init = acme_home,
+     .fini = remove_home)
+{
+    /* collected_cash = sum(amount_usd) where status = 'succeeded', on
+       fct_payments; the plan comes from the invoices joined in, which have an
+       amount_usd and a status of their own: bare names would be ambiguous */
+    json_t *o = ask_json(NULL, "collected cash for enterprise plan invoices in Q3");
+    const char *sql = json_string_value(json_object_get(o, "sql"));
+    cr_assert(strstr(sql, "JOIN") != NULL, "the plan needs the invoices: %s", sql);
+    cr_assert(strstr(sql, "sum(t0.\"amount_usd\")") && strstr(sql, "(t0.\"status\" = 'succeeded')"),
+              "the metric names the base table's columns: %s", sql);
+    cr_assert_gt(json_integer_value(json_object_get(json_object_get(o, "result"), "row_count")), 0);
+    json_decref(o);
+}

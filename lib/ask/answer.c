@@ -392,6 +392,46 @@ static void text_categories(scout_buf *b, const scout_answer_input *in, int dim)
                      num(r, bi, cur, v, sizeof v), n);
 }
 
+/* One column's value as the answer says it: numbers with their unit. */
+static const char *value_words(const scout_result *r, size_t row, int col, char *dst, size_t n)
+{
+    const scout_result_col *c = scout_result_col_at(r, (size_t)col);
+    bool amount =
+        c->role == SCOUT_RESULT_ROLE_MEASURE || scout_chart_col_unit(r, col) != SCOUT_UNIT_NONE;
+    return amount ? num(r, row, col, dst, n) : cell(r, row, col, dst, n); /* ids stay whole */
+}
+
+/* A listing or lookup (no measure): the first column's values, each with
+ * the second column's when there is one — "Team: documents, where service =
+ * 'export'.", "Day this year (…): 2026-02-03 (512 ms), … and 9 more." */
+static void text_listing(scout_buf *b, const scout_answer_input *in)
+{
+    const scout_result *r = in->result;
+    size_t n = scout_result_nrows(r), ncols = scout_result_ncols(r);
+    char title[WORDS_MAX], second[WORDS_MAX], v[SCOUT_FMT_MAX], w[SCOUT_FMT_MAX];
+    scout_answer_measure_words(scout_result_col_title(r, 0), title, sizeof title);
+    scout_buf_puts(b, title);
+    if (n == 1) {
+        scout_buf_printf(b, ": %s", value_words(r, 0, 0, v, sizeof v));
+        if (ncols > 1) {
+            scout_answer_measure_words(scout_result_col_title(r, 1), second, sizeof second);
+            second[0] = (char)tolower((unsigned char)second[0]);
+            scout_buf_printf(b, " (%s %s)", second, value_words(r, 0, 1, w, sizeof w));
+        }
+        put_context(b, in);
+        scout_buf_puts(b, ".");
+        return;
+    }
+    put_context(b, in);
+    scout_buf_puts(b, ":");
+    for (size_t i = 0; i < n && i < ANSWER_LEADERS; i++) {
+        scout_buf_printf(b, "%s %s", i ? "," : "", value_words(r, i, 0, v, sizeof v));
+        if (ncols > 1) scout_buf_printf(b, " (%s)", value_words(r, i, 1, w, sizeof w));
+    }
+    if (n > ANSWER_LEADERS) scout_buf_printf(b, " and %zu more", n - ANSWER_LEADERS);
+    scout_buf_puts(b, ".");
+}
+
 char *scout_answer_text(const scout_answer_input *in)
 {
     scout_buf b = SCOUT_BUF_INIT;
@@ -409,6 +449,8 @@ char *scout_answer_text(const scout_answer_input *in)
         text_series(&b, in, time);
     else if (dim >= 0 && current_measure(r) >= 0)
         text_categories(&b, in, dim);
+    else if (current_measure(r) < 0 && scout_result_ncols(r) > 0)
+        text_listing(&b, in);
     else if (n == 1)
         text_single(&b, in);
     else

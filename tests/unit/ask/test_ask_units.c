@@ -424,6 +424,38 @@ Test(answer, a_count_says_what_it_counts_and_a_ranking_its_direction)
     scout_result_free(r);
 }
 
+Test(answer, a_listing_names_its_rows_and_a_lookup_its_value)
+{
+    scout_result_col one[] = {
+        {"team", NULL, SCOUT_RESULT_ROLE_DIMENSION, SCOUT_RESULT_TYPE_TEXT, SCOUT_UNIT_NONE, false}};
+    scout_result *r = make_result(one, 1);
+    scout_value v = {SCOUT_VAL_TEXT, 0, 0, "documents", 9};
+    scout_result_add_row(r, &v, 1, NULL);
+    scout_answer_input in = {r, NULL, "service = 'export'", NULL, -1, false, NULL, 0};
+    char *t = scout_answer_text(&in);
+    cr_assert_str_eq(t, "Team: documents, where service = 'export'.");
+    free(t);
+    scout_result_free(r);
+    /* the slowest requests: ids stay whole, the timing keeps its unit */
+    scout_result_col two[] = {{"request_id", NULL, SCOUT_RESULT_ROLE_DIMENSION,
+                               SCOUT_RESULT_TYPE_INT, SCOUT_UNIT_NONE, false},
+                              {"total_ms", NULL, SCOUT_RESULT_ROLE_UNKNOWN, SCOUT_RESULT_TYPE_REAL,
+                               SCOUT_UNIT_MS, false}};
+    r = make_result(two, 2);
+    for (int i = 0; i < 5; i++) {
+        scout_value row[2] = {{SCOUT_VAL_INT, 7081 + i, 0, NULL, 0},
+                              {SCOUT_VAL_REAL, 0, 258.0 - i, NULL, 0}};
+        cr_assert_eq(scout_result_add_row(r, row, 2, NULL), SCOUT_OK);
+    }
+    scout_answer_input list = {r, NULL, NULL, NULL, -1, false, NULL, 0};
+    t = scout_answer_text(&list);
+    cr_assert(strstr(t, "Request ID: 7081 (258 ms), 7082 (257 ms), 7083 (256 ms) and 2 more.") !=
+                  NULL,
+              "%s", t);
+    free(t);
+    scout_result_free(r);
+}
+
 /* ---------- stored results ---------- */
 
 static scout_result *small_result(void)

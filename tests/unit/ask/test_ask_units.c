@@ -426,8 +426,8 @@ Test(answer, a_count_says_what_it_counts_and_a_ranking_its_direction)
 
 Test(answer, a_listing_names_its_rows_and_a_lookup_its_value)
 {
-    scout_result_col one[] = {
-        {"team", NULL, SCOUT_RESULT_ROLE_DIMENSION, SCOUT_RESULT_TYPE_TEXT, SCOUT_UNIT_NONE, false}};
+    scout_result_col one[] = {{"team", NULL, SCOUT_RESULT_ROLE_DIMENSION, SCOUT_RESULT_TYPE_TEXT,
+                               SCOUT_UNIT_NONE, false}};
     scout_result *r = make_result(one, 1);
     scout_value v = {SCOUT_VAL_TEXT, 0, 0, "documents", 9};
     scout_result_add_row(r, &v, 1, NULL);

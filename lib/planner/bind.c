@@ -821,27 +821,43 @@ bool qn_phrase_said(const binder *b, const char *phrases)
     return qn_phrase_said_by(b, phrases, false);
 }
 
-/* any_word: whatever claimed the words ("open deals" names the metric even
- * when "open" also became the is_open filter). */
-bool qn_phrase_said_by(const binder *b, const char *phrases, bool any_word)
+typedef bool (*tok_ok_fn)(const binder *b, size_t i);
+
+/* Which question words may say a phrase's word: open ones (and a grain or
+ * the measure they already named), any word at all, or open ones and
+ * fillers. */
+static bool tok_open(const binder *b, size_t i)
 {
-    const char *p = phrases;
-    while (*p == '|' && p[1]) {
+    return qn_open_tok(b, i) || b->used[i] == U_GRAIN || b->used[i] == B_MEASURE;
+}
+
+static bool tok_every(const binder *b, size_t i)
+{
+    (void)b, (void)i;
+    return true;
+}
+
+static bool tok_open_or_filler(const binder *b, size_t i)
+{
+    return qn_open_tok(b, i) || b->used[i] == U_FILLER;
+}
+
+/* Is one of the phrases ("|stem stem|stem|") said in full by words ok
+ * accepts? several: only phrases of more than one word count. */
+static bool phrases_said(const binder *b, const char *phrases, tok_ok_fn ok, bool several)
+{
+    for (const char *p = phrases; *p == '|' && p[1];) {
         const char *e = strchr(p + 1, '|');
         if (!e) break;
-        bool all = true;
-        const char *w = p + 1;
-        while (w < e && all) {
+        bool all = !several || memchr(p + 1, ' ', (size_t)(e - p - 1)) != NULL;
+        for (const char *w = p + 1; all && w < e;) {
             const char *we = w;
             while (we < e && *we != ' ') we++;
             char stem[WORD_MAX];
             qn_copy_word(stem, w, (size_t)(we - w));
             bool found = false;
             for (size_t i = 0; i < b->q->n && !found; i++)
-                if ((any_word || qn_open_tok(b, i) || b->used[i] == U_GRAIN ||
-                     b->used[i] == B_MEASURE) &&
-                    said_as(&b->q->t[i], stem))
-                    found = true;
+                found = ok(b, i) && said_as(&b->q->t[i], stem);
             all = found;
             w = we < e ? we + 1 : e;
         }
@@ -849,6 +865,13 @@ bool qn_phrase_said_by(const binder *b, const char *phrases, bool any_word)
         p = e;
     }
     return false;
+}
+
+/* any_word: whatever claimed the words ("open deals" names the metric even
+ * when "open" also became the is_open filter). */
+bool qn_phrase_said_by(const binder *b, const char *phrases, bool any_word)
+{
+    return phrases_said(b, phrases, any_word ? tok_every : tok_open, false);
 }
 
 /* A 0/1 flag column ("is_open", "is_won"): the word after "is_", else NULL.
@@ -910,25 +933,7 @@ bool qn_metric_overruled(const binder *b, const bmetric *m)
  * another measure or a value took do not count. */
 static bool compound_said(const binder *b, const char *phrases)
 {
-    for (const char *p = phrases; *p == '|' && p[1];) {
-        const char *e = strchr(p + 1, '|');
-        if (!e) break;
-        bool several = memchr(p + 1, ' ', (size_t)(e - p - 1)) != NULL, all = several;
-        for (const char *w = p + 1; all && w < e;) {
-            const char *we = w;
-            while (we < e && *we != ' ') we++;
-            char stem[WORD_MAX];
-            qn_copy_word(stem, w, (size_t)(we - w));
-            bool found = false;
-            for (size_t i = 0; i < b->q->n && !found; i++)
-                found = (qn_open_tok(b, i) || b->used[i] == U_FILLER) && said_as(&b->q->t[i], stem);
-            all = found;
-            w = we < e ? we + 1 : e;
-        }
-        if (all) return true;
-        p = e;
-    }
-    return false;
+    return phrases_said(b, phrases, tok_open_or_filler, true);
 }
 
 pick qn_best_measure(binder *b, bool ids_too, const bool *taken)
